@@ -1,0 +1,31 @@
+# make build | run | test | bench | clean      (SAN=1: AddressSanitizer + UBSan build in build-san/)
+BUILD ?= build
+CMAKE_FLAGS ?=
+ifeq ($(SAN),1)
+BUILD := build-san
+CMAKE_FLAGS += -DIPCSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+else
+CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo
+endif
+ifdef CI
+CMAKE_FLAGS += -DIPCSIM_WERROR=ON
+endif
+JOBS ?= $(shell nproc)
+
+.PHONY: build run test deps clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/ipcsim run assets/lessons/01-shm1-shm2.ipc
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf build build-san

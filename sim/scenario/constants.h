@@ -1,0 +1,26 @@
+// The names a scenario may use for numbers, with their Linux x86-64 values (SCENARIO.md, "Lexical rules").
+// Kept here rather than taken from <sys/ipc.h> so the model means the same on any host.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace sim::scenario {
+
+enum class ConstantClass { Ipc, Errno, Signal, Other };
+
+struct Constant {
+    std::string_view name;
+    std::int64_t value;
+    ConstantClass cls;
+};
+
+std::optional<Constant> find_constant(std::string_view name);
+// errno and signal names by number, for printing results ("EACCES", "SIGSEGV"); "" when unknown.
+std::string_view errno_name(std::int64_t err);
+std::string_view signal_name(std::int64_t sig);
+// A one-line description ("Permission denied"), as strerror would say it.
+std::string_view errno_text(std::int64_t err);
+
+}  // namespace sim::scenario

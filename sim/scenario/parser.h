@@ -1,0 +1,24 @@
+// The .ipc parser: text in, a Scenario or the diagnostics that stop it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sim/scenario/ast.h"
+#include "sim/scenario/diagnostic.h"
+
+namespace sim::scenario {
+
+struct ParseResult {
+    Scenario scenario;                   // complete only when diagnostics is empty
+    std::vector<Diagnostic> diagnostics; // in source order; at most one per line
+    bool ok() const { return diagnostics.empty(); }
+};
+
+// Parses `text` (the file's whole contents) named `file` for diagnostics. Never throws on bad
+// input: every lexical, syntactic and static semantic error becomes a Diagnostic.
+ParseResult parse(std::string file, std::string_view text);
+
+}  // namespace sim::scenario

@@ -1,0 +1,68 @@
+// The user-visible constants of System V IPC on Linux x86-64 (include/uapi/linux/ipc.h, shm.h, msg.h),
+// spelled as the kernel spells them so a learner can look them up.
+#pragma once
+
+#include <cstdint>
+
+namespace sim {
+
+inline constexpr std::int64_t IPC_PRIVATE = 0;
+inline constexpr int IPC_CREAT = 001000;
+inline constexpr int IPC_EXCL = 002000;
+inline constexpr int IPC_NOWAIT = 004000;
+
+inline constexpr int IPC_RMID = 0;
+inline constexpr int IPC_SET = 1;
+inline constexpr int IPC_STAT = 2;
+inline constexpr int IPC_INFO = 3;
+
+inline constexpr int SHM_RDONLY = 010000;
+inline constexpr int SHM_RND = 020000;
+inline constexpr int SHM_REMAP = 040000;
+inline constexpr int SHM_EXEC = 0100000;
+inline constexpr int SHM_LOCK = 11;
+inline constexpr int SHM_UNLOCK = 12;
+inline constexpr int SHM_STAT = 13;
+inline constexpr int SHM_INFO = 14;
+inline constexpr int SHM_STAT_ANY = 15;
+inline constexpr int SHM_DEST = 001000;    // in shm_perm.mode: marked for destruction
+inline constexpr int SHM_LOCKED = 002000;  // in shm_perm.mode: SHM_LOCK'ed
+
+inline constexpr int MSG_NOERROR = 010000;
+inline constexpr int MSG_EXCEPT = 020000;
+inline constexpr int MSG_COPY = 040000;
+inline constexpr int MSG_STAT = 11;
+inline constexpr int MSG_INFO = 12;
+inline constexpr int MSG_STAT_ANY = 13;
+
+inline constexpr std::uint64_t PAGE_SIZE = 4096;
+inline constexpr std::uint64_t SHMLBA = PAGE_SIZE;
+inline constexpr std::uint64_t SHMMIN = 1;
+
+// Defaults of a fresh IPC namespace (ipc/shm.c shm_init_ns, ipc/msg.c msg_init_ns).
+inline constexpr std::uint64_t SHMMAX_DEFAULT = 0xFFFFFFFFFFFFFFFFull - (1ull << 24);
+inline constexpr std::uint64_t SHMALL_DEFAULT = 0xFFFFFFFFFFFFFFFFull - (1ull << 24);
+inline constexpr std::int64_t SHMMNI_DEFAULT = 4096;
+inline constexpr std::int64_t MSGMAX_DEFAULT = 8192;
+inline constexpr std::int64_t MSGMNB_DEFAULT = 16384;
+inline constexpr std::int64_t MSGMNI_DEFAULT = 32000;
+inline constexpr int IPCMNI = 32768;  // ids are seq * IPCMNI + idx (ipc_buildid)
+inline constexpr int IPC_MIN_CYCLE = 64;  // RADIX_TREE_MAP_SIZE: idr_alloc_cyclic never wraps below this
+
+// errno values (asm-generic/errno-base.h, errno.h).
+enum Errno : int {
+#define X(name, value, text) name = value,
+#define ALIAS(name, value)
+#include "sim/errno_table.inc"
+#undef X
+#undef ALIAS
+};
+
+// Signals the scenarios use (x86-64 numbering).
+inline constexpr int SIGKILL = 9;
+inline constexpr int SIGUSR1 = 10;
+inline constexpr int SIGSEGV = 11;
+inline constexpr int SIGUSR2 = 12;
+inline constexpr int SIGTERM = 15;
+
+}  // namespace sim
