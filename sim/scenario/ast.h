@@ -62,8 +62,10 @@ enum class OutcomeKind { None, Value, Ok, Errno, Blocks, Signal, Text };
 struct Outcome {
     OutcomeKind kind = OutcomeKind::None;
     SourcePos pos;
-    std::int64_t value = 0;  // Value; the errno or signal number for Errno/Signal
+    std::int64_t value = 0;  // the errno or signal number for Errno/Signal
     std::string text;        // Text bytes; errno or signal name
+    Expr expr;               // Value: an integer expression (literal, constant or variable),
+                             // evaluated when the step has settled
 };
 
 enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge };
