@@ -1,7 +1,10 @@
 // The user-visible constants of System V IPC on Linux x86-64 (include/uapi/linux/ipc.h, shm.h, msg.h),
-// spelled as the kernel spells them so a learner can look them up.
+// spelled as the kernel spells them so a learner can look them up. Internal to sim/: a file that
+// includes <sys/ipc.h> (real/) must not include this one, since those names are macros there.
 #pragma once
 
+#include <cerrno>
+#include <csignal>
 #include <cstdint>
 
 namespace sim {
@@ -49,20 +52,7 @@ inline constexpr std::int64_t MSGMNI_DEFAULT = 32000;
 inline constexpr int IPCMNI = 32768;  // ids are seq * IPCMNI + idx (ipc_buildid)
 inline constexpr int IPC_MIN_CYCLE = 64;  // RADIX_TREE_MAP_SIZE: idr_alloc_cyclic never wraps below this
 
-// errno values (asm-generic/errno-base.h, errno.h).
-enum Errno : int {
-#define X(name, value, text) name = value,
-#define ALIAS(name, value)
-#include "sim/errno_table.inc"
-#undef X
-#undef ALIAS
-};
-
-// Signals the scenarios use (x86-64 numbering).
-inline constexpr int SIGKILL = 9;
-inline constexpr int SIGUSR1 = 10;
-inline constexpr int SIGSEGV = 11;
-inline constexpr int SIGUSR2 = 12;
-inline constexpr int SIGTERM = 15;
+// errno and signal numbers come from <cerrno> and <csignal>: standard headers whose values on
+// Linux are the kernel's own, and whose macros would collide with any names of ours.
 
 }  // namespace sim

@@ -43,14 +43,12 @@ constexpr Named kIpc[] = {
     {"IPC_RMID", IPC_RMID, ""},       {"IPC_SET", IPC_SET, ""},
     {"IPC_STAT", IPC_STAT, ""},       {"IPC_INFO", IPC_INFO, ""},
     {"SHM_RDONLY", SHM_RDONLY, ""},   {"SHM_RND", SHM_RND, ""},
-    {"SHM_REMAP", SHM_REMAP, ""},     {"SHM_EXEC", SHM_EXEC, ""},
     {"SHM_STAT", SHM_STAT, ""},       {"SHM_INFO", SHM_INFO, ""},
     {"SHM_LOCK", SHM_LOCK, ""},       {"SHM_UNLOCK", SHM_UNLOCK, ""},
     {"SHM_DEST", SHM_DEST, ""},       {"SHM_LOCKED", SHM_LOCKED, ""},
-    {"SHM_STAT_ANY", SHM_STAT_ANY, ""},
     {"MSG_NOERROR", MSG_NOERROR, ""}, {"MSG_EXCEPT", MSG_EXCEPT, ""},
     {"MSG_COPY", MSG_COPY, ""},       {"MSG_STAT", MSG_STAT, ""},
-    {"MSG_INFO", MSG_INFO, ""},       {"MSG_STAT_ANY", MSG_STAT_ANY, ""},
+    {"MSG_INFO", MSG_INFO, ""},
 };
 
 constexpr Named kOther[] = {

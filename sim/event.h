@@ -1,0 +1,64 @@
+// Kernel-path events: the small steps a call takes inside the kernel. The window animates them and
+// `ipcsim run` prints them; each names the structures it touched and says in one sentence why.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sim {
+
+// A structure an event touched. `id` and `sub` say which one:
+//   task_struct/mm_struct: id = pid      vm_area_struct: id = pid, sub = vm_start
+//   pte: id = pid, sub = page-aligned virtual address       page: id = pfn
+//   shmid_kernel: id = shmid             ipc_ids: id = 0 for shm, 1 for msg
+//   msg_queue: id = msqid                msg_msg: id = msqid, sub = the message's serial number
+enum class ObjKind {
+    task_struct, mm_struct, vm_area_struct, pte, page,
+    ipc_ids, kern_ipc_perm, shmid_kernel, msg_queue, msg_msg, msg_receiver, msg_sender,
+};
+
+struct ObjRef {
+    ObjKind kind;
+    std::int64_t id = 0;
+    std::uint64_t sub = 0;
+    bool operator==(const ObjRef&) const = default;
+};
+
+enum class EventKind {
+    syscall,          // entry: the call and its arguments
+    check,            // a rule passed (size, limits, flags)
+    perm_check,       // ipcperms / owner check
+    lookup,           // ipc_obtain_object / ipc_findkey / find_vma
+    id_alloc,         // ipc_idr_alloc handed out an id
+    create,           // a new kernel object
+    attach,           // a vm_area_struct joined a segment
+    detach,           // a vm_area_struct left a segment
+    field_change,     // nattch, lpid, mode, key ... changed
+    page_fault,       // the MMU found no PTE
+    page_lookup,      // the fault looked the page up in the segment
+    frame_alloc,      // a physical frame was allocated and zeroed
+    pte_install,      // set_pte_at
+    copy,             // bytes crossed between user and kernel or through a mapping
+    mark_destroy,     // IPC_RMID with attachments: SHM_DEST
+    destroy,          // an object and its frames were freed
+    frame_free,
+    signal,           // a signal was sent or delivered
+    task_change,      // fork, exit, kill
+    error,            // the call failed here: the errno and why
+    ret,              // the call returned
+};
+
+std::string_view to_string(EventKind k);
+std::string_view to_string(ObjKind k);
+
+struct KernelEvent {
+    EventKind kind;
+    std::string function;          // the kernel function the step belongs to: "shmem_fault"
+    std::vector<ObjRef> touched;
+    std::string text;              // one plain sentence
+    bool operator==(const KernelEvent&) const = default;
+};
+
+}  // namespace sim

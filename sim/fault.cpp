@@ -1,0 +1,160 @@
+// Touching shared memory: store and load walk the pages in address order, and a page with no
+// PTE takes the fault path of mm/memory.c and mm/shmem.c: find the vma, look the page up in the
+// segment, allocate and zero a frame only if the segment has none, install the PTE.
+#include <algorithm>
+
+#include "sim/kernel.h"
+#include "sim/text.h"
+
+namespace sim {
+namespace {
+
+ObjRef pte_ref(int pid, std::uint64_t vpage) { return {ObjKind::pte, pid, vpage}; }
+ObjRef page_ref(std::uint64_t pfn) { return {ObjKind::page, static_cast<std::int64_t>(pfn)}; }
+
+}  // namespace
+
+std::uint64_t Kernel::alloc_frame(int shmid) {
+    std::uint64_t pfn;
+    if (!m_free_frames.empty()) {
+        pfn = m_free_frames.back();  // the page allocator hands out the most recently freed page first
+        m_free_frames.pop_back();
+    } else {
+        pfn = m_next_pfn++;
+    }
+    m_frames[pfn] = page{{}, shmid};
+    return pfn;
+}
+
+void Kernel::free_frame(std::uint64_t pfn) {
+    m_frames.erase(pfn);
+    m_free_frames.push_back(pfn);
+}
+
+// shmem_get_folio: the segment's page at pgoff, allocated and zeroed on first use. A read of a
+// never-written page allocates too (SysV shm does not map the shared zero page: measured).
+std::uint64_t Kernel::shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff) {
+    int id = shp.shm_perm.id;
+    auto it = shp.pages.find(pgoff);
+    if (it != shp.pages.end()) {
+        emit(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}, page_ref(it->second)},
+             cat("looks up page ", pgoff, " in segment ", id, "'s page cache: frame ", hex(it->second),
+                 " already holds it, so nothing is allocated"));
+        return it->second;
+    }
+    emit(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}},
+         cat("looks up page ", pgoff, " in segment ", id, "'s page cache: not there yet"));
+    std::uint64_t pfn = alloc_frame(id);
+    shp.pages[pgoff] = pfn;
+    emit(EventKind::frame_alloc, "shmem_alloc_and_add_folio", {{ObjKind::shmid_kernel, id}, page_ref(pfn)},
+         cat("allocates frame ", hex(pfn), ", fills it with zeroes and adds it to the segment as page ", pgoff,
+             " (the segment's rss is now ", shp.pages.size(), " page", shp.pages.size() == 1 ? "" : "s", ")"));
+    return pfn;
+}
+
+// handle_mm_fault for a shared-memory vma: counted as a minor fault (no disk I/O), then the PTE.
+bool Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write) {
+    (void)write;
+    task_struct& t = current();
+    shmid_kernel* shp = m_ns.shm_ids.find_id(vma.shmid);
+    if (!shp) return false;  // a mapped segment outlives its id only as long as it is attached
+    t.min_flt++;
+    std::uint64_t vpage = page_align_down(vaddr);
+    std::uint64_t pgoff = (vpage - vma.vm_start) / PAGE_SIZE;
+    std::uint64_t pfn = shmem_get_page(*shp, pgoff);
+    // A shared writable mapping gets a writable PTE even on a read fault: shmem needs no dirty
+    // tracking, so a later store to the page takes no second fault (measured).
+    t.mm.page_table[vpage] = pte_t{pfn, vma.vm_write};
+    emit(EventKind::pte_install, "finish_fault", {pte_ref(t.pid, vpage), page_ref(pfn), {ObjKind::mm_struct, t.pid}},
+         cat("set_pte_at: ", t.comm, "'s page table now maps ", hex(vpage), " -> frame ", hex(pfn),
+             vma.vm_write ? " (read-write)" : " (read-only)", "; minor faults for ", t.comm, ": ", t.min_flt));
+    return true;
+}
+
+// One page touched by the CPU. False when the access killed the process.
+bool Kernel::touch_page(std::uint64_t vaddr, bool write) {
+    task_struct& t = current();
+    std::uint64_t vpage = page_align_down(vaddr);
+    auto pte = t.mm.page_table.find(vpage);
+    if (pte != t.mm.page_table.end() && (!write || pte->second.writable)) {
+        emit(EventKind::lookup, "MMU", {pte_ref(t.pid, vpage), page_ref(pte->second.pfn)},
+             cat("the page table already maps ", hex(vpage), " -> frame ", hex(pte->second.pfn), ": no fault"));
+        return true;
+    }
+    emit(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
+         cat("no PTE for ", hex(vpage), " in ", t.comm, "'s page table: the MMU raises a page fault (",
+             write ? "write" : "read", " access)"));
+    vm_area_struct* vma = t.mm.find_vma(vaddr);
+    if (!vma) {
+        force_sigsegv(vaddr, cat("no vm_area_struct covers ", hex(vaddr), " (bad_area, SEGV_MAPERR)"));
+        return false;
+    }
+    emit(EventKind::lookup, "lock_mm_and_find_vma", {{ObjKind::vm_area_struct, t.pid, vma->vm_start}},
+         cat("finds vm_area_struct [", hex(vma->vm_start), ", ", hex(vma->vm_end), ") of segment ", vma->shmid));
+    if (write && !vma->vm_write) {
+        force_sigsegv(vaddr, "the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR");
+        return false;
+    }
+    return handle_mm_fault(*vma, vaddr, write);
+}
+
+void Kernel::force_sigsegv(std::uint64_t vaddr, const std::string& why) {
+    task_struct& t = current();
+    emit(EventKind::signal, "force_sig_fault", {{ObjKind::task_struct, t.pid}},
+         cat(why, ": SIGSEGV at ", hex(vaddr), "; with no handler, ", t.comm, " dies"));
+    do_exit(t, TaskState::killed, 0, SIGSEGV);
+    m_result.fate = Fate::killed;
+    m_result.signo = SIGSEGV;
+}
+
+// Visits the pages of [addr, addr+n) in address order; stops at the first that kills.
+template <typename Fn>
+static bool for_each_page(std::uint64_t addr, std::uint64_t n, Fn fn) {
+    std::uint64_t end = addr + n;
+    for (std::uint64_t a = addr; a < end; a = page_align_down(a) + PAGE_SIZE)
+        if (!fn(a, std::min(end, page_align_down(a) + PAGE_SIZE))) return false;
+    return true;
+}
+
+SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& bytes) {
+    begin(pid, cat("stores ", bytes.size(), " byte(s) ", quoted(bytes), " at ", hex(addr),
+                   ": no system call, the CPU writes and the MMU translates each page"));
+    std::size_t done = 0;
+    bool alive = for_each_page(addr, bytes.size(), [&](std::uint64_t a, std::uint64_t chunk_end) {
+        if (!touch_page(a, true)) return false;
+        const pte_t& pte = current().mm.page_table.at(page_align_down(a));
+        std::string& data = m_frames.at(pte.pfn).data;
+        if (data.empty()) data.assign(PAGE_SIZE, '\0');
+        std::size_t len = chunk_end - a;
+        data.replace(a - page_align_down(a), len, bytes, done, len);
+        done += len;
+        return true;
+    });
+    if (!alive) return take();
+    emit(EventKind::copy, "store", {{ObjKind::task_struct, pid}},
+         cat(bytes.size(), " byte(s) are now in the segment's frames, visible to every process that maps them"));
+    finish(0);
+    return take();
+}
+
+SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
+    begin(pid, cat("loads ", n, " byte(s) from ", hex(addr), ": no system call, the CPU reads and the MMU translates each page"));
+    if (n < 0) return fail(EINVAL, "load", "a negative length"), take();
+    std::string out;
+    bool alive = for_each_page(addr, static_cast<std::uint64_t>(n), [&](std::uint64_t a, std::uint64_t chunk_end) {
+        if (!touch_page(a, false)) return false;
+        const pte_t& pte = current().mm.page_table.at(page_align_down(a));
+        const std::string& data = m_frames.at(pte.pfn).data;
+        std::size_t len = chunk_end - a;
+        if (data.empty()) out.append(len, '\0');
+        else out.append(data, a - page_align_down(a), len);
+        return true;
+    });
+    if (!alive) return take();
+    m_result.data = out;
+    emit(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, cat("reads ", quoted(out)));
+    finish(n);
+    return take();
+}
+
+}  // namespace sim

@@ -1,0 +1,107 @@
+// What shared memory and message queues have in common (ipc/util.c): the permission block every
+// object starts with, the credentials a caller brings, and the id allocator.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+#include "sim/uapi.h"
+
+namespace sim {
+
+// The credentials a caller brings (struct cred). Root holds CAP_IPC_OWNER, CAP_SYS_ADMIN and
+// CAP_IPC_LOCK; this sandbox's root lacks CAP_SYS_RESOURCE (measured: CapEff bit 24 is clear).
+struct cred {
+    std::uint32_t euid = 0;
+    std::uint32_t egid = 0;
+    bool is_root() const { return euid == 0; }
+    bool operator==(const cred&) const = default;
+};
+
+// One per IPC object (struct kern_ipc_perm); IPC_STAT copies it out as ipc_perm.
+struct kern_ipc_perm {
+    int id = -1;              // seq * IPCMNI + idx, what shmget/msgget return
+    std::int64_t key = 0;     // IPC_PRIVATE (0) once marked for destruction
+    std::uint32_t uid = 0;    // owner, changeable by IPC_SET
+    std::uint32_t gid = 0;
+    std::uint32_t cuid = 0;   // creator, fixed
+    std::uint32_t cgid = 0;
+    std::uint32_t mode = 0;   // rwxrwxrwx, plus SHM_DEST / SHM_LOCKED for segments
+    int seq = 0;
+    bool operator==(const kern_ipc_perm&) const = default;
+};
+
+// Which class of the mode applies to this caller, as ipcperms decides it.
+enum class PermClass { owner, group, other };
+PermClass perm_class(const kern_ipc_perm& p, const cred& c);
+
+// ipcperms: true when every bit `flag` asks for ((flag>>6 | flag>>3 | flag) & 7) is granted
+// to the caller's class, or the caller holds CAP_IPC_OWNER. Asking for nothing always passes.
+bool ipcperms(const kern_ipc_perm& p, const cred& c, int flag);
+// ipcctl_obtain_check's owner rule for IPC_SET / IPC_RMID: euid is cuid or uid, or CAP_SYS_ADMIN.
+bool ipc_owner(const kern_ipc_perm& p, const cred& c);
+// The three bits a flag asks for, as "rw-".
+const char* rwx(int bits);
+
+inline int ipcid_to_idx(int id) { return id % IPCMNI; }
+inline int ipcid_to_seq(int id) { return id / IPCMNI; }
+
+// struct ipc_ids: one per IPC kind per namespace. Objects live here by index; T must have `perm()`.
+template <typename T>
+struct ipc_ids {
+    int in_use = 0;
+    int seq = 0;
+    int last_idx = -1;   // the last index handed out: allocation is cyclic after it
+    std::map<int, T> entries;  // idx -> object (the kernel's idr)
+
+    bool operator==(const ipc_ids&) const = default;
+
+    // ipc_idr_alloc: the next free index after last_idx, below max(in_use*3/2, 64), wrapping to 0;
+    // a wrap bumps seq so that a reused index gives a different id. Empty when none is free.
+    std::optional<int> alloc_idx(int ipc_mni = IPCMNI) {
+        int max_idx = in_use * 3 / 2;
+        if (max_idx < IPC_MIN_CYCLE) max_idx = IPC_MIN_CYCLE;
+        if (max_idx > ipc_mni) max_idx = ipc_mni;
+        std::optional<int> idx = first_free(last_idx + 1, max_idx);
+        if (!idx) idx = first_free(0, max_idx);
+        if (!idx) return std::nullopt;
+        if (*idx <= last_idx && ++seq >= INT32_MAX / IPCMNI) seq = 0;
+        last_idx = *idx;
+        return idx;
+    }
+
+    // ipc_obtain_object_check: the object whose index and seq match `id`.
+    T* find_id(int id) {
+        if (id < 0) return nullptr;
+        auto it = entries.find(ipcid_to_idx(id));
+        if (it == entries.end() || it->second.perm().seq != ipcid_to_seq(id)) return nullptr;
+        return &it->second;
+    }
+    const T* find_id(int id) const { return const_cast<ipc_ids*>(this)->find_id(id); }
+
+    // ipc_obtain_object_idr: by index alone (SHM_STAT, MSG_STAT).
+    T* find_idx(int idx) {
+        auto it = entries.find(idx);
+        return it == entries.end() ? nullptr : &it->second;
+    }
+
+    // ipc_findkey
+    T* find_key(std::int64_t key) {
+        for (auto& [idx, obj] : entries)
+            if (obj.perm().key == key) return &obj;
+        return nullptr;
+    }
+
+    // ipc_get_maxidx, as IPC_INFO and SHM_INFO return it: the highest index in use, 0 when none.
+    int max_idx() const { return entries.empty() ? 0 : entries.rbegin()->first; }
+
+private:
+    std::optional<int> first_free(int from, int end) const {
+        for (int i = from; i < end; ++i)
+            if (!entries.count(i)) return i;
+        return std::nullopt;
+    }
+};
+
+}  // namespace sim

@@ -1,0 +1,85 @@
+// Setup, lookup and the event recording every call shares.
+#include "sim/kernel.h"
+
+#include <utility>
+
+#include "sim/scenario/constants.h"
+#include "sim/text.h"
+
+namespace sim {
+
+std::string_view to_string(TaskState s) {
+    switch (s) {
+    case TaskState::ready: return "ready";
+    case TaskState::blocked: return "blocked";
+    case TaskState::exited: return "exited";
+    case TaskState::killed: return "killed";
+    }
+    return "?";
+}
+
+bool Kernel::set_sysctl(const std::string& name, std::int64_t value) {
+    if (value < 0) return false;
+    auto u = static_cast<std::uint64_t>(value);
+    if (name == "shmmax") m_ns.shm_ctlmax = u;
+    else if (name == "shmall") m_ns.shm_ctlall = u;
+    else if (name == "shmmni") m_ns.shm_ctlmni = value;
+    else if (name == "msgmax") m_ns.msg_ctlmax = value;
+    else if (name == "msgmnb") m_ns.msg_ctlmnb = value;
+    else if (name == "msgmni") m_ns.msg_ctlmni = value;
+    else return false;
+    return true;
+}
+
+int Kernel::spawn(const std::string& comm, std::uint32_t uid, std::uint32_t gid) {
+    task_struct t;
+    t.pid = m_next_pid++;
+    t.comm = comm;
+    t.cred = cred{uid, gid};
+    int pid = t.pid;
+    m_tasks.emplace(pid, std::move(t));
+    return pid;
+}
+
+const task_struct* Kernel::task(int pid) const {
+    auto it = m_tasks.find(pid);
+    return it == m_tasks.end() ? nullptr : &it->second;
+}
+
+const task_struct* Kernel::task_by_name(const std::string& comm) const {
+    for (const auto& [pid, t] : m_tasks)
+        if (t.comm == comm) return &t;
+    return nullptr;
+}
+
+void Kernel::emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text) {
+    m_result.events.push_back({kind, std::move(function), std::move(touched), std::move(text)});
+}
+
+void Kernel::begin(int pid, std::string entry_text) {
+    m_current = pid;
+    m_result = SyscallResult{};
+    emit(EventKind::syscall, "entry_SYSCALL_64", {{ObjKind::task_struct, pid}},
+         cat(current().comm, " (pid ", pid, ") ", entry_text));
+}
+
+SyscallResult& Kernel::finish(std::int64_t ret) {
+    m_result.ret = ret;
+    m_result.err = 0;
+    current().regs = user_regs{ret, 0, m_result.data, m_result.mtype};
+    emit(EventKind::ret, "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}},
+         cat("returns ", ret, " to ", current().comm));
+    return m_result;
+}
+
+SyscallResult& Kernel::fail(int err, std::string function, std::string why) {
+    m_result.ret = -1;
+    m_result.err = err;
+    current().regs = user_regs{-1, err, {}, 0};
+    auto name = scenario::errno_name(err);
+    emit(EventKind::error, std::move(function), {{ObjKind::task_struct, m_current}},
+         cat(why, ": returns -", name, " (", scenario::errno_text(err), "); the C library sets errno and returns -1"));
+    return m_result;
+}
+
+}  // namespace sim

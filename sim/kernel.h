@@ -1,0 +1,181 @@
+// The model kernel: every structure the System V calls touch, held as one value. Copying a Kernel
+// is a snapshot; objects refer to each other by integer ids (pid, shmid, pfn), never by pointer.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/event.h"
+#include "sim/ipc_util.h"
+#include "sim/mm.h"
+
+namespace sim {
+
+// One shared-memory segment (struct shmid_kernel in ipc/shm.c). IPC_STAT shows it as shmid_ds.
+struct shmid_kernel {
+    kern_ipc_perm shm_perm;
+    std::uint64_t shm_segsz = 0;     // size in bytes, as asked for
+    std::uint64_t shm_atim = 0;      // model time of the last attach
+    std::uint64_t shm_dtim = 0;      // ... of the last detach
+    std::uint64_t shm_ctim = 0;      // ... of the last change
+    int shm_cprid = 0;               // creator pid
+    int shm_lprid = 0;               // pid of the last shmat/shmdt (fork and exit count too)
+    std::uint64_t shm_nattch = 0;    // number of vm_area_structs mapping it
+    // The segment's pages (shmem's page cache, the seed's shm_pages): page index -> frame.
+    // Sparse: an untouched page has no entry and costs nothing.
+    std::map<std::uint64_t, std::uint64_t> pages;
+    // The vm_area_structs mapping it, in attach order: (pid, vm_start). Linux 2.0 chained them
+    // through vm_next_shared; today they hang off the shmem file's address_space (i_mmap).
+    std::vector<std::pair<int, std::uint64_t>> attaches;
+
+    kern_ipc_perm& perm() { return shm_perm; }
+    const kern_ipc_perm& perm() const { return shm_perm; }
+    std::uint64_t npages() const { return page_align_up(shm_segsz) / PAGE_SIZE; }
+    bool operator==(const shmid_kernel&) const = default;
+};
+
+// A physical page frame (struct page). Contents are kept only once written: empty means zeroes.
+struct page {
+    std::string data;      // PAGE_SIZE bytes once written, else empty (a zeroed frame)
+    int owner_shmid = -1;  // the segment whose page cache holds it
+    bool operator==(const page&) const = default;
+};
+
+enum class TaskState { ready, blocked, exited, killed };
+std::string_view to_string(TaskState s);
+
+// What a process saw from its last finished call: the return value and errno in its registers,
+// and the bytes a load or msgrcv gave it. Not kernel state, but what PROC.ret and friends observe.
+struct user_regs {
+    std::int64_t ret = 0;
+    int err = 0;
+    std::string data;
+    std::int64_t mtype = 0;
+    bool operator==(const user_regs&) const = default;
+};
+
+// A process (struct task_struct), reduced to what System V IPC needs.
+struct task_struct {
+    int pid = 0;
+    std::string comm;          // the scenario's name for it
+    int ppid = 0;              // 0 for processes that exist at the start
+    struct cred cred;
+    TaskState state = TaskState::ready;
+    int exit_code = 0;
+    int term_signal = 0;       // the signal that killed it
+    std::uint64_t min_flt = 0; // minor faults taken inside store/load (ru_minflt)
+    mm_struct mm;
+    user_regs regs;
+    bool operator==(const task_struct&) const = default;
+};
+
+// The namespace's limits (the sysctls) and its objects (struct ipc_namespace).
+struct ipc_namespace {
+    std::uint64_t shm_ctlmax = SHMMAX_DEFAULT;
+    std::uint64_t shm_ctlall = SHMALL_DEFAULT;  // in pages
+    std::int64_t shm_ctlmni = SHMMNI_DEFAULT;
+    std::uint64_t shm_tot = 0;                  // pages of all segments
+    std::int64_t msg_ctlmax = MSGMAX_DEFAULT;
+    std::int64_t msg_ctlmnb = MSGMNB_DEFAULT;
+    std::int64_t msg_ctlmni = MSGMNI_DEFAULT;
+    ipc_ids<shmid_kernel> shm_ids;
+    bool operator==(const ipc_namespace&) const = default;
+};
+
+// How a call ended for its caller.
+enum class Fate { returned, blocked, killed, exited };
+
+struct SyscallResult {
+    Fate fate = Fate::returned;
+    std::int64_t ret = 0;
+    int err = 0;
+    int signo = 0;                     // for Fate::killed
+    std::string data;                  // bytes a load or msgrcv produced
+    std::int64_t mtype = 0;            // the type msgrcv received
+    std::vector<KernelEvent> events;
+};
+
+// shmctl's and msgctl's IPC_SET fields; absent ones keep their values (read by IPC_STAT first).
+struct IpcSetFields {
+    std::optional<std::uint32_t> mode, uid, gid;
+    std::optional<std::uint64_t> qbytes;
+};
+
+class Kernel {
+public:
+    Kernel() = default;
+    bool operator==(const Kernel&) const = default;
+
+    // Setup, before the first step.
+    bool set_sysctl(const std::string& name, std::int64_t value);
+    int spawn(const std::string& comm, std::uint32_t uid, std::uint32_t gid);
+
+    // The calls. `pid` is the caller; it must be ready (the stepper checks).
+    SyscallResult shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg);
+    SyscallResult shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg);
+    SyscallResult shmdt(int pid, std::uint64_t addr);
+    SyscallResult shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set);
+    SyscallResult store(int pid, std::uint64_t addr, const std::string& bytes);
+    SyscallResult load(int pid, std::uint64_t addr, std::int64_t n);
+    SyscallResult fork(int pid, const std::string& child_comm);
+    SyscallResult exit(int pid, int status);
+    SyscallResult kill(int pid, int target_pid, int sig);
+
+    // Reading the model (for observations, the window and the tests).
+    const ipc_namespace& ns() const { return m_ns; }
+    const std::map<int, task_struct>& tasks() const { return m_tasks; }
+    const task_struct* task(int pid) const;
+    const task_struct* task_by_name(const std::string& comm) const;
+    const std::map<std::uint64_t, page>& frames() const { return m_frames; }
+    std::uint64_t now() const { return m_now; }
+    void tick() { ++m_now; }
+
+private:
+    // Event recording for the call in progress.
+    void emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text);
+    void begin(int pid, std::string entry_text);
+    SyscallResult& finish(std::int64_t ret);
+    SyscallResult& fail(int err, std::string function, std::string why);
+    SyscallResult take() { return std::move(m_result); }
+
+    task_struct& current() { return m_tasks.at(m_current); }
+
+    // ipc/shm.c
+    SyscallResult& do_shmat(std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg);
+    SyscallResult& do_shmdt(std::uint64_t addr);
+    SyscallResult& newseg(std::int64_t key, std::int64_t size, std::int64_t shmflg);
+    void shm_open(shmid_kernel& shp, int pid, std::uint64_t vm_start, const char* why);
+    void shm_close(int shmid, int pid, std::uint64_t vm_start, const char* why);
+    void shm_destroy(shmid_kernel& shp);
+    void dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set);
+    SyscallResult& shmctl_stat(std::int64_t id, std::int64_t cmd);
+    SyscallResult& shmctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
+    SyscallResult& shmctl_lock(std::int64_t id, std::int64_t cmd);
+
+    // mm/: faults and memory access
+    bool touch_page(std::uint64_t vaddr, bool write);
+    bool handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write);
+    std::uint64_t shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff);
+    std::uint64_t alloc_frame(int shmid);
+    void free_frame(std::uint64_t pfn);
+    void force_sigsegv(std::uint64_t vaddr, const std::string& why);
+    void exit_mm(task_struct& t);
+    void do_exit(task_struct& t, TaskState how, int code, int sig);
+
+    ipc_namespace m_ns;
+    std::map<int, task_struct> m_tasks;
+    std::map<std::uint64_t, page> m_frames;   // allocated frames by pfn
+    std::vector<std::uint64_t> m_free_frames; // freed pfns, reused last-freed first
+    std::uint64_t m_next_pfn = 0x1a000;
+    int m_next_pid = 1000;
+    std::uint64_t m_now = 0;
+
+    int m_current = 0;       // the caller of the call in progress
+    SyscallResult m_result;  // the call in progress
+};
+
+}  // namespace sim

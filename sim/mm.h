@@ -1,0 +1,54 @@
+// A process's address space (struct mm_struct): its vm_area_structs and its page table.
+// Only shared-memory mappings are modelled; everything else a process maps is out of the picture.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+#include "sim/uapi.h"
+
+namespace sim {
+
+// One mapping of a segment (struct vm_area_struct); shmat makes one, shmdt removes it.
+struct vm_area_struct {
+    std::uint64_t vm_start = 0;   // first byte
+    std::uint64_t vm_end = 0;     // one past the last byte; always page aligned
+    bool vm_write = false;        // VM_WRITE: absent for SHM_RDONLY
+    int shmid = -1;               // the segment behind it (vm_file -> shm_file_data -> id)
+    bool operator==(const vm_area_struct&) const = default;
+    std::uint64_t pages() const { return (vm_end - vm_start) / PAGE_SIZE; }
+};
+
+// A page-table entry: present entries only; absence means "not present".
+struct pte_t {
+    std::uint64_t pfn = 0;
+    bool writable = false;
+    bool operator==(const pte_t&) const = default;
+};
+
+struct mm_struct {
+    std::map<std::uint64_t, vm_area_struct> mmap;  // by vm_start (the kernel's maple tree)
+    std::map<std::uint64_t, pte_t> page_table;     // virtual page address -> pte (only present ones)
+    bool operator==(const mm_struct&) const = default;
+
+    // find_vma's question, narrowed: the mapping that contains addr, if any.
+    vm_area_struct* find_vma(std::uint64_t addr);
+    const vm_area_struct* find_vma(std::uint64_t addr) const;
+    // find_vma_intersection: is any byte of [start, end) mapped?
+    bool intersects(std::uint64_t start, std::uint64_t end) const;
+    // get_unmapped_area, top-down from mmap_base as x86-64 does it: the highest gap that fits.
+    std::optional<std::uint64_t> get_unmapped_area(std::uint64_t len) const;
+    // Drops every PTE in [start, end) (zap_page_range); returns how many were present.
+    std::uint64_t zap_range(std::uint64_t start, std::uint64_t end);
+};
+
+// Where top-down allocation starts: the same fixed base on every run, so addresses are deterministic
+// (the kernel randomises it; scenarios compare addresses as offsets into their attachment).
+inline constexpr std::uint64_t MMAP_BASE = 0x7f0000000000ull;
+inline constexpr std::uint64_t MMAP_MIN_ADDR = 0x10000ull;  // vm.mmap_min_addr
+
+inline std::uint64_t page_align_up(std::uint64_t n) { return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+inline std::uint64_t page_align_down(std::uint64_t n) { return n & ~(PAGE_SIZE - 1); }
+
+}  // namespace sim

@@ -1,0 +1,294 @@
+// shmget, shmat, shmdt, shmctl: the rules and the errno order of ipc/shm.c and ipc/util.c.
+#include <utility>
+
+#include "sim/kernel.h"
+#include "sim/scenario/constants.h"
+#include "sim/text.h"
+
+namespace sim {
+namespace {
+
+ObjRef seg_ref(int shmid) { return {ObjKind::shmid_kernel, shmid}; }
+ObjRef vma_ref(int pid, std::uint64_t start) { return {ObjKind::vm_area_struct, pid, start}; }
+const ObjRef kShmIds{ObjKind::ipc_ids, 0};
+
+const char* class_name(PermClass c) {
+    switch (c) {
+    case PermClass::owner: return "owner";
+    case PermClass::group: return "group";
+    case PermClass::other: return "other";
+    }
+    return "?";
+}
+
+// One sentence for ipcperms' verdict: who the caller is to the object and what the mode grants.
+std::string perm_sentence(const kern_ipc_perm& p, const cred& c, int flag) {
+    int asked = (flag >> 6 | flag >> 3 | flag) & 7;
+    PermClass cls = perm_class(p, c);
+    int shift = cls == PermClass::owner ? 6 : cls == PermClass::group ? 3 : 0;
+    int granted = static_cast<int>(p.mode >> shift) & 7;
+    std::string s = cat("euid ", c.euid, " is in the ", class_name(cls), " class of mode ", oct(p.mode & 0777),
+                        ", which grants ", rwx(granted), "; the call asks ", rwx(asked));
+    if (c.is_root() && (asked & ~granted)) s += "; root holds CAP_IPC_OWNER and passes anyway";
+    return s;
+}
+
+}  // namespace
+
+SyscallResult Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg) {
+    begin(pid, cat("calls shmget(key=", key, ", size=", size, ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
+    if (key == IPC_PRIVATE) {
+        emit(EventKind::lookup, "ipcget", {kShmIds}, "the key is IPC_PRIVATE, so there is nothing to look up: always a new segment");
+        newseg(key, size, shmflg);
+        return take();
+    }
+    shmid_kernel* shp = m_ns.shm_ids.find_key(key);
+    if (!shp) {
+        emit(EventKind::lookup, "ipc_findkey", {kShmIds}, cat("no segment has key ", key));
+        if (!(shmflg & IPC_CREAT)) fail(ENOENT, "ipcget_public", "IPC_CREAT is not set, so nothing is created");
+        else newseg(key, size, shmflg);
+        return take();
+    }
+    int id = shp->shm_perm.id;
+    emit(EventKind::lookup, "ipc_findkey", {kShmIds, seg_ref(id)}, cat("key ", key, " belongs to shmid ", id));
+    if ((shmflg & IPC_CREAT) && (shmflg & IPC_EXCL)) {
+        fail(EEXIST, "ipcget_public", "IPC_CREAT|IPC_EXCL asks for a new segment, but the key is taken");
+    } else if (shp->shm_segsz < static_cast<std::uint64_t>(size)) {
+        fail(EINVAL, "shm_more_checks", cat("asks for ", static_cast<std::uint64_t>(size), " bytes, more than the segment's ", shp->shm_segsz));
+    } else if (emit(EventKind::perm_check, "ipcperms", {seg_ref(id)}, perm_sentence(shp->shm_perm, current().cred, static_cast<int>(shmflg))),
+               !ipcperms(shp->shm_perm, current().cred, static_cast<int>(shmflg))) {
+        fail(EACCES, "ipcperms", "the mode does not grant what shmflg asks for");
+    } else {
+        finish(id);
+    }
+    return take();
+}
+
+// newseg: size rules, shmall, shmmni, then a fresh shmid_kernel with no pages yet.
+SyscallResult& Kernel::newseg(std::int64_t key, std::int64_t size, std::int64_t shmflg) {
+    auto usize = static_cast<std::uint64_t>(size);
+    if (usize < SHMMIN || usize > m_ns.shm_ctlmax)
+        return fail(EINVAL, "newseg", cat("size ", usize, " is outside [SHMMIN=1, shmmax=", m_ns.shm_ctlmax, "]"));
+    std::uint64_t numpages = page_align_up(usize) / PAGE_SIZE;
+    if (numpages == 0 || m_ns.shm_tot + numpages < m_ns.shm_tot || m_ns.shm_tot + numpages > m_ns.shm_ctlall)
+        return fail(ENOSPC, "newseg", cat("shm_tot ", m_ns.shm_tot, " + ", numpages, " pages would pass shmall=", m_ns.shm_ctlall));
+    std::int64_t limit = m_ns.shm_ctlmni < IPCMNI ? m_ns.shm_ctlmni : IPCMNI;
+    std::optional<int> idx;
+    if (m_ns.shm_ids.in_use < limit) idx = m_ns.shm_ids.alloc_idx();
+    if (!idx) return fail(ENOSPC, "ipc_addid", cat(m_ns.shm_ids.in_use, " segments exist; shmmni allows ", limit));
+
+    shmid_kernel seg;
+    seg.shm_perm.key = key;
+    seg.shm_perm.mode = static_cast<std::uint32_t>(shmflg) & 0777;
+    seg.shm_perm.uid = seg.shm_perm.cuid = current().cred.euid;
+    seg.shm_perm.gid = seg.shm_perm.cgid = current().cred.egid;
+    seg.shm_perm.seq = m_ns.shm_ids.seq;
+    seg.shm_perm.id = m_ns.shm_ids.seq * IPCMNI + *idx;
+    seg.shm_segsz = usize;
+    seg.shm_cprid = m_current;
+    seg.shm_ctim = m_now;
+    int id = seg.shm_perm.id;
+    m_ns.shm_ids.entries.emplace(*idx, std::move(seg));
+    m_ns.shm_ids.in_use++;
+    m_ns.shm_tot += numpages;
+    emit(EventKind::id_alloc, "ipc_idr_alloc", {kShmIds, seg_ref(id)},
+         cat("takes index ", *idx, " (seq ", id / IPCMNI, "), so shmid = ", id / IPCMNI, " * 32768 + ", *idx, " = ", id));
+    emit(EventKind::create, "newseg", {seg_ref(id)},
+         cat("creates shmid_kernel ", id, ": ", usize, " bytes in ", numpages, " page(s), mode ", oct(static_cast<std::uint64_t>(shmflg) & 0777),
+             "; no page frame yet: each page gets one when it is first touched"));
+    return finish(id);
+}
+
+SyscallResult Kernel::shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
+    begin(pid, cat("calls shmat(shmid=", shmid, ", addr=", addr ? hex(addr) : std::string("NULL"), ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
+    do_shmat(shmid, addr, shmflg);
+    return take();
+}
+
+SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
+    int pid = m_current;
+    if (shmid < 0) return fail(EINVAL, "do_shmat", "a negative shmid");
+    if (addr & (SHMLBA - 1)) {
+        if (!(shmflg & SHM_RND))
+            return fail(EINVAL, "do_shmat", cat(hex(addr), " is not a multiple of SHMLBA (4096) and SHM_RND is not set"));
+        addr &= ~(SHMLBA - 1);
+        emit(EventKind::check, "do_shmat", {}, cat("SHM_RND rounds the address down to ", hex(addr)));
+    }
+    bool rdonly = shmflg & SHM_RDONLY;
+    int acc_mode = rdonly ? 0444 : 0666;
+    shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(shmid));
+    if (!shp || shmid > INT32_MAX) return fail(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", shmid));
+    int id = shp->shm_perm.id;
+    emit(EventKind::lookup, "shm_obtain_object_check", {kShmIds, seg_ref(id)}, cat("finds shmid_kernel ", id));
+    emit(EventKind::perm_check, "ipcperms", {seg_ref(id)}, perm_sentence(shp->shm_perm, current().cred, acc_mode));
+    if (!ipcperms(shp->shm_perm, current().cred, acc_mode))
+        return fail(EACCES, "do_shmat", rdonly ? "SHM_RDONLY needs read permission" : "a read-write attach needs read and write permission");
+    std::uint64_t len = page_align_up(shp->shm_segsz);
+    mm_struct& mm = current().mm;
+    if (addr) {
+        if (addr + len < addr || mm.intersects(addr, addr + len))
+            return fail(EINVAL, "do_shmat", cat("[", hex(addr), ", ", hex(addr + len), ") overlaps a mapping and SHM_REMAP is not set"));
+    } else {
+        auto area = mm.get_unmapped_area(len);
+        if (!area) return fail(ENOMEM, "get_unmapped_area", "no gap in the address space is large enough");
+        addr = *area;
+        emit(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}},
+             cat("picks the highest free gap below mmap_base: ", hex(addr)));
+    }
+    mm.mmap[addr] = vm_area_struct{addr, addr + len, !rdonly, id};
+    emit(EventKind::attach, "do_mmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, addr)},
+         cat("adds vm_area_struct [", hex(addr), ", ", hex(addr + len), ") ", rdonly ? "r--" : "rw-", " to ", current().comm,
+             "'s mm; no page-table entry is made: pages are mapped on first touch"));
+    shm_open(*shp, pid, addr, "shmat");
+    return finish(static_cast<std::int64_t>(addr));
+}
+
+// shm_open: a new mapping of the segment (shmat or fork). lpid becomes the caller, as the kernel does.
+void Kernel::shm_open(shmid_kernel& shp, int pid, std::uint64_t vm_start, const char* why) {
+    shp.shm_nattch++;
+    shp.shm_lprid = m_current;
+    shp.shm_atim = m_now;
+    shp.attaches.emplace_back(pid, vm_start);
+    emit(EventKind::field_change, "shm_open", {seg_ref(shp.shm_perm.id), vma_ref(pid, vm_start)},
+         cat(why, ": shm_nattch ", shp.shm_nattch - 1, " -> ", shp.shm_nattch, ", shm_lpid = ", m_current));
+}
+
+// shm_close: a mapping went away (shmdt, exit, death). The last one of a SHM_DEST segment frees it.
+void Kernel::shm_close(int shmid, int pid, std::uint64_t vm_start, const char* why) {
+    shmid_kernel* shp = m_ns.shm_ids.find_id(shmid);
+    if (!shp) return;
+    shp->shm_nattch--;
+    shp->shm_lprid = m_current;
+    shp->shm_dtim = m_now;
+    std::erase(shp->attaches, std::pair<int, std::uint64_t>{pid, vm_start});
+    emit(EventKind::detach, "shm_close", {seg_ref(shmid), vma_ref(pid, vm_start)},
+         cat(why, ": shm_nattch ", shp->shm_nattch + 1, " -> ", shp->shm_nattch, ", shm_lpid = ", m_current));
+    if (shp->shm_nattch == 0 && (shp->shm_perm.mode & SHM_DEST)) shm_destroy(*shp);
+}
+
+void Kernel::shm_destroy(shmid_kernel& shp) {
+    int id = shp.shm_perm.id;
+    std::uint64_t freed = shp.pages.size();
+    for (auto& [pgoff, pfn] : shp.pages) free_frame(pfn);
+    m_ns.shm_tot -= shp.npages();
+    emit(EventKind::destroy, "shm_destroy", {seg_ref(id), kShmIds},
+         cat("frees shmid_kernel ", id, " and its ", freed, " resident frame(s); the id is no longer valid"));
+    m_ns.shm_ids.entries.erase(ipcid_to_idx(id));
+    m_ns.shm_ids.in_use--;
+}
+
+SyscallResult Kernel::shmdt(int pid, std::uint64_t addr) {
+    begin(pid, cat("calls shmdt(", hex(addr), ")"));
+    do_shmdt(addr);
+    return take();
+}
+
+SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
+    int pid = m_current;
+    if (addr & (PAGE_SIZE - 1)) return fail(EINVAL, "ksys_shmdt", cat(hex(addr), " is not page aligned"));
+    mm_struct& mm = current().mm;
+    auto it = mm.mmap.find(addr);
+    if (it == mm.mmap.end())
+        return fail(EINVAL, "ksys_shmdt", cat("no segment's attachment starts at ", hex(addr)));
+    vm_area_struct vma = it->second;
+    std::uint64_t zapped = mm.zap_range(vma.vm_start, vma.vm_end);
+    mm.mmap.erase(it);
+    emit(EventKind::detach, "do_vma_munmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)},
+         cat("removes vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ") and clears its ", zapped,
+             " page-table entr", zapped == 1 ? "y" : "ies", "; the frames stay with the segment"));
+    shm_close(vma.shmid, pid, vma.vm_start, "shmdt");
+    return finish(0);
+}
+
+SyscallResult Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set) {
+    begin(pid, cat("calls shmctl(shmid=", shmid, ", cmd=", cmd, ")"));
+    if (cmd < 0 || shmid < 0) fail(EINVAL, "ksys_shmctl", "a negative shmid or cmd");
+    else dispatch_shmctl(shmid, cmd, set);
+    return take();
+}
+
+void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set) {
+    switch (cmd) {
+    case IPC_INFO:
+    case SHM_INFO:
+        emit(EventKind::lookup, cmd == IPC_INFO ? "shmctl_ipc_info" : "shmctl_shm_info", {kShmIds},
+             cat(cmd == IPC_INFO ? "copies the limits (shminfo)" : "copies the totals (shm_info)",
+                 "; returns the highest index in use"));
+        finish(m_ns.shm_ids.max_idx());
+        break;
+    case IPC_STAT:
+    case SHM_STAT:
+        shmctl_stat(shmid, cmd);
+        break;
+    case IPC_SET:
+    case IPC_RMID:
+        shmctl_down(shmid, cmd, set);
+        break;
+    case SHM_LOCK:
+    case SHM_UNLOCK:
+        shmctl_lock(shmid, cmd);
+        break;
+    default:
+        fail(EINVAL, "ksys_shmctl", cat("cmd ", cmd, " is not a shmctl command"));
+    }
+}
+
+SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
+    shmid_kernel* shp = cmd == SHM_STAT ? m_ns.shm_ids.find_idx(static_cast<int>(id))
+                                        : m_ns.shm_ids.find_id(static_cast<int>(id));
+    if (!shp || id > INT32_MAX)
+        return fail(EINVAL, "shm_obtain_object", cat(cmd == SHM_STAT ? "no segment at index " : "no segment has shmid ", id));
+    int sid = shp->shm_perm.id;
+    emit(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, perm_sentence(shp->shm_perm, current().cred, 0444));
+    if (!ipcperms(shp->shm_perm, current().cred, 0444)) return fail(EACCES, "shmctl_stat", "IPC_STAT needs read permission");
+    emit(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
+         cat("copies shmid_ds: nattch ", shp->shm_nattch, ", segsz ", shp->shm_segsz, ", mode ", oct(shp->shm_perm.mode)));
+    return finish(cmd == SHM_STAT ? sid : 0);
+}
+
+SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set) {
+    shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(id));
+    if (!shp || id > INT32_MAX) return fail(EINVAL, "ipcctl_obtain_check", cat("no segment has shmid ", id));
+    int sid = shp->shm_perm.id;
+    const cred& c = current().cred;
+    emit(EventKind::perm_check, "ipcctl_obtain_check", {seg_ref(sid)},
+         cat("euid ", c.euid, c.is_root() ? " holds CAP_SYS_ADMIN" : "", "; the segment's cuid is ", shp->shm_perm.cuid,
+             " and uid ", shp->shm_perm.uid, " (the mode does not matter here)"));
+    if (!ipc_owner(shp->shm_perm, c))
+        return fail(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
+    shp->shm_ctim = m_now;
+    if (cmd == IPC_SET) {
+        kern_ipc_perm& p = shp->shm_perm;
+        if (set.uid) p.uid = *set.uid;
+        if (set.gid) p.gid = *set.gid;
+        if (set.mode) p.mode = (p.mode & ~0777u) | (*set.mode & 0777u);
+        emit(EventKind::field_change, "ipc_update_perm", {seg_ref(sid)},
+             cat("sets uid ", p.uid, ", gid ", p.gid, ", mode ", oct(p.mode), " (only the low nine bits of mode change)"));
+        return finish(0);
+    }
+    if (shp->shm_nattch == 0) {
+        shm_destroy(*shp);
+        return finish(0);
+    }
+    shp->shm_perm.mode |= SHM_DEST;
+    shp->shm_perm.key = IPC_PRIVATE;
+    emit(EventKind::mark_destroy, "do_shm_rmid", {seg_ref(sid)},
+         cat("shm_nattch is ", shp->shm_nattch, ", so the segment only gets SHM_DEST (mode ", oct(shp->shm_perm.mode),
+             ") and key 0; shmat by id still works and the last detach frees it"));
+    return finish(0);
+}
+
+SyscallResult& Kernel::shmctl_lock(std::int64_t id, std::int64_t cmd) {
+    shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(id));
+    if (!shp || id > INT32_MAX) return fail(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", id));
+    const cred& c = current().cred;
+    if (!c.is_root() && c.euid != shp->shm_perm.uid && c.euid != shp->shm_perm.cuid)
+        return fail(EPERM, "shmctl_do_lock", "without CAP_IPC_LOCK only the owner or creator may lock");
+    if (cmd == SHM_LOCK) shp->shm_perm.mode |= SHM_LOCKED;
+    else shp->shm_perm.mode &= ~static_cast<std::uint32_t>(SHM_LOCKED);
+    emit(EventKind::field_change, "shmctl_do_lock", {seg_ref(shp->shm_perm.id)},
+         cat(cmd == SHM_LOCK ? "sets" : "clears", " SHM_LOCKED (02000): mode is now ", oct(shp->shm_perm.mode)));
+    return finish(0);
+}
+
+}  // namespace sim

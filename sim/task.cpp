@@ -1,0 +1,83 @@
+// Processes: fork copies the vm_area_structs but not the shared PTEs; exit and death detach
+// every segment as shmdt would (kernel/fork.c dup_mmap, kernel/exit.c, mm/mmap.c exit_mmap).
+#include "sim/kernel.h"
+#include "sim/scenario/constants.h"
+#include "sim/text.h"
+
+namespace sim {
+
+SyscallResult Kernel::fork(int pid, const std::string& child_comm) {
+    begin(pid, cat("calls fork() for ", child_comm));
+    task_struct child;
+    child.pid = m_next_pid++;
+    child.comm = child_comm;
+    child.ppid = pid;
+    child.cred = current().cred;
+    child.mm.mmap = current().mm.mmap;  // same attachments at the same addresses
+    int cpid = child.pid;
+    emit(EventKind::task_change, "copy_process", {{ObjKind::task_struct, pid}, {ObjKind::task_struct, cpid}},
+         cat("creates task_struct ", cpid, " (", child_comm, ") with ", current().comm, "'s uid ", child.cred.euid, " and gid ", child.cred.egid));
+    emit(EventKind::attach, "dup_mmap", {{ObjKind::mm_struct, cpid}},
+         cat("copies ", child.mm.mmap.size(), " vm_area_struct(s); the PTEs of shared mappings are not copied",
+             " (vma_needs_copy is false), so ", child_comm, " faults on its first touch of each page"));
+    m_tasks.emplace(cpid, std::move(child));
+    for (const auto& [start, vma] : m_tasks.at(cpid).mm.mmap)
+        if (shmid_kernel* shp = m_ns.shm_ids.find_id(vma.shmid)) shm_open(*shp, cpid, start, "fork");
+    m_tasks.at(cpid).regs = user_regs{0, 0, {}, 0};  // fork returns 0 in the child
+    finish(cpid);
+    return take();
+}
+
+// exit_mmap: every mapping goes, in address order, each a shm_close with lpid = the dying process.
+void Kernel::exit_mm(task_struct& t) {
+    auto maps = t.mm.mmap;
+    for (const auto& [start, vma] : maps) {
+        t.mm.zap_range(vma.vm_start, vma.vm_end);
+        t.mm.mmap.erase(start);
+        shm_close(vma.shmid, t.pid, start, "exit_mmap");
+    }
+}
+
+void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {
+    int saved = m_current;
+    m_current = t.pid;  // the detaches are the dying process's own: lpid becomes its pid
+    exit_mm(t);
+    m_current = saved;
+    t.state = how;
+    t.exit_code = code;
+    t.term_signal = sig;
+    emit(EventKind::task_change, "do_exit", {{ObjKind::task_struct, t.pid}},
+         how == TaskState::killed ? cat(t.comm, " is killed by ", scenario::signal_name(sig))
+                                  : cat(t.comm, " exits with status ", code));
+}
+
+SyscallResult Kernel::exit(int pid, int status) {
+    begin(pid, cat("calls exit(", status, ")"));
+    do_exit(current(), TaskState::exited, status, 0);
+    m_result.fate = Fate::exited;
+    return take();
+}
+
+SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
+    begin(pid, cat("calls kill(", target_pid, ", ", scenario::signal_name(sig), ")"));
+    auto it = m_tasks.find(target_pid);
+    if (it == m_tasks.end() || it->second.state == TaskState::exited || it->second.state == TaskState::killed)
+        return fail(ESRCH, "kill_pid_info", "the target is gone (reaped)"), take();
+    task_struct& target = it->second;
+    emit(EventKind::signal, "send_signal", {{ObjKind::task_struct, target_pid}},
+         cat("queues ", scenario::signal_name(sig), " for ", target.comm));
+    if (sig == SIGUSR1) {
+        emit(EventKind::signal, "handle_signal", {{ObjKind::task_struct, target_pid}},
+             cat(target.comm, "'s do-nothing handler runs and returns"));
+    } else if (sig != 0) {
+        do_exit(target, TaskState::killed, 0, sig);
+    }
+    finish(0);
+    if (target_pid == pid && current().state == TaskState::killed) {
+        m_result.fate = Fate::killed;
+        m_result.signo = sig;
+    }
+    return take();
+}
+
+}  // namespace sim

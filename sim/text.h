@@ -1,0 +1,31 @@
+// Small string builders for event sentences (the model does no I/O; these only format).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace sim {
+
+std::string hex(std::uint64_t v);   // 0x7f0000000000
+std::string oct(std::uint64_t v);   // 0666
+std::string quoted(std::string_view bytes, std::size_t max = 32);  // "hi\n"… C-escaped, cut
+
+inline void cat_one(std::string& out, std::string_view s) { out += s; }
+inline void cat_one(std::string& out, const char* s) { out += s; }
+inline void cat_one(std::string& out, const std::string& s) { out += s; }
+inline void cat_one(std::string& out, char c) { out += c; }
+template <typename T>
+    requires std::is_integral_v<T>
+void cat_one(std::string& out, T v) { out += std::to_string(v); }
+
+// cat("nattch ", 1, " -> ", 2): concatenates strings and integers.
+template <typename... Args>
+std::string cat(const Args&... args) {
+    std::string out;
+    (cat_one(out, args), ...);
+    return out;
+}
+
+}  // namespace sim
