@@ -8,16 +8,6 @@
 
 namespace sim {
 
-std::string_view to_string(TaskState s) {
-    switch (s) {
-    case TaskState::ready: return "ready";
-    case TaskState::blocked: return "blocked";
-    case TaskState::exited: return "exited";
-    case TaskState::killed: return "killed";
-    }
-    return "?";
-}
-
 bool Kernel::set_sysctl(const std::string& name, std::int64_t value) {
     if (value < 0) return false;
     auto u = static_cast<std::uint64_t>(value);
@@ -50,6 +40,13 @@ const task_struct* Kernel::task_by_name(const std::string& comm) const {
     for (const auto& [pid, t] : m_tasks)
         if (t.comm == comm) return &t;
     return nullptr;
+}
+
+SyscallResult Kernel::msg_unmodelled(int pid, scenario::CallKind kind) {
+    (void)kind;
+    begin(pid, "calls a message-queue function");
+    fail(ENOSYS, "sys_ni_syscall", "message queues are not in the model yet");
+    return take();
 }
 
 void Kernel::emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text) {

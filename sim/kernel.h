@@ -12,6 +12,8 @@
 #include "sim/event.h"
 #include "sim/ipc_util.h"
 #include "sim/mm.h"
+#include "sim/backend.h"
+#include "sim/observation.h"
 
 namespace sim {
 
@@ -44,9 +46,6 @@ struct page {
     int owner_shmid = -1;  // the segment whose page cache holds it
     bool operator==(const page&) const = default;
 };
-
-enum class TaskState { ready, blocked, exited, killed };
-std::string_view to_string(TaskState s);
 
 // What a process saw from its last finished call: the return value and errno in its registers,
 // and the bytes a load or msgrcv gave it. Not kernel state, but what PROC.ret and friends observe.
@@ -86,18 +85,8 @@ struct ipc_namespace {
     bool operator==(const ipc_namespace&) const = default;
 };
 
-// How a call ended for its caller.
-enum class Fate { returned, blocked, killed, exited };
-
-struct SyscallResult {
-    Fate fate = Fate::returned;
-    std::int64_t ret = 0;
-    int err = 0;
-    int signo = 0;                     // for Fate::killed
-    std::string data;                  // bytes a load or msgrcv produced
-    std::int64_t mtype = 0;            // the type msgrcv received
-    std::vector<KernelEvent> events;
-};
+// A call's result for its caller and its kernel path: the same record the runner gets.
+using SyscallResult = StepOutcome;
 
 // shmctl's and msgctl's IPC_SET fields; absent ones keep their values (read by IPC_STAT first).
 struct IpcSetFields {
@@ -124,6 +113,8 @@ public:
     SyscallResult fork(int pid, const std::string& child_comm);
     SyscallResult exit(int pid, int status);
     SyscallResult kill(int pid, int target_pid, int sig);
+    // Message queues parse but have no model yet: they fail with ENOSYS and say so.
+    SyscallResult msg_unmodelled(int pid, scenario::CallKind kind);
 
     // Reading the model (for observations, the window and the tests).
     const ipc_namespace& ns() const { return m_ns; }

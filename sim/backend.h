@@ -1,0 +1,52 @@
+// Something that runs scenario steps: the model (ModelBackend) or the real kernel (real/).
+// The runner evaluates arguments, hands the backend concrete numbers, and reads back what happened.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/event.h"
+#include "sim/observation.h"
+#include "sim/scenario/ast.h"
+
+namespace sim {
+
+// One call, with its arguments evaluated in this backend's own address space.
+struct Invocation {
+    std::string proc;                 // the caller's name
+    scenario::CallKind kind = scenario::CallKind::Exit;
+    std::vector<std::int64_t> args;   // integer arguments, in order (TEXT args are skipped)
+    std::string text;                 // store's bytes, msgsnd's message text
+    std::string target;               // fork's child name, kill's target name
+    std::vector<std::pair<std::string, std::int64_t>> fields;  // IPC_SET field=value
+};
+
+enum class Fate { returned, blocked, killed, exited };
+
+// What the step did to its caller, and the kernel path it took (empty for the kernel run).
+struct StepOutcome {
+    Fate fate = Fate::returned;
+    std::int64_t ret = 0;
+    int err = 0;
+    int signo = 0;
+    std::string data;
+    std::int64_t mtype = 0;
+    std::vector<KernelEvent> events;
+    bool operator==(const StepOutcome&) const = default;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    // Before the first step: the sysctls and the processes that exist at the start.
+    virtual void setup(const scenario::Scenario& s) = 0;
+    // Runs one call and lets the system settle (SCENARIO.md, "Settling").
+    virtual StepOutcome execute(const Invocation& call) = 0;
+    virtual Observation observe() const = 0;
+    // False for the kernel run: wait lists and queued messages cannot be seen from outside.
+    virtual bool sees_inside_queues() const = 0;
+};
+
+}  // namespace sim

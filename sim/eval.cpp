@@ -1,0 +1,207 @@
+#include "sim/eval.h"
+
+#include "sim/scenario/constants.h"
+#include "sim/text.h"
+
+namespace sim {
+
+using scenario::CallKind;
+using scenario::Expr;
+using scenario::ExprKind;
+
+namespace {
+
+std::int64_t arith(const std::string& op, std::int64_t a, std::int64_t b) {
+    // Wrapping arithmetic, as the C the scenario imitates would do on 64-bit integers.
+    auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
+    if (op == "|") return static_cast<std::int64_t>(ua | ub);
+    if (op == "+") return static_cast<std::int64_t>(ua + ub);
+    if (op == "-") return static_cast<std::int64_t>(ua - ub);
+    if (op == "*") return static_cast<std::int64_t>(ua * ub);
+    return 0;
+}
+
+Value arith_value(const std::string& op, const Value& l, const Value& r) {
+    std::int64_t raw = arith(op, l.i, r.i);
+    // An address plus or minus a number still points into its attachment.
+    if (l.kind == Value::Kind::Addr && r.kind == Value::Kind::Int && (op == "+" || op == "-"))
+        return Value::addr(raw, l.shmid, static_cast<std::uint64_t>(arith(op, static_cast<std::int64_t>(l.offset), r.i)));
+    return Value::integer(raw);
+}
+
+Value pid_value(const Observation& obs, int pid) {
+    if (pid == 0) return Value::integer(0);
+    return Value::proc(obs.pid_name(pid));
+}
+
+Value proc_field(const std::string& proc, const std::string& f, const EvalContext& cx) {
+    const ProcView* p = cx.obs.proc(proc);
+    if (!p) return Value::missing("no process " + proc + " yet");
+    if (f == "ret") return typed_ret(*p, cx);
+    if (f == "errno") return Value::integer(p->err, p->err ? std::string(scenario::errno_name(p->err)) : "0");
+    if (f == "data") return Value::text(p->data);
+    if (f == "mtype") return Value::integer(p->mtype);
+    if (f == "state") return Value::text(std::string(to_string(p->state)));
+    if (f == "minflt") return Value::integer(static_cast<std::int64_t>(p->minflt));
+    return Value::missing("no field " + f);
+}
+
+Value shm_field(const ShmView& s, const std::string& f, const Observation& obs) {
+    auto u = [](std::uint64_t v) { return Value::integer(static_cast<std::int64_t>(v)); };
+    if (f == "key") return Value::integer(s.key);
+    if (f == "mode") return u(s.mode);
+    if (f == "segsz") return u(s.segsz);
+    if (f == "nattch") return u(s.nattch);
+    if (f == "cpid") return pid_value(obs, s.cpid);
+    if (f == "lpid") return pid_value(obs, s.lpid);
+    if (f == "uid") return u(s.uid);
+    if (f == "gid") return u(s.gid);
+    if (f == "cuid") return u(s.cuid);
+    if (f == "cgid") return u(s.cgid);
+    if (f == "rss") return u(s.rss);
+    if (f == "dest") return Value::integer((s.mode & 01000) ? 1 : 0);
+    return Value::missing("no field " + f);
+}
+
+Value name_list(const std::vector<std::string>& names) {
+    Value v{Value::Kind::List, 0, {}, {}, -1, 0, {}};
+    for (const auto& n : names) v.items.push_back(Value::proc(n));
+    return v;
+}
+
+Value msq_field(const MsqView& q, const std::string& f, const EvalContext& cx) {
+    auto u = [](std::uint64_t v) { return Value::integer(static_cast<std::int64_t>(v)); };
+    if (f == "key") return Value::integer(q.key);
+    if (f == "mode") return u(q.mode);
+    if (f == "qnum") return u(q.qnum);
+    if (f == "cbytes") return u(q.cbytes);
+    if (f == "qbytes") return u(q.qbytes);
+    if (f == "lspid") return pid_value(cx.obs, q.lspid);
+    if (f == "lrpid") return pid_value(cx.obs, q.lrpid);
+    if (f == "uid") return u(q.uid);
+    if (f == "gid") return u(q.gid);
+    if (f == "cuid") return u(q.cuid);
+    if (f == "cgid") return u(q.cgid);
+    bool inside = f == "receivers" || f == "senders" || f == "messages";
+    if (inside && (!cx.sees_inside_queues || !q.receivers))
+        return Value::unobservable("the kernel run cannot see inside a queue");
+    if (f == "receivers") return name_list(*q.receivers);
+    if (f == "senders") return name_list(*q.senders);
+    if (f == "messages") {
+        Value v{Value::Kind::List, 0, {}, {}, -1, 0, {}};
+        for (const auto& m : *q.messages)
+            v.items.push_back({Value::Kind::Tuple, 0, {}, {}, -1, 0, {Value::integer(m.mtype), Value::text(m.text)}});
+        return v;
+    }
+    return Value::missing("no field " + f);
+}
+
+Value object_field(const Expr& obj, const std::string& f, const EvalContext& cx) {
+    if (obj.kind == ExprKind::Name) return proc_field(obj.text, f, cx);
+    if (obj.kind != ExprKind::Call || obj.args.empty()) return Value::missing("not an object");
+    auto id = static_cast<int>(eval(obj.args[0], cx).i);
+    if (obj.text == "shm") {
+        const ShmView* s = cx.obs.shm(id);
+        return s ? shm_field(*s, f, cx.obs) : Value::missing("no segment " + std::to_string(id));
+    }
+    const MsqView* q = cx.obs.msq(id);
+    return q ? msq_field(*q, f, cx) : Value::missing("no queue " + std::to_string(id));
+}
+
+// pte(P, A) and frame(P, A): what P's page table says about the page holding A.
+Value page_query(const Expr& e, const EvalContext& cx) {
+    const std::string& proc = e.args[0].text;
+    std::int64_t raw = eval(e.args[1], cx).i;
+    const ProcView* p = cx.obs.proc(proc);
+    if (!p) return Value::missing("no process " + proc);
+    auto a = static_cast<std::uint64_t>(raw);
+    for (const auto& m : p->maps) {
+        if (a < m.start || a >= m.end) continue;
+        auto it = m.present.find((a - m.start) / 4096);
+        if (e.text == "pte") return Value::integer(it != m.present.end());
+        if (it == m.present.end()) return Value::missing("no PTE for that page in " + proc);
+        return Value::integer(static_cast<std::int64_t>(it->second), "frame " + hex(it->second));
+    }
+    return e.text == "pte" ? Value::integer(0) : Value::missing(proc + " maps nothing there");
+}
+
+Value call_value(const Expr& e, const EvalContext& cx) {
+    if (e.text == "pte" || e.text == "frame") return page_query(e, cx);
+    bool shm = !e.args.empty() && e.args[0].text == "shm";
+    if (e.text == "count") return Value::integer(static_cast<std::int64_t>(shm ? cx.obs.shms.size() : cx.obs.msqs.size()));
+    if (e.text == "exists" && e.args.size() == 2) {
+        auto id = static_cast<int>(eval(e.args[1], cx).i);
+        return Value::integer(shm ? cx.obs.shm(id) != nullptr : cx.obs.msq(id) != nullptr);
+    }
+    return Value::missing("unknown function " + e.text);
+}
+
+Value name_value(const std::string& name, const EvalContext& cx) {
+    if (auto it = cx.env.find(name); it != cx.env.end()) return it->second;
+    if (name == "ready" || name == "blocked" || name == "exited" || name == "killed") return Value::text(name);
+    return Value::proc(name);
+}
+
+}  // namespace
+
+Value resolve_addr(const Observation& obs, const std::string& proc, std::int64_t raw) {
+    if (const ProcView* p = obs.proc(proc)) {
+        auto a = static_cast<std::uint64_t>(raw);
+        for (const auto& m : p->maps)
+            if (a >= m.start && a < m.end) return Value::addr(raw, m.shmid, a - m.start);
+    }
+    return Value::addr(raw, -1, 0);
+}
+
+Value typed_ret(const ProcView& p, const EvalContext& cx) {
+    auto it = cx.last_call.find(p.name);
+    if (it != cx.last_call.end() && p.ret != -1) {
+        if (it->second == CallKind::Fork && p.ret > 0) return pid_value(cx.obs, static_cast<int>(p.ret));
+        if (it->second == CallKind::Shmat) return resolve_addr(cx.obs, p.name, p.ret);
+    }
+    return Value::integer(p.ret);
+}
+
+std::int64_t eval_int(const Expr& e, const Env& env) {
+    switch (e.kind) {
+    case ExprKind::Int: return e.value;
+    case ExprKind::Name: {
+        auto it = env.find(e.text);
+        return it == env.end() ? 0 : it->second.i;
+    }
+    case ExprKind::Binary: return arith(e.text, eval_int(e.args[0], env), eval_int(e.args[1], env));
+    case ExprKind::Negate: return arith("-", 0, eval_int(e.args[0], env));
+    default: return 0;
+    }
+}
+
+std::string eval_text(const Expr& e, const Env& env) {
+    if (e.kind == ExprKind::String) return e.text;
+    if (e.kind == ExprKind::Bytes && !e.args.empty()) {
+        std::int64_t n = eval_int(e.args[0], env);
+        return std::string(static_cast<std::size_t>(n < 0 ? 0 : n), 'x');
+    }
+    return {};
+}
+
+Value eval(const Expr& e, const EvalContext& cx) {
+    switch (e.kind) {
+    case ExprKind::Int: return Value::integer(e.value, e.text);
+    case ExprKind::String: return Value::text(e.text);
+    case ExprKind::Name: return name_value(e.text, cx);
+    case ExprKind::Binary: return arith_value(e.text, eval(e.args[0], cx), eval(e.args[1], cx));
+    case ExprKind::Negate: return Value::integer(arith("-", 0, eval(e.args[0], cx).i));
+    case ExprKind::Bytes: return Value::text(eval_text(e, cx.env));
+    case ExprKind::Field: return object_field(e.args[0], e.text, cx);
+    case ExprKind::Call: return call_value(e, cx);
+    case ExprKind::List:
+    case ExprKind::Tuple: {
+        Value v{e.kind == ExprKind::List ? Value::Kind::List : Value::Kind::Tuple, 0, {}, {}, -1, 0, {}};
+        for (const auto& item : e.args) v.items.push_back(eval(item, cx));
+        return v;
+    }
+    }
+    return Value::missing("?");
+}
+
+}  // namespace sim

@@ -1,0 +1,85 @@
+#include "sim/model_backend.h"
+
+#include "sim/uapi.h"
+
+namespace sim {
+
+using scenario::CallKind;
+
+void ModelBackend::setup(const scenario::Scenario& s) {
+    for (const auto& sc : s.sysctls) m_kernel.set_sysctl(sc.name, sc.value);
+    for (const auto& p : s.procs) m_pids[p.name] = m_kernel.spawn(p.name, p.uid, p.gid);
+}
+
+int ModelBackend::pid_of(const std::string& name) const {
+    auto it = m_pids.find(name);
+    return it == m_pids.end() ? 0 : it->second;
+}
+
+StepOutcome ModelBackend::execute(const Invocation& call) {
+    m_kernel.tick();
+    StepOutcome out = dispatch(pid_of(call.proc), call);
+    if (call.kind == CallKind::Fork && out.fate == Fate::returned && out.ret > 0)
+        m_pids[call.target] = static_cast<int>(out.ret);
+    return out;
+}
+
+static IpcSetFields set_fields(const Invocation& call) {
+    IpcSetFields f;
+    for (const auto& [name, v] : call.fields) {
+        if (name == "mode") f.mode = static_cast<std::uint32_t>(v);
+        else if (name == "uid") f.uid = static_cast<std::uint32_t>(v);
+        else if (name == "gid") f.gid = static_cast<std::uint32_t>(v);
+        else if (name == "qbytes") f.qbytes = static_cast<std::uint64_t>(v);
+    }
+    return f;
+}
+
+SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
+    auto a = [&](std::size_t i) { return i < c.args.size() ? c.args[i] : 0; };
+    auto u = [&](std::size_t i) { return static_cast<std::uint64_t>(a(i)); };
+    switch (c.kind) {
+    case CallKind::Shmget: return m_kernel.shmget(pid, a(0), a(1), a(2));
+    case CallKind::Shmat: return m_kernel.shmat(pid, a(0), u(1), a(2));
+    case CallKind::Shmdt: return m_kernel.shmdt(pid, u(0));
+    case CallKind::Shmctl: return m_kernel.shmctl(pid, a(0), a(1), set_fields(c));
+    case CallKind::Store: return m_kernel.store(pid, u(0), c.text);
+    case CallKind::Load: return m_kernel.load(pid, u(0), a(1));
+    case CallKind::Fork: return m_kernel.fork(pid, c.target);
+    case CallKind::Exit: return m_kernel.exit(pid, static_cast<int>(a(0)));
+    case CallKind::Kill: return m_kernel.kill(pid, pid_of(c.target), static_cast<int>(a(0)));
+    case CallKind::Msgget:
+    case CallKind::Msgsnd:
+    case CallKind::Msgrcv:
+    case CallKind::Msgctl:
+        return m_kernel.msg_unmodelled(pid, c.kind);
+    }
+    return {};
+}
+
+Observation ModelBackend::observe() const { return sim::observe(m_kernel); }
+
+static MappingView mapping_view(const task_struct& t, const vm_area_struct& vma) {
+    MappingView m{vma.shmid, vma.vm_start, vma.vm_end, !vma.vm_write, {}};
+    auto first = t.mm.page_table.lower_bound(vma.vm_start);
+    auto last = t.mm.page_table.lower_bound(vma.vm_end);
+    for (auto it = first; it != last; ++it) m.present[(it->first - vma.vm_start) / PAGE_SIZE] = it->second.pfn;
+    return m;
+}
+
+Observation observe(const Kernel& k) {
+    Observation o;
+    for (const auto& [pid, t] : k.tasks()) {
+        ProcView p{t.comm, pid, t.state, t.term_signal, t.regs.ret, t.regs.err, t.regs.data, t.regs.mtype, t.min_flt, {}};
+        for (const auto& [start, vma] : t.mm.mmap) p.maps.push_back(mapping_view(t, vma));
+        o.procs.push_back(std::move(p));
+    }
+    for (const auto& [idx, s] : k.ns().shm_ids.entries) {
+        const kern_ipc_perm& perm = s.shm_perm;
+        o.shms.push_back({perm.id, perm.key, perm.mode, s.shm_segsz, s.shm_nattch, s.shm_cprid, s.shm_lprid,
+                          perm.uid, perm.gid, perm.cuid, perm.cgid, s.pages.size()});
+    }
+    return o;
+}
+
+}  // namespace sim

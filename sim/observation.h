@@ -1,0 +1,93 @@
+// What can be seen of the system after a step has settled: the same type whether the model
+// produced it or real/ read it off the kernel, so the two compare field by field.
+// Includes no kernel constants: real/ includes this next to <sys/ipc.h>.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sim {
+
+enum class TaskState { ready, blocked, exited, killed };
+std::string_view to_string(TaskState s);
+
+// One attachment of a process: where it is and which of its pages this process's page table maps.
+struct MappingView {
+    int shmid = -1;
+    std::uint64_t start = 0;
+    std::uint64_t end = 0;
+    bool rdonly = false;
+    std::map<std::uint64_t, std::uint64_t> present;  // page index in the mapping -> frame (pfn)
+    bool operator==(const MappingView&) const = default;
+};
+
+struct ProcView {
+    std::string name;
+    int pid = 0;
+    TaskState state = TaskState::ready;
+    int term_signal = 0;
+    std::int64_t ret = 0;       // the last finished call's return value
+    int err = 0;                // ... and errno, 0 when it succeeded
+    std::string data;           // bytes the last load/msgrcv produced
+    std::int64_t mtype = 0;
+    std::uint64_t minflt = 0;   // minor faults inside store/load since the start
+    std::vector<MappingView> maps;
+    bool operator==(const ProcView&) const = default;
+};
+
+// shmid_ds as IPC_STAT and /proc/sysvipc/shm show it.
+struct ShmView {
+    int shmid = -1;
+    std::int64_t key = 0;
+    std::uint32_t mode = 0;     // with SHM_DEST (01000) and SHM_LOCKED (02000)
+    std::uint64_t segsz = 0;
+    std::uint64_t nattch = 0;
+    int cpid = 0;
+    int lpid = 0;
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::uint64_t rss = 0;      // resident pages
+    bool operator==(const ShmView&) const = default;
+};
+
+// A queued message, for the model-only msq(ID).messages.
+struct MessageView {
+    std::int64_t mtype = 0;
+    std::string text;
+    bool operator==(const MessageView&) const = default;
+};
+
+// msqid_ds as IPC_STAT and /proc/sysvipc/msg show it, plus the model's wait lists.
+struct MsqView {
+    int msqid = -1;
+    std::int64_t key = 0;
+    std::uint32_t mode = 0;
+    std::uint64_t qnum = 0;
+    std::uint64_t cbytes = 0;
+    std::uint64_t qbytes = 0;
+    int lspid = 0;
+    int lrpid = 0;
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    // Model only: the kernel run cannot see inside the queue.
+    std::optional<std::vector<std::string>> receivers, senders;
+    std::optional<std::vector<MessageView>> messages;
+    bool operator==(const MsqView&) const = default;
+};
+
+struct Observation {
+    std::vector<ProcView> procs;  // in the order the processes came to be
+    std::vector<ShmView> shms;    // by id
+    std::vector<MsqView> msqs;
+    bool operator==(const Observation&) const = default;
+
+    const ProcView* proc(const std::string& name) const;
+    const ProcView* proc_by_pid(int pid) const;
+    const ShmView* shm(int shmid) const;
+    const MsqView* msq(int msqid) const;
+    // The scenario's name for a pid ("" for 0, "pid N" when no process has it).
+    std::string pid_name(int pid) const;
+};
+
+}  // namespace sim

@@ -1,0 +1,178 @@
+#include "sim/runner.h"
+
+#include "sim/scenario/constants.h"
+#include "sim/text.h"
+
+namespace sim {
+
+using scenario::CallKind;
+using scenario::Expr;
+using scenario::ExprKind;
+using scenario::OutcomeKind;
+
+const char* op_text(scenario::CompareOp op) {
+    switch (op) {
+    case scenario::CompareOp::Eq: return "==";
+    case scenario::CompareOp::Ne: return "!=";
+    case scenario::CompareOp::Lt: return "<";
+    case scenario::CompareOp::Le: return "<=";
+    case scenario::CompareOp::Gt: return ">";
+    case scenario::CompareOp::Ge: return ">=";
+    }
+    return "?";
+}
+
+std::string describe(const StepOutcome& o, CallKind kind) {
+    switch (o.fate) {
+    case Fate::blocked: return "blocks";
+    case Fate::killed: return cat("killed by ", scenario::signal_name(o.signo));
+    case Fate::exited: return "exited";
+    case Fate::returned: break;
+    }
+    if (o.ret == -1 && o.err) return cat("-1 ", scenario::errno_name(o.err));
+    if (kind == CallKind::Shmat) return cat("returned ", hex(static_cast<std::uint64_t>(o.ret)));
+    if ((kind == CallKind::Load || kind == CallKind::Msgrcv)) return cat("returned ", o.ret, " ", quoted(o.data, 64));
+    return cat("returned ", o.ret);
+}
+
+namespace {
+
+// The text of an expect line from its left operand on, without a trailing comment.
+std::string expect_source(const scenario::Scenario& s, const scenario::Expect& e) {
+    if (e.left.pos.line < 1 || e.left.pos.line > static_cast<int>(s.lines.size())) return {};
+    const std::string& line = s.lines[static_cast<std::size_t>(e.left.pos.line - 1)];
+    std::string out;
+    bool in_string = false;
+    for (std::size_t i = static_cast<std::size_t>(e.left.pos.col - 1); i < line.size(); ++i) {
+        char c = line[i];
+        if (c == '"' && (i == 0 || line[i - 1] != '\\')) in_string = !in_string;
+        if (c == '#' && !in_string) break;
+        out += c;
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+    return out;
+}
+
+bool is_literal(const Expr& e) { return e.kind == ExprKind::Int || e.kind == ExprKind::String; }
+
+EvalContext context(const Observation& obs, const Backend& b, const RunState& st) {
+    return EvalContext{obs, st.env, st.last_call, b.sees_inside_queues()};
+}
+
+Invocation build_call(const scenario::Step& step, const Env& env) {
+    Invocation inv;
+    inv.proc = step.proc;
+    inv.kind = step.call.kind;
+    for (const auto& a : step.call.args) {
+        if (a.kind == ExprKind::String || a.kind == ExprKind::Bytes) inv.text = eval_text(a, env);
+        else if ((inv.kind == CallKind::Fork || inv.kind == CallKind::Kill) && inv.target.empty() && a.kind == ExprKind::Name)
+            inv.target = a.text;
+        else inv.args.push_back(eval_int(a, env));
+    }
+    for (const auto& f : step.call.fields) inv.fields.emplace_back(f.name, eval_int(f.value, env));
+    return inv;
+}
+
+std::string outcome_text(const scenario::Outcome& o, const EvalContext& cx) {
+    switch (o.kind) {
+    case OutcomeKind::Value: return display(eval(o.expr, cx));
+    case OutcomeKind::Ok: return "ok";
+    case OutcomeKind::Errno: return "-1 " + o.text;
+    case OutcomeKind::Blocks: return "blocks";
+    case OutcomeKind::Signal: return "killed by " + o.text;
+    case OutcomeKind::Text: return quoted(o.text, 64);
+    case OutcomeKind::None: break;
+    }
+    return {};
+}
+
+bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const ProcView* p, const EvalContext& cx) {
+    bool returned = r.fate == Fate::returned;
+    switch (o.kind) {
+    case OutcomeKind::Value: return returned && p && compare(typed_ret(*p, cx), scenario::CompareOp::Eq, eval(o.expr, cx)) == Verdict::holds;
+    case OutcomeKind::Ok: return returned && r.ret != -1;
+    case OutcomeKind::Errno: return returned && r.ret == -1 && r.err == o.value;
+    case OutcomeKind::Blocks: return r.fate == Fate::blocked;
+    case OutcomeKind::Signal: return r.fate == Fate::killed && r.signo == o.value;
+    case OutcomeKind::Text: return returned && r.data == o.text;
+    case OutcomeKind::None: break;
+    }
+    return true;
+}
+
+Check check_outcome(const scenario::Step& step, const StepOutcome& r, const EvalContext& cx) {
+    const ProcView* p = cx.obs.proc(step.proc);
+    bool holds = outcome_holds(step.outcome, r, p, cx);
+    std::string got = describe(r, step.call.kind);
+    if (step.outcome.kind == OutcomeKind::Text && r.fate == Fate::returned) got = quoted(r.data, 64);
+    return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got};
+}
+
+// Notes which processes can no longer take a step, and since which line.
+void track_stuck(const Observation& obs, int line, RunState& st) {
+    for (const auto& p : obs.procs) {
+        if (p.state == TaskState::ready) st.stuck_since.erase(p.name);
+        else if (!st.stuck_since.count(p.name)) st.stuck_since[p.name] = line;
+    }
+}
+
+std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, const Observation& obs, const RunState& st) {
+    const ProcView* p = obs.proc(step.proc);
+    if (!p) return scenario::Diagnostic{step.pos, cat("process '", step.proc, "' does not exist at this point"), {}};
+    if (p->state == TaskState::ready) return std::nullopt;
+    std::string why = p->state == TaskState::blocked ? "is blocked in the kernel"
+                    : p->state == TaskState::exited  ? "has exited"
+                    : cat("was killed by ", scenario::signal_name(p->term_signal));
+    scenario::Diagnostic d{step.pos, cat("process '", step.proc, "' cannot make a call: it ", why), {}};
+    auto it = st.stuck_since.find(step.proc);
+    if (it != st.stuck_since.end())
+        d.notes.push_back({{it->second, 1}, cat("'", step.proc, "' ", p->state == TaskState::blocked ? "blocked" : why, " here")});
+    return d;
+}
+
+}  // namespace
+
+std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, const Backend& b, const RunState& st,
+                                 const scenario::Scenario& s, const Observation& obs) {
+    std::vector<Check> out;
+    EvalContext cx = context(obs, b, st);
+    for (const auto& e : expects) {
+        Value l = eval(e.left, cx), r = eval(e.right, cx);
+        Verdict v = compare(l, e.op, r);
+        std::string got = display(l);
+        if (!is_literal(e.right)) got += cat(" (and the right side is ", display(r), ")");
+        out.push_back({e.pos, v, expect_source(s, e), got});
+    }
+    return out;
+}
+
+std::vector<Check> start_run(const scenario::Scenario& s, Backend& b) {
+    b.setup(s);
+    RunState st;
+    return check_expects(s.initial_expects, b, st, s, b.observe());
+}
+
+StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st) {
+    const scenario::Step& step = s.steps.at(st.next);
+    Observation before = b.observe();
+    if (auto err = cannot_step(step, before, st)) return {std::nullopt, err};
+
+    StepRecord rec;
+    rec.index = st.next++;
+    rec.call = build_call(step, st.env);
+    rec.outcome = b.execute(rec.call);
+    st.last_call[step.proc] = step.call.kind;
+    Observation after = b.observe();
+    track_stuck(after, step.pos.line, st);
+    if (step.var) {
+        const ProcView* p = after.proc(step.proc);
+        st.env[*step.var] = p && rec.outcome.fate == Fate::returned ? typed_ret(*p, context(after, b, st))
+                                                                   : Value::integer(-1);
+    }
+    if (step.outcome.kind != OutcomeKind::None) rec.checks.push_back(check_outcome(step, rec.outcome, context(after, b, st)));
+    auto more = check_expects(step.expects, b, st, s, after);
+    rec.checks.insert(rec.checks.end(), more.begin(), more.end());
+    return {std::move(rec), std::nullopt};
+}
+
+}  // namespace sim

@@ -1,0 +1,67 @@
+// Running a scenario on a Backend, one step at a time: evaluate the arguments, make the call,
+// let the system settle, then check the step's `=>` and its `expect` lines.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/backend.h"
+#include "sim/eval.h"
+#include "sim/scenario/ast.h"
+#include "sim/scenario/diagnostic.h"
+
+namespace sim {
+
+// The result of one `=>` or `expect`.
+struct Check {
+    scenario::SourcePos pos;
+    Verdict verdict = Verdict::holds;
+    std::string expected;  // "EEXIST", "nattch == 2"
+    std::string got;       // "3", "1"
+    bool operator==(const Check&) const = default;
+};
+
+// Everything a step produced: for `ipcsim run`, the JSON and the window.
+struct StepRecord {
+    std::size_t index = 0;          // into Scenario::steps
+    Invocation call;
+    StepOutcome outcome;
+    std::vector<Check> checks;      // the `=>` first, then each expect
+    bool operator==(const StepRecord&) const = default;
+};
+
+// What the runner remembers between steps besides the backend: small, and a value.
+struct RunState {
+    Env env;
+    LastCalls last_call;
+    std::map<std::string, int> stuck_since;  // process -> line where it blocked, exited or died
+    std::size_t next = 0;                    // the next step to run
+    bool operator==(const RunState&) const = default;
+};
+
+// Sets the backend up and checks the expectations that stand before the first step.
+std::vector<Check> start_run(const scenario::Scenario& s, Backend& b);
+
+// Runs step s.steps[st.next] and advances. A step by a process that cannot take one is a
+// scenario error: it comes back as a Diagnostic (with a note at the line that stopped it),
+// and nothing runs.
+struct StepRun {
+    std::optional<StepRecord> record;
+    std::optional<scenario::Diagnostic> error;
+};
+StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st);
+
+// Checks a list of expects against an observation of the backend.
+std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, const Backend& b, const RunState& st,
+                                 const scenario::Scenario& s, const Observation& obs);
+
+// How the caller's outcome reads: "returned 3", "-1 EACCES", "blocks", "killed by SIGSEGV".
+std::string describe(const StepOutcome& o, scenario::CallKind kind);
+
+// The operator as written: "==".
+const char* op_text(scenario::CompareOp op);
+
+}  // namespace sim

@@ -1,0 +1,71 @@
+#include "sim/value.h"
+
+#include <tuple>
+
+#include "sim/text.h"
+
+namespace sim {
+
+using scenario::CompareOp;
+
+std::string display(const Value& v) {
+    switch (v.kind) {
+    case Value::Kind::Int: return v.label.empty() ? std::to_string(v.i) : v.label;
+    case Value::Kind::Text: return quoted(v.s, 64);
+    case Value::Kind::Proc: return v.s;
+    case Value::Kind::Addr:
+        return v.shmid < 0 ? hex(static_cast<std::uint64_t>(v.i)) : cat("shm ", v.shmid, " + ", hex(v.offset));
+    case Value::Kind::List:
+    case Value::Kind::Tuple: {
+        std::string out = v.kind == Value::Kind::List ? "[" : "(";
+        for (std::size_t n = 0; n < v.items.size(); ++n) out += (n ? ", " : "") + display(v.items[n]);
+        return out + (v.kind == Value::Kind::List ? "]" : ")");
+    }
+    case Value::Kind::Missing: return "<" + v.s + ">";
+    case Value::Kind::Unobservable: return "<not observable: " + v.s + ">";
+    }
+    return "?";
+}
+
+template <typename T>
+static bool ordered(const T& a, CompareOp op, const T& b) {
+    switch (op) {
+    case CompareOp::Eq: return a == b;
+    case CompareOp::Ne: return a != b;
+    case CompareOp::Lt: return a < b;
+    case CompareOp::Le: return a <= b;
+    case CompareOp::Gt: return a > b;
+    case CompareOp::Ge: return a >= b;
+    }
+    return false;
+}
+
+// Structural equality, with the same rules as compare() for each element.
+static bool same(const Value& l, const Value& r) { return compare(l, CompareOp::Eq, r) == Verdict::holds; }
+
+static bool compare_items(const Value& l, CompareOp op, const Value& r) {
+    bool eq = l.items.size() == r.items.size();
+    for (std::size_t n = 0; eq && n < l.items.size(); ++n) eq = same(l.items[n], r.items[n]);
+    return op == CompareOp::Eq ? eq : op == CompareOp::Ne ? !eq : false;
+}
+
+Verdict compare(const Value& l, CompareOp op, const Value& r) {
+    using K = Value::Kind;
+    if (l.kind == K::Unobservable || r.kind == K::Unobservable) return Verdict::unobservable;
+    auto verdict = [](bool b) { return b ? Verdict::holds : Verdict::fails; };
+    if (l.kind == K::Missing || r.kind == K::Missing) return Verdict::fails;
+    if (l.kind == K::Addr && r.kind == K::Addr && l.shmid >= 0 && r.shmid >= 0)
+        return verdict(ordered(std::tie(l.shmid, l.offset), op, std::tie(r.shmid, r.offset)));
+    bool li = l.kind == K::Int || l.kind == K::Addr, ri = r.kind == K::Int || r.kind == K::Addr;
+    if (li && ri) return verdict(ordered(l.i, op, r.i));
+    if (l.kind != r.kind) return verdict(op == CompareOp::Ne);
+    switch (l.kind) {
+    case K::Text:
+    case K::Proc: return verdict(ordered(l.s, op, r.s));
+    case K::List:
+    case K::Tuple: return verdict(compare_items(l, op, r));
+    default: return Verdict::fails;
+    }
+}
+
+}  // namespace sim

@@ -1,0 +1,47 @@
+// Values that expectations compare. Pids compare as process names and addresses as
+// (segment, offset) pairs, so that the model's and the kernel's numbers need not agree.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/ast.h"
+
+namespace sim {
+
+struct Value {
+    enum class Kind {
+        Int,           // i; `label` names it when it is a constant ("EACCES")
+        Text,          // s
+        Proc,          // s = process name
+        Addr,          // i = raw address in its backend; shmid + offset say where it points
+        List,          // items
+        Tuple,         // items
+        Missing,       // s says what is missing ("no segment 3")
+        Unobservable,  // s says why (the kernel run cannot see wait lists)
+    };
+    Kind kind = Kind::Int;
+    std::int64_t i = 0;
+    std::string s;
+    std::string label;
+    int shmid = -1;
+    std::uint64_t offset = 0;
+    std::vector<Value> items;
+
+    static Value integer(std::int64_t v, std::string label = {}) { return {Kind::Int, v, {}, std::move(label), -1, 0, {}}; }
+    static Value text(std::string t) { return {Kind::Text, 0, std::move(t), {}, -1, 0, {}}; }
+    static Value proc(std::string name) { return {Kind::Proc, 0, std::move(name), {}, -1, 0, {}}; }
+    static Value addr(std::int64_t raw, int shmid, std::uint64_t off) { return {Kind::Addr, raw, {}, {}, shmid, off, {}}; }
+    static Value missing(std::string why) { return {Kind::Missing, 0, std::move(why), {}, -1, 0, {}}; }
+    static Value unobservable(std::string why) { return {Kind::Unobservable, 0, std::move(why), {}, -1, 0, {}}; }
+    bool operator==(const Value&) const = default;
+};
+
+// How a value prints in "expected X, got Y": 3, EACCES, "hi", a, shm 2 + 0x10, [a, b].
+std::string display(const Value& v);
+
+enum class Verdict { holds, fails, unobservable };
+Verdict compare(const Value& l, scenario::CompareOp op, const Value& r);
+
+}  // namespace sim
