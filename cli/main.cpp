@@ -1,1 +1,31 @@
-int main() { return 0; }
+// ipcsim: runs .ipc scenarios on the model and checks their expectations.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"ipcsim: System V shared memory and message queues, modelled step by step.\n"
+                 "Runs .ipc scenarios (see SCENARIO.md) and shows the kernel path of every call."};
+    app.require_subcommand(1);
+    app.failure_message(CLI::FailureMessage::help);
+
+    std::string run_file;
+    bool json = false;
+    auto* run = app.add_subcommand("run", "Run FILE on the model: each step, its kernel path, the notes, and the final tables");
+    run->add_option("FILE", run_file, "the .ipc scenario")->required();
+    run->add_flag("--json", json, "print one JSON object per step instead of text");
+
+    std::vector<std::string> check_files;
+    auto* check = app.add_subcommand("check", "Check every => and expect of each FILE on the model");
+    check->add_option("FILE", check_files, "the .ipc scenarios")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : cli::exit_scenario;
+    }
+    if (*run) return cli::run_command(run_file, json);
+    return cli::check_command(check_files);
+}

@@ -21,6 +21,7 @@ struct Invocation {
     std::string text;                 // store's bytes, msgsnd's message text
     std::string target;               // fork's child name, kill's target name
     std::vector<std::pair<std::string, std::int64_t>> fields;  // IPC_SET field=value
+    bool operator==(const Invocation&) const = default;
 };
 
 enum class Fate { returned, blocked, killed, exited };
@@ -44,7 +45,10 @@ public:
     virtual void setup(const scenario::Scenario& s) = 0;
     // Runs one call and lets the system settle (SCENARIO.md, "Settling").
     virtual StepOutcome execute(const Invocation& call) = 0;
+    // Everything observable, for comparing backends and for tables.
     virtual Observation observe() const = 0;
+    // The same state, for one question at a time (what expectations ask).
+    virtual const ObservationQuery& query() const = 0;
     // False for the kernel run: wait lists and queued messages cannot be seen from outside.
     virtual bool sees_inside_queues() const = 0;
 };

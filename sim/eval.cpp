@@ -29,13 +29,13 @@ Value arith_value(const std::string& op, const Value& l, const Value& r) {
     return Value::integer(raw);
 }
 
-Value pid_value(const Observation& obs, int pid) {
+Value pid_value(const ObservationQuery& obs, int pid) {
     if (pid == 0) return Value::integer(0);
     return Value::proc(obs.pid_name(pid));
 }
 
 Value proc_field(const std::string& proc, const std::string& f, const EvalContext& cx) {
-    const ProcView* p = cx.obs.proc(proc);
+    std::optional<ProcView> p = cx.obs.proc(proc);
     if (!p) return Value::missing("no process " + proc + " yet");
     if (f == "ret") return typed_ret(*p, cx);
     if (f == "errno") return Value::integer(p->err, p->err ? std::string(scenario::errno_name(p->err)) : "0");
@@ -46,7 +46,7 @@ Value proc_field(const std::string& proc, const std::string& f, const EvalContex
     return Value::missing("no field " + f);
 }
 
-Value shm_field(const ShmView& s, const std::string& f, const Observation& obs) {
+Value shm_field(const ShmView& s, const std::string& f, const ObservationQuery& obs) {
     auto u = [](std::uint64_t v) { return Value::integer(static_cast<std::int64_t>(v)); };
     if (f == "key") return Value::integer(s.key);
     if (f == "mode") return u(s.mode);
@@ -101,10 +101,10 @@ Value object_field(const Expr& obj, const std::string& f, const EvalContext& cx)
     if (obj.kind != ExprKind::Call || obj.args.empty()) return Value::missing("not an object");
     auto id = static_cast<int>(eval(obj.args[0], cx).i);
     if (obj.text == "shm") {
-        const ShmView* s = cx.obs.shm(id);
+        std::optional<ShmView> s = cx.obs.shm(id);
         return s ? shm_field(*s, f, cx.obs) : Value::missing("no segment " + std::to_string(id));
     }
-    const MsqView* q = cx.obs.msq(id);
+    std::optional<MsqView> q = cx.obs.msq(id);
     return q ? msq_field(*q, f, cx) : Value::missing("no queue " + std::to_string(id));
 }
 
@@ -112,7 +112,7 @@ Value object_field(const Expr& obj, const std::string& f, const EvalContext& cx)
 Value page_query(const Expr& e, const EvalContext& cx) {
     const std::string& proc = e.args[0].text;
     std::int64_t raw = eval(e.args[1], cx).i;
-    const ProcView* p = cx.obs.proc(proc);
+    std::optional<ProcView> p = cx.obs.proc(proc);
     if (!p) return Value::missing("no process " + proc);
     auto a = static_cast<std::uint64_t>(raw);
     for (const auto& m : p->maps) {
@@ -128,10 +128,10 @@ Value page_query(const Expr& e, const EvalContext& cx) {
 Value call_value(const Expr& e, const EvalContext& cx) {
     if (e.text == "pte" || e.text == "frame") return page_query(e, cx);
     bool shm = !e.args.empty() && e.args[0].text == "shm";
-    if (e.text == "count") return Value::integer(static_cast<std::int64_t>(shm ? cx.obs.shms.size() : cx.obs.msqs.size()));
+    if (e.text == "count") return Value::integer(static_cast<std::int64_t>(shm ? cx.obs.shm_count() : cx.obs.msq_count()));
     if (e.text == "exists" && e.args.size() == 2) {
         auto id = static_cast<int>(eval(e.args[1], cx).i);
-        return Value::integer(shm ? cx.obs.shm(id) != nullptr : cx.obs.msq(id) != nullptr);
+        return Value::integer(shm ? cx.obs.shm(id).has_value() : cx.obs.msq(id).has_value());
     }
     return Value::missing("unknown function " + e.text);
 }
@@ -144,8 +144,8 @@ Value name_value(const std::string& name, const EvalContext& cx) {
 
 }  // namespace
 
-Value resolve_addr(const Observation& obs, const std::string& proc, std::int64_t raw) {
-    if (const ProcView* p = obs.proc(proc)) {
+Value resolve_addr(const ObservationQuery& obs, const std::string& proc, std::int64_t raw) {
+    if (std::optional<ProcView> p = obs.proc(proc)) {
         auto a = static_cast<std::uint64_t>(raw);
         for (const auto& m : p->maps)
             if (a >= m.start && a < m.end) return Value::addr(raw, m.shmid, a - m.start);

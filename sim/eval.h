@@ -18,7 +18,7 @@ using Env = std::map<std::string, Value>;
 using LastCalls = std::map<std::string, scenario::CallKind>;
 
 struct EvalContext {
-    const Observation& obs;
+    const ObservationQuery& obs;
     const Env& env;
     const LastCalls& last_call;
     bool sees_inside_queues = true;
@@ -33,6 +33,6 @@ Value eval(const scenario::Expr& e, const EvalContext& cx);
 // PROC.ret as its kind of value: a pid after fork, an address after shmat.
 Value typed_ret(const ProcView& p, const EvalContext& cx);
 // An address seen from a process: which attachment it falls in, if any.
-Value resolve_addr(const Observation& obs, const std::string& proc, std::int64_t raw);
+Value resolve_addr(const ObservationQuery& obs, const std::string& proc, std::int64_t raw);
 
 }  // namespace sim

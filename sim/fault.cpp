@@ -124,9 +124,9 @@ SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& byte
         if (!touch_page(a, true)) return false;
         const pte_t& pte = current().mm.page_table.at(page_align_down(a));
         std::string& data = m_frames.at(pte.pfn).data;
-        if (data.empty()) data.assign(PAGE_SIZE, '\0');
-        std::size_t len = chunk_end - a;
-        data.replace(a - page_align_down(a), len, bytes, done, len);
+        std::size_t off = a - page_align_down(a), len = chunk_end - a;
+        if (data.size() < off + len) data.resize(off + len, '\0');
+        data.replace(off, len, bytes, done, len);
         done += len;
         return true;
     });
@@ -145,9 +145,10 @@ SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
         if (!touch_page(a, false)) return false;
         const pte_t& pte = current().mm.page_table.at(page_align_down(a));
         const std::string& data = m_frames.at(pte.pfn).data;
-        std::size_t len = chunk_end - a;
-        if (data.empty()) out.append(len, '\0');
-        else out.append(data, a - page_align_down(a), len);
+        std::size_t off = a - page_align_down(a), len = chunk_end - a;
+        std::size_t have = off < data.size() ? std::min(len, data.size() - off) : 0;
+        out.append(data, off, have);
+        out.append(len - have, '\0');
         return true;
     });
     if (!alive) return take();

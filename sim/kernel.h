@@ -40,9 +40,10 @@ struct shmid_kernel {
     bool operator==(const shmid_kernel&) const = default;
 };
 
-// A physical page frame (struct page). Contents are kept only once written: empty means zeroes.
+// A physical page frame (struct page). Only the written prefix of its contents is kept, so that a
+// checkpoint of a mostly empty page costs little: bytes past data.size() are zero.
 struct page {
-    std::string data;      // PAGE_SIZE bytes once written, else empty (a zeroed frame)
+    std::string data;      // the frame's first data.size() bytes; the rest of the page is zero
     int owner_shmid = -1;  // the segment whose page cache holds it
     bool operator==(const page&) const = default;
 };

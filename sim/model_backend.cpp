@@ -67,19 +67,41 @@ static MappingView mapping_view(const task_struct& t, const vm_area_struct& vma)
     return m;
 }
 
+static ProcView proc_view(const task_struct& t) {
+    ProcView p{t.comm, t.pid, t.state, t.term_signal, t.regs.ret, t.regs.err, t.regs.data, t.regs.mtype, t.min_flt, {}};
+    for (const auto& [start, vma] : t.mm.mmap) p.maps.push_back(mapping_view(t, vma));
+    return p;
+}
+
+static ShmView shm_view(const shmid_kernel& s) {
+    const kern_ipc_perm& perm = s.shm_perm;
+    return {perm.id, perm.key, perm.mode, s.shm_segsz, s.shm_nattch, s.shm_cprid, s.shm_lprid,
+            perm.uid, perm.gid, perm.cuid, perm.cgid, s.pages.size()};
+}
+
 Observation observe(const Kernel& k) {
     Observation o;
-    for (const auto& [pid, t] : k.tasks()) {
-        ProcView p{t.comm, pid, t.state, t.term_signal, t.regs.ret, t.regs.err, t.regs.data, t.regs.mtype, t.min_flt, {}};
-        for (const auto& [start, vma] : t.mm.mmap) p.maps.push_back(mapping_view(t, vma));
-        o.procs.push_back(std::move(p));
-    }
-    for (const auto& [idx, s] : k.ns().shm_ids.entries) {
-        const kern_ipc_perm& perm = s.shm_perm;
-        o.shms.push_back({perm.id, perm.key, perm.mode, s.shm_segsz, s.shm_nattch, s.shm_cprid, s.shm_lprid,
-                          perm.uid, perm.gid, perm.cuid, perm.cgid, s.pages.size()});
-    }
+    for (const auto& [pid, t] : k.tasks()) o.procs.push_back(proc_view(t));
+    for (const auto& [idx, s] : k.ns().shm_ids.entries) o.shms.push_back(shm_view(s));
     return o;
+}
+
+std::optional<ProcView> ModelBackend::proc(const std::string& name) const {
+    const task_struct* t = m_kernel.task(pid_of(name));
+    return t ? std::optional<ProcView>(proc_view(*t)) : std::nullopt;
+}
+
+std::optional<ShmView> ModelBackend::shm(int shmid) const {
+    const shmid_kernel* s = m_kernel.ns().shm_ids.find_id(shmid);
+    return s ? std::optional<ShmView>(shm_view(*s)) : std::nullopt;
+}
+
+std::optional<MsqView> ModelBackend::msq(int) const { return std::nullopt; }
+
+std::string ModelBackend::pid_name(int pid) const {
+    if (pid == 0) return "";
+    const task_struct* t = m_kernel.task(pid);
+    return t ? t->comm : "pid " + std::to_string(pid);
 }
 
 }  // namespace sim

@@ -10,12 +10,20 @@
 
 namespace sim {
 
-class ModelBackend final : public Backend {
+class ModelBackend final : public Backend, public ObservationQuery {
 public:
     void setup(const scenario::Scenario& s) override;
     StepOutcome execute(const Invocation& call) override;
     Observation observe() const override;
+    const ObservationQuery& query() const override { return *this; }
     bool sees_inside_queues() const override { return true; }
+
+    std::optional<ProcView> proc(const std::string& name) const override;
+    std::optional<ShmView> shm(int shmid) const override;
+    std::optional<MsqView> msq(int msqid) const override;
+    std::size_t shm_count() const override { return m_kernel.ns().shm_ids.entries.size(); }
+    std::size_t msq_count() const override { return 0; }
+    std::string pid_name(int pid) const override;
 
     const Kernel& kernel() const { return m_kernel; }
     int pid_of(const std::string& name) const;

@@ -42,4 +42,13 @@ std::string Observation::pid_name(int pid) const {
     return "pid " + std::to_string(pid);
 }
 
+template <typename T>
+static std::optional<T> copy_of(const T* p) {
+    return p ? std::optional<T>(*p) : std::nullopt;
+}
+
+std::optional<ProcView> ObservationAnswers::proc(const std::string& name) const { return copy_of(m_o.proc(name)); }
+std::optional<ShmView> ObservationAnswers::shm(int shmid) const { return copy_of(m_o.shm(shmid)); }
+std::optional<MsqView> ObservationAnswers::msq(int msqid) const { return copy_of(m_o.msq(msqid)); }
+
 }  // namespace sim

@@ -76,6 +76,20 @@ struct MsqView {
     bool operator==(const MsqView&) const = default;
 };
 
+// Questions an expectation asks about the current state. The model answers them straight from its
+// structures (cheap with thousands of processes); an Observation answers them from its lists.
+class ObservationQuery {
+public:
+    virtual ~ObservationQuery() = default;
+    virtual std::optional<ProcView> proc(const std::string& name) const = 0;
+    virtual std::optional<ShmView> shm(int shmid) const = 0;
+    virtual std::optional<MsqView> msq(int msqid) const = 0;
+    virtual std::size_t shm_count() const = 0;
+    virtual std::size_t msq_count() const = 0;
+    // The scenario's name for a pid ("" for 0, "pid N" when no process has it).
+    virtual std::string pid_name(int pid) const = 0;
+};
+
 struct Observation {
     std::vector<ProcView> procs;  // in the order the processes came to be
     std::vector<ShmView> shms;    // by id
@@ -86,8 +100,22 @@ struct Observation {
     const ProcView* proc_by_pid(int pid) const;
     const ShmView* shm(int shmid) const;
     const MsqView* msq(int msqid) const;
-    // The scenario's name for a pid ("" for 0, "pid N" when no process has it).
     std::string pid_name(int pid) const;
+};
+
+// An Observation answering the questions of ObservationQuery.
+class ObservationAnswers final : public ObservationQuery {
+public:
+    explicit ObservationAnswers(const Observation& o) : m_o(o) {}
+    std::optional<ProcView> proc(const std::string& name) const override;
+    std::optional<ShmView> shm(int shmid) const override;
+    std::optional<MsqView> msq(int msqid) const override;
+    std::size_t shm_count() const override { return m_o.shms.size(); }
+    std::size_t msq_count() const override { return m_o.msqs.size(); }
+    std::string pid_name(int pid) const override { return m_o.pid_name(pid); }
+
+private:
+    const Observation& m_o;
 };
 
 }  // namespace sim

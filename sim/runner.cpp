@@ -55,8 +55,8 @@ std::string expect_source(const scenario::Scenario& s, const scenario::Expect& e
 
 bool is_literal(const Expr& e) { return e.kind == ExprKind::Int || e.kind == ExprKind::String; }
 
-EvalContext context(const Observation& obs, const Backend& b, const RunState& st) {
-    return EvalContext{obs, st.env, st.last_call, b.sees_inside_queues()};
+EvalContext context(const Backend& b, const RunState& st) {
+    return EvalContext{b.query(), st.env, st.last_call, b.sees_inside_queues()};
 }
 
 Invocation build_call(const scenario::Step& step, const Env& env) {
@@ -86,7 +86,7 @@ std::string outcome_text(const scenario::Outcome& o, const EvalContext& cx) {
     return {};
 }
 
-bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const ProcView* p, const EvalContext& cx) {
+bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const std::optional<ProcView>& p, const EvalContext& cx) {
     bool returned = r.fate == Fate::returned;
     switch (o.kind) {
     case OutcomeKind::Value: return returned && p && compare(typed_ret(*p, cx), scenario::CompareOp::Eq, eval(o.expr, cx)) == Verdict::holds;
@@ -101,23 +101,25 @@ bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const ProcV
 }
 
 Check check_outcome(const scenario::Step& step, const StepOutcome& r, const EvalContext& cx) {
-    const ProcView* p = cx.obs.proc(step.proc);
-    bool holds = outcome_holds(step.outcome, r, p, cx);
+    bool holds = outcome_holds(step.outcome, r, cx.obs.proc(step.proc), cx);
     std::string got = describe(r, step.call.kind);
     if (step.outcome.kind == OutcomeKind::Text && r.fate == Fate::returned) got = quoted(r.data, 64);
     return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got};
 }
 
-// Notes which processes can no longer take a step, and since which line.
-void track_stuck(const Observation& obs, int line, RunState& st) {
-    for (const auto& p : obs.procs) {
-        if (p.state == TaskState::ready) st.stuck_since.erase(p.name);
-        else if (!st.stuck_since.count(p.name)) st.stuck_since[p.name] = line;
+// Notes since which line a process can no longer take a step. Only the caller and the target
+// of a step can become stuck through it (woken processes become ready, which needs no note).
+void track_stuck(const ObservationQuery& obs, const Invocation& call, int line, RunState& st) {
+    for (const std::string* name : {&call.proc, &call.target}) {
+        std::optional<ProcView> p = name->empty() ? std::nullopt : obs.proc(*name);
+        if (!p) continue;
+        if (p->state == TaskState::ready) st.stuck_since.erase(p->name);
+        else if (!st.stuck_since.count(p->name)) st.stuck_since[p->name] = line;
     }
 }
 
-std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, const Observation& obs, const RunState& st) {
-    const ProcView* p = obs.proc(step.proc);
+std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, const ObservationQuery& obs, const RunState& st) {
+    std::optional<ProcView> p = obs.proc(step.proc);
     if (!p) return scenario::Diagnostic{step.pos, cat("process '", step.proc, "' does not exist at this point"), {}};
     if (p->state == TaskState::ready) return std::nullopt;
     std::string why = p->state == TaskState::blocked ? "is blocked in the kernel"
@@ -133,9 +135,9 @@ std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, cons
 }  // namespace
 
 std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, const Backend& b, const RunState& st,
-                                 const scenario::Scenario& s, const Observation& obs) {
+                                 const scenario::Scenario& s) {
     std::vector<Check> out;
-    EvalContext cx = context(obs, b, st);
+    EvalContext cx = context(b, st);
     for (const auto& e : expects) {
         Value l = eval(e.left, cx), r = eval(e.right, cx);
         Verdict v = compare(l, e.op, r);
@@ -149,28 +151,25 @@ std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, c
 std::vector<Check> start_run(const scenario::Scenario& s, Backend& b) {
     b.setup(s);
     RunState st;
-    return check_expects(s.initial_expects, b, st, s, b.observe());
+    return check_expects(s.initial_expects, b, st, s);
 }
 
 StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st) {
     const scenario::Step& step = s.steps.at(st.next);
-    Observation before = b.observe();
-    if (auto err = cannot_step(step, before, st)) return {std::nullopt, err};
+    if (auto err = cannot_step(step, b.query(), st)) return {std::nullopt, err};
 
     StepRecord rec;
     rec.index = st.next++;
     rec.call = build_call(step, st.env);
     rec.outcome = b.execute(rec.call);
     st.last_call[step.proc] = step.call.kind;
-    Observation after = b.observe();
-    track_stuck(after, step.pos.line, st);
+    track_stuck(b.query(), rec.call, step.pos.line, st);
     if (step.var) {
-        const ProcView* p = after.proc(step.proc);
-        st.env[*step.var] = p && rec.outcome.fate == Fate::returned ? typed_ret(*p, context(after, b, st))
-                                                                   : Value::integer(-1);
+        std::optional<ProcView> p = b.query().proc(step.proc);
+        st.env[*step.var] = p && rec.outcome.fate == Fate::returned ? typed_ret(*p, context(b, st)) : Value::integer(-1);
     }
-    if (step.outcome.kind != OutcomeKind::None) rec.checks.push_back(check_outcome(step, rec.outcome, context(after, b, st)));
-    auto more = check_expects(step.expects, b, st, s, after);
+    if (step.outcome.kind != OutcomeKind::None) rec.checks.push_back(check_outcome(step, rec.outcome, context(b, st)));
+    auto more = check_expects(step.expects, b, st, s);
     rec.checks.insert(rec.checks.end(), more.begin(), more.end());
     return {std::move(rec), std::nullopt};
 }

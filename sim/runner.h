@@ -54,9 +54,9 @@ struct StepRun {
 };
 StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st);
 
-// Checks a list of expects against an observation of the backend.
+// Checks a list of expects against the backend's current state.
 std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, const Backend& b, const RunState& st,
-                                 const scenario::Scenario& s, const Observation& obs);
+                                 const scenario::Scenario& s);
 
 // How the caller's outcome reads: "returned 3", "-1 EACCES", "blocks", "killed by SIGSEGV".
 std::string describe(const StepOutcome& o, scenario::CallKind kind);

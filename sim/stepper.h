@@ -1,6 +1,8 @@
 // Time travel over a scenario on the model: any step can be shown again at once. As GGPO does it,
 // a checkpoint (a copy of the whole model) every K steps; going to step n restores the nearest
 // checkpoint at or before n and replays the rest, which the model's determinism makes exact.
+// Checkpoints are spaced at least as far apart as the model has objects, so that their memory
+// stays linear in the number of steps even when a scenario makes thousands of processes.
 #pragma once
 
 #include <cstddef>
@@ -33,14 +35,16 @@ public:
 
 private:
     struct Checkpoint {
+        std::size_t at;  // steps done when it was taken
         ModelBackend model;
         RunState run;
     };
     bool forward();
+    void restore_before(std::size_t n);
 
     const scenario::Scenario& m_s;
     std::size_t m_every;
-    std::vector<Checkpoint> m_checkpoints;  // m_checkpoints[i] is the state after i * m_every steps
+    std::vector<Checkpoint> m_checkpoints;  // by `at`, ascending
     ModelBackend m_model;
     RunState m_run;
     std::optional<StepRecord> m_last;

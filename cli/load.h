@@ -1,0 +1,21 @@
+// Reading a scenario file for any command: parse it, or print its diagnostics.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "sim/scenario/ast.h"
+#include "sim/scenario/diagnostic.h"
+
+namespace cli {
+
+// Exit statuses shared by every command (SCENARIO.md).
+enum Exit { exit_ok = 0, exit_failed = 1, exit_scenario = 2, exit_no_kernel = 3 };
+
+// The parsed scenario, or nothing after printing each diagnostic to stderr.
+std::optional<sim::scenario::Scenario> load_scenario(const std::string& path);
+
+// Prints one diagnostic to stderr, compiler style.
+void print_diagnostic(const sim::scenario::Scenario& s, const sim::scenario::Diagnostic& d);
+
+}  // namespace cli

@@ -1,0 +1,98 @@
+#include "cli/trace.h"
+
+#include <fmt/format.h>
+
+#include "sim/text.h"
+#include "sim/uapi.h"
+
+namespace cli {
+
+using sim::EventKind;
+
+std::string call_source(const sim::scenario::Scenario& s, const sim::scenario::Step& step) {
+    int line = step.call.pos.line;
+    if (line < 1 || line > static_cast<int>(s.lines.size())) return step.call.name;
+    const std::string& text = s.lines[static_cast<std::size_t>(line - 1)];
+    std::string out;
+    int depth = 0;
+    bool in_string = false;
+    // From the call's name to its closing parenthesis.
+    for (std::size_t i = static_cast<std::size_t>(step.call.pos.col - 1); i < text.size(); ++i) {
+        char c = text[i];
+        out += c;
+        if (c == '"' && (i == 0 || text[i - 1] != '\\')) in_string = !in_string;
+        if (in_string) continue;
+        if (c == '(') ++depth;
+        if (c == ')' && --depth == 0) break;
+    }
+    return out;
+}
+
+std::string format_check(const sim::Check& c) {
+    const char* mark = c.verdict == sim::Verdict::holds ? "ok  " : c.verdict == sim::Verdict::fails ? "FAIL" : "n/a ";
+    if (c.verdict == sim::Verdict::holds) return fmt::format("    {} {}\n", mark, c.expected);
+    return fmt::format("    {} {}   (got {})\n", mark, c.expected, c.got);
+}
+
+std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r) {
+    const auto& step = s.steps[r.index];
+    std::string out;
+    for (const auto& n : step.notes) out += fmt::format("\n  note: {}\n", n);
+    std::string lhs = step.var ? *step.var + " = " : "";
+    out += fmt::format("\n[{}] line {}  {}: {}{}  -> {}\n", r.index + 1, step.pos.line, step.proc, lhs,
+                       call_source(s, step), sim::describe(r.outcome, step.call.kind));
+    for (const auto& e : r.outcome.events) {
+        if (e.kind == EventKind::syscall || e.kind == EventKind::ret) continue;
+        out += fmt::format("      {:<26} {}\n", e.function, e.text);
+    }
+    for (const auto& c : r.checks) out += format_check(c);
+    return out;
+}
+
+namespace {
+
+std::string pid_name(const sim::Kernel& k, int pid) {
+    if (pid == 0) return "-";
+    const sim::task_struct* t = k.task(pid);
+    return t ? t->comm : std::to_string(pid);
+}
+
+std::string segment_table(const sim::Kernel& k) {
+    std::string out = "------ Shared Memory Segments (model) --------\n";
+    out += fmt::format("{:<10} {:<10} {:<6} {:<6} {:<12} {:<7} {:<6} {:<6} {:<5} {}\n", "key", "shmid", "owner",
+                       "perms", "bytes", "nattch", "cpid", "lpid", "rss", "status");
+    for (const auto& [idx, seg] : k.ns().shm_ids.entries) {
+        const auto& p = seg.shm_perm;
+        std::string status = (p.mode & sim::SHM_DEST) ? "dest" : "";
+        if (p.mode & sim::SHM_LOCKED) status += status.empty() ? "locked" : " locked";
+        out += fmt::format("0x{:08x} {:<10} {:<6} {:<6o} {:<12} {:<7} {:<6} {:<6} {:<5} {}\n",
+                           static_cast<std::uint32_t>(p.key), p.id, p.uid, p.mode & 0777, seg.shm_segsz,
+                           seg.shm_nattch, pid_name(k, seg.shm_cprid), pid_name(k, seg.shm_lprid), seg.pages.size(), status);
+    }
+    return out;
+}
+
+std::string mapping_table(const sim::Kernel& k) {
+    std::string out = "\n------ Attachments and page tables (model) --------\n";
+    for (const auto& [pid, t] : k.tasks()) {
+        out += fmt::format("{} (pid {}, uid {}, {}), {} minor fault(s)\n", t.comm, pid, t.cred.euid,
+                           sim::to_string(t.state), t.min_flt);
+        if (t.mm.mmap.empty()) out += "    no attachments\n";
+        for (const auto& [start, vma] : t.mm.mmap) {
+            out += fmt::format("    [{}, {}) shmid {} {}  PTEs:", sim::hex(vma.vm_start), sim::hex(vma.vm_end),
+                               vma.shmid, vma.vm_write ? "rw-" : "r--");
+            auto first = t.mm.page_table.lower_bound(vma.vm_start), last = t.mm.page_table.lower_bound(vma.vm_end);
+            if (first == last) out += " none";
+            for (auto it = first; it != last; ++it)
+                out += fmt::format(" page {}->frame {}", (it->first - vma.vm_start) / sim::PAGE_SIZE, sim::hex(it->second.pfn));
+            out += "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string format_shm_tables(const sim::Kernel& k) { return segment_table(k) + mapping_table(k); }
+
+}  // namespace cli

@@ -1,0 +1,1001 @@
+// The .ipc parser (SCENARIO.md): a recursive-descent parser over one line at a time, plus the
+// static checks that need no model (declared processes, assigned variables, who may use an address).
+#include "sim/scenario/parser.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "sim/scenario/constants.h"
+#include "sim/scenario/lexer.h"
+#include "sim/uapi.h"
+
+namespace sim::scenario {
+namespace {
+
+constexpr std::size_t kMaxDiagnostics = 50;
+constexpr int kMaxNesting = 64;      // parentheses, brackets and unary minus, per expression
+constexpr int kMaxNodes = 4096;      // expression nodes per line: bounds the recursion over the tree
+
+// Word lists, space-separated: they double as the "expected one of: ..." text of messages.
+constexpr std::string_view kStatements = "title note sysctl proc expect";
+constexpr std::string_view kReserved =
+    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame bytes";
+constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni";
+constexpr std::string_view kStates = "ready blocked exited killed";
+constexpr std::string_view kProcFields = "ret errno data mtype state minflt";
+constexpr std::string_view kShmFields = "key mode segsz nattch cpid lpid uid gid cuid cgid rss dest";
+constexpr std::string_view kMsqFields =
+    "key mode qnum cbytes qbytes lspid lrpid uid gid cuid cgid receivers senders messages";
+constexpr std::string_view kShmCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_INFO SHM_STAT SHM_LOCK SHM_UNLOCK";
+constexpr std::string_view kMsgCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO MSG_INFO MSG_STAT";
+constexpr std::string_view kShmSetFields = "mode uid gid";
+constexpr std::string_view kMsgSetFields = "mode uid gid qbytes";
+constexpr std::string_view kFunctions = "shm msq exists count pte frame bytes";
+// Only for "did you mean": the constants a scenario is most likely to misspell.
+constexpr std::string_view kCommonConstants =
+    "IPC_PRIVATE IPC_CREAT IPC_EXCL IPC_NOWAIT IPC_RMID IPC_SET IPC_STAT IPC_INFO SHM_RDONLY SHM_RND "
+    "SHM_STAT SHM_INFO SHM_LOCK SHM_UNLOCK SHM_DEST MSG_NOERROR MSG_EXCEPT MSG_COPY MSG_STAT MSG_INFO "
+    "NULL PAGE_SIZE SIGUSR1 SIGKILL SIGSEGV";
+
+std::vector<std::string_view> words(std::string_view list) {
+    std::vector<std::string_view> out;
+    while (!list.empty()) {
+        std::size_t sp = list.find(' ');
+        out.push_back(list.substr(0, sp));
+        list = sp == std::string_view::npos ? std::string_view{} : list.substr(sp + 1);
+    }
+    return out;
+}
+
+bool in_list(std::string_view list, std::string_view word) {
+    auto all = words(list);
+    return std::find(all.begin(), all.end(), word) != all.end();
+}
+
+// What a call's argument slot holds, which decides how it is parsed.
+enum class Slot { Int, Text, NewProc, Proc, Signal };
+
+struct CallSig {
+    std::string_view name;
+    CallKind kind;
+    std::size_t arity;
+    std::string_view params;
+    std::array<Slot, 4> slots;  // Slot::Int unless given
+    bool takes_fields;
+};
+
+constexpr CallSig kCalls[] = {
+    {"shmget", CallKind::Shmget, 3, "key, size, shmflg", {}, false},
+    {"shmat", CallKind::Shmat, 3, "shmid, addr, shmflg", {}, false},
+    {"shmdt", CallKind::Shmdt, 1, "addr", {}, false},
+    {"shmctl", CallKind::Shmctl, 2, "shmid, cmd [, field=value ...]", {}, true},
+    {"store", CallKind::Store, 2, "addr, text", {Slot::Int, Slot::Text}, false},
+    {"load", CallKind::Load, 2, "addr, n", {}, false},
+    {"msgget", CallKind::Msgget, 2, "key, msgflg", {}, false},
+    {"msgsnd", CallKind::Msgsnd, 4, "msqid, mtype, text, msgflg", {Slot::Int, Slot::Int, Slot::Text}, false},
+    {"msgrcv", CallKind::Msgrcv, 4, "msqid, msgsz, msgtyp, msgflg", {}, false},
+    {"msgctl", CallKind::Msgctl, 2, "msqid, cmd [, field=value ...]", {}, true},
+    {"fork", CallKind::Fork, 1, "child", {Slot::NewProc}, false},
+    {"exit", CallKind::Exit, 1, "status", {}, false},
+    {"kill", CallKind::Kill, 2, "target, sig", {Slot::Proc, Slot::Signal}, false},
+};
+
+// The functions of an expectation; each is followed by '.FIELD' (shm, msq) or stands alone.
+enum class First { Expr, IpcKind, Proc };
+
+struct FnSig {
+    std::string_view name;
+    std::size_t arity;
+    std::string_view params;
+    First first;
+};
+
+constexpr FnSig kFunctionSigs[] = {
+    {"shm", 1, "id", First::Expr},          {"msq", 1, "id", First::Expr},
+    {"exists", 2, "shm|msq, id", First::IpcKind}, {"count", 1, "shm|msq", First::IpcKind},
+    {"pte", 2, "proc, addr", First::Proc},  {"frame", 2, "proc, addr", First::Proc},
+    {"bytes", 1, "n", First::Expr},
+};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// "; did you mean 'shmget'?" when a candidate is within two edits of `word` and closer than the
+// word's own length (so that 'a' never suggests 'b'); otherwise "".
+std::string suggestion(std::string_view word, const std::vector<std::string_view>& candidates) {
+    if (word.size() > 64) return "";  // keeps a megabyte-long name from costing quadratic time
+    std::string_view best;
+    std::size_t best_d = 3;
+    for (auto c : candidates) {
+        std::size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+        if (gap > 2 || c == word) continue;
+        std::size_t d = edit_distance(word, c);
+        if (d < best_d && d < word.size()) best = c, best_d = d;
+    }
+    return best.empty() ? "" : "; did you mean '" + std::string(best) + "'?";
+}
+
+std::string quoted(std::string_view name) {
+    constexpr std::size_t kMax = 40;
+    if (name.size() > kMax) return "'" + std::string(name.substr(0, kMax)) + "...'";
+    return "'" + std::string(name) + "'";
+}
+
+std::optional<CompareOp> compare_op(TokenKind k) {
+    switch (k) {
+    case TokenKind::Eq: return CompareOp::Eq;
+    case TokenKind::Ne: return CompareOp::Ne;
+    case TokenKind::Lt: return CompareOp::Lt;
+    case TokenKind::Le: return CompareOp::Le;
+    case TokenKind::Gt: return CompareOp::Gt;
+    case TokenKind::Ge: return CompareOp::Ge;
+    default: return std::nullopt;
+    }
+}
+
+// C precedence: * binds tighter than + and -, which bind tighter than |. 0: not a binary operator.
+int precedence(TokenKind k) {
+    switch (k) {
+    case TokenKind::Pipe: return 1;
+    case TokenKind::Plus:
+    case TokenKind::Minus: return 2;
+    case TokenKind::Star: return 3;
+    default: return 0;
+    }
+}
+
+// A command is written as one of `cmds` or as its number; SHM_LOCK (11) is not MSG_STAT (11).
+bool is_command(const Expr& cmd, std::string_view cmds) {
+    if (cmd.kind != ExprKind::Int) return false;
+    for (auto c : words(cmds))
+        if (cmd.text.empty() ? find_constant(c)->value == cmd.value : cmd.text == c) return true;
+    return false;
+}
+
+bool is_text(const Expr& e) {
+    return e.kind == ExprKind::String || e.kind == ExprKind::Bytes || e.kind == ExprKind::List ||
+           e.kind == ExprKind::Tuple;
+}
+
+// Checked int64 arithmetic for the values the parser must compute itself (sysctl, uid, gid).
+std::optional<std::int64_t> apply(char op, std::int64_t a, std::int64_t b) {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+    switch (op) {
+    case '|': return a | b;
+    case '+':
+        if ((b > 0 && a > kMax - b) || (b < 0 && a < kMin - b)) return std::nullopt;
+        return a + b;
+    case '-':
+        if ((b < 0 && a > kMax + b) || (b > 0 && a < kMin + b)) return std::nullopt;
+        return a - b;
+    case '*':
+        if (a == 0 || b == 0) return 0;
+        if (a > 0 ? (b > 0 ? a > kMax / b : b < kMin / a) : (b > 0 ? a < kMin / b : b < kMax / a))
+            return std::nullopt;
+        return a * b;
+    default: return std::nullopt;
+    }
+}
+
+// Thrown to abandon the rest of a line at its first error, which is the only one reported for
+// it; parse_line catches every one, so none leaves parse().
+struct LineError {
+    Diagnostic diag;
+};
+
+// Where a name may appear, which decides what it may mean.
+enum class Ctx {
+    Const,    // sysctl and uid/gid values: numbers and constants only
+    Arg,      // a call's argument: numbers, constants, variables
+    Outcome,  // after =>: also process names, as fork's pid is compared by name
+    Expect,   // an expectation's side: everything
+};
+
+struct ProcInfo {
+    SourcePos pos;       // where it was declared or forked
+    std::string parent;  // "" for a `proc` declaration
+    int fork_step = -1;  // the step that forked it
+};
+
+struct VarInfo {
+    SourcePos pos;         // the latest assignment
+    std::string attacher;  // the process whose shmat assigned it; "" when not an address
+    int attach_step = -1;
+};
+
+// What a line declares, found before the real parse: it tells "used before it is assigned" from
+// "unknown name", and it keeps one broken line from making every later use of its names an error.
+struct LineDecls {
+    bool is_step = false;  // NAME ':' ...
+    SourcePos step_pos;
+    std::string var;
+    SourcePos var_pos;
+    std::string proc;  // `proc NAME` or fork(NAME)
+    SourcePos proc_pos;
+};
+
+LineDecls scan_decls(const std::vector<Token>& t) {
+    LineDecls d;
+    auto is = [&](std::size_t i, TokenKind k) { return i < t.size() && t[i].kind == k; };
+    if (is(0, TokenKind::Name) && is(1, TokenKind::Colon)) {
+        d.is_step = true;
+        d.step_pos = t[0].pos;
+        if (is(2, TokenKind::Name) && is(3, TokenKind::Assign)) {
+            d.var = t[2].text;
+            d.var_pos = t[2].pos;
+        }
+    }
+    std::size_t name_at = 0;
+    if (is(0, TokenKind::Name) && t[0].text == "proc" && is(1, TokenKind::Name)) name_at = 1;
+    for (std::size_t i = 0; name_at == 0 && i + 2 < t.size(); ++i) {
+        if (t[i].kind == TokenKind::Name && t[i].text == "fork" && is(i + 1, TokenKind::LParen) &&
+            is(i + 2, TokenKind::Name))
+            name_at = i + 2;
+    }
+    if (name_at != 0) {
+        d.proc = t[name_at].text;
+        d.proc_pos = t[name_at].pos;
+    }
+    return d;
+}
+
+class Parser {
+public:
+    Parser(std::string file, std::string_view text);
+    ParseResult run();
+
+private:
+    // Lines and tokens.
+    void scan_all();
+    void parse_line(std::size_t index);
+    void recover(const LineDecls& d);
+    const Token& peek(std::size_t ahead = 0) const;
+    const Token& next();
+    bool accept(TokenKind k);
+    const Token& expect(TokenKind k, std::string_view what);
+    void expect_end();
+    void close(const Token& open, TokenKind closer);
+    template <typename F> SourcePos comma_list(const Token& open, F&& parse_one);
+    [[noreturn]] void fail(SourcePos pos, std::string message, std::vector<Diagnostic::Note> notes = {});
+
+    // Statements.
+    void statement(const LineDecls& d);
+    void title_stmt();
+    void note_stmt();
+    void sysctl_stmt();
+    void proc_stmt();
+    void proc_option(ProcDecl& decl, bool& seen_uid, bool& seen_gid);
+    void expect_stmt();
+    void step_stmt();
+    void require_before_steps(SourcePos pos, std::string_view what);
+
+    // Calls and outcomes.
+    Call parse_call(const std::string& proc);
+    void parse_arg(const CallSig& sig, Call& call);
+    Expr parse_slot(Slot slot);
+    Expr parse_text();
+    Expr parse_signal();
+    void check_arity(std::string_view name, std::size_t arity, std::string_view params,
+                     const std::vector<Expr>& args, SourcePos close_pos);
+    void check_call(const Call& call, const std::string& proc);
+    void check_ctl(const Call& call);
+    void check_addresses(const Expr& e, const std::string& proc);
+    bool may_use(const std::string& proc, const VarInfo& v) const;
+    Outcome parse_outcome(const Call& call);
+
+    // Expressions.
+    Expr node(ExprKind kind, SourcePos pos, std::string text = {}, std::vector<Expr> args = {},
+              std::int64_t value = 0);
+    Expr parse_expr(Ctx ctx, int min_prec = 1);
+    Expr parse_unary(Ctx ctx);
+    Expr parse_primary(Ctx ctx);
+    Expr parse_group(Ctx ctx);
+    Expr parse_list();
+    Expr parse_name(Ctx ctx);
+    Expr parse_function(const Token& name);
+    Expr parse_fn_arg(const FnSig& sig, std::size_t index);
+    Expr parse_object_field(Expr object);
+    Expr parse_process_field(const Token& proc);
+    const Token& check_field(std::string_view list, std::string_view owner);
+    Expr name_value(const Token& t, Ctx ctx);
+    std::int64_t eval_const(const Expr& e);
+
+    // Names.
+    void require_process(const Token& t);
+    [[noreturn]] void undeclared_process(const Token& t);
+    [[noreturn]] void undefined_name(const Token& t);
+    void check_new_process(const Token& t);
+    void check_new_variable(const Token& t);
+    std::vector<std::string_view> known_names() const;
+
+    ParseResult m_result;
+    std::vector<LineDecls> m_decls;
+    std::map<std::string, SourcePos> m_first_assign;  // every variable, at its first assignment
+    std::map<std::string, SourcePos> m_first_decl;    // every process, at its `proc` or fork
+
+    const std::vector<Token>* m_toks = nullptr;
+    std::size_t m_at = 0;
+    int m_nesting = 0;
+    int m_nodes = 0;
+
+    std::map<std::string, ProcInfo> m_procs;
+    std::map<std::string, VarInfo> m_vars;
+    std::map<std::string, SourcePos> m_sysctl_pos;
+    std::vector<std::string> m_pending_notes;
+    std::optional<SourcePos> m_title_pos;
+    std::optional<SourcePos> m_first_step;
+    int m_step_count = 0;
+    int m_step_no = -1;  // the index of the step being parsed
+};
+
+// ---------------------------------------------------------------- lines and tokens
+
+Parser::Parser(std::string file, std::string_view text) {
+    m_result.scenario.file = std::move(file);
+    m_result.scenario.lines = split_lines(text);
+}
+
+ParseResult Parser::run() {
+    scan_all();
+    for (std::size_t i = 0; i < m_decls.size(); ++i) {
+        if (m_result.diagnostics.size() >= kMaxDiagnostics) break;
+        parse_line(i);
+    }
+    m_result.scenario.trailing_notes = std::move(m_pending_notes);
+    return std::move(m_result);
+}
+
+// The first pass: what each line declares. Tokens are not kept, so memory stays one line deep.
+void Parser::scan_all() {
+    const auto& lines = m_result.scenario.lines;
+    m_decls.reserve(lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        LineDecls d = scan_decls(lex_line(lines[i], static_cast<int>(i) + 1).tokens);
+        if (!d.var.empty()) m_first_assign.emplace(d.var, d.var_pos);
+        if (!d.proc.empty()) m_first_decl.emplace(d.proc, d.proc_pos);
+        m_decls.push_back(std::move(d));
+    }
+}
+
+void Parser::parse_line(std::size_t index) {
+    const LineDecls& d = m_decls[index];
+    if (d.is_step) {
+        m_step_no = m_step_count++;
+        if (!m_first_step) m_first_step = d.step_pos;
+    }
+    LexedLine lexed = lex_line(m_result.scenario.lines[index], static_cast<int>(index) + 1);
+    if (lexed.error) {
+        m_result.diagnostics.push_back(std::move(*lexed.error));
+        return recover(d);
+    }
+    m_toks = &lexed.tokens;
+    m_at = 0;
+    m_nesting = 0;
+    m_nodes = 0;
+    try {
+        statement(d);
+    } catch (LineError& e) {
+        m_result.diagnostics.push_back(std::move(e.diag));
+        recover(d);
+    }
+    m_toks = nullptr;
+}
+
+// After a broken line, still declare what it meant to declare, so that the lines after it are
+// not reported for using a process or variable it would have created.
+void Parser::recover(const LineDecls& d) {
+    auto is_free = [&](const std::string& n) {
+        return !in_list(kReserved, n) && !find_constant(n) && !m_procs.count(n) && !m_vars.count(n);
+    };
+    if (!d.proc.empty() && is_free(d.proc)) m_procs.emplace(d.proc, ProcInfo{d.proc_pos, "", -1});
+    if (!d.var.empty() && is_free(d.var)) m_vars.emplace(d.var, VarInfo{d.var_pos, "", -1});
+}
+
+const Token& Parser::peek(std::size_t ahead) const {
+    std::size_t i = std::min(m_at + ahead, m_toks->size() - 1);  // the last token is End
+    return (*m_toks)[i];
+}
+
+const Token& Parser::next() {
+    const Token& t = peek();
+    if (t.kind != TokenKind::End) ++m_at;
+    return t;
+}
+
+bool Parser::accept(TokenKind k) {
+    if (peek().kind != k) return false;
+    next();
+    return true;
+}
+
+const Token& Parser::expect(TokenKind k, std::string_view what) {
+    if (peek().kind != k) fail(peek().pos, "expected " + std::string(what) + ", found " + describe(peek()));
+    return next();
+}
+
+void Parser::expect_end() {
+    if (peek().kind != TokenKind::End)
+        fail(peek().pos, "unexpected " + describe(peek()) + " after the statement");
+}
+
+// Consumes the ')' or ']' that closes `open`.
+void Parser::close(const Token& open, TokenKind closer) {
+    if (accept(closer)) return;
+    std::string c = closer == TokenKind::RParen ? "')'" : "']'";
+    if (peek().kind == TokenKind::End) fail(peek().pos, "missing " + c, {{open.pos, "to match this " + quoted(open.text)}});
+    fail(peek().pos, "expected " + c + ", found " + describe(peek()));
+}
+
+// Parses `x, y, ...)` after `open`, calling parse_one for each item; returns where ')' is.
+template <typename F>
+SourcePos Parser::comma_list(const Token& open, F&& parse_one) {
+    if (peek().kind == TokenKind::RParen) return next().pos;
+    while (true) {
+        parse_one();
+        if (accept(TokenKind::Comma)) continue;
+        if (peek().kind == TokenKind::RParen) return next().pos;
+        if (peek().kind == TokenKind::End) fail(peek().pos, "missing ')'", {{open.pos, "to match this '('"}});
+        fail(peek().pos, "expected ',' or ')', found " + describe(peek()));
+    }
+}
+
+void Parser::fail(SourcePos pos, std::string message, std::vector<Diagnostic::Note> notes) {
+    throw LineError{Diagnostic{pos, std::move(message), std::move(notes)}};
+}
+
+// ---------------------------------------------------------------- statements
+
+void Parser::statement(const LineDecls& d) {
+    const Token& t = peek();
+    if (t.kind == TokenKind::End) return;
+    if (d.is_step) return step_stmt();
+    if (t.kind == TokenKind::Name) {
+        if (t.text == "title") return title_stmt();
+        if (t.text == "note") return note_stmt();
+        if (t.text == "sysctl") return sysctl_stmt();
+        if (t.text == "proc") return proc_stmt();
+        if (t.text == "expect") return expect_stmt();
+    }
+    std::string hint = t.kind == TokenKind::Name ? suggestion(t.text, words(kStatements)) : "";
+    fail(t.pos, "expected a statement: title, note, sysctl, proc, expect, or NAME: CALL" + hint);
+}
+
+void Parser::title_stmt() {
+    SourcePos pos = next().pos;
+    if (m_title_pos) fail(pos, "duplicate title", {{*m_title_pos, "the first title is here"}});
+    const Token& text = expect(TokenKind::String, "a string after 'title'");
+    expect_end();
+    m_title_pos = pos;
+    m_result.scenario.title = text.text;
+}
+
+void Parser::note_stmt() {
+    next();
+    const Token& text = expect(TokenKind::String, "a string after 'note'");
+    expect_end();
+    m_pending_notes.push_back(text.text);
+}
+
+void Parser::require_before_steps(SourcePos pos, std::string_view what) {
+    if (m_first_step)
+        fail(pos, std::string(what) + " must come before the first step", {{*m_first_step, "the first step is here"}});
+}
+
+void Parser::sysctl_stmt() {
+    require_before_steps(next().pos, "sysctl");
+    const Token& name = expect(TokenKind::Name, "a sysctl name");
+    if (!in_list(kSysctls, name.text))
+        fail(name.pos, "unknown sysctl " + quoted(name.text) + "; expected one of: " + std::string(kSysctls));
+    if (auto it = m_sysctl_pos.find(name.text); it != m_sysctl_pos.end())
+        fail(name.pos, "duplicate sysctl " + quoted(name.text), {{it->second, "first set here"}});
+    expect(TokenKind::Assign, "'=' after the sysctl name");
+    Expr value = parse_expr(Ctx::Const);
+    std::int64_t v = eval_const(value);
+    if (v < 0) fail(value.pos, "a sysctl value cannot be negative");
+    expect_end();
+    m_sysctl_pos[name.text] = name.pos;
+    m_result.scenario.sysctls.push_back(Sysctl{name.pos, name.text, v});
+}
+
+void Parser::proc_stmt() {
+    require_before_steps(next().pos, "proc");
+    const Token& name = expect(TokenKind::Name, "a process name");
+    check_new_process(name);
+    ProcDecl decl{name.pos, name.text, 0, 0};
+    bool seen_uid = false, seen_gid = false;
+    while (peek().kind != TokenKind::End) proc_option(decl, seen_uid, seen_gid);
+    m_procs[name.text] = ProcInfo{name.pos, "", -1};
+    m_result.scenario.procs.push_back(std::move(decl));
+}
+
+// One `uid=N` or `gid=N`. A uid_t is 32 bits, and (uid_t)-1 means "unchanged" to the kernel.
+void Parser::proc_option(ProcDecl& decl, bool& seen_uid, bool& seen_gid) {
+    const Token& opt = expect(TokenKind::Name, "uid=N or gid=N");
+    if (opt.text != "uid" && opt.text != "gid")
+        fail(opt.pos, "unknown proc option " + quoted(opt.text) + "; expected uid=N or gid=N");
+    bool is_uid = opt.text == "uid";
+    bool& seen = is_uid ? seen_uid : seen_gid;
+    if (seen) fail(opt.pos, "duplicate " + opt.text);
+    seen = true;
+    expect(TokenKind::Assign, "'=' after " + opt.text);
+    Expr value = parse_expr(Ctx::Const);
+    std::int64_t v = eval_const(value);
+    if (v < 0 || v > 4294967294) fail(value.pos, opt.text + " must be between 0 and 4294967294");
+    (is_uid ? decl.uid : decl.gid) = static_cast<std::uint32_t>(v);
+}
+
+void Parser::expect_stmt() {
+    Expect e;
+    e.pos = next().pos;
+    e.left = parse_expr(Ctx::Expect);
+    const Token& op = peek();
+    auto cmp = compare_op(op.kind);
+    if (!cmp) {
+        std::string hint = op.kind == TokenKind::Assign ? "; did you mean '=='?" : "";
+        fail(op.pos, "expected a comparison operator (== != < <= > >=), found " + describe(op) + hint);
+    }
+    next();
+    e.op = *cmp;
+    e.op_pos = op.pos;
+    e.right = parse_expr(Ctx::Expect);
+    expect_end();
+    auto& steps = m_result.scenario.steps;
+    (steps.empty() ? m_result.scenario.initial_expects : steps.back().expects).push_back(std::move(e));
+}
+
+// NAME: [VAR =] CALL [=> OUTCOME]
+void Parser::step_stmt() {
+    Step s;
+    const Token& proc = next();
+    next();  // ':'
+    s.pos = proc.pos;
+    s.proc = proc.text;
+    require_process(proc);
+    const Token* var = nullptr;
+    if (peek().kind == TokenKind::Name && peek(1).kind == TokenKind::Assign) {
+        var = &next();
+        next();
+        check_new_variable(*var);
+        s.var = var->text;
+        s.var_pos = var->pos;
+    }
+    s.call = parse_call(s.proc);
+    if (var) check_new_variable(*var);  // again, for `b = fork(b)`: b is a process now
+    if (accept(TokenKind::Arrow)) s.outcome = parse_outcome(s.call);
+    expect_end();
+    // The variable exists from the next line on: `x = shmget(x, ...)` is a use before assignment.
+    if (s.var) {
+        bool address = s.call.kind == CallKind::Shmat;
+        m_vars[*s.var] = VarInfo{s.var_pos, address ? s.proc : "", m_step_no};
+    }
+    s.notes = std::move(m_pending_notes);
+    m_pending_notes.clear();
+    m_result.scenario.steps.push_back(std::move(s));
+}
+
+// ---------------------------------------------------------------- calls and outcomes
+
+Call Parser::parse_call(const std::string& proc) {
+    const Token& name = expect(TokenKind::Name, "a call such as shmget(...)");
+    auto sig = std::find_if(std::begin(kCalls), std::end(kCalls), [&](auto& c) { return c.name == name.text; });
+    if (sig == std::end(kCalls)) {
+        std::vector<std::string_view> names;
+        for (auto& c : kCalls) names.push_back(c.name);
+        fail(name.pos, "unknown call " + quoted(name.text) + suggestion(name.text, names));
+    }
+    Call call{sig->kind, name.pos, name.text, {}, {}};
+    const Token& open = expect(TokenKind::LParen, "'(' after " + name.text);
+    SourcePos close_pos = comma_list(open, [&] { parse_arg(*sig, call); });
+    check_arity(sig->name, sig->arity, sig->params, call.args, close_pos);
+    check_call(call, proc);
+    return call;
+}
+
+void Parser::parse_arg(const CallSig& sig, Call& call) {
+    if (peek().kind == TokenKind::Name && peek(1).kind == TokenKind::Assign) {
+        const Token& field = next();
+        next();
+        if (!sig.takes_fields)
+            fail(field.pos, std::string(sig.name) + " takes no field=value arguments");
+        call.fields.push_back(FieldArg{field.pos, field.text, parse_expr(Ctx::Arg)});
+        return;
+    }
+    if (!call.fields.empty())
+        fail(peek().pos, "expected field=value: the IPC_SET fields come after the other arguments");
+    std::size_t index = call.args.size();
+    call.args.push_back(parse_slot(index < sig.arity ? sig.slots[index] : Slot::Int));
+}
+
+Expr Parser::parse_slot(Slot slot) {
+    switch (slot) {
+    case Slot::Text: return parse_text();
+    case Slot::Signal: return parse_signal();
+    case Slot::Proc: {
+        const Token& t = expect(TokenKind::Name, "a process name");
+        require_process(t);
+        return node(ExprKind::Name, t.pos, t.text);
+    }
+    case Slot::NewProc: {
+        const Token& t = expect(TokenKind::Name, "the new process's name");
+        check_new_process(t);
+        return node(ExprKind::Name, t.pos, t.text);
+    }
+    default: return parse_expr(Ctx::Arg);
+    }
+}
+
+// The bytes of store and msgsnd: "a string" or bytes(N).
+Expr Parser::parse_text() {
+    const Token& t = peek();
+    if (t.kind == TokenKind::String) return node(ExprKind::String, next().pos, t.text);
+    if (t.kind == TokenKind::Name && t.text == "bytes" && peek(1).kind == TokenKind::LParen)
+        return parse_function(next());
+    fail(t.pos, "expected a string or bytes(N), found " + describe(t));
+}
+
+Expr Parser::parse_signal() {
+    const Token& t = peek();
+    auto c = t.kind == TokenKind::Name ? find_constant(t.text) : std::nullopt;
+    if (!c || c->cls != ConstantClass::Signal)
+        fail(t.pos, "expected a signal name such as SIGUSR1 or SIGKILL, found " + describe(t));
+    next();
+    return node(ExprKind::Int, t.pos, t.text, {}, c->value);
+}
+
+void Parser::check_arity(std::string_view name, std::size_t arity, std::string_view params,
+                         const std::vector<Expr>& args, SourcePos close_pos) {
+    if (args.size() == arity) return;
+    SourcePos pos = args.size() > arity ? args[arity].pos : close_pos;
+    fail(pos, std::string(name) + " takes " + std::to_string(arity) + (arity == 1 ? " argument (" : " arguments (") +
+                  std::string(params) + "), got " + std::to_string(args.size()));
+}
+
+void Parser::check_call(const Call& call, const std::string& proc) {
+    if (call.kind == CallKind::Shmctl || call.kind == CallKind::Msgctl) check_ctl(call);
+    for (const auto& a : call.args) check_addresses(a, proc);
+    for (const auto& f : call.fields) check_addresses(f.value, proc);
+    if (call.kind == CallKind::Fork) {
+        const Expr& child = call.args[0];
+        m_procs[child.text] = ProcInfo{child.pos, proc, m_step_no};
+    }
+}
+
+// shmctl/msgctl: a command the call knows, and IPC_SET fields only with IPC_SET.
+void Parser::check_ctl(const Call& call) {
+    bool shm = call.kind == CallKind::Shmctl;
+    std::string_view cmds = shm ? kShmCmds : kMsgCmds;
+    std::string_view fields = shm ? kShmSetFields : kMsgSetFields;
+    const Expr& cmd = call.args[1];
+    if (!is_command(cmd, cmds)) {
+        std::string got;
+        if (cmd.kind == ExprKind::Int) got = ", not " + (cmd.text.empty() ? std::to_string(cmd.value) : cmd.text);
+        fail(cmd.pos, call.name + " cmd must be one of: " + std::string(cmds) + got);
+    }
+    if (call.fields.empty()) return;
+    if (cmd.value != IPC_SET)
+        fail(call.fields[0].pos, "field=value arguments are allowed only with IPC_SET");
+    std::map<std::string, SourcePos> seen;
+    for (const auto& f : call.fields) {
+        if (!in_list(fields, f.name))
+            fail(f.pos, "unknown IPC_SET field " + quoted(f.name) + " for " + call.name + "; expected one of: " + std::string(fields));
+        if (auto it = seen.find(f.name); it != seen.end())
+            fail(f.pos, "duplicate field " + quoted(f.name), {{it->second, "first set here"}});
+        seen[f.name] = f.pos;
+    }
+}
+
+// SCENARIO.md: an address may be used only by the process that attached it and by children
+// forked after the attach, since only they have the mapping at that address.
+void Parser::check_addresses(const Expr& e, const std::string& proc) {
+    for (const auto& a : e.args) check_addresses(a, proc);
+    if (e.kind != ExprKind::Name) return;
+    auto it = m_vars.find(e.text);
+    if (it == m_vars.end() || it->second.attacher.empty() || may_use(proc, it->second)) return;
+    const VarInfo& v = it->second;
+    fail(e.pos, "process " + quoted(proc) + " cannot use address " + quoted(e.text) + ": only " +
+                    quoted(v.attacher) + ", which attached it, and children forked after the attach can",
+         {{v.pos, quoted(e.text) + " is attached here"}});
+}
+
+bool Parser::may_use(const std::string& proc, const VarInfo& v) const {
+    if (proc == v.attacher) return true;
+    std::string cur = proc;
+    for (std::size_t hops = 0; hops <= m_procs.size(); ++hops) {  // forks form a tree; the bound is a guard
+        auto it = m_procs.find(cur);
+        if (it == m_procs.end() || it->second.parent.empty()) return false;
+        if (it->second.parent == v.attacher) return it->second.fork_step > v.attach_step;
+        cur = it->second.parent;
+    }
+    return false;
+}
+
+Outcome Parser::parse_outcome(const Call& call) {
+    const Token& t = peek();
+    Outcome o;
+    o.pos = t.pos;
+    if (t.kind == TokenKind::End)
+        fail(t.pos, "expected an outcome after '=>': a number, ok, an errno name, blocks, a signal name or a string");
+    if (t.kind == TokenKind::String) {
+        if (call.kind != CallKind::Load && call.kind != CallKind::Msgrcv)
+            fail(t.pos, "only load and msgrcv produce text; " + call.name + " cannot have a string outcome");
+        o.kind = OutcomeKind::Text;
+        o.text = next().text;
+        return o;
+    }
+    auto c = t.kind == TokenKind::Name ? find_constant(t.text) : std::nullopt;
+    bool word = t.kind == TokenKind::Name && (t.text == "ok" || t.text == "blocks");
+    if (word || (c && (c->cls == ConstantClass::Errno || c->cls == ConstantClass::Signal))) {
+        next();
+        o.kind = t.text == "ok" ? OutcomeKind::Ok
+                 : t.text == "blocks" ? OutcomeKind::Blocks
+                 : c->cls == ConstantClass::Errno ? OutcomeKind::Errno
+                                                  : OutcomeKind::Signal;
+        if (c) o.value = c->value, o.text = t.text;
+        return o;
+    }
+    o.kind = OutcomeKind::Value;
+    o.expr = parse_expr(Ctx::Outcome);
+    return o;
+}
+
+// ---------------------------------------------------------------- expressions
+
+// Every node goes through here, so that no line can build a tree deep enough to exhaust the
+// stack of the recursive walks over it (including the destructor).
+Expr Parser::node(ExprKind kind, SourcePos pos, std::string text, std::vector<Expr> args, std::int64_t value) {
+    if (++m_nodes > kMaxNodes) fail(pos, "expression is too long");
+    return Expr{kind, pos, value, std::move(text), std::move(args)};
+}
+
+// Precedence climbing over | + - *, all left-associative. A node's pos is where its text starts.
+Expr Parser::parse_expr(Ctx ctx, int min_prec) {
+    Expr lhs = parse_unary(ctx);
+    while (true) {
+        const Token& op = peek();
+        int prec = precedence(op.kind);
+        if (prec == 0 || prec < min_prec) return lhs;
+        next();
+        Expr rhs = parse_expr(ctx, prec + 1);
+        if (is_text(lhs) || is_text(rhs)) fail(op.pos, quoted(op.text) + " needs numbers on both sides");
+        SourcePos pos = lhs.pos;
+        lhs = node(ExprKind::Binary, pos, op.text, {std::move(lhs), std::move(rhs)});
+    }
+}
+
+Expr Parser::parse_unary(Ctx ctx) {
+    if (++m_nesting > kMaxNesting) fail(peek().pos, "expression is nested too deeply");
+    Expr e;
+    if (peek().kind != TokenKind::Minus) {
+        e = parse_primary(ctx);
+    } else {
+        const Token& minus = next();
+        Expr operand = parse_unary(ctx);
+        if (is_text(operand)) fail(minus.pos, "'-' needs a number");
+        if (operand.kind == ExprKind::Int && operand.text.empty()) {
+            // A negative literal is a literal: `=> -1` holds Int -1, not Negate(1).
+            operand.value = -operand.value;
+            operand.pos = minus.pos;
+            e = std::move(operand);
+        } else {
+            e = node(ExprKind::Negate, minus.pos, "", {std::move(operand)});
+        }
+    }
+    --m_nesting;
+    return e;
+}
+
+Expr Parser::parse_primary(Ctx ctx) {
+    const Token& t = peek();
+    switch (t.kind) {
+    case TokenKind::Int: return node(ExprKind::Int, next().pos, "", {}, t.value);
+    case TokenKind::String:
+        if (ctx != Ctx::Expect) fail(t.pos, "expected a number, found a string");
+        return node(ExprKind::String, next().pos, t.text);
+    case TokenKind::LParen: return parse_group(ctx);
+    case TokenKind::LBracket:
+        if (ctx == Ctx::Expect) return parse_list();
+        break;
+    case TokenKind::Name: return parse_name(ctx);
+    default: break;
+    }
+    fail(t.pos, "expected an expression, found " + describe(t));
+}
+
+// (e) groups; in an expectation (a, b, ...) is a tuple, as in [(1, "hi"), (2, "yo")].
+Expr Parser::parse_group(Ctx ctx) {
+    const Token& open = next();
+    Expr first = parse_expr(ctx);
+    if (ctx == Ctx::Expect && peek().kind == TokenKind::Comma) {
+        std::vector<Expr> items;
+        items.push_back(std::move(first));
+        while (accept(TokenKind::Comma)) items.push_back(parse_expr(ctx));
+        close(open, TokenKind::RParen);
+        return node(ExprKind::Tuple, open.pos, "", std::move(items));
+    }
+    close(open, TokenKind::RParen);
+    first.pos = open.pos;
+    return first;
+}
+
+Expr Parser::parse_list() {
+    const Token& open = next();
+    Expr list = node(ExprKind::List, open.pos);
+    if (accept(TokenKind::RBracket)) return list;
+    do list.args.push_back(parse_expr(Ctx::Expect));
+    while (accept(TokenKind::Comma));
+    close(open, TokenKind::RBracket);
+    return list;
+}
+
+Expr Parser::parse_name(Ctx ctx) {
+    const Token& t = next();
+    if (peek().kind == TokenKind::LParen) {
+        if (ctx == Ctx::Expect) return parse_function(t);
+        if (t.text == "bytes") fail(t.pos, "bytes(N) is allowed only as the text of store or msgsnd");
+        if (std::any_of(std::begin(kCalls), std::end(kCalls), [&](auto& c) { return c.name == t.text; }))
+            fail(t.pos, "calls cannot be nested; make " + t.text + " a step of its own and use its variable");
+        fail(peek().pos, "unexpected '(' after " + quoted(t.text));
+    }
+    if (ctx == Ctx::Expect && peek().kind == TokenKind::Dot) return parse_process_field(t);
+    return name_value(t, ctx);
+}
+
+// shm(ID).F msq(ID).F exists(shm, ID) count(msq) pte(P, A) frame(P, A) bytes(N); `name` is
+// consumed, '(' is next.
+Expr Parser::parse_function(const Token& name) {
+    auto sig = std::find_if(std::begin(kFunctionSigs), std::end(kFunctionSigs),
+                            [&](auto& f) { return f.name == name.text; });
+    if (sig == std::end(kFunctionSigs))
+        fail(name.pos, "unknown function " + quoted(name.text) + "; expected one of: " + std::string(kFunctions) +
+                           suggestion(name.text, words(kFunctions)));
+    const Token& open = next();
+    std::vector<Expr> args;
+    SourcePos close_pos = comma_list(open, [&] { args.push_back(parse_fn_arg(*sig, args.size())); });
+    check_arity(sig->name, sig->arity, sig->params, args, close_pos);
+    if (sig->name == "bytes") {
+        if (args[0].kind == ExprKind::Int && args[0].value < 0) fail(args[0].pos, "bytes(N) needs N >= 0");
+        return node(ExprKind::Bytes, name.pos, "", std::move(args));
+    }
+    Expr call = node(ExprKind::Call, name.pos, name.text, std::move(args));
+    if (sig->name == "shm" || sig->name == "msq") return parse_object_field(std::move(call));
+    return call;
+}
+
+Expr Parser::parse_fn_arg(const FnSig& sig, std::size_t index) {
+    Ctx ctx = sig.name == "bytes" ? Ctx::Arg : Ctx::Expect;
+    if (index != 0 || sig.first == First::Expr) return parse_expr(ctx);
+    const Token& t = expect(TokenKind::Name, sig.first == First::Proc ? "a process name" : "shm or msq");
+    if (sig.first == First::Proc) require_process(t);
+    if (sig.first == First::IpcKind && t.text != "shm" && t.text != "msq")
+        fail(t.pos, "expected shm or msq, found " + describe(t));
+    return node(ExprKind::Name, t.pos, t.text);
+}
+
+// `.F` after shm(ID) or msq(ID).
+Expr Parser::parse_object_field(Expr object) {
+    if (peek().kind != TokenKind::Dot)
+        fail(peek().pos, "expected '.FIELD' after " + object.text + "(...), as in " + object.text + "(id).mode");
+    next();
+    bool shm = object.text == "shm";
+    const Token& f = check_field(shm ? kShmFields : kMsqFields, shm ? "shm(ID)" : "msq(ID)");
+    SourcePos pos = object.pos;
+    return node(ExprKind::Field, pos, f.text, {std::move(object)});
+}
+
+// PROC.F; the process must exist at this line.
+Expr Parser::parse_process_field(const Token& proc) {
+    require_process(proc);
+    next();  // '.'
+    const Token& f = check_field(kProcFields, "a process");
+    return node(ExprKind::Field, proc.pos, f.text, {node(ExprKind::Name, proc.pos, proc.text)});
+}
+
+const Token& Parser::check_field(std::string_view list, std::string_view owner) {
+    const Token& f = expect(TokenKind::Name, "a field name");
+    if (!in_list(list, f.text))
+        fail(f.pos, "unknown field " + quoted(f.text) + " of " + std::string(owner) + "; expected one of: " +
+                        std::string(list) + suggestion(f.text, words(list)));
+    return f;
+}
+
+// A bare name: a constant (folded, keeping its name), a variable, a process or a state.
+Expr Parser::name_value(const Token& t, Ctx ctx) {
+    if (auto c = find_constant(t.text)) return node(ExprKind::Int, t.pos, t.text, {}, c->value);
+    if (ctx == Ctx::Const) fail(t.pos, "expected a number or a constant, found " + describe(t));
+    if (m_vars.count(t.text)) return node(ExprKind::Name, t.pos, t.text);
+    if (m_procs.count(t.text)) {
+        if (ctx == Ctx::Arg) fail(t.pos, quoted(t.text) + " is a process, not a value");
+        return node(ExprKind::Name, t.pos, t.text);
+    }
+    if (ctx == Ctx::Expect && in_list(kStates, t.text)) return node(ExprKind::Name, t.pos, t.text);
+    undefined_name(t);
+}
+
+std::int64_t Parser::eval_const(const Expr& e) {
+    switch (e.kind) {
+    case ExprKind::Int: return e.value;
+    case ExprKind::Negate: {
+        std::int64_t v = eval_const(e.args[0]);
+        if (v == std::numeric_limits<std::int64_t>::min()) fail(e.pos, "the value does not fit in 64 bits");
+        return -v;
+    }
+    case ExprKind::Binary: {
+        auto v = apply(e.text[0], eval_const(e.args[0]), eval_const(e.args[1]));
+        if (!v) fail(e.pos, "the value does not fit in 64 bits");
+        return *v;
+    }
+    default: fail(e.pos, "expected a number");
+    }
+}
+
+// ---------------------------------------------------------------- names
+
+void Parser::require_process(const Token& t) {
+    if (!m_procs.count(t.text)) undeclared_process(t);
+}
+
+void Parser::undeclared_process(const Token& t) {
+    std::vector<Diagnostic::Note> notes;
+    if (auto it = m_first_decl.find(t.text); it != m_first_decl.end())
+        notes.push_back({it->second, quoted(t.text) + " is created here, later"});
+    std::vector<std::string_view> procs;
+    for (const auto& [name, info] : m_procs) procs.push_back(name);
+    fail(t.pos, "undeclared process " + quoted(t.text) + suggestion(t.text, procs), std::move(notes));
+}
+
+void Parser::undefined_name(const Token& t) {
+    if (auto it = m_first_assign.find(t.text); it != m_first_assign.end())
+        fail(t.pos, "variable " + quoted(t.text) + " is used before it is assigned", {{it->second, "it is first assigned here"}});
+    if (m_first_decl.count(t.text)) undeclared_process(t);
+    fail(t.pos, "unknown name " + quoted(t.text) + suggestion(t.text, known_names()));
+}
+
+std::vector<std::string_view> Parser::known_names() const {
+    std::vector<std::string_view> names = words(kCommonConstants);
+    for (const auto& [name, info] : m_procs) names.push_back(name);
+    for (const auto& [name, info] : m_vars) names.push_back(name);
+    return names;
+}
+
+// A name for a new process (`proc` or fork): not taken by anything else.
+void Parser::check_new_process(const Token& t) {
+    if (in_list(kReserved, t.text)) fail(t.pos, quoted(t.text) + " is a reserved word and cannot name a process");
+    if (find_constant(t.text)) fail(t.pos, quoted(t.text) + " is a constant and cannot name a process");
+    if (auto it = m_procs.find(t.text); it != m_procs.end())
+        fail(t.pos, "duplicate process " + quoted(t.text), {{it->second.pos, quoted(t.text) + " is first declared here"}});
+    if (auto it = m_vars.find(t.text); it != m_vars.end())
+        fail(t.pos, quoted(t.text) + " is already a variable and cannot name a process",
+             {{it->second.pos, quoted(t.text) + " is assigned here"}});
+}
+
+void Parser::check_new_variable(const Token& t) {
+    if (in_list(kReserved, t.text)) fail(t.pos, quoted(t.text) + " is a reserved word and cannot name a variable");
+    if (find_constant(t.text)) fail(t.pos, "variable " + quoted(t.text) + " clashes with the constant of that name");
+    if (auto it = m_procs.find(t.text); it != m_procs.end())
+        fail(t.pos, "variable " + quoted(t.text) + " clashes with process " + quoted(t.text),
+             {{it->second.pos, "process " + quoted(t.text) + " is declared here"}});
+}
+
+}  // namespace
+
+ParseResult parse(std::string file, std::string_view text) { return Parser(std::move(file), text).run(); }
+
+}  // namespace sim::scenario

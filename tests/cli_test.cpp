@@ -1,0 +1,138 @@
+// ipcsim as a user meets it: exit statuses, the trace of a fault, the check report, diagnostics.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Ran {
+    int status = -1;
+    std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Runs `ipcsim ARGS`, capturing stdout and stderr.
+Ran ipcsim(const std::string& args) {
+    fs::path dir = fs::temp_directory_path() / ("ipcsim_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::string cmd = std::string(IPCSIM_BINARY) + " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
+    int raw = std::system(cmd.c_str());
+    Ran r{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir / "out"), slurp(dir / "err")};
+    fs::remove_all(dir);
+    return r;
+}
+
+// Writes a scenario to a temporary file and returns its path.
+std::string scenario_file(const std::string& name, const std::string& text) {
+    fs::path p = fs::temp_directory_path() / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+}
+
+std::string lesson(const char* name) { return std::string(IPCSIM_SOURCE_DIR) + "/assets/lessons/" + name; }
+
+}  // namespace
+
+TEST(Cli, run_prints_the_kernel_path_of_a_first_touch_fault) {
+    Ran r = ipcsim("run " + lesson("01-shm1-shm2.ipc"));
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("do_user_addr_fault"), std::string::npos);
+    EXPECT_NE(r.out.find("shmem_alloc_and_add_folio"), std::string::npos);
+    EXPECT_NE(r.out.find("finish_fault"), std::string::npos);
+    EXPECT_NE(r.out.find("note: shm1: shmget"), std::string::npos);
+    EXPECT_NE(r.out.find("------ Shared Memory Segments (model) --------"), std::string::npos);
+}
+
+TEST(Cli, run_json_prints_one_object_per_step_with_its_events) {
+    Ran r = ipcsim("run --json " + lesson("01-shm1-shm2.ipc"));
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::string line;
+    int steps = 0;
+    bool saw_fault = false;
+    while (std::getline(lines, line)) {
+        auto j = nlohmann::json::parse(line);
+        EXPECT_EQ(j["step"].get<int>(), ++steps);
+        for (const auto& e : j["events"]) saw_fault = saw_fault || e["kind"] == "page_fault";
+    }
+    EXPECT_EQ(steps, 18);
+    EXPECT_TRUE(saw_fault);
+}
+
+TEST(Cli, check_reports_each_failed_expectation_with_file_and_line) {
+    auto f = scenario_file("ipcsim_fail.ipc",
+                           "proc a\n"
+                           "a: id = shmget(IPC_PRIVATE, 100, 0600) => 0\n"
+                           "expect shm(id).nattch == 1\n"
+                           "a: shmget(IPC_PRIVATE, 0, 0600) => 0\n");
+    Ran r = ipcsim("check " + f);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find(f + ":3: expected shm(id).nattch == 1, got 0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(f + ":4: expected 0, got -1 EINVAL"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("1 passed, 2 failed"), std::string::npos) << r.out;
+}
+
+TEST(Cli, check_passes_on_every_lesson) {
+    std::string files;
+    for (const auto& e : fs::directory_iterator(std::string(IPCSIM_SOURCE_DIR) + "/assets/lessons"))
+        if (e.path().extension() == ".ipc") files += " " + e.path().string();
+    Ran r = ipcsim("check" + files);
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+}
+
+TEST(Cli, a_syntax_error_exits_2_with_file_line_col_and_a_caret) {
+    auto f = scenario_file("ipcsim_bad.ipc", "proc a\na: store(p, \"never closed)\n");
+    Ran r = ipcsim("run " + f);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find(f + ":2:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(": error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("a: store(p, \"never closed)\n            ^\n"), std::string::npos) << r.err;
+}
+
+TEST(Cli, random_bytes_exit_2_without_crashing) {
+    std::string junk;
+    for (int i = 0; i < 512; ++i) junk += static_cast<char>((i * 7919) & 0xff);
+    auto f = scenario_file("ipcsim_junk.ipc", junk);
+    EXPECT_EQ(ipcsim("run " + f).status, 2);
+    EXPECT_EQ(ipcsim("check " + f).status, 2);
+}
+
+TEST(Cli, a_step_by_an_exited_process_is_a_scenario_error_naming_both_lines) {
+    auto f = scenario_file("ipcsim_exited.ipc",
+                           "proc a\n"
+                           "a: exit(0)\n"
+                           "a: shmget(IPC_PRIVATE, 100, 0600)\n");
+    Ran r = ipcsim("run " + f);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find(f + ":3:1: error: process 'a' cannot make a call: it has exited"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(f + ":2:1: note:"), std::string::npos) << r.err;
+}
+
+TEST(Cli, a_missing_file_exits_2) {
+    Ran r = ipcsim("check /nonexistent/lesson.ipc");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("/nonexistent/lesson.ipc"), std::string::npos);
+}
+
+TEST(Cli, help_is_there_for_the_program_and_each_command) {
+    EXPECT_EQ(ipcsim("--help").status, 0);
+    Ran run = ipcsim("run --help");
+    EXPECT_EQ(run.status, 0);
+    EXPECT_NE(run.out.find("--json"), std::string::npos);
+    EXPECT_EQ(ipcsim("check --help").status, 0);
+    EXPECT_EQ(ipcsim("frobnicate").status, 2);
+}
