@@ -30,8 +30,9 @@ std::string call_source(const sim::scenario::Scenario& s, const sim::scenario::S
 
 std::string format_check(const sim::Check& c) {
     const char* mark = c.verdict == sim::Verdict::holds ? "ok  " : c.verdict == sim::Verdict::fails ? "FAIL" : "n/a ";
-    if (c.verdict == sim::Verdict::holds) return fmt::format("    {} {}\n", mark, c.expected);
-    return fmt::format("    {} {}   (got {})\n", mark, c.expected, c.got);
+    const char* form = c.is_outcome ? "=>" : "expect";
+    if (c.verdict == sim::Verdict::holds) return fmt::format("    {} {} {}\n", mark, form, c.expected);
+    return fmt::format("    {} {} {}   (got {})\n", mark, form, c.expected, c.got);
 }
 
 std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r) {
@@ -39,8 +40,10 @@ std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord&
     std::string out;
     for (const auto& n : step.notes) out += fmt::format("\n  note: {}\n", n);
     std::string lhs = step.var ? *step.var + " = " : "";
+    std::string result = sim::describe(r.outcome, step.call.kind);
+    if (step.call.kind == sim::scenario::CallKind::Fork && r.outcome.ret > 0) result += " (" + r.call.target + ")";
     out += fmt::format("\n[{}] line {}  {}: {}{}  -> {}\n", r.index + 1, step.pos.line, step.proc, lhs,
-                       call_source(s, step), sim::describe(r.outcome, step.call.kind));
+                       call_source(s, step), result);
     for (const auto& e : r.outcome.events) {
         if (e.kind == EventKind::syscall || e.kind == EventKind::ret) continue;
         out += fmt::format("      {:<26} {}\n", e.function, e.text);

@@ -104,7 +104,7 @@ Check check_outcome(const scenario::Step& step, const StepOutcome& r, const Eval
     bool holds = outcome_holds(step.outcome, r, cx.obs.proc(step.proc), cx);
     std::string got = describe(r, step.call.kind);
     if (step.outcome.kind == OutcomeKind::Text && r.fate == Fate::returned) got = quoted(r.data, 64);
-    return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got};
+    return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got, true};
 }
 
 // Notes since which line a process can no longer take a step. Only the caller and the target
@@ -143,7 +143,7 @@ std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, c
         Verdict v = compare(l, e.op, r);
         std::string got = display(l);
         if (!is_literal(e.right)) got += cat(" (and the right side is ", display(r), ")");
-        out.push_back({e.pos, v, expect_source(s, e), got});
+        out.push_back({e.pos, v, expect_source(s, e), got, false});
     }
     return out;
 }

@@ -21,6 +21,7 @@ struct Check {
     Verdict verdict = Verdict::holds;
     std::string expected;  // "EEXIST", "nattch == 2"
     std::string got;       // "3", "1"
+    bool is_outcome = false;  // a `=>` rather than an `expect`
     bool operator==(const Check&) const = default;
 };
 

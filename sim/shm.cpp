@@ -150,7 +150,7 @@ void Kernel::shm_open(shmid_kernel& shp, int pid, std::uint64_t vm_start, const 
     shp.shm_atim = m_now;
     shp.attaches.emplace_back(pid, vm_start);
     emit(EventKind::field_change, "shm_open", {seg_ref(shp.shm_perm.id), vma_ref(pid, vm_start)},
-         cat(why, ": shm_nattch ", shp.shm_nattch - 1, " -> ", shp.shm_nattch, ", shm_lpid = ", m_current));
+         cat(why, ": shm_nattch ", shp.shm_nattch - 1, " -> ", shp.shm_nattch, ", shm_lpid = ", m_current, " (", current().comm, ")"));
 }
 
 // shm_close: a mapping went away (shmdt, exit, death). The last one of a SHM_DEST segment frees it.
@@ -162,7 +162,7 @@ void Kernel::shm_close(int shmid, int pid, std::uint64_t vm_start, const char* w
     shp->shm_dtim = m_now;
     std::erase(shp->attaches, std::pair<int, std::uint64_t>{pid, vm_start});
     emit(EventKind::detach, "shm_close", {seg_ref(shmid), vma_ref(pid, vm_start)},
-         cat(why, ": shm_nattch ", shp->shm_nattch + 1, " -> ", shp->shm_nattch, ", shm_lpid = ", m_current));
+         cat(why, ": shm_nattch ", shp->shm_nattch + 1, " -> ", shp->shm_nattch, ", shm_lpid = ", m_current, " (", current().comm, ")"));
     if (shp->shm_nattch == 0 && (shp->shm_perm.mode & SHM_DEST)) shm_destroy(*shp);
 }
 
