@@ -6,6 +6,11 @@
 
 namespace sim {
 
+// Signals whose default action is to do nothing (signal(7): SIGCHLD, SIGCONT, SIGURG, SIGWINCH).
+static bool sig_default_ignored(int sig) {
+    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
 SyscallResult Kernel::fork(int pid, const std::string& child_comm) {
     begin(pid, cat("calls fork() for ", child_comm));
     task_struct child;
@@ -69,6 +74,9 @@ SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
     if (sig == SIGUSR1) {
         emit(EventKind::signal, "handle_signal", {{ObjKind::task_struct, target_pid}},
              cat(target.comm, "'s do-nothing handler runs and returns"));
+    } else if (sig_default_ignored(sig)) {
+        emit(EventKind::signal, "sig_ignored", {{ObjKind::task_struct, target_pid}},
+             cat(scenario::signal_name(sig), "'s default action is to ignore it: nothing happens"));
     } else if (sig != 0) {
         do_exit(target, TaskState::killed, 0, sig);
     }

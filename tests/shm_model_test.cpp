@@ -169,3 +169,11 @@ TEST_F(Shm, an_untouched_terabyte_segment_costs_nothing_per_page) {
     EXPECT_EQ(seg(id).pages.size(), 1u);
     EXPECT_EQ(k.task(a)->mm.page_table.size(), 1u);
 }
+
+TEST_F(Shm, kill_with_a_default_ignored_signal_leaves_the_target_alone) {
+    ok(k.kill(a, b, SIGCHLD));
+    EXPECT_EQ(k.task(b)->state, TaskState::ready);
+    ok(k.kill(a, b, SIGTERM));
+    EXPECT_EQ(k.task(b)->state, TaskState::killed);
+    EXPECT_EQ(k.kill(a, b, SIGKILL).err, ESRCH);
+}
