@@ -48,7 +48,8 @@ int run_command(const std::string& file, bool json) {
     }
     if (!json) {
         for (const auto& n : s->trailing_notes) std::cout << fmt::format("\n  note: {}\n", n);
-        std::cout << "\n" << format_shm_tables(model.kernel());
+        std::cout << "\n" << format_tables(model.kernel());
+        if (auto asleep = sim::deadlocked(model.observe()); !asleep.empty()) std::cout << "\n" << sim::deadlock_text(asleep) << "\n";
     }
     return failed ? exit_failed : exit_ok;
 }

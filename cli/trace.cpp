@@ -44,8 +44,11 @@ std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord&
     if (step.call.kind == sim::scenario::CallKind::Fork && r.outcome.ret > 0) result += " (" + r.call.target + ")";
     out += fmt::format("\n[{}] line {}  {}: {}{}  -> {}\n", r.index + 1, step.pos.line, step.proc, lhs,
                        call_source(s, step), result);
+    // The caller's entry and return are the step's own line; a woken task's return is news.
+    std::int64_t caller = r.outcome.events.empty() || r.outcome.events[0].touched.empty() ? -1 : r.outcome.events[0].touched[0].id;
     for (const auto& e : r.outcome.events) {
-        if (e.kind == EventKind::syscall || e.kind == EventKind::ret) continue;
+        if (e.kind == EventKind::syscall) continue;
+        if (e.kind == EventKind::ret && !e.touched.empty() && e.touched[0].id == caller) continue;
         out += fmt::format("      {:<26} {}\n", e.function, e.text);
     }
     for (const auto& c : r.checks) out += format_check(c);
@@ -75,8 +78,26 @@ std::string segment_table(const sim::Kernel& k) {
     return out;
 }
 
+std::string queue_table(const sim::Kernel& k) {
+    std::string out = "\n------ Message Queues (model) --------\n";
+    out += fmt::format("{:<10} {:<10} {:<6} {:<6} {:<11} {:<9} {:<6} {:<6} {}\n", "key", "msqid", "owner", "perms",
+                       "used-bytes", "messages", "lspid", "lrpid", "qbytes");
+    for (const auto& [idx, q] : k.ns().msg_ids.entries) {
+        const auto& p = q.q_perm;
+        out += fmt::format("0x{:08x} {:<10} {:<6} {:<6o} {:<11} {:<9} {:<6} {:<6} {}\n", static_cast<std::uint32_t>(p.key), p.id,
+                           p.uid, p.mode & 0777, q.q_cbytes, q.q_qnum, pid_name(k, q.q_lspid), pid_name(k, q.q_lrpid), q.q_qbytes);
+        for (const auto& m : q.q_messages)
+            out += fmt::format("    msg_msg  type {}, {} byte(s) {}\n", m.m_type, m.m_ts(), sim::quoted(m.m_text, 40));
+        for (const auto& r : q.q_receivers)
+            out += fmt::format("    q_receivers: {} (buffer {} bytes)\n", pid_name(k, r.r_tsk), r.r_maxsize);
+        for (const auto& snd : q.q_senders)
+            out += fmt::format("    q_senders:   {} ({} byte(s) to send)\n", pid_name(k, snd.tsk), snd.msgsz);
+    }
+    return out;
+}
+
 std::string mapping_table(const sim::Kernel& k) {
-    std::string out = "\n------ Attachments and page tables (model) --------\n";
+    std::string out = "\n------ Processes: attachments and page tables (model) --------\n";
     for (const auto& [pid, t] : k.tasks()) {
         out += fmt::format("{} (pid {}, uid {}, {}), {} minor fault(s)\n", t.comm, pid, t.cred.euid,
                            sim::to_string(t.state), t.min_flt);
@@ -96,6 +117,6 @@ std::string mapping_table(const sim::Kernel& k) {
 
 }  // namespace
 
-std::string format_shm_tables(const sim::Kernel& k) { return segment_table(k) + mapping_table(k); }
+std::string format_tables(const sim::Kernel& k) { return segment_table(k) + queue_table(k) + mapping_table(k); }
 
 }  // namespace cli

@@ -13,7 +13,8 @@ std::string call_source(const sim::scenario::Scenario& s, const sim::scenario::S
 
 std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r);
 std::string format_check(const sim::Check& c);
-// ipcs -m style table of segments, then each process's attachments and page tables.
-std::string format_shm_tables(const sim::Kernel& k);
+// ipcs -m and ipcs -q style tables, each queue's messages and wait lists, then each process's
+// attachments and page tables.
+std::string format_tables(const sim::Kernel& k);
 
 }  // namespace cli

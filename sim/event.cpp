@@ -23,6 +23,10 @@ std::string_view to_string(EventKind k) {
     case EventKind::frame_free: return "frame_free";
     case EventKind::signal: return "signal";
     case EventKind::task_change: return "task_change";
+    case EventKind::sleep: return "sleep";
+    case EventKind::wake: return "wake";
+    case EventKind::resume: return "resume";
+    case EventKind::race: return "race";
     case EventKind::error: return "error";
     case EventKind::ret: return "return";
     }

@@ -46,6 +46,10 @@ enum class EventKind {
     frame_free,
     signal,           // a signal was sent or delivered
     task_change,      // fork, exit, kill
+    sleep,            // a task went to sleep on a wait queue
+    wake,             // a task was woken (it runs later in the same step)
+    resume,           // a woken task runs on from schedule()
+    race,             // several woken tasks compete; the order is the scheduler's
     error,            // the call failed here: the errno and why
     ret,              // the call returned
 };

@@ -152,9 +152,8 @@ SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
         return true;
     });
     if (!alive) return take();
-    m_result.data = out;
     emit(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, cat("reads ", quoted(out)));
-    finish(n);
+    finish(n, out);
     return take();
 }
 

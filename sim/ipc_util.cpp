@@ -1,5 +1,7 @@
 #include "sim/ipc_util.h"
 
+#include "sim/text.h"
+
 namespace sim {
 
 PermClass perm_class(const kern_ipc_perm& p, const cred& c) {
@@ -21,6 +23,35 @@ bool ipcperms(const kern_ipc_perm& p, const cred& c, int flag) {
 
 bool ipc_owner(const kern_ipc_perm& p, const cred& c) {
     return c.euid == p.cuid || c.euid == p.uid || c.is_root();
+}
+
+kern_ipc_perm new_perm(std::int64_t key, std::int64_t flg, const cred& c) {
+    kern_ipc_perm p;
+    p.key = key;
+    p.mode = static_cast<std::uint32_t>(flg) & 0777;
+    p.uid = p.cuid = c.euid;
+    p.gid = p.cgid = c.egid;
+    return p;
+}
+
+static const char* class_name(PermClass c) {
+    switch (c) {
+    case PermClass::owner: return "owner";
+    case PermClass::group: return "group";
+    case PermClass::other: return "other";
+    }
+    return "?";
+}
+
+std::string ipcperms_text(const kern_ipc_perm& p, const cred& c, int flag) {
+    int asked = (flag >> 6 | flag >> 3 | flag) & 7;
+    PermClass cls = perm_class(p, c);
+    int shift = cls == PermClass::owner ? 6 : cls == PermClass::group ? 3 : 0;
+    int granted = static_cast<int>(p.mode >> shift) & 7;
+    std::string s = cat("euid ", c.euid, " is in the ", class_name(cls), " class of mode ", oct(p.mode & 0777),
+                        ", which grants ", rwx(granted), "; the call asks ", rwx(asked));
+    if (c.is_root() && (asked & ~granted)) s += "; root holds CAP_IPC_OWNER and passes anyway";
+    return s;
 }
 
 const char* rwx(int bits) {

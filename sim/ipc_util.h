@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 
 #include "sim/uapi.h"
 
@@ -43,6 +44,15 @@ bool ipcperms(const kern_ipc_perm& p, const cred& c, int flag);
 bool ipc_owner(const kern_ipc_perm& p, const cred& c);
 // The three bits a flag asks for, as "rw-".
 const char* rwx(int bits);
+// One sentence for ipcperms' verdict: who the caller is to the object and what the mode grants.
+std::string ipcperms_text(const kern_ipc_perm& p, const cred& c, int flag);
+// Root here lacks CAP_SYS_RESOURCE (CapEff bit 24 is clear on this machine, root included), which
+// raising a queue's qbytes above msgmnb needs.
+inline bool capable_sys_resource(const cred&) { return false; }
+
+// A new object's permissions (ipcget's newary/newque/newseg): mode from the flag, owner and
+// creator from the caller's effective ids.
+kern_ipc_perm new_perm(std::int64_t key, std::int64_t flg, const cred& c);
 
 inline int ipcid_to_idx(int id) { return id % IPCMNI; }
 inline int ipcid_to_seq(int id) { return id / IPCMNI; }
@@ -91,6 +101,25 @@ struct ipc_ids {
         for (auto& [idx, obj] : entries)
             if (obj.perm().key == key) return &obj;
         return nullptr;
+    }
+
+    // ipc_addid: takes an index (none: ENOSPC, for the caller to report), gives the object its id
+    // and seq, and files it. `limit` is the namespace's shmmni or msgmni.
+    std::optional<int> add(T obj, std::int64_t limit) {
+        if (in_use >= (limit < IPCMNI ? limit : IPCMNI)) return std::nullopt;
+        std::optional<int> idx = alloc_idx();
+        if (!idx) return std::nullopt;
+        obj.perm().seq = seq;
+        obj.perm().id = seq * IPCMNI + *idx;
+        int id = obj.perm().id;
+        entries.emplace(*idx, std::move(obj));
+        in_use++;
+        return id;
+    }
+
+    // ipc_rmid
+    void remove(int id) {
+        if (entries.erase(ipcid_to_idx(id))) in_use--;
     }
 
     // ipc_get_maxidx, as IPC_INFO and SHM_INFO return it: the highest index in use, 0 when none.

@@ -42,41 +42,57 @@ const task_struct* Kernel::task_by_name(const std::string& comm) const {
     return nullptr;
 }
 
-SyscallResult Kernel::msg_unmodelled(int pid, scenario::CallKind kind) {
-    (void)kind;
-    begin(pid, "calls a message-queue function");
-    fail(ENOSYS, "sys_ni_syscall", "message queues are not in the model yet");
-    return take();
-}
-
 void Kernel::emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text) {
     m_result.events.push_back({kind, std::move(function), std::move(touched), std::move(text)});
 }
 
 void Kernel::begin(int pid, std::string entry_text) {
-    m_current = pid;
+    m_current = m_caller = pid;
     m_result = SyscallResult{};
     emit(EventKind::syscall, "entry_SYSCALL_64", {{ObjKind::task_struct, pid}},
          cat(current().comm, " (pid ", pid, ") ", entry_text));
 }
 
-SyscallResult& Kernel::finish(std::int64_t ret) {
-    m_result.ret = ret;
-    m_result.err = 0;
-    current().regs = user_regs{ret, 0, m_result.data, m_result.mtype};
+// The current task's call returns: into its registers, and into the step's result when it is the caller
+// (a task woken during the step finishes its own, older call).
+SyscallResult& Kernel::finish(std::int64_t ret, std::string data, std::int64_t mtype) {
+    task_struct& t = current();
+    t.state = TaskState::ready;
+    t.pending.reset();
+    if (m_current == m_caller) {
+        m_result.fate = Fate::returned;
+        m_result.ret = ret;
+        m_result.err = 0;
+        m_result.data = data;
+        m_result.mtype = mtype;
+    }
     emit(EventKind::ret, "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}},
-         cat("returns ", ret, " to ", current().comm));
+         cat("returns ", ret, " to ", t.comm));
+    t.regs = user_regs{ret, 0, std::move(data), mtype};
     return m_result;
 }
 
 SyscallResult& Kernel::fail(int err, std::string function, std::string why) {
-    m_result.ret = -1;
-    m_result.err = err;
-    current().regs = user_regs{-1, err, {}, 0};
+    task_struct& t = current();
+    t.state = TaskState::ready;
+    t.pending.reset();
+    if (m_current == m_caller) {
+        m_result.fate = Fate::returned;
+        m_result.ret = -1;
+        m_result.err = err;
+    }
+    t.regs = user_regs{-1, err, {}, 0};
     auto name = scenario::errno_name(err);
     emit(EventKind::error, std::move(function), {{ObjKind::task_struct, m_current}},
-         cat(why, ": returns -", name, " (", scenario::errno_text(err), "); the C library sets errno and returns -1"));
+         cat(why, ": returns -", name, " (", scenario::errno_text(err), ") to ", t.comm,
+             "; the C library sets errno and returns -1"));
     return m_result;
+}
+
+SyscallResult Kernel::take() {
+    settle();
+    m_current = m_caller;
+    return std::move(m_result);
 }
 
 }  // namespace sim

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "sim/mm.h"
 #include "sim/backend.h"
 #include "sim/observation.h"
+#include "sim/scenario/ast.h"
 
 namespace sim {
 
@@ -48,6 +50,67 @@ struct page {
     bool operator==(const page&) const = default;
 };
 
+// One message (struct msg_msg): its type and its text; m_ts, the size, is m_text.size().
+struct msg_msg {
+    std::int64_t m_type = 0;
+    std::string m_text;
+    std::uint64_t serial = 0;  // which message this is, for events and the window
+    std::uint64_t m_ts() const { return m_text.size(); }
+    bool operator==(const msg_msg&) const = default;
+};
+
+// How msgrcv matches a type (convert_mode in ipc/msg.c).
+enum class SearchMode { any, equal, notequal, lessequal, number };
+
+// One sleeping receiver (struct msg_receiver), on q_receivers in the order they went to sleep.
+struct msg_receiver {
+    int r_tsk = 0;                  // pid
+    std::int64_t r_msgtype = 0;     // after convert_mode: |msgtyp| for lessequal
+    SearchMode r_mode = SearchMode::any;
+    std::uint64_t r_maxsize = 0;    // bufsz, or "any" with MSG_NOERROR
+    bool operator==(const msg_receiver&) const = default;
+};
+
+// One sleeping sender (struct msg_sender), on q_senders.
+struct msg_sender {
+    int tsk = 0;
+    std::uint64_t msgsz = 0;
+    bool operator==(const msg_sender&) const = default;
+};
+
+// One message queue (struct msg_queue). IPC_STAT shows it as msqid_ds.
+struct msg_queue {
+    kern_ipc_perm q_perm;
+    std::uint64_t q_stime = 0, q_rtime = 0, q_ctime = 0;  // model time
+    std::uint64_t q_cbytes = 0;   // bytes of all queued messages
+    std::uint64_t q_qnum = 0;     // number of queued messages
+    std::uint64_t q_qbytes = 0;   // the most bytes (and messages) the queue holds
+    int q_lspid = 0;              // pid of the last msgsnd
+    int q_lrpid = 0;              // pid of the last receive
+    std::vector<msg_msg> q_messages;
+    std::vector<msg_receiver> q_receivers;
+    std::vector<msg_sender> q_senders;
+
+    kern_ipc_perm& perm() { return q_perm; }
+    const kern_ipc_perm& perm() const { return q_perm; }
+    bool operator==(const msg_queue&) const = default;
+};
+
+// A call asleep in the kernel, and what it needs to resume: the message a sender holds, the
+// buffer a receiver offers, and what a waker left for it (the msg_receiver's r_msg).
+struct pending_ipc {
+    scenario::CallKind call = scenario::CallKind::Msgsnd;
+    int msqid = -1;
+    msg_msg msg;                     // msgsnd: the message
+    std::int64_t bufsz = 0;          // msgrcv
+    std::int64_t msgtyp = 0;         // msgrcv, after convert_mode
+    SearchMode mode = SearchMode::any;
+    std::int64_t msgflg = 0;
+    std::optional<msg_msg> r_msg;    // a message handed over by pipelined_send
+    int r_err = EAGAIN;              // else why it was woken: EAGAIN = look again, E2BIG, EIDRM
+    bool operator==(const pending_ipc&) const = default;
+};
+
 // What a process saw from its last finished call: the return value and errno in its registers,
 // and the bytes a load or msgrcv gave it. Not kernel state, but what PROC.ret and friends observe.
 struct user_regs {
@@ -70,6 +133,7 @@ struct task_struct {
     std::uint64_t min_flt = 0; // minor faults taken inside store/load (ru_minflt)
     mm_struct mm;
     user_regs regs;
+    std::optional<pending_ipc> pending;  // set while blocked in msgsnd/msgrcv
     bool operator==(const task_struct&) const = default;
 };
 
@@ -83,6 +147,8 @@ struct ipc_namespace {
     std::int64_t msg_ctlmnb = MSGMNB_DEFAULT;
     std::int64_t msg_ctlmni = MSGMNI_DEFAULT;
     ipc_ids<shmid_kernel> shm_ids;
+    ipc_ids<msg_queue> msg_ids;
+    std::uint64_t msg_serial = 0;               // numbers messages for the window
     bool operator==(const ipc_namespace&) const = default;
 };
 
@@ -114,8 +180,10 @@ public:
     SyscallResult fork(int pid, const std::string& child_comm);
     SyscallResult exit(int pid, int status);
     SyscallResult kill(int pid, int target_pid, int sig);
-    // Message queues parse but have no model yet: they fail with ENOSYS and say so.
-    SyscallResult msg_unmodelled(int pid, scenario::CallKind kind);
+    SyscallResult msgget(int pid, std::int64_t key, std::int64_t msgflg);
+    SyscallResult msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg);
+    SyscallResult msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg);
+    SyscallResult msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set);
 
     // Reading the model (for observations, the window and the tests).
     const ipc_namespace& ns() const { return m_ns; }
@@ -130,11 +198,42 @@ private:
     // Event recording for the call in progress.
     void emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text);
     void begin(int pid, std::string entry_text);
-    SyscallResult& finish(std::int64_t ret);
+    SyscallResult& finish(std::int64_t ret, std::string data = {}, std::int64_t mtype = 0);
     SyscallResult& fail(int err, std::string function, std::string why);
-    SyscallResult take() { return std::move(m_result); }
+    SyscallResult take();  // lets the system settle, then hands the step's result over
 
     task_struct& current() { return m_tasks.at(m_current); }
+
+    // ipc/util.c ipcget: find by key or create, with the errno order shmget and msgget share.
+    struct IpcGetOps {
+        ObjRef ids;
+        ObjKind kind;
+        const char* noun;  // "segment", "queue"
+        std::function<kern_ipc_perm*(std::int64_t key)> find_key;
+        std::function<SyscallResult&()> create;
+        std::function<bool(kern_ipc_perm&)> more_checks;  // true when it failed the call
+    };
+    SyscallResult& ipcget(const IpcGetOps& ops, std::int64_t key, std::int64_t flg);
+
+    // ipc/msg.c
+    SyscallResult& newque(std::int64_t key, std::int64_t msgflg);
+    SyscallResult& msgsnd_try(msg_queue& msq);
+    SyscallResult& msgrcv_try(msg_queue& msq);
+    SyscallResult& msgrcv_take(msg_queue& msq, std::size_t at);
+    bool pipelined_send(msg_queue& msq, const msg_msg& msg);
+    void ss_wakeup(msg_queue& msq, bool kill);
+    void expunge_all(msg_queue& msq, int err);
+    void freeque(msg_queue& msq);
+    void sleep_on(msg_queue& msq, bool sender);
+    void dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set);
+    SyscallResult& msgctl_stat(std::int64_t id, std::int64_t cmd);
+    SyscallResult& msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
+    // Waking and settling: woken tasks run in wake order until each returns or sleeps again.
+    void wake_up(int pid, std::string function, std::string why);
+    void settle();
+    void resume(task_struct& t);
+    void interrupt_sleep(task_struct& t, int sig);
+    void leave_wait_queues(task_struct& t);
 
     // ipc/shm.c
     SyscallResult& do_shmat(std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg);
@@ -166,8 +265,10 @@ private:
     int m_next_pid = 1000;
     std::uint64_t m_now = 0;
 
-    int m_current = 0;       // the caller of the call in progress
+    int m_caller = 0;        // who made the call in progress
+    int m_current = 0;       // whose kernel code runs now: the caller, or a task it woke
     SyscallResult m_result;  // the call in progress
+    std::vector<int> m_wake_q;  // tasks woken and not yet run (wake_q), in wake order
 };
 
 }  // namespace sim

@@ -48,11 +48,10 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Fork: return m_kernel.fork(pid, c.target);
     case CallKind::Exit: return m_kernel.exit(pid, static_cast<int>(a(0)));
     case CallKind::Kill: return m_kernel.kill(pid, pid_of(c.target), static_cast<int>(a(0)));
-    case CallKind::Msgget:
-    case CallKind::Msgsnd:
-    case CallKind::Msgrcv:
-    case CallKind::Msgctl:
-        return m_kernel.msg_unmodelled(pid, c.kind);
+    case CallKind::Msgget: return m_kernel.msgget(pid, a(0), a(1));
+    case CallKind::Msgsnd: return m_kernel.msgsnd(pid, a(0), a(1), c.text, a(2));
+    case CallKind::Msgrcv: return m_kernel.msgrcv(pid, a(0), a(1), a(2), a(3));
+    case CallKind::Msgctl: return m_kernel.msgctl(pid, a(0), a(1), set_fields(c));
     }
     return {};
 }
@@ -79,10 +78,22 @@ static ShmView shm_view(const shmid_kernel& s) {
             perm.uid, perm.gid, perm.cuid, perm.cgid, s.pages.size()};
 }
 
+// msqid_ds, plus what only the model can see: the wait lists and the messages themselves.
+static MsqView msq_view(const Kernel& k, const msg_queue& q) {
+    const kern_ipc_perm& p = q.q_perm;
+    MsqView v{p.id, p.key, p.mode, q.q_qnum, q.q_cbytes, q.q_qbytes, q.q_lspid, q.q_lrpid,
+              p.uid, p.gid, p.cuid, p.cgid, std::vector<std::string>{}, std::vector<std::string>{}, std::vector<MessageView>{}};
+    for (const auto& r : q.q_receivers) v.receivers->push_back(k.task(r.r_tsk)->comm);
+    for (const auto& s : q.q_senders) v.senders->push_back(k.task(s.tsk)->comm);
+    for (const auto& m : q.q_messages) v.messages->push_back({m.m_type, m.m_text});
+    return v;
+}
+
 Observation observe(const Kernel& k) {
     Observation o;
     for (const auto& [pid, t] : k.tasks()) o.procs.push_back(proc_view(t));
     for (const auto& [idx, s] : k.ns().shm_ids.entries) o.shms.push_back(shm_view(s));
+    for (const auto& [idx, q] : k.ns().msg_ids.entries) o.msqs.push_back(msq_view(k, q));
     return o;
 }
 
@@ -96,7 +107,10 @@ std::optional<ShmView> ModelBackend::shm(int shmid) const {
     return s ? std::optional<ShmView>(shm_view(*s)) : std::nullopt;
 }
 
-std::optional<MsqView> ModelBackend::msq(int) const { return std::nullopt; }
+std::optional<MsqView> ModelBackend::msq(int msqid) const {
+    const msg_queue* q = m_kernel.ns().msg_ids.find_id(msqid);
+    return q ? std::optional<MsqView>(msq_view(m_kernel, *q)) : std::nullopt;
+}
 
 std::string ModelBackend::pid_name(int pid) const {
     if (pid == 0) return "";

@@ -22,7 +22,7 @@ public:
     std::optional<ShmView> shm(int shmid) const override;
     std::optional<MsqView> msq(int msqid) const override;
     std::size_t shm_count() const override { return m_kernel.ns().shm_ids.entries.size(); }
-    std::size_t msq_count() const override { return 0; }
+    std::size_t msq_count() const override { return m_kernel.ns().msg_ids.entries.size(); }
     std::string pid_name(int pid) const override;
 
     const Kernel& kernel() const { return m_kernel; }

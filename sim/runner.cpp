@@ -107,18 +107,25 @@ Check check_outcome(const scenario::Step& step, const StepOutcome& r, const Eval
     return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got, true};
 }
 
-// Notes since which line a process can no longer take a step. Only the caller and the target
-// of a step can become stuck through it (woken processes become ready, which needs no note).
+// Notes since which line a process can no longer take a step. A step can put to sleep or end
+// only its caller and its target; it can wake or kill any sleeper, so those are looked at again.
 void track_stuck(const ObservationQuery& obs, const Invocation& call, int line, RunState& st) {
-    for (const std::string* name : {&call.proc, &call.target}) {
-        std::optional<ProcView> p = name->empty() ? std::nullopt : obs.proc(*name);
-        if (!p) continue;
-        if (p->state == TaskState::ready) st.stuck_since.erase(p->name);
-        else if (!st.stuck_since.count(p->name)) st.stuck_since[p->name] = line;
-    }
+    auto note = [&](const std::string& name) {
+        std::optional<ProcView> p = obs.proc(name);
+        if (!p) return;
+        if (p->state != TaskState::blocked) st.blocked_since.erase(name);
+        if (p->state == TaskState::blocked) st.blocked_since.try_emplace(name, line);
+        if (p->state == TaskState::exited || p->state == TaskState::killed) st.gone_since.try_emplace(name, line);
+    };
+    std::vector<std::string> sleepers;
+    for (const auto& [name, since] : st.blocked_since) sleepers.push_back(name);
+    for (const auto& name : sleepers) note(name);
+    note(call.proc);
+    if (!call.target.empty()) note(call.target);
 }
 
-std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, const ObservationQuery& obs, const RunState& st) {
+std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, const Backend& b, const RunState& st) {
+    const ObservationQuery& obs = b.query();
     std::optional<ProcView> p = obs.proc(step.proc);
     if (!p) return scenario::Diagnostic{step.pos, cat("process '", step.proc, "' does not exist at this point"), {}};
     if (p->state == TaskState::ready) return std::nullopt;
@@ -126,13 +133,32 @@ std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, cons
                     : p->state == TaskState::exited  ? "has exited"
                     : cat("was killed by ", scenario::signal_name(p->term_signal));
     scenario::Diagnostic d{step.pos, cat("process '", step.proc, "' cannot make a call: it ", why), {}};
-    auto it = st.stuck_since.find(step.proc);
-    if (it != st.stuck_since.end())
+    if (auto asleep = deadlocked(b.observe()); !asleep.empty()) d.message += "; " + deadlock_text(asleep);
+    const auto& since = p->state == TaskState::blocked ? st.blocked_since : st.gone_since;
+    auto it = since.find(step.proc);
+    if (it != since.end())
         d.notes.push_back({{it->second, 1}, cat("'", step.proc, "' ", p->state == TaskState::blocked ? "blocked" : why, " here")});
     return d;
 }
 
 }  // namespace
+
+std::vector<std::string> deadlocked(const Observation& obs) {
+    std::vector<std::string> asleep;
+    for (const auto& p : obs.procs) {
+        if (p.state == TaskState::ready) return {};
+        if (p.state == TaskState::blocked) asleep.push_back(p.name);
+    }
+    return asleep;
+}
+
+std::string deadlock_text(const std::vector<std::string>& asleep) {
+    std::string names;
+    for (std::size_t i = 0; i < asleep.size(); ++i)
+        names += (i == 0 ? "" : i + 1 == asleep.size() ? " and " : ", ") + asleep[i];
+    return cat("deadlock: ", names, asleep.size() == 1 ? " is" : " are", " asleep and nobody can wake ",
+               asleep.size() == 1 ? "it" : "them");
+}
 
 std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, const Backend& b, const RunState& st,
                                  const scenario::Scenario& s) {
@@ -156,7 +182,7 @@ std::vector<Check> start_run(const scenario::Scenario& s, Backend& b) {
 
 StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st) {
     const scenario::Step& step = s.steps.at(st.next);
-    if (auto err = cannot_step(step, b.query(), st)) return {std::nullopt, err};
+    if (auto err = cannot_step(step, b, st)) return {std::nullopt, err};
 
     StepRecord rec;
     rec.index = st.next++;

@@ -38,7 +38,8 @@ struct StepRecord {
 struct RunState {
     Env env;
     LastCalls last_call;
-    std::map<std::string, int> stuck_since;  // process -> line where it blocked, exited or died
+    std::map<std::string, int> blocked_since;  // process -> line where it went to sleep
+    std::map<std::string, int> gone_since;     // process -> line where it exited or died
     std::size_t next = 0;                    // the next step to run
     bool operator==(const RunState&) const = default;
 };
@@ -58,6 +59,12 @@ StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st);
 // Checks a list of expects against the backend's current state.
 std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, const Backend& b, const RunState& st,
                                  const scenario::Scenario& s);
+
+// When no process can take a step any more (every one still alive is asleep in the kernel),
+// the sleepers' names; empty otherwise.
+std::vector<std::string> deadlocked(const Observation& obs);
+// "deadlock: a, b are asleep and nobody can wake them"
+std::string deadlock_text(const std::vector<std::string>& asleep);
 
 // How the caller's outcome reads: "returned 3", "-1 EACCES", "blocks", "killed by SIGSEGV".
 std::string describe(const StepOutcome& o, scenario::CallKind kind);

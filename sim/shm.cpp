@@ -12,55 +12,21 @@ ObjRef seg_ref(int shmid) { return {ObjKind::shmid_kernel, shmid}; }
 ObjRef vma_ref(int pid, std::uint64_t start) { return {ObjKind::vm_area_struct, pid, start}; }
 const ObjRef kShmIds{ObjKind::ipc_ids, 0};
 
-const char* class_name(PermClass c) {
-    switch (c) {
-    case PermClass::owner: return "owner";
-    case PermClass::group: return "group";
-    case PermClass::other: return "other";
-    }
-    return "?";
-}
-
-// One sentence for ipcperms' verdict: who the caller is to the object and what the mode grants.
-std::string perm_sentence(const kern_ipc_perm& p, const cred& c, int flag) {
-    int asked = (flag >> 6 | flag >> 3 | flag) & 7;
-    PermClass cls = perm_class(p, c);
-    int shift = cls == PermClass::owner ? 6 : cls == PermClass::group ? 3 : 0;
-    int granted = static_cast<int>(p.mode >> shift) & 7;
-    std::string s = cat("euid ", c.euid, " is in the ", class_name(cls), " class of mode ", oct(p.mode & 0777),
-                        ", which grants ", rwx(granted), "; the call asks ", rwx(asked));
-    if (c.is_root() && (asked & ~granted)) s += "; root holds CAP_IPC_OWNER and passes anyway";
-    return s;
-}
-
 }  // namespace
 
 SyscallResult Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg) {
     begin(pid, cat("calls shmget(key=", key, ", size=", size, ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
-    if (key == IPC_PRIVATE) {
-        emit(EventKind::lookup, "ipcget", {kShmIds}, "the key is IPC_PRIVATE, so there is nothing to look up: always a new segment");
-        newseg(key, size, shmflg);
-        return take();
-    }
-    shmid_kernel* shp = m_ns.shm_ids.find_key(key);
-    if (!shp) {
-        emit(EventKind::lookup, "ipc_findkey", {kShmIds}, cat("no segment has key ", key));
-        if (!(shmflg & IPC_CREAT)) fail(ENOENT, "ipcget_public", "IPC_CREAT is not set, so nothing is created");
-        else newseg(key, size, shmflg);
-        return take();
-    }
-    int id = shp->shm_perm.id;
-    emit(EventKind::lookup, "ipc_findkey", {kShmIds, seg_ref(id)}, cat("key ", key, " belongs to shmid ", id));
-    if ((shmflg & IPC_CREAT) && (shmflg & IPC_EXCL)) {
-        fail(EEXIST, "ipcget_public", "IPC_CREAT|IPC_EXCL asks for a new segment, but the key is taken");
-    } else if (shp->shm_segsz < static_cast<std::uint64_t>(size)) {
-        fail(EINVAL, "shm_more_checks", cat("asks for ", static_cast<std::uint64_t>(size), " bytes, more than the segment's ", shp->shm_segsz));
-    } else if (emit(EventKind::perm_check, "ipcperms", {seg_ref(id)}, perm_sentence(shp->shm_perm, current().cred, static_cast<int>(shmflg))),
-               !ipcperms(shp->shm_perm, current().cred, static_cast<int>(shmflg))) {
-        fail(EACCES, "ipcperms", "the mode does not grant what shmflg asks for");
-    } else {
-        finish(id);
-    }
+    IpcGetOps ops{kShmIds, ObjKind::shmid_kernel, "segment",
+                  [&](std::int64_t k) { shmid_kernel* s = m_ns.shm_ids.find_key(k); return s ? &s->shm_perm : nullptr; },
+                  [&]() -> SyscallResult& { return newseg(key, size, shmflg); },
+                  // shm_more_checks: an existing segment must be at least as large as asked.
+                  [&](kern_ipc_perm& p) {
+                      const shmid_kernel& seg = *m_ns.shm_ids.find_id(p.id);
+                      if (seg.shm_segsz >= static_cast<std::uint64_t>(size)) return false;
+                      fail(EINVAL, "shm_more_checks", cat("asks for ", static_cast<std::uint64_t>(size), " bytes, more than the segment's ", seg.shm_segsz));
+                      return true;
+                  }};
+    ipcget(ops, key, shmflg);
     return take();
 }
 
@@ -72,27 +38,17 @@ SyscallResult& Kernel::newseg(std::int64_t key, std::int64_t size, std::int64_t 
     std::uint64_t numpages = page_align_up(usize) / PAGE_SIZE;
     if (numpages == 0 || m_ns.shm_tot + numpages < m_ns.shm_tot || m_ns.shm_tot + numpages > m_ns.shm_ctlall)
         return fail(ENOSPC, "newseg", cat("shm_tot ", m_ns.shm_tot, " + ", numpages, " pages would pass shmall=", m_ns.shm_ctlall));
-    std::int64_t limit = m_ns.shm_ctlmni < IPCMNI ? m_ns.shm_ctlmni : IPCMNI;
-    std::optional<int> idx;
-    if (m_ns.shm_ids.in_use < limit) idx = m_ns.shm_ids.alloc_idx();
-    if (!idx) return fail(ENOSPC, "ipc_addid", cat(m_ns.shm_ids.in_use, " segments exist; shmmni allows ", limit));
-
     shmid_kernel seg;
-    seg.shm_perm.key = key;
-    seg.shm_perm.mode = static_cast<std::uint32_t>(shmflg) & 0777;
-    seg.shm_perm.uid = seg.shm_perm.cuid = current().cred.euid;
-    seg.shm_perm.gid = seg.shm_perm.cgid = current().cred.egid;
-    seg.shm_perm.seq = m_ns.shm_ids.seq;
-    seg.shm_perm.id = m_ns.shm_ids.seq * IPCMNI + *idx;
+    seg.shm_perm = new_perm(key, shmflg, current().cred);
     seg.shm_segsz = usize;
     seg.shm_cprid = m_current;
     seg.shm_ctim = m_now;
-    int id = seg.shm_perm.id;
-    m_ns.shm_ids.entries.emplace(*idx, std::move(seg));
-    m_ns.shm_ids.in_use++;
+    std::optional<int> added = m_ns.shm_ids.add(std::move(seg), m_ns.shm_ctlmni);
+    if (!added) return fail(ENOSPC, "ipc_addid", cat(m_ns.shm_ids.in_use, " segments exist; shmmni allows ", m_ns.shm_ctlmni));
+    int id = *added;
     m_ns.shm_tot += numpages;
     emit(EventKind::id_alloc, "ipc_idr_alloc", {kShmIds, seg_ref(id)},
-         cat("takes index ", *idx, " (seq ", id / IPCMNI, "), so shmid = ", id / IPCMNI, " * 32768 + ", *idx, " = ", id));
+         cat("takes index ", ipcid_to_idx(id), " (seq ", ipcid_to_seq(id), "), so shmid = ", ipcid_to_seq(id), " * 32768 + ", ipcid_to_idx(id), " = ", id));
     emit(EventKind::create, "newseg", {seg_ref(id)},
          cat("creates shmid_kernel ", id, ": ", usize, " bytes in ", numpages, " page(s), mode ", oct(static_cast<std::uint64_t>(shmflg) & 0777),
              "; no page frame yet: each page gets one when it is first touched"));
@@ -120,7 +76,7 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
     if (!shp || shmid > INT32_MAX) return fail(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", shmid));
     int id = shp->shm_perm.id;
     emit(EventKind::lookup, "shm_obtain_object_check", {kShmIds, seg_ref(id)}, cat("finds shmid_kernel ", id));
-    emit(EventKind::perm_check, "ipcperms", {seg_ref(id)}, perm_sentence(shp->shm_perm, current().cred, acc_mode));
+    emit(EventKind::perm_check, "ipcperms", {seg_ref(id)}, ipcperms_text(shp->shm_perm, current().cred, acc_mode));
     if (!ipcperms(shp->shm_perm, current().cred, acc_mode))
         return fail(EACCES, "do_shmat", rdonly ? "SHM_RDONLY needs read permission" : "a read-write attach needs read and write permission");
     std::uint64_t len = page_align_up(shp->shm_segsz);
@@ -173,8 +129,7 @@ void Kernel::shm_destroy(shmid_kernel& shp) {
     m_ns.shm_tot -= shp.npages();
     emit(EventKind::destroy, "shm_destroy", {seg_ref(id), kShmIds},
          cat("frees shmid_kernel ", id, " and its ", freed, " resident frame(s); the id is no longer valid"));
-    m_ns.shm_ids.entries.erase(ipcid_to_idx(id));
-    m_ns.shm_ids.in_use--;
+    m_ns.shm_ids.remove(id);
 }
 
 SyscallResult Kernel::shmdt(int pid, std::uint64_t addr) {
@@ -239,7 +194,7 @@ SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
     if (!shp || id > INT32_MAX)
         return fail(EINVAL, "shm_obtain_object", cat(cmd == SHM_STAT ? "no segment at index " : "no segment has shmid ", id));
     int sid = shp->shm_perm.id;
-    emit(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, perm_sentence(shp->shm_perm, current().cred, 0444));
+    emit(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, ipcperms_text(shp->shm_perm, current().cred, 0444));
     if (!ipcperms(shp->shm_perm, current().cred, 0444)) return fail(EACCES, "shmctl_stat", "IPC_STAT needs read permission");
     emit(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
          cat("copies shmid_ds: nattch ", shp->shm_nattch, ", segsz ", shp->shm_segsz, ", mode ", oct(shp->shm_perm.mode)));

@@ -46,6 +46,11 @@ void Kernel::exit_mm(task_struct& t) {
 void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {
     int saved = m_current;
     m_current = t.pid;  // the detaches are the dying process's own: lpid becomes its pid
+    if (t.pending) {
+        leave_wait_queues(t);
+        emit(EventKind::sleep, "do_exit", {{ObjKind::task_struct, t.pid}}, cat(t.comm, " leaves the wait queue it slept on"));
+        t.pending.reset();
+    }
     exit_mm(t);
     m_current = saved;
     t.state = how;
@@ -72,6 +77,7 @@ SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
     emit(EventKind::signal, "send_signal", {{ObjKind::task_struct, target_pid}},
          cat("queues ", scenario::signal_name(sig), " for ", target.comm));
     if (sig == SIGUSR1) {
+        if (target.state == TaskState::blocked && target.pending) interrupt_sleep(target, sig);
         emit(EventKind::signal, "handle_signal", {{ObjKind::task_struct, target_pid}},
              cat(target.comm, "'s do-nothing handler runs and returns"));
     } else if (sig_default_ignored(sig)) {

@@ -1,0 +1,93 @@
+// msgctl (ipc/msg.c ksys_msgctl, msgctl_stat, msgctl_down, freeque).
+#include "sim/kernel.h"
+#include "sim/text.h"
+
+namespace sim {
+namespace {
+
+const ObjRef kMsgIds{ObjKind::ipc_ids, 1};
+ObjRef q_ref(int id) { return {ObjKind::msg_queue, id}; }
+
+}  // namespace
+
+SyscallResult Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set) {
+    begin(pid, cat("calls msgctl(msqid=", msqid, ", cmd=", cmd, ")"));
+    if (msqid < 0 || cmd < 0) fail(EINVAL, "ksys_msgctl", "a negative msqid or cmd");
+    else dispatch_msgctl(msqid, cmd, set);
+    return take();
+}
+
+void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set) {
+    switch (cmd) {
+    case IPC_INFO:
+    case MSG_INFO:
+        emit(EventKind::lookup, "msgctl_info", {kMsgIds},
+             cat(cmd == IPC_INFO ? "copies the limits (msginfo)" : "copies the totals (msginfo)", "; returns the highest index in use"));
+        finish(m_ns.msg_ids.max_idx());
+        break;
+    case IPC_STAT:
+    case MSG_STAT:
+        msgctl_stat(msqid, cmd);
+        break;
+    case IPC_SET:
+    case IPC_RMID:
+        msgctl_down(msqid, cmd, set);
+        break;
+    default:
+        fail(EINVAL, "ksys_msgctl", cat("cmd ", cmd, " is not a msgctl command"));
+    }
+}
+
+SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
+    msg_queue* q = cmd == MSG_STAT ? m_ns.msg_ids.find_idx(static_cast<int>(id)) : m_ns.msg_ids.find_id(static_cast<int>(id));
+    if (!q || id > INT32_MAX)
+        return fail(EINVAL, "msq_obtain_object", cat(cmd == MSG_STAT ? "no queue at index " : "no queue has msqid ", id));
+    int qid = q->q_perm.id;
+    emit(EventKind::perm_check, "ipcperms", {q_ref(qid)}, ipcperms_text(q->q_perm, current().cred, 0444));
+    if (!ipcperms(q->q_perm, current().cred, 0444)) return fail(EACCES, "msgctl_stat", "IPC_STAT needs read permission");
+    emit(EventKind::copy, "msgctl_stat", {q_ref(qid)},
+         cat("copies msqid_ds: qnum ", q->q_qnum, ", cbytes ", q->q_cbytes, ", qbytes ", q->q_qbytes, ", mode ", oct(q->q_perm.mode)));
+    return finish(cmd == MSG_STAT ? qid : 0);
+}
+
+SyscallResult& Kernel::msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set) {
+    msg_queue* q = m_ns.msg_ids.find_id(static_cast<int>(id));
+    if (!q || id > INT32_MAX) return fail(EINVAL, "ipcctl_obtain_check", cat("no queue has msqid ", id));
+    int qid = q->q_perm.id;
+    const cred& c = current().cred;
+    emit(EventKind::perm_check, "ipcctl_obtain_check", {q_ref(qid)},
+         cat("euid ", c.euid, c.is_root() ? " holds CAP_SYS_ADMIN" : "", "; the queue's cuid is ", q->q_perm.cuid, " and uid ", q->q_perm.uid,
+             " (the mode does not matter here)"));
+    if (!ipc_owner(q->q_perm, c)) return fail(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
+    if (cmd == IPC_RMID) {
+        freeque(*q);
+        return finish(0);
+    }
+    std::uint64_t qbytes = set.qbytes.value_or(q->q_qbytes);
+    if (qbytes > static_cast<std::uint64_t>(m_ns.msg_ctlmnb) && !capable_sys_resource(c))
+        return fail(EPERM, "msgctl_down", cat("qbytes ", qbytes, " is above msgmnb (", m_ns.msg_ctlmnb, ") and the caller lacks CAP_SYS_RESOURCE"));
+    kern_ipc_perm& p = q->q_perm;
+    if (set.uid) p.uid = *set.uid;
+    if (set.gid) p.gid = *set.gid;
+    if (set.mode) p.mode = (p.mode & ~0777u) | (*set.mode & 0777u);
+    q->q_qbytes = qbytes;
+    q->q_ctime = m_now;
+    emit(EventKind::field_change, "msgctl_down", {q_ref(qid)},
+         cat("sets uid ", p.uid, ", gid ", p.gid, ", mode ", oct(p.mode), ", q_qbytes ", qbytes,
+             "; sleepers are woken, since the new mode or size may change their answer"));
+    expunge_all(*q, EAGAIN);
+    ss_wakeup(*q, false);
+    return finish(0);
+}
+
+// freeque: every sleeper wakes to EIDRM, the messages are freed, the id dies.
+void Kernel::freeque(msg_queue& msq) {
+    int id = msq.q_perm.id;
+    expunge_all(msq, EIDRM);
+    ss_wakeup(msq, true);
+    emit(EventKind::destroy, "freeque", {q_ref(id), kMsgIds},
+         cat("frees msg_queue ", id, " and its ", msq.q_qnum, " message(s) (", msq.q_cbytes, " bytes); the id is no longer valid"));
+    m_ns.msg_ids.remove(id);
+}
+
+}  // namespace sim

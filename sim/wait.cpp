@@ -1,0 +1,82 @@
+// Sleeping and waking: wake_up puts a task on the step's wake queue; settle runs the woken tasks in
+// wake order until each has returned or gone back to sleep (SCENARIO.md, "Settling"). The kernel
+// leaves that order to the scheduler; the kernel run serialises it the same way.
+#include <algorithm>
+
+#include "sim/kernel.h"
+#include "sim/scenario/constants.h"
+#include "sim/text.h"
+
+namespace sim {
+
+void Kernel::wake_up(int pid, std::string function, std::string why) {
+    emit(EventKind::wake, std::move(function), {{ObjKind::task_struct, pid}}, std::move(why));
+    if (std::find(m_wake_q.begin(), m_wake_q.end(), pid) == m_wake_q.end()) m_wake_q.push_back(pid);
+}
+
+void Kernel::settle() {
+    if (m_wake_q.size() > 1) {
+        std::string names;
+        for (int pid : m_wake_q) names += (names.empty() ? "" : ", ") + m_tasks.at(pid).comm;
+        emit(EventKind::race, "wake_up_q", {},
+             cat(names, " are woken together and race for the queue. The scheduler decides who runs first; here they run in the order they were woken"));
+    }
+    while (!m_wake_q.empty()) {
+        int pid = m_wake_q.front();
+        m_wake_q.erase(m_wake_q.begin());
+        task_struct& t = m_tasks.at(pid);
+        if (t.state == TaskState::blocked && t.pending) resume(t);
+    }
+    m_current = m_caller;
+}
+
+// A woken task runs on from schedule() in do_msgsnd or do_msgrcv.
+void Kernel::resume(task_struct& t) {
+    m_current = t.pid;
+    pending_ipc& p = *t.pending;
+    bool sender = p.call == scenario::CallKind::Msgsnd;
+    emit(EventKind::resume, sender ? "do_msgsnd" : "do_msgrcv", {{ObjKind::task_struct, t.pid}},
+         cat(t.comm, " runs again after schedule() in ", sender ? "msgsnd" : "msgrcv"));
+    if (!sender && p.r_msg) {
+        msg_msg m = *p.r_msg;
+        auto n = std::min<std::uint64_t>(m.m_ts(), static_cast<std::uint64_t>(p.bufsz));
+        finish(static_cast<std::int64_t>(n), m.m_text.substr(0, n), m.m_type);
+        return;
+    }
+    if (!sender && p.r_err != EAGAIN) {
+        fail(p.r_err, "do_msgrcv", p.r_err == EIDRM ? "the queue was removed while it slept" : "the message it was offered is larger than its buffer");
+        return;
+    }
+    msg_queue* q = m_ns.msg_ids.find_id(p.msqid);
+    if (!q) {
+        fail(EIDRM, sender ? "do_msgsnd" : "do_msgrcv", "the queue was removed while it slept (ipc_valid_object is false)");
+        return;
+    }
+    leave_wait_queues(t);  // ss_del / list_del: it re-queues at the tail if it must sleep again
+    if (sender) msgsnd_try(*q);
+    else msgrcv_try(*q);
+}
+
+void Kernel::leave_wait_queues(task_struct& t) {
+    if (!t.pending) return;
+    msg_queue* q = m_ns.msg_ids.find_id(t.pending->msqid);
+    if (!q) return;
+    std::erase_if(q->q_senders, [&](const msg_sender& s) { return s.tsk == t.pid; });
+    std::erase_if(q->q_receivers, [&](const msg_receiver& r) { return r.r_tsk == t.pid; });
+}
+
+// A handled signal ends a sleep in msgsnd/msgrcv: -ERESTARTNOHAND, which becomes EINTR because a
+// handler runs (never restarted, even with SA_RESTART: signal(7)).
+void Kernel::interrupt_sleep(task_struct& t, int sig) {
+    int saved = m_current;
+    m_current = t.pid;
+    bool sender = t.pending->call == scenario::CallKind::Msgsnd;
+    emit(EventKind::wake, "signal_wake_up", {{ObjKind::task_struct, t.pid}},
+         cat(scenario::signal_name(sig), " wakes ", t.comm, " from its sleep in ", sender ? "msgsnd" : "msgrcv"));
+    leave_wait_queues(t);
+    fail(EINTR, sender ? "do_msgsnd" : "do_msgrcv",
+         "signal_pending: the call ends with -ERESTARTNOHAND, which becomes EINTR since a handler runs (never restarted)");
+    m_current = saved;
+}
+
+}  // namespace sim
