@@ -6,6 +6,8 @@
 
 #include "cli/json_trace.h"
 #include "cli/trace.h"
+#include "real/real_backend.h"
+#include "sim/compare.h"
 #include "sim/model_backend.h"
 
 namespace cli {
@@ -20,6 +22,56 @@ bool any_failed(const std::vector<sim::Check>& checks) {
 
 void print_json_line(const nlohmann::json& j) {
     std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+struct Totals {
+    int held = 0, failed = 0, unobservable = 0;
+    int status = exit_ok;  // the worst exit status so far
+    void worst(int s) { status = std::max(status, s); }
+};
+
+// Prints FILE:LINE: expected X, got Y for each failing check, and counts them all.
+void report(const std::string& file, const std::vector<sim::Check>& checks, Totals& t) {
+    for (const auto& c : checks) {
+        if (c.verdict == sim::Verdict::holds) ++t.held;
+        if (c.verdict == sim::Verdict::unobservable) ++t.unobservable;
+        if (c.verdict != sim::Verdict::fails) continue;
+        ++t.failed;
+        t.worst(exit_failed);
+        std::cout << fmt::format("{}:{}: expected {}, got {}\n", file, c.pos.line, c.expected, c.got);
+    }
+}
+
+// Runs every step of s on b and reports its checks. False when a step could not run.
+bool check_on(const sim::scenario::Scenario& s, sim::Backend& b, Totals& t) {
+    sim::RunState st;
+    report(s.file, sim::start_run(s, b), t);
+    while (st.next < s.steps.size()) {
+        auto r = sim::run_step(s, b, st);
+        if (r.error) {
+            print_diagnostic(s, *r.error);
+            t.worst(exit_scenario);
+            return false;
+        }
+        report(s.file, r.record->checks, t);
+    }
+    return true;
+}
+
+// The kernel run's refusal to start, as exit status 3.
+bool kernel_run_possible(const sim::scenario::Scenario& s, Totals& t) {
+    if (auto why = real::RealBackend::cannot_run(s)) {
+        std::cerr << s.file << ": error: the kernel run cannot be made here: " << *why << "\n";
+        t.worst(exit_no_kernel);
+        return false;
+    }
+    return true;
+}
+
+void kernel_run_failed(const sim::scenario::Scenario& s, const sim::RunState& st, const std::exception& e, Totals& t) {
+    int line = st.next < s.steps.size() ? s.steps[st.next].pos.line : 0;
+    std::cerr << fmt::format("{}:{}: error: kernel run: {}\n", s.file, line, e.what());
+    t.worst(exit_failed);
 }
 
 }  // namespace
@@ -54,43 +106,93 @@ int run_command(const std::string& file, bool json) {
     return failed ? exit_failed : exit_ok;
 }
 
-// Prints FILE:LINE: expected X, got Y for each failing check; returns how many failed.
-static int report(const std::string& file, const std::vector<sim::Check>& checks, int& held) {
-    int failed = 0;
-    for (const auto& c : checks) {
-        if (c.verdict == sim::Verdict::holds) ++held;
-        if (c.verdict != sim::Verdict::fails) continue;
-        ++failed;
-        std::cout << fmt::format("{}:{}: expected {}, got {}\n", file, c.pos.line, c.expected, c.got);
-    }
-    return failed;
-}
-
-int check_command(const std::vector<std::string>& files) {
-    int held = 0, failed = 0;
-    bool bad_scenario = false;
+int check_command(const std::vector<std::string>& files, bool on_kernel) {
+    Totals t;
     for (const auto& file : files) {
         auto s = load_scenario(file);
         if (!s) {
-            bad_scenario = true;
+            t.worst(exit_scenario);
             continue;
         }
-        sim::ModelBackend model;
-        sim::RunState st;
-        failed += report(file, sim::start_run(*s, model), held);
-        while (st.next < s->steps.size()) {
-            auto r = sim::run_step(*s, model, st);
-            if (r.error) {
-                print_diagnostic(*s, *r.error);
-                bad_scenario = true;
-                break;
-            }
-            failed += report(file, r.record->checks, held);
+        if (!on_kernel) {
+            sim::ModelBackend model;
+            check_on(*s, model, t);
+            continue;
+        }
+        if (!kernel_run_possible(*s, t)) continue;
+        real::RealBackend kernel;
+        try {
+            check_on(*s, kernel, t);
+        } catch (const real::RunError& e) {
+            kernel_run_failed(*s, {}, e, t);
         }
     }
-    std::cout << fmt::format("{} passed, {} failed\n", held, failed);
-    if (bad_scenario) return exit_scenario;
-    return failed ? exit_failed : exit_ok;
+    std::cout << fmt::format("{} passed, {} failed", t.held, t.failed);
+    if (t.unobservable) std::cout << fmt::format(" ({} not observable on the kernel)", t.unobservable);
+    std::cout << "\n";
+    return t.status;
+}
+
+namespace {
+
+// Prints the first differences of a step, FILE:LINE: after step N, WHAT: model X, kernel Y.
+void print_differences(const sim::scenario::Scenario& s, std::size_t step, const std::vector<sim::Difference>& diffs) {
+    int line = step ? s.steps[step - 1].pos.line : 0;
+    for (std::size_t i = 0; i < diffs.size() && i < 10; ++i)
+        std::cout << fmt::format("{}:{}: after step {}, {}: model {}, kernel {}\n", s.file, line, step, diffs[i].what, diffs[i].model,
+                                 diffs[i].kernel);
+}
+
+// Runs s on both, comparing after every step; stops at the first step that differs.
+bool compare_one(const sim::scenario::Scenario& s, Totals& t) {
+    sim::ModelBackend model;
+    real::RealBackend kernel;
+    sim::RunState ms, ks;
+    sim::start_run(s, model);
+    sim::start_run(s, kernel);
+    std::size_t values = 0;
+    auto diffs = sim::differences(model.observe(), kernel.observe(), ms.last_call);
+    for (std::size_t n = 1; diffs.empty() && ks.next < s.steps.size(); ++n) {
+        auto mr = sim::run_step(s, model, ms);
+        auto kr = sim::run_step(s, kernel, ks);
+        if (mr.error || kr.error) {
+            print_diagnostic(s, mr.error ? *mr.error : *kr.error);
+            t.worst(exit_scenario);
+            return false;
+        }
+        const auto& step = s.steps[mr.record->index];
+        diffs = sim::differences(step.proc, mr.record->outcome, kr.record->outcome, step.call.kind);
+        auto after = sim::differences(model.observe(), kernel.observe(), ms.last_call);
+        diffs.insert(diffs.end(), after.begin(), after.end());
+        values += sim::values_compared(kernel.observe());
+        if (!diffs.empty()) print_differences(s, n, diffs);
+    }
+    if (!diffs.empty()) {
+        t.worst(exit_failed);
+        return false;
+    }
+    std::cout << fmt::format("{}: model and kernel agree after each of {} steps ({} values compared)\n", s.file, s.steps.size(), values);
+    return true;
+}
+
+}  // namespace
+
+int compare_command(const std::vector<std::string>& files) {
+    Totals t;
+    for (const auto& file : files) {
+        auto s = load_scenario(file);
+        if (!s) {
+            t.worst(exit_scenario);
+            continue;
+        }
+        if (!kernel_run_possible(*s, t)) continue;
+        try {
+            compare_one(*s, t);
+        } catch (const real::RunError& e) {
+            kernel_run_failed(*s, {}, e, t);
+        }
+    }
+    return t.status;
 }
 
 }  // namespace cli

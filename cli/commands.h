@@ -9,6 +9,9 @@
 namespace cli {
 
 int run_command(const std::string& file, bool json);
-int check_command(const std::vector<std::string>& files);
+// On the model, or with on_kernel on the real kernel in a private IPC namespace.
+int check_command(const std::vector<std::string>& files, bool on_kernel);
+// Model and kernel side by side, compared after every step.
+int compare_command(const std::vector<std::string>& files);
 
 }  // namespace cli

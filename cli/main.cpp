@@ -17,8 +17,14 @@ int main(int argc, char** argv) {
     run->add_flag("--json", json, "print one JSON object per step instead of text");
 
     std::vector<std::string> check_files;
-    auto* check = app.add_subcommand("check", "Check every => and expect of each FILE on the model");
+    bool on_kernel = false;
+    auto* check = app.add_subcommand("check", "Check every => and expect of each FILE on the model, or with --real on the kernel");
     check->add_option("FILE", check_files, "the .ipc scenarios")->required();
+    check->add_flag("--real", on_kernel, "run on the real kernel, in a private IPC namespace, with real processes");
+
+    std::vector<std::string> compare_files;
+    auto* compare = app.add_subcommand("compare", "Run each FILE on the model and on the kernel and compare after every step");
+    compare->add_option("FILE", compare_files, "the .ipc scenarios")->required();
 
     try {
         app.parse(argc, argv);
@@ -27,5 +33,6 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : cli::exit_scenario;
     }
     if (*run) return cli::run_command(run_file, json);
-    return cli::check_command(check_files);
+    if (*compare) return cli::compare_command(compare_files);
+    return cli::check_command(check_files, on_kernel);
 }

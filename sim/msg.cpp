@@ -84,6 +84,7 @@ std::string misfit_text(const msg_queue& q, std::uint64_t msgsz) {
 }  // namespace
 
 SyscallResult Kernel::msgget(int pid, std::int64_t key, std::int64_t msgflg) {
+    key = static_cast<std::int32_t>(key);  // key_t is an int
     begin(pid, cat("calls msgget(key=", key, ", msgflg=", oct(static_cast<std::uint64_t>(msgflg)), ")"));
     IpcGetOps ops{kMsgIds, ObjKind::msg_queue, "queue",
                   [&](std::int64_t k) { msg_queue* q = m_ns.msg_ids.find_key(k); return q ? &q->q_perm : nullptr; },

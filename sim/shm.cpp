@@ -15,6 +15,7 @@ const ObjRef kShmIds{ObjKind::ipc_ids, 0};
 }  // namespace
 
 SyscallResult Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg) {
+    key = static_cast<std::int32_t>(key);  // key_t is an int
     begin(pid, cat("calls shmget(key=", key, ", size=", size, ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
     IpcGetOps ops{kShmIds, ObjKind::shmid_kernel, "segment",
                   [&](std::int64_t k) { shmid_kernel* s = m_ns.shm_ids.find_key(k); return s ? &s->shm_perm : nullptr; },

@@ -1,0 +1,203 @@
+#include "real/child.h"
+
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "real/protocol.h"
+#include "sim/scenario/ast.h"
+
+namespace real {
+namespace {
+
+using sim::scenario::CallKind;
+
+std::uint64_t g_minflt = 0;  // faults inside store/load, this process's own
+
+void on_sigusr1(int) {}  // SCENARIO.md: a do-nothing handler, so a sleep ends with EINTR
+
+long minflt_now() {
+    rusage r{};
+    ::getrusage(RUSAGE_SELF, &r);
+    return r.ru_minflt;
+}
+
+// Byte by byte, in address order, as the model touches pages. Counted alone between two getrusage.
+__attribute__((noinline)) void copy_in(volatile char* dst, const char* src, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+__attribute__((noinline)) void copy_out(char* dst, const volatile char* src, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+// Runs every code path of store and load once, and grows the stack, so that their own page
+// faults happen now and not inside a measured access.
+void warm_up() {
+    volatile char stack[64 * 1024];
+    char local[256] = {};
+    copy_in(stack, local, sizeof local);
+    copy_out(local, stack, sizeof local);
+    for (std::size_t i = 0; i < sizeof stack; i += 4096) stack[i] = 0;
+    (void)minflt_now();
+}
+
+void set_up(const ChildSetup& s) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    struct sigaction sa {};
+    sa.sa_handler = on_sigusr1;
+    sa.sa_flags = SA_RESTART;  // restartable, and still msgsnd/msgrcv end with EINTR
+    ::sigaction(SIGUSR1, &sa, nullptr);
+    if (s.cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(s.cpu, &set);
+        ::sched_setaffinity(0, sizeof set, &set);
+        sched_param p{};
+        p.sched_priority = 1;
+        ::sched_setscheduler(0, SCHED_FIFO, &p);
+    }
+    if (s.uid != 0 || s.gid != 0) {
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(s.gid, s.gid, s.gid) != 0 || ::setresuid(s.uid, s.uid, s.uid) != 0) ::_exit(120);
+    }
+    warm_up();
+}
+
+Reply result(long ret) { return Reply{ret, ret == -1 ? errno : 0, 0, g_minflt, 0}; }
+
+// IPC_SET as C code does it: IPC_STAT first, then change only the named fields.
+long do_shmctl(const Request& rq) {
+    union {
+        shmid_ds ds;
+        shminfo info;
+        shm_info sinfo;
+        char pad[512];
+    } buf{};
+    int id = static_cast<int>(rq.a[0]), cmd = static_cast<int>(rq.a[1]);
+    if (cmd == IPC_SET) {
+        if (::shmctl(id, IPC_STAT, &buf.ds) == -1) return -1;
+        if (rq.set_mask & 1) buf.ds.shm_perm.mode = static_cast<unsigned short>(rq.set[0]);
+        if (rq.set_mask & 2) buf.ds.shm_perm.uid = static_cast<uid_t>(rq.set[1]);
+        if (rq.set_mask & 4) buf.ds.shm_perm.gid = static_cast<gid_t>(rq.set[2]);
+    }
+    bool needs_buf = cmd == IPC_SET || cmd == IPC_STAT || cmd == SHM_STAT || cmd == IPC_INFO || cmd == SHM_INFO;
+    return ::shmctl(id, cmd, needs_buf ? &buf.ds : nullptr);
+}
+
+long do_msgctl(const Request& rq) {
+    union {
+        msqid_ds ds;
+        msginfo info;
+        char pad[512];
+    } buf{};
+    int id = static_cast<int>(rq.a[0]), cmd = static_cast<int>(rq.a[1]);
+    if (cmd == IPC_SET) {
+        if (::msgctl(id, IPC_STAT, &buf.ds) == -1) return -1;
+        if (rq.set_mask & 1) buf.ds.msg_perm.mode = static_cast<unsigned short>(rq.set[0]);
+        if (rq.set_mask & 2) buf.ds.msg_perm.uid = static_cast<uid_t>(rq.set[1]);
+        if (rq.set_mask & 4) buf.ds.msg_perm.gid = static_cast<gid_t>(rq.set[2]);
+        if (rq.set_mask & 8) buf.ds.msg_qbytes = static_cast<msglen_t>(rq.set[3]);
+    }
+    bool needs_buf = cmd == IPC_SET || cmd == IPC_STAT || cmd == MSG_STAT || cmd == IPC_INFO || cmd == MSG_INFO;
+    return ::msgctl(id, cmd, needs_buf ? &buf.ds : nullptr);
+}
+
+Reply do_store(const Request& rq, const std::string& text) {
+    long before = minflt_now();
+    copy_in(reinterpret_cast<volatile char*>(rq.a[0]), text.data(), text.size());
+    g_minflt += static_cast<std::uint64_t>(minflt_now() - before);
+    return result(0);
+}
+
+Reply do_load(const Request& rq, std::string& data) {
+    if (rq.a[1] < 0) {
+        errno = EINVAL;
+        return result(-1);
+    }
+    data.assign(static_cast<std::size_t>(rq.a[1]), '\0');  // touched now, before the measurement
+    long before = minflt_now();
+    copy_out(data.data(), reinterpret_cast<const volatile char*>(rq.a[0]), data.size());
+    g_minflt += static_cast<std::uint64_t>(minflt_now() - before);
+    return result(rq.a[1]);
+}
+
+Reply do_msgsnd(const Request& rq, const std::string& text) {
+    std::vector<char> buf(sizeof(long) + text.size());
+    long mtype = rq.a[1];
+    std::memcpy(buf.data(), &mtype, sizeof mtype);
+    std::memcpy(buf.data() + sizeof mtype, text.data(), text.size());
+    return result(::msgsnd(static_cast<int>(rq.a[0]), buf.data(), text.size(), static_cast<int>(rq.a[2])));
+}
+
+Reply do_msgrcv(const Request& rq, std::string& data) {
+    // The buffer the caller offers; a length beyond 64 MiB is offered as 64 MiB.
+    const std::int64_t cap = std::int64_t{1} << 26;
+    std::int64_t msgsz = rq.a[1] > cap ? cap : rq.a[1];
+    std::vector<char> buf(sizeof(long) + static_cast<std::size_t>(msgsz > 0 ? msgsz : 0));
+    long n = ::msgrcv(static_cast<int>(rq.a[0]), buf.data(), static_cast<std::size_t>(msgsz), rq.a[2], static_cast<int>(rq.a[3]));
+    Reply r = result(n);
+    if (n >= 0) {
+        std::memcpy(&r.mtype, buf.data(), sizeof(long));
+        data.assign(buf.data() + sizeof(long), static_cast<std::size_t>(n));
+    }
+    return r;
+}
+
+// fork(CHILD) for real. CLONE_PARENT makes the new process the coordinator's child rather than
+// this one's, so the coordinator can wait for it; the kernel path is fork's own (copy_process,
+// dup_mmap). Returns 0 in the new process, which then talks on its own channel.
+Reply do_fork(const Request& rq, int& channel) {
+    long pid = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    if (pid == 0) {
+        channel = rq.new_channel;
+        g_minflt = 0;  // rusage counters start afresh in a new process
+    }
+    return result(pid);
+}
+
+}  // namespace
+
+[[noreturn]] void child_main(const ChildSetup& setup) {
+    set_up(setup);
+    int channel = setup.channel;
+    for (;;) {
+        Request rq;
+        if (!read_all(channel, &rq, sizeof rq)) ::_exit(0);
+        std::string text(rq.text_len, '\0');
+        if (!read_all(channel, text.data(), text.size())) ::_exit(0);
+        std::string data;
+        Reply r;
+        switch (static_cast<CallKind>(rq.kind)) {
+        case CallKind::Shmget: r = result(::shmget(static_cast<key_t>(rq.a[0]), static_cast<std::size_t>(rq.a[1]), static_cast<int>(rq.a[2]))); break;
+        case CallKind::Shmat: r = result(reinterpret_cast<long>(::shmat(static_cast<int>(rq.a[0]), reinterpret_cast<void*>(rq.a[1]), static_cast<int>(rq.a[2])))); break;
+        case CallKind::Shmdt: r = result(::shmdt(reinterpret_cast<void*>(rq.a[0]))); break;
+        case CallKind::Shmctl: r = result(do_shmctl(rq)); break;
+        case CallKind::Store: r = do_store(rq, text); break;
+        case CallKind::Load: r = do_load(rq, data); break;
+        case CallKind::Msgget: r = result(::msgget(static_cast<key_t>(rq.a[0]), static_cast<int>(rq.a[1]))); break;
+        case CallKind::Msgsnd: r = do_msgsnd(rq, text); break;
+        case CallKind::Msgrcv: r = do_msgrcv(rq, data); break;
+        case CallKind::Msgctl: r = result(do_msgctl(rq)); break;
+        case CallKind::Kill: r = result(::kill(static_cast<pid_t>(rq.a[0]), static_cast<int>(rq.a[1]))); break;
+        case CallKind::Exit: ::_exit(static_cast<int>(rq.a[0]));
+        case CallKind::Fork:
+            r = do_fork(rq, channel);
+            if (r.ret == 0) continue;  // the new process: the coordinator expects nothing from it
+            break;
+        }
+        r.minflt = g_minflt;
+        if (!send_reply(channel, r, data)) ::_exit(0);
+    }
+}
+
+}  // namespace real

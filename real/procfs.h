@@ -1,0 +1,61 @@
+// Reading the kernel's own account of processes and IPC objects from /proc.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace real {
+
+// Field 3 of /proc/PID/stat: R, S, D, Z, T...; empty when the process is gone.
+std::optional<char> proc_state(int pid);
+// The syscall number a sleeping process is blocked in (first field of /proc/PID/syscall);
+// -1 while it runs in user space, empty when unreadable.
+std::optional<long> proc_syscall(int pid);
+
+// A SysV shared-memory mapping from /proc/PID/maps: "/SYSV<key> (deleted)", with the shmid as inode.
+struct SysvMapping {
+    std::uint64_t start = 0, end = 0;
+    bool writable = false;
+    int shmid = -1;
+};
+std::vector<SysvMapping> sysv_mappings(int pid);
+// Parses one /proc/PID/maps line; empty when it is not a SysV segment.
+std::optional<SysvMapping> parse_maps_line(const std::string& line);
+
+// /proc/PID/pagemap for [start, end): page index -> frame number, for the pages present in this
+// process's page table (bit 63). Frame numbers read as 0 without CAP_SYS_ADMIN.
+std::map<std::uint64_t, std::uint64_t> present_pages(int pid, std::uint64_t start, std::uint64_t end);
+// Decodes one pagemap entry: the frame when present.
+std::optional<std::uint64_t> pagemap_frame(std::uint64_t entry);
+
+// One row of /proc/sysvipc/shm.
+struct ShmRow {
+    std::int64_t key = 0;
+    int shmid = -1;
+    std::uint32_t perms = 0;
+    std::uint64_t size = 0;
+    int cpid = 0, lpid = 0;
+    std::uint64_t nattch = 0;
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::uint64_t rss_bytes = 0;
+};
+std::vector<ShmRow> read_sysvipc_shm(const std::string& text);
+
+// One row of /proc/sysvipc/msg.
+struct MsgRow {
+    std::int64_t key = 0;
+    int msqid = -1;
+    std::uint32_t perms = 0;
+    std::uint64_t cbytes = 0, qnum = 0;
+    int lspid = 0, lrpid = 0;
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+};
+std::vector<MsgRow> read_sysvipc_msg(const std::string& text);
+
+// A whole small file (procfs reports size 0, so it is read until EOF); empty when unreadable.
+std::optional<std::string> read_file(const std::string& path);
+
+}  // namespace real

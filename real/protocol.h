@@ -1,0 +1,33 @@
+// What the coordinator and a scenario process say to each other over their socket: one Request,
+// then one Reply (none for exit, and none from a fork's new child). Fixed headers, then bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace real {
+
+struct Request {
+    std::int32_t kind = 0;         // sim::scenario::CallKind
+    std::int64_t a[4] = {};        // the integer arguments; for kill a[0] is the target's real pid
+    std::uint32_t set_mask = 0;    // IPC_SET fields present: 1 mode, 2 uid, 4 gid, 8 qbytes
+    std::int64_t set[4] = {};      // their values, in that order
+    std::int32_t new_channel = -1; // fork: the channel (fd) the new process talks on
+    std::uint64_t text_len = 0;    // then the bytes of store's or msgsnd's text
+};
+
+struct Reply {
+    std::int64_t ret = 0;
+    std::int32_t err = 0;
+    std::int64_t mtype = 0;
+    std::uint64_t minflt = 0;      // faults inside store/load so far (getrusage around the access alone)
+    std::uint64_t data_len = 0;    // then the bytes a load or msgrcv produced
+};
+
+// Whole-buffer I/O on a stream socket; false on EOF or error.
+bool write_all(int fd, const void* buf, std::size_t n);
+bool read_all(int fd, void* buf, std::size_t n);
+bool send_request(int fd, const Request& r, const std::string& text);
+bool send_reply(int fd, const Reply& r, const std::string& data);
+
+}  // namespace real

@@ -1,0 +1,174 @@
+#include "sim/compare.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "sim/runner.h"
+#include "sim/scenario/constants.h"
+#include "sim/text.h"
+
+namespace sim {
+namespace {
+
+struct Differ {
+    std::vector<Difference>& out;
+
+    template <typename T>
+    void field(const std::string& what, const T& m, const T& k) {
+        if (m != k) out.push_back({what, text(m), text(k)});
+    }
+    static std::string text(std::int64_t v) { return std::to_string(v); }
+    static std::string text(std::uint64_t v) { return std::to_string(v); }
+    static std::string text(std::uint32_t v) { return oct(v); }
+    static std::string text(int v) { return std::to_string(v); }
+    static std::string text(const std::string& v) { return v; }
+    static std::string text(TaskState v) { return std::string(to_string(v)); }
+};
+
+// A process's attachments as a comparable list: where each is (segment), how big, whether
+// read-only, and which of its pages this process maps. Addresses themselves differ by design.
+struct MapKey {
+    int shmid;
+    std::uint64_t pages;
+    bool rdonly;
+    std::vector<std::uint64_t> present;
+    auto operator<=>(const MapKey&) const = default;
+};
+
+std::vector<MapKey> map_keys(const ProcView& p) {
+    std::vector<MapKey> keys;
+    for (const auto& m : p.maps) {
+        MapKey k{m.shmid, (m.end - m.start) / 4096, m.rdonly, {}};
+        for (const auto& [page, pfn] : m.present) k.present.push_back(page);
+        keys.push_back(std::move(k));
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+std::string maps_text(const std::vector<MapKey>& keys) {
+    std::string s;
+    for (const auto& k : keys) {
+        s += cat(s.empty() ? "" : "; ", "shm ", k.shmid, k.rdonly ? " r--" : " rw-", " pages mapped [");
+        for (std::size_t i = 0; i < k.present.size(); ++i) s += cat(i ? "," : "", k.present[i]);
+        s += "]";
+    }
+    return s.empty() ? "none" : s;
+}
+
+// Which mapped pages share a frame, as labels given in a fixed order: the same partition gives the
+// same labels, whatever the frame numbers are.
+std::vector<int> frame_partition(const Observation& o) {
+    std::vector<std::tuple<std::string, int, std::uint64_t, bool, std::uint64_t>> pages;  // proc, shmid, page, rdonly, pfn
+    for (const auto& p : o.procs)
+        for (const auto& m : p.maps)
+            for (const auto& [page, pfn] : m.present) pages.emplace_back(p.name, m.shmid, page, m.rdonly, pfn);
+    std::sort(pages.begin(), pages.end());
+    std::map<std::uint64_t, int> label;
+    std::vector<int> out;
+    for (const auto& t : pages) out.push_back(label.try_emplace(std::get<4>(t), static_cast<int>(label.size())).first->second);
+    return out;
+}
+
+void compare_procs(const Observation& m, const Observation& k, const LastCalls& last, Differ& d) {
+    for (const auto& mp : m.procs) {
+        const ProcView* kp = k.proc(mp.name);
+        if (!kp) {
+            d.out.push_back({mp.name, "exists", "missing"});
+            continue;
+        }
+        const std::string n = mp.name + ".";
+        d.field(n + "state", mp.state, kp->state);
+        auto it = last.find(mp.name);
+        bool raw_ret = it == last.end() || (it->second != scenario::CallKind::Shmat && it->second != scenario::CallKind::Fork);
+        if (raw_ret || mp.ret == -1 || kp->ret == -1) d.field(n + "ret", mp.ret, kp->ret);
+        d.field(n + "errno", std::string(scenario::errno_name(mp.err)), std::string(scenario::errno_name(kp->err)));
+        if (mp.data != kp->data) d.out.push_back({n + "data", quoted(mp.data, 48), quoted(kp->data, 48)});
+        d.field(n + "mtype", mp.mtype, kp->mtype);
+        d.field(n + "minflt", mp.minflt, kp->minflt);
+        d.field(n + "signal", std::string(scenario::signal_name(mp.term_signal)), std::string(scenario::signal_name(kp->term_signal)));
+        auto mk = map_keys(mp), kk = map_keys(*kp);
+        if (mk != kk) d.out.push_back({n + "attachments", maps_text(mk), maps_text(kk)});
+    }
+}
+
+void compare_shms(const Observation& m, const Observation& k, Differ& d) {
+    for (const auto& ms : m.shms) {
+        const ShmView* ks = k.shm(ms.shmid);
+        std::string n = cat("shm(", ms.shmid, ").");
+        if (!ks) {
+            d.out.push_back({n + "exists", "1", "0"});
+            continue;
+        }
+        d.field(n + "key", ms.key, ks->key);
+        d.field(n + "mode", ms.mode, ks->mode);
+        d.field(n + "segsz", ms.segsz, ks->segsz);
+        d.field(n + "nattch", ms.nattch, ks->nattch);
+        d.field(n + "cpid", m.pid_name(ms.cpid), k.pid_name(ks->cpid));
+        d.field(n + "lpid", m.pid_name(ms.lpid), k.pid_name(ks->lpid));
+        d.field(n + "uid", ms.uid, ks->uid);
+        d.field(n + "gid", ms.gid, ks->gid);
+        d.field(n + "cuid", ms.cuid, ks->cuid);
+        d.field(n + "cgid", ms.cgid, ks->cgid);
+        d.field(n + "rss", ms.rss, ks->rss);
+    }
+    for (const auto& ks : k.shms)
+        if (!m.shm(ks.shmid)) d.out.push_back({cat("shm(", ks.shmid, ").exists"), "0", "1"});
+}
+
+void compare_msqs(const Observation& m, const Observation& k, Differ& d) {
+    for (const auto& mq : m.msqs) {
+        const MsqView* kq = k.msq(mq.msqid);
+        std::string n = cat("msq(", mq.msqid, ").");
+        if (!kq) {
+            d.out.push_back({n + "exists", "1", "0"});
+            continue;
+        }
+        d.field(n + "key", mq.key, kq->key);
+        d.field(n + "mode", mq.mode, kq->mode);
+        d.field(n + "qnum", mq.qnum, kq->qnum);
+        d.field(n + "cbytes", mq.cbytes, kq->cbytes);
+        d.field(n + "qbytes", mq.qbytes, kq->qbytes);
+        d.field(n + "lspid", m.pid_name(mq.lspid), k.pid_name(kq->lspid));
+        d.field(n + "lrpid", m.pid_name(mq.lrpid), k.pid_name(kq->lrpid));
+        d.field(n + "uid", mq.uid, kq->uid);
+        d.field(n + "gid", mq.gid, kq->gid);
+        d.field(n + "cuid", mq.cuid, kq->cuid);
+        d.field(n + "cgid", mq.cgid, kq->cgid);
+    }
+    for (const auto& kq : k.msqs)
+        if (!m.msq(kq.msqid)) d.out.push_back({cat("msq(", kq.msqid, ").exists"), "0", "1"});
+}
+
+}  // namespace
+
+std::vector<Difference> differences(const Observation& model, const Observation& kernel, const LastCalls& last_call) {
+    std::vector<Difference> out;
+    Differ d{out};
+    compare_procs(model, kernel, last_call, d);
+    compare_shms(model, kernel, d);
+    compare_msqs(model, kernel, d);
+    if (frame_partition(model) != frame_partition(kernel))
+        out.push_back({"frames", "pages share frames one way", "pages share frames another way"});
+    return out;
+}
+
+std::vector<Difference> differences(const std::string& proc, const StepOutcome& model, const StepOutcome& kernel,
+                                    scenario::CallKind kind) {
+    std::string m = describe(model, kind), k = describe(kernel, kind);
+    // shmat returns an address and fork a pid: their numbers differ by design, only success counts.
+    if ((kind == scenario::CallKind::Shmat || kind == scenario::CallKind::Fork) && model.fate == kernel.fate &&
+        (model.ret == -1) == (kernel.ret == -1) && model.err == kernel.err)
+        return {};
+    if (m == k) return {};
+    return {{proc + " (the step's outcome)", m, k}};
+}
+
+std::size_t values_compared(const Observation& o) {
+    std::size_t n = 1;  // the frame partition
+    for (const auto& p : o.procs) n += 8 + p.maps.size();
+    return n + o.shms.size() * 11 + o.msqs.size() * 11;
+}
+
+}  // namespace sim
