@@ -151,7 +151,7 @@ bool compare_one(const sim::scenario::Scenario& s, Totals& t) {
     sim::start_run(s, model);
     sim::start_run(s, kernel);
     std::size_t values = 0;
-    auto diffs = sim::differences(model.observe(), kernel.observe(), ms.last_call);
+    auto diffs = sim::differences(model.observe(), kernel.observe(), ms.last_call, kernel.sees_frames());
     for (std::size_t n = 1; diffs.empty() && ks.next < s.steps.size(); ++n) {
         auto mr = sim::run_step(s, model, ms);
         auto kr = sim::run_step(s, kernel, ks);
@@ -162,7 +162,7 @@ bool compare_one(const sim::scenario::Scenario& s, Totals& t) {
         }
         const auto& step = s.steps[mr.record->index];
         diffs = sim::differences(step.proc, mr.record->outcome, kr.record->outcome, step.call.kind);
-        auto after = sim::differences(model.observe(), kernel.observe(), ms.last_call);
+        auto after = sim::differences(model.observe(), kernel.observe(), ms.last_call, kernel.sees_frames());
         diffs.insert(diffs.end(), after.begin(), after.end());
         values += sim::values_compared(kernel.observe());
         if (!diffs.empty()) print_differences(s, n, diffs);

@@ -52,8 +52,14 @@ void warm_up() {
     (void)minflt_now();
 }
 
-void set_up(const ChildSetup& s) {
+// Dies with the coordinator: the kernel sends SIGKILL when it goes (also when it is killed).
+void die_with_coordinator(int coordinator) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != coordinator) ::_exit(0);  // it went before the line above took effect
+}
+
+void set_up(const ChildSetup& s) {
+    die_with_coordinator(s.coordinator);
     struct sigaction sa {};
     sa.sa_handler = on_sigusr1;
     sa.sa_flags = SA_RESTART;  // restartable, and still msgsnd/msgrcv end with EINTR
@@ -159,6 +165,7 @@ Reply do_msgrcv(const Request& rq, std::string& data) {
 Reply do_fork(const Request& rq, int& channel) {
     long pid = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
     if (pid == 0) {
+        die_with_coordinator(static_cast<int>(::getppid()));  // the death signal is not inherited
         channel = rq.new_channel;
         g_minflt = 0;  // rusage counters start afresh in a new process
     }

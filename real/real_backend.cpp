@@ -32,7 +32,7 @@ std::optional<std::string> RealBackend::cannot_run(const sim::scenario::Scenario
     return probe_private_ipc_namespace();
 }
 
-RealBackend::RealBackend(std::chrono::milliseconds settle_timeout) : m_timeout(settle_timeout) {}
+RealBackend::RealBackend(std::chrono::milliseconds settle_timeout) : m_timeout(settle_timeout), m_root(::geteuid() == 0) {}
 
 RealBackend::~RealBackend() {
     for (auto& p : m_procs) {
@@ -88,11 +88,12 @@ void RealBackend::setup(const sim::scenario::Scenario& s) {
 }
 
 void RealBackend::spawn(Proc& p, std::uint32_t uid, std::uint32_t gid) {
+    int coordinator = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) throw RunError(std::string("fork: ") + std::strerror(errno));
     if (pid == 0) {
         for (const auto& other : m_procs) ::close(other.channel);
-        child_main(ChildSetup{p.child_end, uid, gid, m_cpu});
+        child_main(ChildSetup{p.child_end, uid, gid, m_cpu, coordinator});
     }
     p.pid = pid;
 }

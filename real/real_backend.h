@@ -33,6 +33,7 @@ public:
     sim::Observation observe() const override { return m_obs; }
     const sim::ObservationQuery& query() const override { return m_answers; }
     bool sees_inside_queues() const override { return false; }
+    bool sees_frames() const override { return m_root; }
 
 private:
     struct Proc {
@@ -60,6 +61,7 @@ private:
     void refresh();
 
     std::chrono::milliseconds m_timeout;
+    bool m_root;  // root in the machine's own user namespace: pagemap shows frame numbers
     std::vector<Proc> m_procs;  // in the order they came to be (forked ones once they are)
     std::map<std::string, std::size_t> m_index;
     int m_cpu = -1;

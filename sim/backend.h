@@ -51,6 +51,8 @@ public:
     virtual const ObservationQuery& query() const = 0;
     // False for the kernel run: wait lists and queued messages cannot be seen from outside.
     virtual bool sees_inside_queues() const = 0;
+    // False where frame numbers read as 0 (pagemap hides them without CAP_SYS_ADMIN).
+    virtual bool sees_frames() const { return true; }
 };
 
 }  // namespace sim

@@ -143,13 +143,13 @@ void compare_msqs(const Observation& m, const Observation& k, Differ& d) {
 
 }  // namespace
 
-std::vector<Difference> differences(const Observation& model, const Observation& kernel, const LastCalls& last_call) {
+std::vector<Difference> differences(const Observation& model, const Observation& kernel, const LastCalls& last_call, bool frames) {
     std::vector<Difference> out;
     Differ d{out};
     compare_procs(model, kernel, last_call, d);
     compare_shms(model, kernel, d);
     compare_msqs(model, kernel, d);
-    if (frame_partition(model) != frame_partition(kernel))
+    if (frames && frame_partition(model) != frame_partition(kernel))
         out.push_back({"frames", "pages share frames one way", "pages share frames another way"});
     return out;
 }

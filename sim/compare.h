@@ -19,7 +19,9 @@ struct Difference {
 };
 
 // The differences between two observations; `last_call` says how to read each process's ret.
-std::vector<Difference> differences(const Observation& model, const Observation& kernel, const LastCalls& last_call);
+// Frames are compared only when `frames` says the kernel side could read them.
+std::vector<Difference> differences(const Observation& model, const Observation& kernel, const LastCalls& last_call,
+                                    bool frames = true);
 // The differences between the two outcomes of one step for its caller.
 std::vector<Difference> differences(const std::string& proc, const StepOutcome& model, const StepOutcome& kernel,
                                     scenario::CallKind kind);

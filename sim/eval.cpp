@@ -119,6 +119,7 @@ Value page_query(const Expr& e, const EvalContext& cx) {
         if (a < m.start || a >= m.end) continue;
         auto it = m.present.find((a - m.start) / 4096);
         if (e.text == "pte") return Value::integer(it != m.present.end());
+        if (!cx.sees_frames) return Value::unobservable("frame numbers need root");
         if (it == m.present.end()) return Value::missing("no PTE for that page in " + proc);
         return Value::integer(static_cast<std::int64_t>(it->second), "frame " + hex(it->second));
     }

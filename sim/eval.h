@@ -22,6 +22,7 @@ struct EvalContext {
     const Env& env;
     const LastCalls& last_call;
     bool sees_inside_queues = true;
+    bool sees_frames = true;
 };
 
 // An integer argument: literals, constants, variables and arithmetic.

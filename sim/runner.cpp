@@ -56,7 +56,7 @@ std::string expect_source(const scenario::Scenario& s, const scenario::Expect& e
 bool is_literal(const Expr& e) { return e.kind == ExprKind::Int || e.kind == ExprKind::String; }
 
 EvalContext context(const Backend& b, const RunState& st) {
-    return EvalContext{b.query(), st.env, st.last_call, b.sees_inside_queues()};
+    return EvalContext{b.query(), st.env, st.last_call, b.sees_inside_queues(), b.sees_frames()};
 }
 
 Invocation build_call(const scenario::Step& step, const Env& env) {

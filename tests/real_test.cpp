@@ -1,0 +1,181 @@
+// The kernel run's pieces: reading /proc, the namespace, settling, and leaving nothing behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "real/procfs.h"
+#include "real/real_backend.h"
+#include "sim/runner.h"
+#include "sim/scenario/parser.h"
+
+using namespace real;
+
+namespace {
+
+sim::scenario::Scenario parse_ok(const std::string& text) {
+    auto r = sim::scenario::parse("test.ipc", text);
+    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+    return std::move(r.scenario);
+}
+
+// Kernel-run tests need what `ipcsim check --real` needs; they say so and skip where it is missing.
+#define NEEDS_KERNEL_RUN()                                                                          \
+    do {                                                                                            \
+        if (::geteuid() != 0) GTEST_SKIP() << "the kernel run's tests need root (uid=, frames)";    \
+    } while (0)
+
+// Running or asleep: a zombie left for init to reap is dead.
+bool alive(int pid) {
+    auto state = proc_state(pid);
+    return state && *state != 'Z' && *state != 'X';
+}
+
+}  // namespace
+
+TEST(Procfs, a_maps_line_of_a_sysv_segment_gives_its_range_and_its_shmid) {
+    auto m = parse_maps_line("7f2dd8c81000-7f2dd8c84000 rw-s 00000000 00:01 32769                      /SYSV000004d2 (deleted)");
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ(m->start, 0x7f2dd8c81000u);
+    EXPECT_EQ(m->end, 0x7f2dd8c84000u);
+    EXPECT_TRUE(m->writable);
+    EXPECT_EQ(m->shmid, 32769);
+    EXPECT_FALSE(parse_maps_line("7f2dd8c80000-7f2dd8c81000 r--p 00000000 08:01 1234   /usr/lib/libc.so.6").has_value());
+    EXPECT_FALSE(parse_maps_line("7ffd1000-7ffd2000 rw-p 00000000 00:00 0").has_value());
+}
+
+TEST(Procfs, a_pagemap_entry_gives_a_frame_only_when_present) {
+    EXPECT_EQ(pagemap_frame((std::uint64_t{1} << 63) | 0x115a71), 0x115a71u);
+    EXPECT_FALSE(pagemap_frame(0x115a71).has_value());
+}
+
+TEST(Procfs, sysvipc_tables_parse_with_dest_bits_and_rss_in_bytes) {
+    auto shm = read_sysvipc_shm(
+        "       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime                   rss                  swap\n"
+        "      1234          2  3666                  2052  2200  2201      2     0     0     0     0 1795745997 1795745997 1795745997                  8192                     0\n");
+    ASSERT_EQ(shm.size(), 1u);
+    EXPECT_EQ(shm[0].shmid, 2);
+    EXPECT_EQ(shm[0].perms, 03666u);
+    EXPECT_EQ(shm[0].lpid, 2201);
+    EXPECT_EQ(shm[0].rss_bytes, 8192u);
+    auto msg = read_sysvipc_msg(
+        "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n"
+        "         0          0   600          10          1   300     0  1000  1000  1000  1000 1795745997          0 1795745997\n");
+    ASSERT_EQ(msg.size(), 1u);
+    EXPECT_EQ(msg[0].cbytes, 10u);
+    EXPECT_EQ(msg[0].lspid, 300);
+    EXPECT_EQ(msg[0].uid, 1000u);
+}
+
+TEST(KernelRun, each_run_gets_a_fresh_namespace_so_ids_start_at_0) {
+    NEEDS_KERNEL_RUN();
+    auto sc = parse_ok("proc a\na: shmget(IPC_PRIVATE, 100, 0600) => 0\na: msgget(IPC_PRIVATE, 0600) => 0\n");
+    for (int run = 0; run < 2; ++run) {
+        RealBackend k;
+        sim::RunState st;
+        sim::start_run(sc, k);
+        while (st.next < sc.steps.size()) {
+            auto r = sim::run_step(sc, k, st);
+            ASSERT_TRUE(r.record.has_value());
+            for (const auto& c : r.record->checks) EXPECT_EQ(c.verdict, sim::Verdict::holds) << "run " << run << ": got " << c.got;
+        }
+    }
+}
+
+TEST(KernelRun, settling_sees_a_sleeper_and_the_wakeup_it_gets_later) {
+    NEEDS_KERNEL_RUN();
+    auto sc = parse_ok("proc a\nproc b\n"
+                       "a: q = msgget(IPC_PRIVATE, 0666)\n"
+                       "b: msgrcv(q, 64, 0, 0)\n"
+                       "a: msgsnd(q, 5, \"wake up\", 0)\n");
+    RealBackend k;
+    sim::RunState st;
+    sim::start_run(sc, k);
+    sim::run_step(sc, k, st);
+    auto sleeping = sim::run_step(sc, k, st);
+    EXPECT_EQ(sleeping.record->outcome.fate, sim::Fate::blocked);
+    EXPECT_EQ(k.observe().proc("b")->state, sim::TaskState::blocked);
+    sim::run_step(sc, k, st);
+    auto b = k.observe().proc("b");
+    EXPECT_EQ(b->state, sim::TaskState::ready);
+    EXPECT_EQ(b->data, "wake up");
+    EXPECT_EQ(b->mtype, 5);
+}
+
+TEST(KernelRun, a_deliberately_false_expectation_fails_on_the_kernel) {
+    NEEDS_KERNEL_RUN();
+    auto sc = parse_ok("proc a\n"
+                       "a: id = shmget(IPC_PRIVATE, 4096, 0600)\n"
+                       "a: p = shmat(id, NULL, 0)\n"
+                       "a: store(p, \"x\")\n"
+                       "expect a.minflt == 2\n"
+                       "expect shm(id).rss == 1\n");
+    RealBackend k;
+    sim::RunState st;
+    sim::start_run(sc, k);
+    std::vector<sim::Check> checks;
+    while (st.next < sc.steps.size()) checks = sim::run_step(sc, k, st).record->checks;
+    ASSERT_EQ(checks.size(), 2u);
+    EXPECT_EQ(checks[0].verdict, sim::Verdict::fails);
+    EXPECT_EQ(checks[0].got, "1");
+    EXPECT_EQ(checks[1].verdict, sim::Verdict::holds);
+}
+
+TEST(KernelRun, wait_lists_are_reported_as_not_observable_never_as_passed) {
+    NEEDS_KERNEL_RUN();
+    auto sc = parse_ok("proc a\na: q = msgget(IPC_PRIVATE, 0666)\nexpect msq(q).receivers == []\n");
+    RealBackend k;
+    sim::RunState st;
+    sim::start_run(sc, k);
+    auto r = sim::run_step(sc, k, st);
+    ASSERT_EQ(r.record->checks.size(), 1u);
+    EXPECT_EQ(r.record->checks[0].verdict, sim::Verdict::unobservable);
+}
+
+TEST(KernelRun, no_process_outlives_the_run_even_a_sleeping_one) {
+    NEEDS_KERNEL_RUN();
+    auto sc = parse_ok("proc a\nproc b\n"
+                       "a: q = msgget(IPC_PRIVATE, 0666)\n"
+                       "b: msgrcv(q, 64, 0, 0)\n"
+                       "a: fork(c)\n");
+    std::vector<int> pids;
+    {
+        RealBackend k;
+        sim::RunState st;
+        sim::start_run(sc, k);
+        while (st.next < sc.steps.size()) sim::run_step(sc, k, st);
+        for (const auto& p : k.observe().procs) pids.push_back(p.pid);
+    }
+    ASSERT_EQ(pids.size(), 3u);
+    for (int pid : pids) EXPECT_FALSE(alive(pid)) << "pid " << pid << " outlived the run";
+}
+
+TEST(KernelRun, killing_the_coordinator_takes_its_processes_with_it) {
+    NEEDS_KERNEL_RUN();
+    auto sc = parse_ok("proc a\nproc b\na: q = msgget(IPC_PRIVATE, 0666)\nb: msgrcv(q, 64, 0, 0)\n");
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    pid_t coordinator = ::fork();
+    if (coordinator == 0) {
+        RealBackend k;
+        sim::RunState st;
+        sim::start_run(sc, k);
+        while (st.next < sc.steps.size()) sim::run_step(sc, k, st);
+        for (const auto& p : k.observe().procs) (void)::write(fds[1], &p.pid, sizeof p.pid);
+        ::close(fds[1]);
+        ::pause();
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    int pids[2];
+    ASSERT_EQ(::read(fds[0], pids, sizeof pids), static_cast<ssize_t>(sizeof pids));
+    ::kill(coordinator, SIGKILL);
+    ::waitpid(coordinator, nullptr, 0);
+    // PR_SET_PDEATHSIG delivers SIGKILL to each process; give the kernel a moment to do it.
+    for (int i = 0; i < 200 && (alive(pids[0]) || alive(pids[1])); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_FALSE(alive(pids[0]));
+    EXPECT_FALSE(alive(pids[1]));
+}
