@@ -1,0 +1,69 @@
+// Model against kernel: what counts as a difference, and what by design does not.
+#include <gtest/gtest.h>
+
+#include "sim/compare.h"
+
+using namespace sim;
+
+namespace {
+
+Observation two_processes_sharing_a_page(std::uint64_t base, int pid0, std::uint64_t pfn) {
+    Observation o;
+    MappingView m{0, base, base + 8192, false, {{0, pfn}}};
+    o.procs.push_back(ProcView{"a", pid0, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}});
+    o.procs.push_back(ProcView{"b", pid0 + 1, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}});
+    o.shms.push_back(ShmView{0, 1234, 0666, 8192, 2, pid0, pid0 + 1, 0, 0, 0, 0, 1});
+    return o;
+}
+
+}  // namespace
+
+TEST(Compare, addresses_pids_and_frame_numbers_may_differ_when_the_structure_agrees) {
+    LastCalls last{{"a", scenario::CallKind::Shmat}, {"b", scenario::CallKind::Shmat}};
+    auto model = two_processes_sharing_a_page(0x7f0000000000, 1000, 0x1a000);
+    auto kernel = two_processes_sharing_a_page(0x7f3a12345000, 4242, 0x115a71);
+    EXPECT_TRUE(differences(model, kernel, last).empty());
+}
+
+TEST(Compare, a_different_rss_is_reported_by_field_with_both_values) {
+    LastCalls last;
+    auto model = two_processes_sharing_a_page(0x7f0000000000, 1000, 0x1a000);
+    auto kernel = two_processes_sharing_a_page(0x7f0000000000, 1000, 0x1a000);
+    kernel.shms[0].rss = 2;
+    auto d = differences(model, kernel, last);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].what, "shm(0).rss");
+    EXPECT_EQ(d[0].model, "1");
+    EXPECT_EQ(d[0].kernel, "2");
+}
+
+TEST(Compare, pages_that_share_a_frame_in_one_and_not_the_other_differ) {
+    LastCalls last;
+    auto model = two_processes_sharing_a_page(0x7f0000000000, 1000, 0x1a000);
+    auto kernel = model;
+    kernel.procs[1].maps[0].present[0] = 0x1b000;
+    auto d = differences(model, kernel, last);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].what, "frames");
+    EXPECT_TRUE(differences(model, kernel, last, false).empty());  // where frames cannot be read
+}
+
+TEST(Compare, a_page_mapped_in_one_page_table_only_differs) {
+    LastCalls last;
+    auto model = two_processes_sharing_a_page(0x7f0000000000, 1000, 0x1a000);
+    auto kernel = model;
+    kernel.procs[0].maps[0].present[1] = 0x1a001;
+    auto d = differences(model, kernel, last);
+    ASSERT_FALSE(d.empty());
+    EXPECT_EQ(d[0].what, "a.attachments");
+}
+
+TEST(Compare, a_step_outcome_differs_but_a_different_address_from_shmat_does_not) {
+    StepOutcome m{Fate::returned, 0x7f0000000000, 0, 0, "", 0, {}};
+    StepOutcome k{Fate::returned, 0x7f3a12345000, 0, 0, "", 0, {}};
+    EXPECT_TRUE(differences("a", m, k, scenario::CallKind::Shmat).empty());
+    StepOutcome blocked{Fate::blocked, 0, 0, 0, "", 0, {}};
+    auto d = differences("a", m, blocked, scenario::CallKind::Msgrcv);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].kernel, "blocks");
+}
