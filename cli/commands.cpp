@@ -42,18 +42,30 @@ void report(const std::string& file, const std::vector<sim::Check>& checks, Tota
     }
 }
 
+// The kernel run broke down at the step before st.next (run_step had already moved on).
+void kernel_run_failed(const sim::scenario::Scenario& s, const sim::RunState& st, const std::exception& e, Totals& t) {
+    int line = st.next > 0 && st.next <= s.steps.size() ? s.steps[st.next - 1].pos.line : 0;
+    std::cerr << fmt::format("{}:{}: error: kernel run: {}\n", s.file, line, e.what());
+    t.worst(exit_failed);
+}
+
 // Runs every step of s on b and reports its checks. False when a step could not run.
 bool check_on(const sim::scenario::Scenario& s, sim::Backend& b, Totals& t) {
     sim::RunState st;
-    report(s.file, sim::start_run(s, b), t);
-    while (st.next < s.steps.size()) {
-        auto r = sim::run_step(s, b, st);
-        if (r.error) {
-            print_diagnostic(s, *r.error);
-            t.worst(exit_scenario);
-            return false;
+    try {
+        report(s.file, sim::start_run(s, b), t);
+        while (st.next < s.steps.size()) {
+            auto r = sim::run_step(s, b, st);
+            if (r.error) {
+                print_diagnostic(s, *r.error);
+                t.worst(exit_scenario);
+                return false;
+            }
+            report(s.file, r.record->checks, t);
         }
-        report(s.file, r.record->checks, t);
+    } catch (const real::RunError& e) {
+        kernel_run_failed(s, st, e, t);
+        return false;
     }
     return true;
 }
@@ -66,12 +78,6 @@ bool kernel_run_possible(const sim::scenario::Scenario& s, Totals& t) {
         return false;
     }
     return true;
-}
-
-void kernel_run_failed(const sim::scenario::Scenario& s, const sim::RunState& st, const std::exception& e, Totals& t) {
-    int line = st.next < s.steps.size() ? s.steps[st.next].pos.line : 0;
-    std::cerr << fmt::format("{}:{}: error: kernel run: {}\n", s.file, line, e.what());
-    t.worst(exit_failed);
 }
 
 }  // namespace
@@ -121,11 +127,7 @@ int check_command(const std::vector<std::string>& files, bool on_kernel) {
         }
         if (!kernel_run_possible(*s, t)) continue;
         real::RealBackend kernel;
-        try {
-            check_on(*s, kernel, t);
-        } catch (const real::RunError& e) {
-            kernel_run_failed(*s, {}, e, t);
-        }
+        check_on(*s, kernel, t);
     }
     std::cout << fmt::format("{} passed, {} failed", t.held, t.failed);
     if (t.unobservable) std::cout << fmt::format(" ({} not observable on the kernel)", t.unobservable);
@@ -144,10 +146,9 @@ void print_differences(const sim::scenario::Scenario& s, std::size_t step, const
 }
 
 // Runs s on both, comparing after every step; stops at the first step that differs.
-bool compare_one(const sim::scenario::Scenario& s, Totals& t) {
+bool compare_steps(const sim::scenario::Scenario& s, sim::RunState& ms, sim::RunState& ks, Totals& t) {
     sim::ModelBackend model;
     real::RealBackend kernel;
-    sim::RunState ms, ks;
     sim::start_run(s, model);
     sim::start_run(s, kernel);
     std::size_t values = 0;
@@ -175,6 +176,16 @@ bool compare_one(const sim::scenario::Scenario& s, Totals& t) {
     return true;
 }
 
+bool compare_one(const sim::scenario::Scenario& s, Totals& t) {
+    sim::RunState ms, ks;
+    try {
+        return compare_steps(s, ms, ks, t);
+    } catch (const real::RunError& e) {
+        kernel_run_failed(s, ks, e, t);
+        return false;
+    }
+}
+
 }  // namespace
 
 int compare_command(const std::vector<std::string>& files) {
@@ -186,11 +197,7 @@ int compare_command(const std::vector<std::string>& files) {
             continue;
         }
         if (!kernel_run_possible(*s, t)) continue;
-        try {
-            compare_one(*s, t);
-        } catch (const real::RunError& e) {
-            kernel_run_failed(*s, {}, e, t);
-        }
+        compare_one(*s, t);
     }
     return t.status;
 }

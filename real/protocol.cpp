@@ -1,6 +1,7 @@
 #include "real/protocol.h"
 
 #include <cerrno>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace real {
@@ -8,7 +9,7 @@ namespace real {
 bool write_all(int fd, const void* buf, std::size_t n) {
     auto p = static_cast<const char*>(buf);
     while (n > 0) {
-        ssize_t w = ::write(fd, p, n);
+        ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);  // a dead peer is an error, not SIGPIPE
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) return false;
         p += w;

@@ -200,7 +200,9 @@ void RealBackend::settle(const sim::Invocation& call, Proc& caller) {
         }
         reap();
         bool settled = !caller.waiting || asleep_in_ipc(caller);
-        if (doomed && (doomed->state == sim::TaskState::ready || doomed->state == sim::TaskState::blocked)) settled = false;
+        // A kill that succeeded is over only when its target is dead.
+        bool kill_worked = !caller.waiting && caller.state == sim::TaskState::ready && caller.ret == 0;
+        if (doomed && kill_worked && (doomed->state == sim::TaskState::ready || doomed->state == sim::TaskState::blocked)) settled = false;
         for (auto& p : m_procs)
             if (p.waiting && !asleep_in_ipc(p)) settled = false;
         // Twice in a row, a poll apart: a task just woken shows R until it has run.

@@ -74,6 +74,11 @@ SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
     if (it == m_tasks.end() || it->second.state == TaskState::exited || it->second.state == TaskState::killed)
         return fail(ESRCH, "kill_pid_info", "the target is gone (reaped)"), take();
     task_struct& target = it->second;
+    const cred& c = current().cred;
+    emit(EventKind::perm_check, "kill_ok_by_cred", {{ObjKind::task_struct, target_pid}},
+         cat("sender euid ", c.euid, c.is_root() ? " (CAP_KILL)" : "", ", target uid ", target.cred.euid));
+    if (!c.is_root() && c.euid != target.cred.euid)
+        return fail(EPERM, "check_kill_permission", "only root or a process of the same user may signal it"), take();
     emit(EventKind::signal, "send_signal", {{ObjKind::task_struct, target_pid}},
          cat("queues ", scenario::signal_name(sig), " for ", target.comm));
     if (sig == SIGUSR1) {
