@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "real/procfs.h"
+#include "real/protocol.h"
 #include "real/real_backend.h"
 #include "sim/runner.h"
 #include "sim/scenario/parser.h"
@@ -97,9 +98,9 @@ TEST(KernelRun, settling_sees_a_sleeper_and_the_wakeup_it_gets_later) {
     sim::run_step(sc, k, st);
     auto sleeping = sim::run_step(sc, k, st);
     EXPECT_EQ(sleeping.record->outcome.fate, sim::Fate::blocked);
-    EXPECT_EQ(k.observe().proc("b")->state, sim::TaskState::blocked);
+    EXPECT_EQ(k.query().proc("b")->state, sim::TaskState::blocked);
     sim::run_step(sc, k, st);
-    auto b = k.observe().proc("b");
+    auto b = k.query().proc("b");
     EXPECT_EQ(b->state, sim::TaskState::ready);
     EXPECT_EQ(b->data, "wake up");
     EXPECT_EQ(b->mtype, 5);
@@ -170,10 +171,11 @@ TEST(KernelRun, killing_the_coordinator_takes_its_processes_with_it) {
         ::_exit(0);
     }
     ::close(fds[1]);
-    int pids[2];
-    ASSERT_EQ(::read(fds[0], pids, sizeof pids), static_cast<ssize_t>(sizeof pids));
-    ::kill(coordinator, SIGKILL);
+    int pids[2] = {0, 0};
+    bool got = read_all(fds[0], pids, sizeof pids);
+    ::kill(coordinator, SIGKILL);  // whatever happened, the coordinator goes
     ::waitpid(coordinator, nullptr, 0);
+    ASSERT_TRUE(got) << "the coordinator did not report its processes";
     // PR_SET_PDEATHSIG delivers SIGKILL to each process; give the kernel a moment to do it.
     for (int i = 0; i < 200 && (alive(pids[0]) || alive(pids[1])); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     EXPECT_FALSE(alive(pids[0]));
