@@ -1,4 +1,4 @@
-# make build | run | test | bench | clean      (SAN=1: AddressSanitizer + UBSan build in build-san/)
+# make build | run [FILE=lesson.ipc] | test | clean      (SAN=1: AddressSanitizer + UBSan build in build-san/)
 BUILD ?= build
 CMAKE_FLAGS ?=
 ifeq ($(SAN),1)
@@ -22,7 +22,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	./$(BUILD)/ipcsim run assets/lessons/01-shm1-shm2.ipc
+	./$(BUILD)/ipcviz $(FILE)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -46,10 +46,11 @@ void Kernel::emit(EventKind kind, std::string function, std::vector<ObjRef> touc
     m_result.events.push_back({kind, std::move(function), std::move(touched), std::move(text)});
 }
 
-void Kernel::begin(int pid, std::string entry_text) {
+void Kernel::begin(int pid, std::string entry_text, Entry how) {
     m_current = m_caller = pid;
+    m_entry = how;
     m_result = SyscallResult{};
-    emit(EventKind::syscall, "entry_SYSCALL_64", {{ObjKind::task_struct, pid}},
+    emit(EventKind::syscall, how == Entry::syscall ? "entry_SYSCALL_64" : "user space", {{ObjKind::task_struct, pid}},
          cat(current().comm, " (pid ", pid, ") ", entry_text));
 }
 
@@ -66,8 +67,9 @@ SyscallResult& Kernel::finish(std::int64_t ret, std::string data, std::int64_t m
         m_result.data = data;
         m_result.mtype = mtype;
     }
-    emit(EventKind::ret, "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}},
-         cat("returns ", ret, " to ", t.comm));
+    bool access = m_current == m_caller && m_entry == Entry::memory_access;
+    emit(EventKind::ret, access ? "user space" : "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}},
+         access ? cat("the access is done; ", t.comm, " carries on") : cat("returns ", ret, " to ", t.comm));
     t.regs = user_regs{ret, 0, std::move(data), mtype};
     return m_result;
 }

@@ -197,7 +197,9 @@ public:
 private:
     // Event recording for the call in progress.
     void emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text);
-    void begin(int pid, std::string entry_text);
+    // A call starts: a system call, or a plain memory access by the CPU (store, load).
+    enum class Entry { syscall, memory_access };
+    void begin(int pid, std::string entry_text, Entry how = Entry::syscall);
     SyscallResult& finish(std::int64_t ret, std::string data = {}, std::int64_t mtype = 0);
     SyscallResult& fail(int err, std::string function, std::string why);
     SyscallResult take();  // lets the system settle, then hands the step's result over
@@ -269,6 +271,7 @@ private:
     int m_current = 0;       // whose kernel code runs now: the caller, or a task it woke
     SyscallResult m_result;  // the call in progress
     std::vector<int> m_wake_q;  // tasks woken and not yet run (wake_q), in wake order
+    Entry m_entry = Entry::syscall;  // how the caller's call began, so it ends the same way
 };
 
 }  // namespace sim

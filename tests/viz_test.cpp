@@ -1,0 +1,98 @@
+// The window without a window: every panel over every step of every lesson, in a headless ImGui
+// context (as Dear ImGui's example_null does); and ipcviz itself under Xvfb, looked at as a PNG.
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <stb_image.h>
+
+#include <filesystem>
+#include <set>
+
+#include "viz/app.h"
+#include "viz/fonts.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Headless {
+    Headless() {
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.DisplaySize = ImVec2(1600, 900);
+        io.DeltaTime = 1.0f / 60;
+        io.IniFilename = nullptr;
+        viz::load_fonts(17.0f);
+        unsigned char* pixels;
+        int w, h;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    }
+    ~Headless() { ImGui::DestroyContext(); }
+    void frame(viz::App& app) {
+        ImGui::NewFrame();
+        app.ui();
+        ImGui::Render();
+    }
+};
+
+std::string assets() { return std::string(IPCSIM_SOURCE_DIR) + "/assets"; }
+
+}  // namespace
+
+TEST(Viz, every_panel_draws_every_step_and_every_event_of_every_lesson) {
+    Headless imgui;
+    viz::App app(assets());
+    ASSERT_FALSE(app.lessons().empty());
+    for (const auto& lesson : app.lessons()) {
+        ASSERT_TRUE(app.open(lesson)) << lesson;
+        for (std::size_t n = 0; n < 40 && app.position() < app.view().total; ++n) {
+            app.next_step();
+            for (int e = 0; e < 30; ++e) {
+                imgui.frame(app);
+                app.advance(0.5f);  // each event's animation runs out and the next one starts
+            }
+            EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 1000) << lesson << " step " << app.position();
+        }
+        EXPECT_EQ(app.position(), app.view().total) << lesson;
+    }
+}
+
+TEST(Viz, stepping_back_shows_the_earlier_step_complete_and_forward_replays_its_path) {
+    Headless imgui;
+    viz::App app(assets());
+    ASSERT_TRUE(app.open(assets() + "/lessons/01-shm1-shm2.ipc"));
+    app.go_to(3);  // shm1's first store: the fault path
+    auto v = app.view();
+    EXPECT_EQ(v.event, static_cast<int>(v.events().size()) - 1);
+    app.prev_step();
+    EXPECT_EQ(app.view().step, 2u);
+    EXPECT_TRUE(app.view().kernel->task_by_name("shm1")->mm.page_table.empty());
+    app.next_step();
+    v = app.view();
+    EXPECT_EQ(v.event, 0);  // the path starts over, one event at a time
+    // Before the PTE's event comes, the PTE is not drawn yet.
+    const auto* shm1 = v.kernel->task_by_name("shm1");
+    auto vpage = shm1->mm.page_table.begin()->first;
+    EXPECT_TRUE(v.pending({sim::ObjKind::pte, shm1->pid, vpage}));
+    app.go_to(3);
+    EXPECT_FALSE(app.view().pending({sim::ObjKind::pte, shm1->pid, vpage}));
+}
+
+TEST(Viz, a_screenshot_under_xvfb_is_a_real_picture) {
+    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run is not installed";
+    fs::path out = fs::temp_directory_path() / ("ipcviz_test_" + std::to_string(::getpid()) + ".png");
+    for (const char* lesson : {"01-shm1-shm2.ipc", "08-msg1-msg2.ipc"}) {
+        std::string cmd = "xvfb-run -a -s '-screen 0 1920x1080x24' " + std::string(IPCVIZ_BINARY) + " " + assets() + "/lessons/" + lesson +
+                          " --step 4 --size 1280x720 --screenshot " + out.string() + " >/dev/null 2>&1";
+        ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+        int w = 0, h = 0, n = 0;
+        unsigned char* px = stbi_load(out.string().c_str(), &w, &h, &n, 4);
+        ASSERT_NE(px, nullptr);
+        EXPECT_EQ(w, 1280);
+        EXPECT_EQ(h, 720);
+        std::set<unsigned> colours;
+        for (int i = 0; i < w * h; i += 7) colours.insert(px[4 * i] << 16 | px[4 * i + 1] << 8 | px[4 * i + 2]);
+        stbi_image_free(px);
+        EXPECT_GT(colours.size(), 50u) << lesson << ": the picture is nearly blank";
+        fs::remove(out);
+    }
+}

@@ -1,0 +1,200 @@
+#include "viz/app.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "real/real_backend.h"
+#include "sim/model_backend.h"
+#include "sim/scenario/parser.h"
+#include "viz/layout.h"
+
+namespace viz {
+
+namespace fs = std::filesystem;
+
+App::App(std::string assets_dir) : m_assets(std::move(assets_dir)) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(m_assets + "/lessons", ec))
+        if (e.path().extension() == ".ipc") m_lessons.push_back(e.path().string());
+    std::sort(m_lessons.begin(), m_lessons.end());
+}
+
+bool App::open(const std::string& requested) {
+    std::string file = requested.empty() && !m_lessons.empty() ? m_lessons.front() : requested;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        m_errors = {file + ": cannot open"};
+        return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = sim::scenario::parse(file, text.str());
+    std::error_code ec;
+    m_file = file;
+    m_mtime = fs::last_write_time(file, ec);
+    m_errors.clear();
+    for (const auto& d : parsed.diagnostics) m_errors.push_back(sim::scenario::format_diagnostic(file, parsed.scenario.lines, d));
+    if (!parsed.ok()) return false;
+    std::size_t keep = position();
+    m_stepper.reset();
+    m_scenario = std::make_unique<sim::scenario::Scenario>(std::move(parsed.scenario));
+    m_stepper = std::make_unique<sim::Stepper>(*m_scenario);
+    run_kernel_side();
+    go_to(std::min(keep, m_scenario->steps.size()));  // live editing keeps the place
+    return true;
+}
+
+void App::reload_if_changed() {
+    std::error_code ec;
+    auto t = fs::last_write_time(m_file, ec);
+    if (!ec && t != m_mtime) open(m_file);
+}
+
+// The kernel run of the whole file, once, so that every step has the kernel's values beside the model's.
+void App::run_kernel_side() {
+    m_kernel_obs.clear();
+    m_model_obs.clear();
+    m_diffs.clear();
+    m_kernel_unavailable = real::RealBackend::cannot_run(*m_scenario);
+    if (m_kernel_unavailable) return;
+    try {
+        sim::ModelBackend model;
+        real::RealBackend kernel;
+        sim::RunState ms, ks;
+        sim::start_run(*m_scenario, model);
+        sim::start_run(*m_scenario, kernel);
+        auto keep = [&]() {
+            m_model_obs.push_back(model.observe());
+            m_kernel_obs.push_back(kernel.observe());
+            m_diffs.push_back(sim::differences(m_model_obs.back(), m_kernel_obs.back(), ms.last_call, kernel.sees_frames()));
+        };
+        keep();
+        while (ks.next < m_scenario->steps.size()) {
+            if (sim::run_step(*m_scenario, model, ms).error || sim::run_step(*m_scenario, kernel, ks).error) break;
+            keep();
+        }
+    } catch (const std::exception& e) {
+        m_kernel_unavailable = std::string("the kernel run failed: ") + e.what();
+    }
+}
+
+int App::last_event() const {
+    const auto& rec = m_stepper ? m_stepper->last() : std::nullopt;
+    return rec ? static_cast<int>(rec->outcome.events.size()) - 1 : -1;
+}
+
+void App::go_to(std::size_t step) {
+    if (!m_stepper) return;
+    m_stepper->seek(step);
+    m_event = last_event();
+    m_anim = 1.0f;
+}
+
+void App::settle_at(std::size_t step) {
+    go_to(step);
+    playing = false;
+}
+
+void App::next_step() {
+    if (!m_stepper || m_stepper->position() >= m_stepper->total()) {
+        playing = false;
+        return;
+    }
+    std::size_t before = m_stepper->position();
+    m_stepper->seek(before + 1);
+    if (m_stepper->position() == before) {  // a step that cannot run: the error is on show
+        playing = false;
+        return;
+    }
+    m_event = last_event() >= 0 ? 0 : -1;  // the step's path plays from its first event
+    m_anim = 0.0f;
+}
+
+void App::prev_step() {
+    if (m_stepper && m_stepper->position() > 0) go_to(m_stepper->position() - 1);
+}
+
+void App::next_event() {
+    if (m_event < last_event()) {
+        ++m_event;
+        m_anim = 0.0f;
+    } else {
+        next_step();
+    }
+}
+
+void App::prev_event() {
+    if (m_event > 0) {
+        --m_event;
+        m_anim = 1.0f;
+    } else {
+        prev_step();
+    }
+}
+
+void App::advance(float dt) {
+    m_anim = std::min(1.0f, m_anim + dt / std::max(0.01f, seconds_per_event));
+    if (m_anim >= 1.0f && m_event < last_event()) {
+        ++m_event;
+        m_anim = 0.0f;
+    } else if (playing && m_anim >= 1.0f) {
+        m_play_clock += dt;
+        if (m_play_clock >= seconds_per_event * 2) {
+            m_play_clock = 0;
+            next_step();
+        }
+    }
+    m_since_check += dt;
+    if (m_since_check > 0.5f) {  // live editing: the file is looked at twice a second
+        m_since_check = 0;
+        reload_if_changed();
+    }
+}
+
+View App::view() const {
+    View v;
+    v.zoom = zoom;
+    if (!m_stepper) return v;
+    v.scenario = m_scenario.get();
+    v.kernel = &m_stepper->model().kernel();
+    v.record = m_stepper->last() ? &*m_stepper->last() : nullptr;
+    v.step = m_stepper->position();
+    v.total = m_stepper->total();
+    v.event = m_event;
+    v.anim = m_anim;
+    v.compare.unavailable = m_kernel_unavailable;
+    if (!m_kernel_unavailable && v.step < m_kernel_obs.size()) {
+        v.compare.kernel = &m_kernel_obs[v.step];
+        v.compare.model = &m_model_obs[v.step];
+        v.compare.differences = &m_diffs[v.step];
+    } else if (!m_kernel_unavailable) {
+        v.compare.unavailable = "the kernel run stopped before this step";
+    }
+    return v;
+}
+
+void App::handle_keys() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k)); };
+    if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) io.KeyShift ? next_event() : next_step();
+    if (pressed(ImGuiKey_LeftArrow)) io.KeyShift ? prev_event() : prev_step();
+    if (pressed(ImGuiKey_Home)) go_to(0);
+    if (pressed(ImGuiKey_End) && m_stepper) go_to(m_stepper->total());
+    for (ImWchar c : io.InputQueueCharacters) {
+        if (c == '+' || c == '=') zoom = std::min(3.0f, zoom + 0.25f), fonts_dirty = true;
+        if (c == '-') zoom = std::max(0.5f, zoom - 0.25f), fonts_dirty = true;
+        if (c == 'p') playing = !playing;
+        if (c == 't') dark = !dark;
+    }
+}
+
+void App::ui() {
+    handle_keys();
+    draw_layout(*this, view());
+}
+
+}  // namespace viz

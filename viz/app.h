@@ -1,0 +1,74 @@
+// The window's state: the scenario, its model run (a Stepper), the kernel run beside it, and the
+// UI's own state (cursor, animation, zoom, theme). Panels read a View built from it each frame;
+// only the stepper changes what is shown.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/stepper.h"
+#include "viz/view.h"
+
+namespace viz {
+
+class App {
+public:
+    explicit App(std::string assets_dir);
+
+    // Opens FILE (or the first lesson when empty). False when it does not parse; the errors stay
+    // on show and the previous scenario, if any, stays loaded.
+    bool open(const std::string& file);
+    void reload_if_changed();
+
+    // The stepper: whole steps, single kernel-path events, play and pause.
+    void next_step();
+    void prev_step();
+    void next_event();
+    void prev_event();
+    void go_to(std::size_t step);
+    void advance(float dt);  // animation and play
+
+    // Shows step n complete, with no animation left: for screenshots.
+    void settle_at(std::size_t step);
+
+    View view() const;
+    void ui();  // builds the whole UI for this frame (between NewFrame and Render)
+
+    float zoom = 1.0f;
+    bool dark = true;
+    bool playing = false;
+    float seconds_per_event = 0.35f;
+    bool fonts_dirty = false;  // zoom changed: main rebuilds the font atlas
+
+    const std::string& file() const { return m_file; }
+    const std::vector<std::string>& errors() const { return m_errors; }
+    const std::vector<std::string>& lessons() const { return m_lessons; }
+    std::size_t position() const { return m_stepper ? m_stepper->position() : 0; }
+
+private:
+    void handle_keys();
+    void run_kernel_side();
+    int last_event() const;
+
+    std::string m_assets;
+    std::vector<std::string> m_lessons;
+    std::string m_file;
+    std::filesystem::file_time_type m_mtime{};
+    float m_since_check = 0;
+    std::vector<std::string> m_errors;
+    std::unique_ptr<sim::scenario::Scenario> m_scenario;
+    std::unique_ptr<sim::Stepper> m_stepper;
+    int m_event = -1;
+    float m_anim = 1.0f;
+    float m_play_clock = 0;
+
+    // The kernel run of the whole scenario, made once per load: observations after each step.
+    std::optional<std::string> m_kernel_unavailable;
+    std::vector<sim::Observation> m_kernel_obs, m_model_obs;
+    std::vector<std::vector<sim::Difference>> m_diffs;
+};
+
+}  // namespace viz

@@ -1,0 +1,43 @@
+// Small drawing helpers the panels share: colours per segment, boxes with text, the highlight of
+// whatever the current kernel-path event touches.
+#pragma once
+
+#include <imgui.h>
+
+#include <cmath>
+#include <string>
+
+namespace viz {
+
+// A stable colour per segment or queue id, so the same object has the same colour in every panel.
+inline ImU32 object_colour(int id, float alpha = 1.0f) {
+    float h = std::fmod(0.13f + 0.31f * static_cast<float>(id), 1.0f);
+    ImVec4 c;
+    ImGui::ColorConvertHSVtoRGB(h, 0.55f, 0.85f, c.x, c.y, c.z);
+    c.w = alpha;
+    return ImGui::ColorConvertFloat4ToU32(c);
+}
+
+inline ImU32 text_colour() { return ImGui::GetColorU32(ImGuiCol_Text); }
+inline ImU32 dim_colour() { return ImGui::GetColorU32(ImGuiCol_TextDisabled); }
+inline ImU32 highlight_colour(float t) {
+    // A pulse that fades as the current event's animation runs out.
+    float a = 0.35f + 0.65f * (1.0f - t);
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(1.0f, 0.78f, 0.1f, a));
+}
+inline ImU32 error_colour() { return IM_COL32(230, 70, 60, 255); }
+
+// A box of text at the cursor, advancing it; returns the box's rectangle.
+inline ImVec2 text_box(const std::string& text, ImU32 fill, ImU32 border, float pad = 4.0f) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    ImVec2 q(p.x + size.x + 2 * pad, p.y + size.y + 2 * pad);
+    dl->AddRectFilled(p, q, fill, 3.0f);
+    dl->AddRect(p, q, border, 3.0f, 0, 1.5f);
+    dl->AddText(ImVec2(p.x + pad, p.y + pad), text_colour(), text.c_str());
+    ImGui::Dummy(ImVec2(q.x - p.x, q.y - p.y));
+    return ImVec2(q.x - p.x, q.y - p.y);
+}
+
+}  // namespace viz

@@ -1,0 +1,22 @@
+// The window's fixed layout: a toolbar, then the panels in three columns that fit 1280x720 and
+// 1920x1080 alike, and the lines from PTEs to frames drawn over them.
+#pragma once
+
+#include "viz/view.h"
+
+namespace viz {
+
+class App;
+void draw_layout(App& app, const View& v);
+
+// The panels (one file each). They only read the View; the scenario panel may ask App to open a lesson.
+void panel_toolbar(App& app, const View& v);
+void panel_scenario(App& app, const View& v);
+void panel_path(const View& v);
+void panel_processes(const View& v, Anchors& anchors);
+void panel_memory(const View& v, Anchors& anchors);
+void panel_shm(const View& v);
+void panel_msg(const View& v);
+void panel_compare(const View& v);
+
+}  // namespace viz

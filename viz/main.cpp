@@ -1,0 +1,160 @@
+// ipcviz: the window. The only file that knows GLFW and OpenGL: it makes the window, feeds ImGui,
+// draws what App builds, and writes screenshots.
+#include <CLI/CLI.hpp>
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <vector>
+
+#include "viz/app.h"
+#include "viz/fonts.h"
+
+namespace {
+
+// imgui.ini lives in the user's config directory, never in the working directory.
+std::string ini_path() {
+    namespace fs = std::filesystem;
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    fs::path dir = xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : ".") / ".config";
+    dir /= "ipcviz";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    return (dir / "imgui.ini").string();
+}
+
+std::string assets_dir() {
+    namespace fs = std::filesystem;
+    if (fs::exists(IPCSIM_ASSETS_DIR)) return IPCSIM_ASSETS_DIR;
+    return "assets";
+}
+
+// Fonts and sizes follow zoom times the monitor's content scale, rebuilt crisp rather than stretched.
+void apply_scale(viz::App& app, float content_scale) {
+    float scale = app.zoom * content_scale;
+    viz::load_fonts(17.0f * scale);
+    ImGuiStyle fresh;
+    if (app.dark) ImGui::StyleColorsDark(&fresh);
+    else ImGui::StyleColorsLight(&fresh);
+    fresh.ScaleAllSizes(scale);
+    ImGui::GetStyle() = fresh;
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    app.fonts_dirty = false;
+}
+
+bool write_png(GLFWwindow* window, const std::string& out) {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window, &w, &h);
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    stbi_flip_vertically_on_write(1);
+    return stbi_write_png(out.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+}
+
+void render(GLFWwindow* window, viz::App& app) {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    app.ui();
+    ImGui::Render();
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window, &w, &h);
+    glViewport(0, 0, w, h);
+    ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"ipcviz: System V shared memory and message queues, animated step by step"};
+    std::string file, screenshot, size = "1600x900";
+    long step = -1;
+    cli.add_option("FILE", file, "the .ipc scenario (default: the first lesson)");
+    cli.add_option("--step", step, "start at step N (with --screenshot: after its animation)");
+    cli.add_option("--screenshot", screenshot, "render, write a PNG to this path, and exit");
+    cli.add_option("--size", size, "window size, WxH")->default_val("1600x900");
+    CLI11_PARSE(cli, argc, argv);
+    int width = 1600, height = 900;
+    if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200) {
+        std::cerr << "ipcviz: error: --size wants WxH, at least 200x200, not '" << size << "'\n";
+        return 2;
+    }
+
+    viz::App app(assets_dir());
+    // The kernel run forks: better before there is a window.
+    if (!app.open(file)) {
+        for (const auto& e : app.errors()) std::cerr << e;
+        return 2;
+    }
+    if (!glfwInit()) {
+        std::cerr << "ipcviz: error: cannot open a window (no display?)\n";
+        return 3;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+    GLFWwindow* window = glfwCreateWindow(width, height, "ipcviz", nullptr, nullptr);
+    if (!window) {
+        std::cerr << "ipcviz: error: cannot create an OpenGL 3 window\n";
+        glfwTerminate();
+        return 3;
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+    float xscale = 1.0f, yscale = 1.0f;
+    glfwGetWindowContentScale(window, &xscale, &yscale);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    static const std::string ini = ini_path();
+    ImGui::GetIO().IniFilename = ini.c_str();
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+    apply_scale(app, xscale);
+    bool dark = app.dark;
+    if (step >= 0) app.settle_at(static_cast<std::size_t>(step));
+
+    int frames = 0;
+    double last = glfwGetTime();
+    while (!glfwWindowShouldClose(window)) {
+        glfwPollEvents();
+        double now = glfwGetTime();
+        if (screenshot.empty()) app.advance(static_cast<float>(now - last));
+        last = now;
+        if (app.fonts_dirty || app.dark != dark) {
+            dark = app.dark;
+            apply_scale(app, xscale);
+        }
+        render(window, app);
+        // ImGui lays out auto-sized things over two frames: the third is the one to keep.
+        if (!screenshot.empty() && ++frames == 3) {
+            bool ok = write_png(window, screenshot);
+            if (!ok) std::cerr << "ipcviz: error: cannot write " << screenshot << "\n";
+            glfwSwapBuffers(window);
+            ImGui_ImplOpenGL3_Shutdown();
+            ImGui_ImplGlfw_Shutdown();
+            ImGui::DestroyContext();
+            glfwDestroyWindow(window);
+            glfwTerminate();
+            return ok ? 0 : 1;
+        }
+        glfwSwapBuffers(window);
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return 0;
+}

@@ -1,0 +1,69 @@
+// The Kernel comparison panel: the kernel run's values beside the model's for this step,
+// differences in red; or one line saying why there is no kernel run here.
+#include <imgui.h>
+
+#include "viz/draw.h"
+#include "viz/layout.h"
+
+namespace viz {
+namespace {
+
+void row(const char* what, const std::string& model, const std::string& kernel) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(what);
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(model.c_str());
+    ImGui::TableNextColumn();
+    if (model != kernel) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(error_colour()));
+    ImGui::TextUnformatted(kernel.c_str());
+    if (model != kernel) ImGui::PopStyleColor();
+}
+
+std::string num(std::uint64_t v) { return std::to_string(v); }
+
+void values(const sim::Observation& m, const sim::Observation& k) {
+    if (!ImGui::BeginTable("cmp", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
+    ImGui::TableSetupColumn("value");
+    ImGui::TableSetupColumn("model");
+    ImGui::TableSetupColumn("kernel");
+    ImGui::TableHeadersRow();
+    for (const auto& mp : m.procs) {
+        const sim::ProcView* kp = k.proc(mp.name);
+        std::string what = mp.name + " state, minflt";
+        auto show = [](const sim::ProcView& p) { return std::string(sim::to_string(p.state)) + ", " + std::to_string(p.minflt); };
+        row(what.c_str(), show(mp), kp ? show(*kp) : "-");
+    }
+    for (const auto& ms : m.shms) {
+        const sim::ShmView* ks = k.shm(ms.shmid);
+        std::string what = "shm(" + std::to_string(ms.shmid) + ") nattch, rss";
+        auto show = [](const sim::ShmView& s) { return num(s.nattch) + ", " + num(s.rss); };
+        row(what.c_str(), show(ms), ks ? show(*ks) : "gone");
+    }
+    for (const auto& mq : m.msqs) {
+        const sim::MsqView* kq = k.msq(mq.msqid);
+        std::string what = "msq(" + std::to_string(mq.msqid) + ") qnum, cbytes";
+        auto show = [](const sim::MsqView& q) { return num(q.qnum) + ", " + num(q.cbytes); };
+        row(what.c_str(), show(mq), kq ? show(*kq) : "gone");
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+void panel_compare(const View& v) {
+    ImGui::TextUnformatted("Kernel comparison: the real kernel, same step");
+    ImGui::Separator();
+    if (v.compare.unavailable) {
+        ImGui::TextWrapped("No kernel run here: %s", v.compare.unavailable->c_str());
+        return;
+    }
+    if (!v.compare.kernel) return;
+    const auto& diffs = *v.compare.differences;
+    if (diffs.empty()) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "model and kernel agree on every value after this step");
+    for (const auto& d : diffs)
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(error_colour()), "%s: model %s, kernel %s", d.what.c_str(), d.model.c_str(), d.kernel.c_str());
+    values(*v.compare.model, *v.compare.kernel);
+}
+
+}  // namespace viz

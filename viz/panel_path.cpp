@@ -1,0 +1,41 @@
+// The Kernel path panel: the current step's events, one line each, the current one lit.
+#include <imgui.h>
+
+#include <utility>
+
+#include "viz/draw.h"
+#include "viz/layout.h"
+
+namespace viz {
+
+void panel_path(const View& v) {
+    ImGui::TextUnformatted("Kernel path");
+    ImGui::Separator();
+    if (!v.record) {
+        ImGui::TextDisabled("before the first step");
+        return;
+    }
+    const auto& step = v.scenario->steps[v.record->index];
+    ImGui::Text("line %d  %s: %s  ->  %s", step.pos.line, step.proc.c_str(), step.call.name.c_str(),
+                sim::describe(v.record->outcome, step.call.kind).c_str());
+    const auto& ev = v.events();
+    for (std::size_t i = 0; i < ev.size(); ++i) {
+        int idx = static_cast<int>(i);
+        if (idx > v.event) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImVec2 p = ImGui::GetCursorScreenPos();
+        if (idx == v.event) {
+            ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeightWithSpacing() * 2),
+                                                      highlight_colour(v.anim));
+            static std::pair<const void*, int> followed{nullptr, -2};  // follow the cursor, not fight the reader
+            if (followed != std::pair<const void*, int>{v.record, v.event}) ImGui::SetScrollHereY(0.5f);
+            followed = {v.record, v.event};
+        }
+        ImGui::TextColored(ImVec4(0.45f, 0.75f, 1.0f, idx > v.event ? 0.5f : 1.0f), "%s", ev[i].function.c_str());
+        ImGui::Indent();
+        ImGui::TextWrapped("%s", ev[i].text.c_str());
+        ImGui::Unindent();
+        if (idx > v.event) ImGui::PopStyleColor();
+    }
+}
+
+}  // namespace viz

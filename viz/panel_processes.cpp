@@ -1,0 +1,81 @@
+// The Processes panel: each task's mm as its vm_area_struct list (linked boxes) and, under each
+// shared mapping, its page-table entries as a row of cells. Present cells are linked to frames.
+#include <imgui.h>
+
+#include "sim/text.h"
+#include "viz/draw.h"
+#include "viz/layout.h"
+
+namespace viz {
+namespace {
+
+constexpr std::uint64_t kMaxCells = 48;  // a larger mapping shows its first cells and says how many more
+
+void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct& vma, Anchors& a) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float cell = 16.0f * v.zoom, gap = 3.0f * v.zoom;
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    std::uint64_t pages = vma.pages(), shown = pages < kMaxCells ? pages : kMaxCells;
+    float wrap = ImGui::GetContentRegionAvail().x;
+    int per_row = std::max(1, static_cast<int>(wrap / (cell + gap)));
+    for (std::uint64_t i = 0; i < shown; ++i) {
+        std::uint64_t vpage = vma.vm_start + i * sim::PAGE_SIZE;
+        ImVec2 p(origin.x + static_cast<float>(i % per_row) * (cell + gap), origin.y + static_cast<float>(i / per_row) * (cell + gap));
+        ImVec2 q(p.x + cell, p.y + cell);
+        sim::ObjRef ref{sim::ObjKind::pte, t.pid, vpage};
+        auto pte = t.mm.page_table.find(vpage);
+        bool present = pte != t.mm.page_table.end() && !v.pending(ref);
+        if (present) {
+            float lit = v.touched_now(ref) ? v.anim : 1.0f;
+            dl->AddRectFilled(p, q, object_colour(vma.shmid, 0.35f + 0.65f * lit), 2.0f);
+            a.pte[{t.pid, vpage}] = {p.x + cell / 2, q.y};
+        }
+        dl->AddRect(p, q, v.touched_now(ref) ? highlight_colour(v.anim) : dim_colour(), 2.0f, 0, v.touched_now(ref) ? 2.5f : 1.0f);
+    }
+    float rows = static_cast<float>((shown + per_row - 1) / per_row);
+    ImGui::Dummy(ImVec2(wrap, rows * (cell + gap)));
+    if (pages > shown) ImGui::TextDisabled("... and %llu more pages", static_cast<unsigned long long>(pages - shown));
+}
+
+void vma_chain(const View& v, const sim::task_struct& t, Anchors& a) {
+    if (t.mm.mmap.empty()) {
+        ImGui::TextDisabled("    no vm_area_struct maps a segment");
+        return;
+    }
+    for (const auto& [start, vma] : t.mm.mmap) {
+        sim::ObjRef ref{sim::ObjKind::vm_area_struct, t.pid, start};
+        if (v.pending(ref)) continue;
+        ImGui::Indent();
+        std::string label = "vm_area_struct  [" + sim::hex(vma.vm_start) + ", " + sim::hex(vma.vm_end) + ")  " +
+                            (vma.vm_write ? "rw-s" : "r--s") + "  shmid " + std::to_string(vma.shmid);
+        text_box(label, object_colour(vma.shmid, 0.18f), v.touched_now(ref) ? highlight_colour(v.anim) : object_colour(vma.shmid));
+        pte_row(v, t, vma, a);
+        ImGui::Unindent();
+    }
+}
+
+}  // namespace
+
+void panel_processes(const View& v, Anchors& a) {
+    ImGui::TextUnformatted("Processes: mm_struct, vm_area_structs and page tables");
+    ImGui::Separator();
+    if (!v.kernel) return;
+    for (const auto& [pid, t] : v.kernel->tasks()) {
+        bool lit = v.touched_now({sim::ObjKind::task_struct, pid});
+        ImVec4 c = t.state == sim::TaskState::ready ? ImVec4(0.5f, 0.9f, 0.5f, 1) : t.state == sim::TaskState::blocked ? ImVec4(1, 0.75f, 0.3f, 1)
+                                                                                                                        : ImVec4(0.6f, 0.6f, 0.6f, 1);
+        if (lit) ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetCursorScreenPos(),
+                                                            ImVec2(ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x,
+                                                                   ImGui::GetCursorScreenPos().y + ImGui::GetTextLineHeight()),
+                                                            highlight_colour(v.anim));
+        ImGui::TextColored(c, "%s", t.comm.c_str());
+        ImGui::SameLine();
+        ImGui::TextDisabled("pid %d  uid %u  %s  minflt %llu", pid, t.cred.euid, std::string(sim::to_string(t.state)).c_str(),
+                            static_cast<unsigned long long>(t.min_flt));
+        if (t.state == sim::TaskState::killed) ImGui::SameLine(), ImGui::TextDisabled("(signal %d)", t.term_signal);
+        vma_chain(v, t, a);
+        ImGui::Spacing();
+    }
+}
+
+}  // namespace viz

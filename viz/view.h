@@ -1,0 +1,54 @@
+// What the window shows at one moment: the model after the current step, that step's kernel path,
+// and how far along the path the cursor is. Panels draw from this and nothing else.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/compare.h"
+#include "sim/kernel.h"
+#include "sim/runner.h"
+
+namespace viz {
+
+// What the kernel run saw at this step, beside the model, when it could be made.
+struct KernelSide {
+    std::optional<std::string> unavailable;  // why there is no kernel run, if there is none
+    const sim::Observation* kernel = nullptr;
+    const sim::Observation* model = nullptr;
+    const std::vector<sim::Difference>* differences = nullptr;
+};
+
+struct View {
+    const sim::scenario::Scenario* scenario = nullptr;
+    const sim::Kernel* kernel = nullptr;      // the model after the current step
+    const sim::StepRecord* record = nullptr;  // the current step; null before the first
+    std::size_t step = 0;                     // steps done, 0..total
+    std::size_t total = 0;
+    int event = -1;                           // events [0, event] of the step have happened
+    float anim = 1.0f;                        // 0..1: how far the current event's animation has got
+    float zoom = 1.0f;
+    KernelSide compare;
+
+    const std::vector<sim::KernelEvent>& events() const;
+    const sim::KernelEvent* current_event() const;
+    // True when a later event of this step makes the object: it is not there yet.
+    bool pending(const sim::ObjRef& r) const;
+    // True when the current event touches the object.
+    bool touched_now(const sim::ObjRef& r) const;
+};
+
+// The object an event brings into being, if it brings one (a PTE, a frame, a sleeper...).
+std::optional<sim::ObjRef> created_by(const sim::KernelEvent& e);
+
+// Screen positions shared between panels, for lines that cross them (a PTE to its frame).
+struct Anchors {
+    std::map<std::pair<int, std::uint64_t>, std::pair<float, float>> pte;  // (pid, vpage) -> right edge of its cell
+    std::map<std::uint64_t, std::pair<float, float>> frame;                // pfn -> left edge of its cell
+};
+
+}  // namespace viz
