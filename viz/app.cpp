@@ -98,6 +98,12 @@ void App::settle_at(std::size_t step) {
     playing = false;
 }
 
+void App::freeze_at(std::size_t step, int event, float anim) {
+    settle_at(step);
+    m_event = std::clamp(event, last_event() >= 0 ? 0 : -1, last_event());
+    m_anim = std::clamp(anim, 0.0f, 1.0f);
+}
+
 void App::next_step() {
     if (!m_stepper || m_stepper->position() >= m_stepper->total()) {
         playing = false;

@@ -33,6 +33,8 @@ public:
 
     // Shows step n complete, with no animation left: for screenshots.
     void settle_at(std::size_t step);
+    // Shows step n with the cursor on its kernel-path event k, that event's animation at `anim`.
+    void freeze_at(std::size_t step, int event, float anim);
 
     View view() const;
     void ui();  // builds the whole UI for this frame (between NewFrame and Render)

@@ -16,7 +16,7 @@ void panel_path(const View& v);
 void panel_processes(const View& v, Anchors& anchors);
 void panel_memory(const View& v, Anchors& anchors);
 void panel_shm(const View& v);
-void panel_msg(const View& v);
+void panel_msg(const View& v, Anchors& anchors);
 void panel_compare(const View& v);
 
 }  // namespace viz

@@ -80,8 +80,12 @@ int main(int argc, char** argv) {
     CLI::App cli{"ipcviz: System V shared memory and message queues, animated step by step"};
     std::string file, screenshot, size = "1600x900";
     long step = -1;
+    int event = -1;
+    float anim = 1.0f;
     cli.add_option("FILE", file, "the .ipc scenario (default: the first lesson)");
     cli.add_option("--step", step, "start at step N (with --screenshot: after its animation)");
+    cli.add_option("--event", event, "with --step: put the cursor on kernel-path event K (from 0) of that step");
+    cli.add_option("--anim", anim, "with --event: how far that event's animation has got, 0 to 1")->default_val(1.0f);
     cli.add_option("--screenshot", screenshot, "render, write a PNG to this path, and exit");
     cli.add_option("--size", size, "window size, WxH")->default_val("1600x900");
     CLI11_PARSE(cli, argc, argv);
@@ -123,7 +127,8 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_Init("#version 130");
     apply_scale(app, xscale);
     bool dark = app.dark;
-    if (step >= 0) app.settle_at(static_cast<std::size_t>(step));
+    if (step >= 0 && event >= 0) app.freeze_at(static_cast<std::size_t>(step), event, anim);
+    else if (step >= 0) app.settle_at(static_cast<std::size_t>(step));
 
     int frames = 0;
     double last = glfwGetTime();

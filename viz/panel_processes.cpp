@@ -62,6 +62,7 @@ void panel_processes(const View& v, Anchors& a) {
     if (!v.kernel) return;
     for (const auto& [pid, t] : v.kernel->tasks()) {
         bool lit = v.touched_now({sim::ObjKind::task_struct, pid});
+        a.task[pid] = {ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y};
         ImVec4 c = t.state == sim::TaskState::ready ? ImVec4(0.5f, 0.9f, 0.5f, 1) : t.state == sim::TaskState::blocked ? ImVec4(1, 0.75f, 0.3f, 1)
                                                                                                                         : ImVec4(0.6f, 0.6f, 0.6f, 1);
         if (lit) ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetCursorScreenPos(),

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -47,8 +48,12 @@ std::optional<sim::ObjRef> created_by(const sim::KernelEvent& e);
 
 // Screen positions shared between panels, for lines that cross them (a PTE to its frame).
 struct Anchors {
-    std::map<std::pair<int, std::uint64_t>, std::pair<float, float>> pte;  // (pid, vpage) -> right edge of its cell
-    std::map<std::uint64_t, std::pair<float, float>> frame;                // pfn -> left edge of its cell
+    using Point = std::pair<float, float>;
+    std::map<std::pair<int, std::uint64_t>, Point> pte;  // (pid, vpage) -> the bottom of its cell
+    std::map<std::uint64_t, Point> frame;                // pfn -> the top of its cell
+    std::map<int, Point> task;                           // pid -> the start of its row in Processes
+    std::map<std::tuple<int, std::int64_t, std::uint64_t>, Point> box;  // (ObjKind, id, sub) -> a box's centre
+    static std::tuple<int, std::int64_t, std::uint64_t> key(const sim::ObjRef& r) { return {static_cast<int>(r.kind), r.id, r.sub}; }
 };
 
 }  // namespace viz
