@@ -42,10 +42,13 @@ void vma_chain(const View& v, const sim::task_struct& t, Anchors& a) {
         ImGui::TextDisabled("    no vm_area_struct maps a segment");
         return;
     }
+    bool first = true;
     for (const auto& [start, vma] : t.mm.mmap) {
         sim::ObjRef ref{sim::ObjKind::vm_area_struct, t.pid, start};
         if (v.pending(ref)) continue;
         ImGui::Indent();
+        if (!first) ImGui::TextDisabled("  | vm_next");  // the mm's list, in address order
+        first = false;
         std::string label = "vm_area_struct  [" + sim::hex(vma.vm_start) + ", " + sim::hex(vma.vm_end) + ")  " +
                             (vma.vm_write ? "rw-s" : "r--s") + "  shmid " + std::to_string(vma.shmid);
         text_box(label, object_colour(vma.shmid, 0.18f), v.touched_now(ref) ? highlight_colour(v.anim) : object_colour(vma.shmid));
