@@ -59,6 +59,24 @@ EvalContext context(const Backend& b, const RunState& st) {
     return EvalContext{b.query(), st.env, st.last_call, b.sees_inside_queues(), b.sees_frames()};
 }
 
+// The most bytes one step may move (bytes(N), load's n): a scenario that asks for more gets an
+// error rather than an allocation that could take the machine down.
+constexpr std::int64_t kMaxStepBytes = std::int64_t{1} << 26;
+
+std::optional<scenario::Diagnostic> too_big(const scenario::Step& step, const Env& env) {
+    for (const auto& a : step.call.args) {
+        if (a.kind != ExprKind::Bytes || a.args.empty()) continue;
+        std::int64_t n = eval_int(a.args[0], env);
+        if (n > kMaxStepBytes)
+            return scenario::Diagnostic{a.pos, cat("bytes(", n, ") is more than a step may move (64 MiB)"), {}};
+    }
+    if (step.call.kind == CallKind::Load && step.call.args.size() == 2) {
+        std::int64_t n = eval_int(step.call.args[1], env);
+        if (n > kMaxStepBytes) return scenario::Diagnostic{step.call.args[1].pos, cat("load of ", n, " bytes is more than a step may move (64 MiB)"), {}};
+    }
+    return std::nullopt;
+}
+
 Invocation build_call(const scenario::Step& step, const Env& env) {
     Invocation inv;
     inv.proc = step.proc;
@@ -183,6 +201,7 @@ std::vector<Check> start_run(const scenario::Scenario& s, Backend& b) {
 StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st) {
     const scenario::Step& step = s.steps.at(st.next);
     if (auto err = cannot_step(step, b, st)) return {std::nullopt, err};
+    if (auto err = too_big(step, st.env)) return {std::nullopt, err};
 
     StepRecord rec;
     rec.index = st.next++;

@@ -136,3 +136,23 @@ TEST(Cli, help_is_there_for_the_program_and_each_command) {
     EXPECT_EQ(ipcsim("check --help").status, 0);
     EXPECT_EQ(ipcsim("frobnicate").status, 2);
 }
+
+TEST(Cli, running_a_lesson_twice_gives_byte_identical_json) {
+    for (const char* name : {"01-shm1-shm2.ipc", "10-full-queue.ipc", "14-signals.ipc"}) {
+        Ran a = ipcsim("run --json " + lesson(name));
+        Ran b = ipcsim("run --json " + lesson(name));
+        EXPECT_EQ(a.status, 0);
+        EXPECT_FALSE(a.out.empty());
+        EXPECT_EQ(a.out, b.out) << name;
+    }
+}
+
+TEST(Cli, a_step_that_would_move_more_than_64_mib_is_an_error_not_an_allocation) {
+    auto f = scenario_file("ipcsim_huge.ipc",
+                           "proc a\n"
+                           "a: q = msgget(IPC_PRIVATE, 0600)\n"
+                           "a: msgsnd(q, 1, bytes(1024 * 1024 * 1024 * 1024), 0)\n");
+    Ran r = ipcsim("run " + f);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find(":3:17: error: bytes(1099511627776) is more than a step may move (64 MiB)"), std::string::npos) << r.err;
+}
