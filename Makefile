@@ -1,4 +1,4 @@
-# make build | run [FILE=lesson.ipc] | test | clean      (SAN=1: AddressSanitizer + UBSan build in build-san/)
+# make build | run [FILE=lesson.ipc] | test | bench | clean      (SAN=1: AddressSanitizer + UBSan build in build-san/)
 BUILD ?= build
 CMAKE_FLAGS ?=
 ifeq ($(SAN),1)
@@ -12,7 +12,7 @@ CMAKE_FLAGS += -DIPCSIM_WERROR=ON
 endif
 JOBS ?= $(shell nproc)
 
-.PHONY: build run test deps clean
+.PHONY: build run test bench deps clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,6 +26,9 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	./$(BUILD)/bench
 
 clean:
 	rm -rf build build-san

@@ -37,16 +37,16 @@ std::uint64_t Kernel::shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff) {
     int id = shp.shm_perm.id;
     auto it = shp.pages.find(pgoff);
     if (it != shp.pages.end()) {
-        emit(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}, page_ref(it->second)},
+        EMIT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}, page_ref(it->second)},
              cat("looks up page ", pgoff, " in segment ", id, "'s page cache: frame ", hex(it->second),
                  " already holds it, so nothing is allocated"));
         return it->second;
     }
-    emit(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}},
+    EMIT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}},
          cat("looks up page ", pgoff, " in segment ", id, "'s page cache: not there yet"));
     std::uint64_t pfn = alloc_frame(id);
     shp.pages[pgoff] = pfn;
-    emit(EventKind::frame_alloc, "shmem_alloc_and_add_folio", {{ObjKind::shmid_kernel, id}, page_ref(pfn)},
+    EMIT(EventKind::frame_alloc, "shmem_alloc_and_add_folio", {{ObjKind::shmid_kernel, id}, page_ref(pfn)},
          cat("allocates frame ", hex(pfn), ", fills it with zeroes and adds it to the segment as page ", pgoff,
              " (the segment's rss is now ", shp.pages.size(), " page", shp.pages.size() == 1 ? "" : "s", ")"));
     return pfn;
@@ -65,7 +65,7 @@ bool Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool writ
     // A shared writable mapping gets a writable PTE even on a read fault: shmem needs no dirty
     // tracking, so a later store to the page takes no second fault (measured).
     t.mm.page_table[vpage] = pte_t{pfn, vma.vm_write};
-    emit(EventKind::pte_install, "finish_fault", {pte_ref(t.pid, vpage), page_ref(pfn), {ObjKind::mm_struct, t.pid}},
+    EMIT(EventKind::pte_install, "finish_fault", {pte_ref(t.pid, vpage), page_ref(pfn), {ObjKind::mm_struct, t.pid}},
          cat("set_pte_at: ", t.comm, "'s page table now maps ", hex(vpage), " -> frame ", hex(pfn),
              vma.vm_write ? " (read-write)" : " (read-only)", "; minor faults for ", t.comm, ": ", t.min_flt));
     return true;
@@ -77,11 +77,11 @@ bool Kernel::touch_page(std::uint64_t vaddr, bool write) {
     std::uint64_t vpage = page_align_down(vaddr);
     auto pte = t.mm.page_table.find(vpage);
     if (pte != t.mm.page_table.end() && (!write || pte->second.writable)) {
-        emit(EventKind::lookup, "MMU", {pte_ref(t.pid, vpage), page_ref(pte->second.pfn)},
+        EMIT(EventKind::lookup, "MMU", {pte_ref(t.pid, vpage), page_ref(pte->second.pfn)},
              cat("the page table already maps ", hex(vpage), " -> frame ", hex(pte->second.pfn), ": no fault"));
         return true;
     }
-    emit(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
+    EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
          cat("no PTE for ", hex(vpage), " in ", t.comm, "'s page table: the MMU raises a page fault (",
              write ? "write" : "read", " access)"));
     vm_area_struct* vma = t.mm.find_vma(vaddr);
@@ -89,7 +89,7 @@ bool Kernel::touch_page(std::uint64_t vaddr, bool write) {
         force_sigsegv(vaddr, cat("no vm_area_struct covers ", hex(vaddr), " (bad_area, SEGV_MAPERR)"));
         return false;
     }
-    emit(EventKind::lookup, "lock_mm_and_find_vma", {{ObjKind::vm_area_struct, t.pid, vma->vm_start}},
+    EMIT(EventKind::lookup, "lock_mm_and_find_vma", {{ObjKind::vm_area_struct, t.pid, vma->vm_start}},
          cat("finds vm_area_struct [", hex(vma->vm_start), ", ", hex(vma->vm_end), ") of segment ", vma->shmid));
     if (write && !vma->vm_write) {
         force_sigsegv(vaddr, "the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR");
@@ -100,7 +100,7 @@ bool Kernel::touch_page(std::uint64_t vaddr, bool write) {
 
 void Kernel::force_sigsegv(std::uint64_t vaddr, const std::string& why) {
     task_struct& t = current();
-    emit(EventKind::signal, "force_sig_fault", {{ObjKind::task_struct, t.pid}},
+    EMIT(EventKind::signal, "force_sig_fault", {{ObjKind::task_struct, t.pid}},
          cat(why, ": SIGSEGV at ", hex(vaddr), "; with no handler, ", t.comm, " dies"));
     do_exit(t, TaskState::killed, 0, SIGSEGV);
     m_result.fate = Fate::killed;
@@ -131,7 +131,7 @@ SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& byte
         return true;
     });
     if (!alive) return take();
-    emit(EventKind::copy, "store", {{ObjKind::task_struct, pid}},
+    EMIT(EventKind::copy, "store", {{ObjKind::task_struct, pid}},
          cat(bytes.size(), " byte(s) are now in the segment's frames, visible to every process that maps them"));
     finish(0);
     return take();
@@ -153,7 +153,7 @@ SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
         return true;
     });
     if (!alive) return take();
-    emit(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, cat("reads ", quoted(out)));
+    EMIT(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, cat("reads ", quoted(out)));
     finish(n, out);
     return take();
 }

@@ -6,21 +6,21 @@ namespace sim {
 
 SyscallResult& Kernel::ipcget(const IpcGetOps& ops, std::int64_t key, std::int64_t flg) {
     if (key == IPC_PRIVATE) {
-        emit(EventKind::lookup, "ipcget", {ops.ids}, cat("the key is IPC_PRIVATE, so there is nothing to look up: always a new ", ops.noun));
+        EMIT(EventKind::lookup, "ipcget", {ops.ids}, cat("the key is IPC_PRIVATE, so there is nothing to look up: always a new ", ops.noun));
         return ops.create();
     }
     kern_ipc_perm* p = ops.find_key(key);
     if (!p) {
-        emit(EventKind::lookup, "ipc_findkey", {ops.ids}, cat("no ", ops.noun, " has key ", key));
+        EMIT(EventKind::lookup, "ipc_findkey", {ops.ids}, cat("no ", ops.noun, " has key ", key));
         if (!(flg & IPC_CREAT)) return fail(ENOENT, "ipcget_public", "IPC_CREAT is not set, so nothing is created");
         return ops.create();
     }
     int id = p->id;
-    emit(EventKind::lookup, "ipc_findkey", {ops.ids, {ops.kind, id}}, cat("key ", key, " belongs to ", ops.noun, " ", id));
+    EMIT(EventKind::lookup, "ipc_findkey", {ops.ids, {ops.kind, id}}, cat("key ", key, " belongs to ", ops.noun, " ", id));
     if ((flg & IPC_CREAT) && (flg & IPC_EXCL))
         return fail(EEXIST, "ipcget_public", cat("IPC_CREAT|IPC_EXCL asks for a new ", ops.noun, ", but the key is taken"));
     if (ops.more_checks(*p)) return m_result;
-    emit(EventKind::perm_check, "ipcperms", {{ops.kind, id}}, ipcperms_text(*p, current().cred, static_cast<int>(flg)));
+    EMIT(EventKind::perm_check, "ipcperms", {{ops.kind, id}}, ipcperms_text(*p, current().cred, static_cast<int>(flg)));
     if (!ipcperms(*p, current().cred, static_cast<int>(flg)))
         return fail(EACCES, "ipcperms", "the mode does not grant what the flag asks for");
     return finish(id);

@@ -50,7 +50,7 @@ void Kernel::begin(int pid, std::string entry_text, Entry how) {
     m_current = m_caller = pid;
     m_entry = how;
     m_result = SyscallResult{};
-    emit(EventKind::syscall, how == Entry::syscall ? "entry_SYSCALL_64" : "user space", {{ObjKind::task_struct, pid}},
+    EMIT(EventKind::syscall, how == Entry::syscall ? "entry_SYSCALL_64" : "user space", {{ObjKind::task_struct, pid}},
          cat(current().comm, " (pid ", pid, ") ", entry_text));
 }
 
@@ -68,7 +68,7 @@ SyscallResult& Kernel::finish(std::int64_t ret, std::string data, std::int64_t m
         m_result.mtype = mtype;
     }
     bool access = m_current == m_caller && m_entry == Entry::memory_access;
-    emit(EventKind::ret, access ? "user space" : "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}},
+    EMIT(EventKind::ret, access ? "user space" : "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}},
          access ? cat("the access is done; ", t.comm, " carries on") : cat("returns ", ret, " to ", t.comm));
     t.regs = user_regs{ret, 0, std::move(data), mtype};
     return m_result;
@@ -85,7 +85,7 @@ SyscallResult& Kernel::fail(int err, std::string function, std::string why) {
     }
     t.regs = user_regs{-1, err, {}, 0};
     auto name = scenario::errno_name(err);
-    emit(EventKind::error, std::move(function), {{ObjKind::task_struct, m_current}},
+    EMIT(EventKind::error, std::move(function), {{ObjKind::task_struct, m_current}},
          cat(why, ": returns -", name, " (", scenario::errno_text(err), ") to ", t.comm,
              "; the C library sets errno and returns -1"));
     return m_result;

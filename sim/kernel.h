@@ -161,6 +161,13 @@ struct IpcSetFields {
     std::optional<std::uint64_t> qbytes;
 };
 
+// Records a kernel-path event, formatting its sentence only when events are being recorded: a
+// replay towards an earlier step (Stepper::seek) needs the state, not the words.
+#define EMIT(...)                              \
+    do {                                       \
+        if (m_record_events) emit(__VA_ARGS__); \
+    } while (0)
+
 class Kernel {
 public:
     Kernel() = default;
@@ -193,6 +200,8 @@ public:
     const std::map<std::uint64_t, page>& frames() const { return m_frames; }
     std::uint64_t now() const { return m_now; }
     void tick() { ++m_now; }
+    // Off: calls keep their effects and results but record no kernel-path events (fast replay).
+    void record_events(bool on) { m_record_events = on; }
 
 private:
     // Event recording for the call in progress.
@@ -272,6 +281,7 @@ private:
     SyscallResult m_result;  // the call in progress
     std::vector<int> m_wake_q;  // tasks woken and not yet run (wake_q), in wake order
     Entry m_entry = Entry::syscall;  // how the caller's call began, so it ends the same way
+    bool m_record_events = true;
 };
 
 }  // namespace sim

@@ -102,6 +102,11 @@ std::optional<ProcView> ModelBackend::proc(const std::string& name) const {
     return t ? std::optional<ProcView>(proc_view(*t)) : std::nullopt;
 }
 
+std::optional<TaskState> ModelBackend::state_of(const std::string& name) const {
+    const task_struct* t = m_kernel.task(pid_of(name));
+    return t ? std::optional<TaskState>(t->state) : std::nullopt;
+}
+
 std::optional<ShmView> ModelBackend::shm(int shmid) const {
     const shmid_kernel* s = m_kernel.ns().shm_ids.find_id(shmid);
     return s ? std::optional<ShmView>(shm_view(*s)) : std::nullopt;

@@ -19,6 +19,7 @@ public:
     bool sees_inside_queues() const override { return true; }
 
     std::optional<ProcView> proc(const std::string& name) const override;
+    std::optional<TaskState> state_of(const std::string& name) const override;
     std::optional<ShmView> shm(int shmid) const override;
     std::optional<MsqView> msq(int msqid) const override;
     std::size_t shm_count() const override { return m_kernel.ns().shm_ids.entries.size(); }
@@ -26,6 +27,7 @@ public:
     std::string pid_name(int pid) const override;
 
     const Kernel& kernel() const { return m_kernel; }
+    void record_events(bool on) { m_kernel.record_events(on); }
     int pid_of(const std::string& name) const;
     bool operator==(const ModelBackend& o) const { return m_kernel == o.m_kernel && m_pids == o.m_pids; }
 

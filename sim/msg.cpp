@@ -102,9 +102,9 @@ SyscallResult& Kernel::newque(std::int64_t key, std::int64_t msgflg) {
     std::optional<int> added = m_ns.msg_ids.add(std::move(q), m_ns.msg_ctlmni);
     if (!added) return fail(ENOSPC, "ipc_addid", cat(m_ns.msg_ids.in_use, " queues exist; msgmni allows ", m_ns.msg_ctlmni));
     int id = *added;
-    emit(EventKind::id_alloc, "ipc_idr_alloc", {kMsgIds, q_ref(id)},
+    EMIT(EventKind::id_alloc, "ipc_idr_alloc", {kMsgIds, q_ref(id)},
          cat("takes index ", ipcid_to_idx(id), " (seq ", ipcid_to_seq(id), "), so msqid = ", ipcid_to_seq(id), " * 32768 + ", ipcid_to_idx(id), " = ", id));
-    emit(EventKind::create, "newque", {q_ref(id)},
+    EMIT(EventKind::create, "newque", {q_ref(id)},
          cat("creates msg_queue ", id, ": empty, mode ", oct(static_cast<std::uint64_t>(msgflg) & 0777),
              ", q_qbytes = msgmnb = ", m_ns.msg_ctlmnb));
     return finish(id);
@@ -122,7 +122,7 @@ SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, co
     else if (!q || msqid > INT32_MAX)
         fail(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
     else {
-        emit(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
+        EMIT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
         pending_ipc p;
         p.call = scenario::CallKind::Msgsnd;
         p.msqid = q->q_perm.id;
@@ -138,23 +138,23 @@ SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, co
 SyscallResult& Kernel::msgsnd_try(msg_queue& msq) {
     task_struct& t = current();
     int id = msq.q_perm.id;
-    emit(EventKind::perm_check, "ipcperms", {q_ref(id)}, ipcperms_text(msq.q_perm, t.cred, 0222));
+    EMIT(EventKind::perm_check, "ipcperms", {q_ref(id)}, ipcperms_text(msq.q_perm, t.cred, 0222));
     if (!ipcperms(msq.q_perm, t.cred, 0222)) return fail(EACCES, "do_msgsnd", "sending needs write permission");
     msg_msg msg = t.pending->msg;
     if (!fits(msq, msg.m_ts())) {
-        emit(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, misfit_text(msq, msg.m_ts()));
+        EMIT(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, misfit_text(msq, msg.m_ts()));
         if (t.pending->msgflg & IPC_NOWAIT) return fail(EAGAIN, "do_msgsnd", "the queue is full and IPC_NOWAIT is set");
         sleep_on(msq, true);
         return m_result;
     }
-    emit(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, cat("the queue holds ", fill_text(msq), ": the message fits"));
+    EMIT(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, cat("the queue holds ", fill_text(msq), ": the message fits"));
     msq.q_lspid = t.pid;
     msq.q_stime = m_now;
     if (!pipelined_send(msq, msg)) {
         msq.q_cbytes += msg.m_ts();
         msq.q_qnum++;
         msq.q_messages.push_back(msg);
-        emit(EventKind::create, "do_msgsnd", {q_ref(id), m_ref(id, msg)},
+        EMIT(EventKind::create, "do_msgsnd", {q_ref(id), m_ref(id, msg)},
              cat("no sleeping receiver wants it: msg_msg (type ", msg.m_type, ", ", msg.m_ts(), " bytes) joins the tail of q_messages; the queue now holds ", fill_text(msq)));
     }
     return finish(0);
@@ -181,7 +181,7 @@ bool Kernel::pipelined_send(msg_queue& msq, const msg_msg& msg) {
         msq.q_lrpid = r.r_tsk;
         msq.q_rtime = m_now;
         rt.pending->r_msg = msg;
-        emit(EventKind::copy, "pipelined_send", {q_ref(id), m_ref(id, msg), {ObjKind::msg_receiver, r.r_tsk}},
+        EMIT(EventKind::copy, "pipelined_send", {q_ref(id), m_ref(id, msg), {ObjKind::msg_receiver, r.r_tsk}},
              cat(rt.comm, " sleeps waiting for ", rule_text(r.r_msgtype, r.r_mode), ": the message goes straight to it and never enters the queue (qnum stays ",
                  msq.q_qnum, "), and q_lrpid = ", rt.comm));
         wake_up(r.r_tsk, "pipelined_send", cat("wakes ", rt.comm, " with the message"));
@@ -197,12 +197,12 @@ void Kernel::sleep_on(msg_queue& msq, bool sender) {
     int id = msq.q_perm.id;
     if (sender) {
         msq.q_senders.push_back({t.pid, p.msg.m_ts()});
-        emit(EventKind::sleep, "ss_add", {q_ref(id), {ObjKind::msg_sender, t.pid}},
+        EMIT(EventKind::sleep, "ss_add", {q_ref(id), {ObjKind::msg_sender, t.pid}},
              cat(t.comm, " joins q_senders at position ", msq.q_senders.size(), " and sleeps (TASK_INTERRUPTIBLE) until a receive makes room"));
     } else {
         std::uint64_t maxsize = (p.msgflg & MSG_NOERROR) ? INT32_MAX : static_cast<std::uint64_t>(p.bufsz);
         msq.q_receivers.push_back({t.pid, p.msgtyp, p.mode, maxsize});
-        emit(EventKind::sleep, "do_msgrcv", {q_ref(id), {ObjKind::msg_receiver, t.pid}},
+        EMIT(EventKind::sleep, "do_msgrcv", {q_ref(id), {ObjKind::msg_receiver, t.pid}},
              cat(t.comm, " joins q_receivers at position ", msq.q_receivers.size(), ", waiting for ", rule_text(p.msgtyp, p.mode),
                  " with a buffer of ", p.bufsz, " bytes", (p.msgflg & MSG_NOERROR) ? " (MSG_NOERROR: any size)" : "", ", and sleeps"));
     }
@@ -223,7 +223,7 @@ SyscallResult Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, st
     else if (SearchMode mode = convert_mode(typ, msgflg); !(q = m_ns.msg_ids.find_id(static_cast<int>(msqid))) || msqid > INT32_MAX)
         fail(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
     else {
-        emit(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
+        EMIT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
         pending_ipc p;
         p.call = scenario::CallKind::Msgrcv;
         p.msqid = q->q_perm.id;
@@ -242,17 +242,17 @@ SyscallResult& Kernel::msgrcv_try(msg_queue& msq) {
     task_struct& t = current();
     const pending_ipc& p = *t.pending;
     int id = msq.q_perm.id;
-    emit(EventKind::perm_check, "ipcperms", {q_ref(id)}, ipcperms_text(msq.q_perm, t.cred, 0444));
+    EMIT(EventKind::perm_check, "ipcperms", {q_ref(id)}, ipcperms_text(msq.q_perm, t.cred, 0444));
     if (!ipcperms(msq.q_perm, t.cred, 0444)) return fail(EACCES, "do_msgrcv", "receiving needs read permission");
     std::optional<std::size_t> at = find_msg(msq, p.msgtyp, p.mode);
     if (!at) {
-        emit(EventKind::lookup, "find_msg", {q_ref(id)}, cat("searches ", msq.q_qnum, " message(s) for ", rule_text(p.msgtyp, p.mode), ": none matches"));
+        EMIT(EventKind::lookup, "find_msg", {q_ref(id)}, cat("searches ", msq.q_qnum, " message(s) for ", rule_text(p.msgtyp, p.mode), ": none matches"));
         if (p.msgflg & IPC_NOWAIT) return fail(ENOMSG, "do_msgrcv", "nothing matches and IPC_NOWAIT is set");
         sleep_on(msq, false);
         return m_result;
     }
     const msg_msg& m = msq.q_messages[*at];
-    emit(EventKind::lookup, "find_msg", {q_ref(id), m_ref(id, m)},
+    EMIT(EventKind::lookup, "find_msg", {q_ref(id), m_ref(id, m)},
          cat("searches for ", rule_text(p.msgtyp, p.mode), ": message ", *at + 1, " of ", msq.q_qnum, " (type ", m.m_type, ", ", m.m_ts(), " bytes) matches"));
     if (static_cast<std::uint64_t>(p.bufsz) < m.m_ts() && !(p.msgflg & MSG_NOERROR))
         return fail(E2BIG, "do_msgrcv", cat("the message has ", m.m_ts(), " bytes and the buffer ", p.bufsz, "; without MSG_NOERROR it stays queued"));
@@ -260,7 +260,7 @@ SyscallResult& Kernel::msgrcv_try(msg_queue& msq) {
         // prepare_copy sizes the copy by the buffer; copy_msg refuses a message larger than that.
         auto room = std::min<std::uint64_t>(static_cast<std::uint64_t>(p.bufsz), static_cast<std::uint64_t>(m_ns.msg_ctlmax));
         if (m.m_ts() > room) return fail(EINVAL, "copy_msg", "MSG_COPY cannot truncate: the copy buffer is smaller than the message");
-        emit(EventKind::copy, "copy_msg", {q_ref(id), m_ref(id, m)}, "MSG_COPY copies the message and leaves it queued");
+        EMIT(EventKind::copy, "copy_msg", {q_ref(id), m_ref(id, m)}, "MSG_COPY copies the message and leaves it queued");
         return finish(static_cast<std::int64_t>(m.m_ts()), m.m_text, m.m_type);
     }
     return msgrcv_take(msq, *at);
@@ -276,12 +276,12 @@ SyscallResult& Kernel::msgrcv_take(msg_queue& msq, std::size_t at) {
     msq.q_lrpid = t.pid;
     msq.q_rtime = m_now;
     int id = msq.q_perm.id;
-    emit(EventKind::destroy, "do_msgrcv", {q_ref(id), m_ref(id, m)},
+    EMIT(EventKind::destroy, "do_msgrcv", {q_ref(id), m_ref(id, m)},
          cat("unlinks the message: the queue now holds ", fill_text(msq), ", q_lrpid = ", t.comm));
     ss_wakeup(msq, false);
     auto n = std::min<std::uint64_t>(m.m_ts(), static_cast<std::uint64_t>(t.pending->bufsz));
     if (n < m.m_ts())
-        emit(EventKind::copy, "do_msg_fill", {t_ref(t.pid)}, cat("MSG_NOERROR: copies ", n, " of ", m.m_ts(), " bytes; the rest is lost"));
+        EMIT(EventKind::copy, "do_msg_fill", {t_ref(t.pid)}, cat("MSG_NOERROR: copies ", n, " of ", m.m_ts(), " bytes; the rest is lost"));
     return finish(static_cast<std::int64_t>(n), m.m_text.substr(0, n), m.m_type);
 }
 
@@ -294,7 +294,7 @@ void Kernel::ss_wakeup(msg_queue& msq, bool kill) {
         wake_up(s.tsk, "ss_wakeup", kill ? cat("the queue is going away: wakes sender ", m_tasks.at(s.tsk).comm)
                                          : cat("wakes sender ", m_tasks.at(s.tsk).comm, ": its ", s.msgsz, " byte(s) now fit, if nobody gets in first"));
     if (!kill && !wait.empty())
-        emit(EventKind::check, "ss_wakeup", {q_ref(msq.q_perm.id)},
+        EMIT(EventKind::check, "ss_wakeup", {q_ref(msq.q_perm.id)},
              cat(wait.size(), " sender(s) whose message still does not fit move to the tail of q_senders"));
     fit.insert(fit.end(), wait.begin(), wait.end());
     msq.q_senders = std::move(fit);

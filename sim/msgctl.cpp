@@ -21,7 +21,7 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
     switch (cmd) {
     case IPC_INFO:
     case MSG_INFO:
-        emit(EventKind::lookup, "msgctl_info", {kMsgIds},
+        EMIT(EventKind::lookup, "msgctl_info", {kMsgIds},
              cat(cmd == IPC_INFO ? "copies the limits (msginfo)" : "copies the totals (msginfo)", "; returns the highest index in use"));
         finish(m_ns.msg_ids.max_idx());
         break;
@@ -43,9 +43,9 @@ SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
     if (!q || id > INT32_MAX)
         return fail(EINVAL, "msq_obtain_object", cat(cmd == MSG_STAT ? "no queue at index " : "no queue has msqid ", id));
     int qid = q->q_perm.id;
-    emit(EventKind::perm_check, "ipcperms", {q_ref(qid)}, ipcperms_text(q->q_perm, current().cred, 0444));
+    EMIT(EventKind::perm_check, "ipcperms", {q_ref(qid)}, ipcperms_text(q->q_perm, current().cred, 0444));
     if (!ipcperms(q->q_perm, current().cred, 0444)) return fail(EACCES, "msgctl_stat", "IPC_STAT needs read permission");
-    emit(EventKind::copy, "msgctl_stat", {q_ref(qid)},
+    EMIT(EventKind::copy, "msgctl_stat", {q_ref(qid)},
          cat("copies msqid_ds: qnum ", q->q_qnum, ", cbytes ", q->q_cbytes, ", qbytes ", q->q_qbytes, ", mode ", oct(q->q_perm.mode)));
     return finish(cmd == MSG_STAT ? qid : 0);
 }
@@ -55,7 +55,7 @@ SyscallResult& Kernel::msgctl_down(std::int64_t id, std::int64_t cmd, const IpcS
     if (!q || id > INT32_MAX) return fail(EINVAL, "ipcctl_obtain_check", cat("no queue has msqid ", id));
     int qid = q->q_perm.id;
     const cred& c = current().cred;
-    emit(EventKind::perm_check, "ipcctl_obtain_check", {q_ref(qid)},
+    EMIT(EventKind::perm_check, "ipcctl_obtain_check", {q_ref(qid)},
          cat("euid ", c.euid, c.is_root() ? " holds CAP_SYS_ADMIN" : "", "; the queue's cuid is ", q->q_perm.cuid, " and uid ", q->q_perm.uid,
              " (the mode does not matter here)"));
     if (!ipc_owner(q->q_perm, c)) return fail(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
@@ -72,7 +72,7 @@ SyscallResult& Kernel::msgctl_down(std::int64_t id, std::int64_t cmd, const IpcS
     if (set.mode) p.mode = (p.mode & ~0777u) | (*set.mode & 0777u);
     q->q_qbytes = qbytes;
     q->q_ctime = m_now;
-    emit(EventKind::field_change, "msgctl_down", {q_ref(qid)},
+    EMIT(EventKind::field_change, "msgctl_down", {q_ref(qid)},
          cat("sets uid ", p.uid, ", gid ", p.gid, ", mode ", oct(p.mode), ", q_qbytes ", qbytes,
              "; sleepers are woken, since the new mode or size may change their answer"));
     expunge_all(*q, EAGAIN);
@@ -85,7 +85,7 @@ void Kernel::freeque(msg_queue& msq) {
     int id = msq.q_perm.id;
     expunge_all(msq, EIDRM);
     ss_wakeup(msq, true);
-    emit(EventKind::destroy, "freeque", {q_ref(id), kMsgIds},
+    EMIT(EventKind::destroy, "freeque", {q_ref(id), kMsgIds},
          cat("frees msg_queue ", id, " and its ", msq.q_qnum, " message(s) (", msq.q_cbytes, " bytes); the id is no longer valid"));
     m_ns.msg_ids.remove(id);
 }

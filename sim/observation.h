@@ -82,6 +82,11 @@ class ObservationQuery {
 public:
     virtual ~ObservationQuery() = default;
     virtual std::optional<ProcView> proc(const std::string& name) const = 0;
+    // Just the state, which every step asks for (a ProcView copies the page tables).
+    virtual std::optional<TaskState> state_of(const std::string& name) const {
+        auto p = proc(name);
+        return p ? std::optional<TaskState>(p->state) : std::nullopt;
+    }
     virtual std::optional<ShmView> shm(int shmid) const = 0;
     virtual std::optional<MsqView> msq(int msqid) const = 0;
     virtual std::size_t shm_count() const = 0;

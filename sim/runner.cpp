@@ -129,11 +129,11 @@ Check check_outcome(const scenario::Step& step, const StepOutcome& r, const Eval
 // only its caller and its target; it can wake or kill any sleeper, so those are looked at again.
 void track_stuck(const ObservationQuery& obs, const Invocation& call, int line, RunState& st) {
     auto note = [&](const std::string& name) {
-        std::optional<ProcView> p = obs.proc(name);
-        if (!p) return;
-        if (p->state != TaskState::blocked) st.blocked_since.erase(name);
-        if (p->state == TaskState::blocked) st.blocked_since.try_emplace(name, line);
-        if (p->state == TaskState::exited || p->state == TaskState::killed) st.gone_since.try_emplace(name, line);
+        std::optional<TaskState> state = obs.state_of(name);
+        if (!state) return;
+        if (*state != TaskState::blocked) st.blocked_since.erase(name);
+        if (*state == TaskState::blocked) st.blocked_since.try_emplace(name, line);
+        if (*state == TaskState::exited || *state == TaskState::killed) st.gone_since.try_emplace(name, line);
     };
     std::vector<std::string> sleepers;
     for (const auto& [name, since] : st.blocked_since) sleepers.push_back(name);
@@ -144,6 +144,8 @@ void track_stuck(const ObservationQuery& obs, const Invocation& call, int line, 
 
 std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, const Backend& b, const RunState& st) {
     const ObservationQuery& obs = b.query();
+    std::optional<TaskState> state = obs.state_of(step.proc);
+    if (state == TaskState::ready) return std::nullopt;
     std::optional<ProcView> p = obs.proc(step.proc);
     if (!p) return scenario::Diagnostic{step.pos, cat("process '", step.proc, "' does not exist at this point"), {}};
     if (p->state == TaskState::ready) return std::nullopt;

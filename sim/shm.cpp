@@ -48,9 +48,9 @@ SyscallResult& Kernel::newseg(std::int64_t key, std::int64_t size, std::int64_t 
     if (!added) return fail(ENOSPC, "ipc_addid", cat(m_ns.shm_ids.in_use, " segments exist; shmmni allows ", m_ns.shm_ctlmni));
     int id = *added;
     m_ns.shm_tot += numpages;
-    emit(EventKind::id_alloc, "ipc_idr_alloc", {kShmIds, seg_ref(id)},
+    EMIT(EventKind::id_alloc, "ipc_idr_alloc", {kShmIds, seg_ref(id)},
          cat("takes index ", ipcid_to_idx(id), " (seq ", ipcid_to_seq(id), "), so shmid = ", ipcid_to_seq(id), " * 32768 + ", ipcid_to_idx(id), " = ", id));
-    emit(EventKind::create, "newseg", {seg_ref(id)},
+    EMIT(EventKind::create, "newseg", {seg_ref(id)},
          cat("creates shmid_kernel ", id, ": ", usize, " bytes in ", numpages, " page(s), mode ", oct(static_cast<std::uint64_t>(shmflg) & 0777),
              "; no page frame yet: each page gets one when it is first touched"));
     return finish(id);
@@ -69,15 +69,15 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
         if (!(shmflg & SHM_RND))
             return fail(EINVAL, "do_shmat", cat(hex(addr), " is not a multiple of SHMLBA (4096) and SHM_RND is not set"));
         addr &= ~(SHMLBA - 1);
-        emit(EventKind::check, "do_shmat", {}, cat("SHM_RND rounds the address down to ", hex(addr)));
+        EMIT(EventKind::check, "do_shmat", {}, cat("SHM_RND rounds the address down to ", hex(addr)));
     }
     bool rdonly = shmflg & SHM_RDONLY;
     int acc_mode = rdonly ? 0444 : 0666;
     shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(shmid));
     if (!shp || shmid > INT32_MAX) return fail(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", shmid));
     int id = shp->shm_perm.id;
-    emit(EventKind::lookup, "shm_obtain_object_check", {kShmIds, seg_ref(id)}, cat("finds shmid_kernel ", id));
-    emit(EventKind::perm_check, "ipcperms", {seg_ref(id)}, ipcperms_text(shp->shm_perm, current().cred, acc_mode));
+    EMIT(EventKind::lookup, "shm_obtain_object_check", {kShmIds, seg_ref(id)}, cat("finds shmid_kernel ", id));
+    EMIT(EventKind::perm_check, "ipcperms", {seg_ref(id)}, ipcperms_text(shp->shm_perm, current().cred, acc_mode));
     if (!ipcperms(shp->shm_perm, current().cred, acc_mode))
         return fail(EACCES, "do_shmat", rdonly ? "SHM_RDONLY needs read permission" : "a read-write attach needs read and write permission");
     std::uint64_t len = page_align_up(shp->shm_segsz);
@@ -89,11 +89,11 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
         auto area = mm.get_unmapped_area(len);
         if (!area) return fail(ENOMEM, "get_unmapped_area", "no gap in the address space is large enough");
         addr = *area;
-        emit(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}},
+        EMIT(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}},
              cat("picks the highest free gap below mmap_base: ", hex(addr)));
     }
     mm.mmap[addr] = vm_area_struct{addr, addr + len, !rdonly, id};
-    emit(EventKind::attach, "do_mmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, addr)},
+    EMIT(EventKind::attach, "do_mmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, addr)},
          cat("adds vm_area_struct [", hex(addr), ", ", hex(addr + len), ") ", rdonly ? "r--" : "rw-", " to ", current().comm,
              "'s mm; no page-table entry is made: pages are mapped on first touch"));
     shm_open(*shp, pid, addr, "shmat");
@@ -106,7 +106,7 @@ void Kernel::shm_open(shmid_kernel& shp, int pid, std::uint64_t vm_start, const 
     shp.shm_lprid = m_current;
     shp.shm_atim = m_now;
     shp.attaches.emplace_back(pid, vm_start);
-    emit(EventKind::field_change, "shm_open", {seg_ref(shp.shm_perm.id), vma_ref(pid, vm_start)},
+    EMIT(EventKind::field_change, "shm_open", {seg_ref(shp.shm_perm.id), vma_ref(pid, vm_start)},
          cat(why, ": shm_nattch ", shp.shm_nattch - 1, " -> ", shp.shm_nattch, ", shm_lpid = ", m_current, " (", current().comm, ")"));
 }
 
@@ -118,7 +118,7 @@ void Kernel::shm_close(int shmid, int pid, std::uint64_t vm_start, const char* w
     shp->shm_lprid = m_current;
     shp->shm_dtim = m_now;
     std::erase(shp->attaches, std::pair<int, std::uint64_t>{pid, vm_start});
-    emit(EventKind::detach, "shm_close", {seg_ref(shmid), vma_ref(pid, vm_start)},
+    EMIT(EventKind::detach, "shm_close", {seg_ref(shmid), vma_ref(pid, vm_start)},
          cat(why, ": shm_nattch ", shp->shm_nattch + 1, " -> ", shp->shm_nattch, ", shm_lpid = ", m_current, " (", current().comm, ")"));
     if (shp->shm_nattch == 0 && (shp->shm_perm.mode & SHM_DEST)) shm_destroy(*shp);
 }
@@ -128,7 +128,7 @@ void Kernel::shm_destroy(shmid_kernel& shp) {
     std::uint64_t freed = shp.pages.size();
     for (auto& [pgoff, pfn] : shp.pages) free_frame(pfn);
     m_ns.shm_tot -= shp.npages();
-    emit(EventKind::destroy, "shm_destroy", {seg_ref(id), kShmIds},
+    EMIT(EventKind::destroy, "shm_destroy", {seg_ref(id), kShmIds},
          cat("frees shmid_kernel ", id, " and its ", freed, " resident frame(s); the id is no longer valid"));
     m_ns.shm_ids.remove(id);
 }
@@ -149,7 +149,7 @@ SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
     vm_area_struct vma = it->second;
     std::uint64_t zapped = mm.zap_range(vma.vm_start, vma.vm_end);
     mm.mmap.erase(it);
-    emit(EventKind::detach, "do_vma_munmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)},
+    EMIT(EventKind::detach, "do_vma_munmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)},
          cat("removes vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ") and clears its ", zapped,
              " page-table entr", zapped == 1 ? "y" : "ies", "; the frames stay with the segment"));
     shm_close(vma.shmid, pid, vma.vm_start, "shmdt");
@@ -167,7 +167,7 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
     switch (cmd) {
     case IPC_INFO:
     case SHM_INFO:
-        emit(EventKind::lookup, cmd == IPC_INFO ? "shmctl_ipc_info" : "shmctl_shm_info", {kShmIds},
+        EMIT(EventKind::lookup, cmd == IPC_INFO ? "shmctl_ipc_info" : "shmctl_shm_info", {kShmIds},
              cat(cmd == IPC_INFO ? "copies the limits (shminfo)" : "copies the totals (shm_info)",
                  "; returns the highest index in use"));
         finish(m_ns.shm_ids.max_idx());
@@ -195,9 +195,9 @@ SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
     if (!shp || id > INT32_MAX)
         return fail(EINVAL, "shm_obtain_object", cat(cmd == SHM_STAT ? "no segment at index " : "no segment has shmid ", id));
     int sid = shp->shm_perm.id;
-    emit(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, ipcperms_text(shp->shm_perm, current().cred, 0444));
+    EMIT(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, ipcperms_text(shp->shm_perm, current().cred, 0444));
     if (!ipcperms(shp->shm_perm, current().cred, 0444)) return fail(EACCES, "shmctl_stat", "IPC_STAT needs read permission");
-    emit(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
+    EMIT(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
          cat("copies shmid_ds: nattch ", shp->shm_nattch, ", segsz ", shp->shm_segsz, ", mode ", oct(shp->shm_perm.mode)));
     return finish(cmd == SHM_STAT ? sid : 0);
 }
@@ -207,7 +207,7 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
     if (!shp || id > INT32_MAX) return fail(EINVAL, "ipcctl_obtain_check", cat("no segment has shmid ", id));
     int sid = shp->shm_perm.id;
     const cred& c = current().cred;
-    emit(EventKind::perm_check, "ipcctl_obtain_check", {seg_ref(sid)},
+    EMIT(EventKind::perm_check, "ipcctl_obtain_check", {seg_ref(sid)},
          cat("euid ", c.euid, c.is_root() ? " holds CAP_SYS_ADMIN" : "", "; the segment's cuid is ", shp->shm_perm.cuid,
              " and uid ", shp->shm_perm.uid, " (the mode does not matter here)"));
     if (!ipc_owner(shp->shm_perm, c))
@@ -218,7 +218,7 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
         if (set.uid) p.uid = *set.uid;
         if (set.gid) p.gid = *set.gid;
         if (set.mode) p.mode = (p.mode & ~0777u) | (*set.mode & 0777u);
-        emit(EventKind::field_change, "ipc_update_perm", {seg_ref(sid)},
+        EMIT(EventKind::field_change, "ipc_update_perm", {seg_ref(sid)},
              cat("sets uid ", p.uid, ", gid ", p.gid, ", mode ", oct(p.mode), " (only the low nine bits of mode change)"));
         return finish(0);
     }
@@ -228,7 +228,7 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
     }
     shp->shm_perm.mode |= SHM_DEST;
     shp->shm_perm.key = IPC_PRIVATE;
-    emit(EventKind::mark_destroy, "do_shm_rmid", {seg_ref(sid)},
+    EMIT(EventKind::mark_destroy, "do_shm_rmid", {seg_ref(sid)},
          cat("shm_nattch is ", shp->shm_nattch, ", so the segment only gets SHM_DEST (mode ", oct(shp->shm_perm.mode),
              ") and key 0; shmat by id still works and the last detach frees it"));
     return finish(0);
@@ -242,7 +242,7 @@ SyscallResult& Kernel::shmctl_lock(std::int64_t id, std::int64_t cmd) {
         return fail(EPERM, "shmctl_do_lock", "without CAP_IPC_LOCK only the owner or creator may lock");
     if (cmd == SHM_LOCK) shp->shm_perm.mode |= SHM_LOCKED;
     else shp->shm_perm.mode &= ~static_cast<std::uint32_t>(SHM_LOCKED);
-    emit(EventKind::field_change, "shmctl_do_lock", {seg_ref(shp->shm_perm.id)},
+    EMIT(EventKind::field_change, "shmctl_do_lock", {seg_ref(shp->shm_perm.id)},
          cat(cmd == SHM_LOCK ? "sets" : "clears", " SHM_LOCKED (02000): mode is now ", oct(shp->shm_perm.mode)));
     return finish(0);
 }

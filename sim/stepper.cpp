@@ -21,9 +21,11 @@ Stepper::Stepper(const scenario::Scenario& s, std::size_t checkpoint_every)
 }
 
 // One step forward, keeping a checkpoint once the last one is far enough behind.
-bool Stepper::forward() {
+bool Stepper::forward(bool record_events) {
     if (m_run.next >= m_s.steps.size() || (m_error_at && *m_error_at == m_run.next)) return false;
+    m_model.record_events(record_events);
     StepRun r = run_step(m_s, m_model, m_run);
+    m_model.record_events(true);
     if (r.error) {
         m_error = r.error;
         m_error_at = m_run.next;
@@ -31,7 +33,7 @@ bool Stepper::forward() {
     }
     m_last = std::move(r.record);
     const Checkpoint& newest = m_checkpoints.back();
-    if (m_run.next >= newest.at + std::max(m_every, model_size(m_model)))
+    if (m_run.next >= newest.at + std::max(m_every, 4 * model_size(m_model)))
         m_checkpoints.push_back({m_run.next, m_model, m_run});
     return true;
 }
@@ -50,7 +52,8 @@ void Stepper::restore_before(std::size_t n) {
 
 std::size_t Stepper::seek(std::size_t n) {
     if (n != m_run.next) restore_before(n);
-    while (m_run.next < n && forward()) {
+    // Only the step that ends at n is shown, so only it records its kernel path.
+    while (m_run.next < n && forward(m_run.next + 1 == n)) {
     }
     return m_run.next;
 }

@@ -39,7 +39,7 @@ private:
         ModelBackend model;
         RunState run;
     };
-    bool forward();
+    bool forward(bool record_events);
     void restore_before(std::size_t n);
 
     const scenario::Scenario& m_s;

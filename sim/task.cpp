@@ -20,9 +20,9 @@ SyscallResult Kernel::fork(int pid, const std::string& child_comm) {
     child.cred = current().cred;
     child.mm.mmap = current().mm.mmap;  // same attachments at the same addresses
     int cpid = child.pid;
-    emit(EventKind::task_change, "copy_process", {{ObjKind::task_struct, pid}, {ObjKind::task_struct, cpid}},
+    EMIT(EventKind::task_change, "copy_process", {{ObjKind::task_struct, pid}, {ObjKind::task_struct, cpid}},
          cat("creates task_struct ", cpid, " (", child_comm, ") with ", current().comm, "'s uid ", child.cred.euid, " and gid ", child.cred.egid));
-    emit(EventKind::attach, "dup_mmap", {{ObjKind::mm_struct, cpid}},
+    EMIT(EventKind::attach, "dup_mmap", {{ObjKind::mm_struct, cpid}},
          cat("copies ", child.mm.mmap.size(), " vm_area_struct(s); the PTEs of shared mappings are not copied",
              " (vma_needs_copy is false), so ", child_comm, " faults on its first touch of each page"));
     m_tasks.emplace(cpid, std::move(child));
@@ -48,7 +48,7 @@ void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {
     m_current = t.pid;  // the detaches are the dying process's own: lpid becomes its pid
     if (t.pending) {
         leave_wait_queues(t);
-        emit(EventKind::sleep, "do_exit", {{ObjKind::task_struct, t.pid}}, cat(t.comm, " leaves the wait queue it slept on"));
+        EMIT(EventKind::sleep, "do_exit", {{ObjKind::task_struct, t.pid}}, cat(t.comm, " leaves the wait queue it slept on"));
         t.pending.reset();
     }
     exit_mm(t);
@@ -56,7 +56,7 @@ void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {
     t.state = how;
     t.exit_code = code;
     t.term_signal = sig;
-    emit(EventKind::task_change, "do_exit", {{ObjKind::task_struct, t.pid}},
+    EMIT(EventKind::task_change, "do_exit", {{ObjKind::task_struct, t.pid}},
          how == TaskState::killed ? cat(t.comm, " is killed by ", scenario::signal_name(sig))
                                   : cat(t.comm, " exits with status ", code));
 }
@@ -75,18 +75,18 @@ SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
         return fail(ESRCH, "kill_pid_info", "the target is gone (reaped)"), take();
     task_struct& target = it->second;
     const cred& c = current().cred;
-    emit(EventKind::perm_check, "kill_ok_by_cred", {{ObjKind::task_struct, target_pid}},
+    EMIT(EventKind::perm_check, "kill_ok_by_cred", {{ObjKind::task_struct, target_pid}},
          cat("sender euid ", c.euid, c.is_root() ? " (CAP_KILL)" : "", ", target uid ", target.cred.euid));
     if (!c.is_root() && c.euid != target.cred.euid)
         return fail(EPERM, "check_kill_permission", "only root or a process of the same user may signal it"), take();
-    emit(EventKind::signal, "send_signal", {{ObjKind::task_struct, target_pid}},
+    EMIT(EventKind::signal, "send_signal", {{ObjKind::task_struct, target_pid}},
          cat("queues ", scenario::signal_name(sig), " for ", target.comm));
     if (sig == SIGUSR1) {
         if (target.state == TaskState::blocked && target.pending) interrupt_sleep(target, sig);
-        emit(EventKind::signal, "handle_signal", {{ObjKind::task_struct, target_pid}},
+        EMIT(EventKind::signal, "handle_signal", {{ObjKind::task_struct, target_pid}},
              cat(target.comm, "'s do-nothing handler runs and returns"));
     } else if (sig_default_ignored(sig)) {
-        emit(EventKind::signal, "sig_ignored", {{ObjKind::task_struct, target_pid}},
+        EMIT(EventKind::signal, "sig_ignored", {{ObjKind::task_struct, target_pid}},
              cat(scenario::signal_name(sig), "'s default action is to ignore it: nothing happens"));
     } else if (sig != 0) {
         do_exit(target, TaskState::killed, 0, sig);

@@ -10,7 +10,7 @@
 namespace sim {
 
 void Kernel::wake_up(int pid, std::string function, std::string why) {
-    emit(EventKind::wake, std::move(function), {{ObjKind::task_struct, pid}}, std::move(why));
+    EMIT(EventKind::wake, std::move(function), {{ObjKind::task_struct, pid}}, std::move(why));
     if (std::find(m_wake_q.begin(), m_wake_q.end(), pid) == m_wake_q.end()) m_wake_q.push_back(pid);
 }
 
@@ -18,7 +18,7 @@ void Kernel::settle() {
     if (m_wake_q.size() > 1) {
         std::string names;
         for (int pid : m_wake_q) names += (names.empty() ? "" : ", ") + m_tasks.at(pid).comm;
-        emit(EventKind::race, "wake_up_q", {},
+        EMIT(EventKind::race, "wake_up_q", {},
              cat(names, " are woken together and race for the queue. The scheduler decides who runs first; here they run in the order they were woken"));
     }
     while (!m_wake_q.empty()) {
@@ -35,7 +35,7 @@ void Kernel::resume(task_struct& t) {
     m_current = t.pid;
     pending_ipc& p = *t.pending;
     bool sender = p.call == scenario::CallKind::Msgsnd;
-    emit(EventKind::resume, sender ? "do_msgsnd" : "do_msgrcv", {{ObjKind::task_struct, t.pid}},
+    EMIT(EventKind::resume, sender ? "do_msgsnd" : "do_msgrcv", {{ObjKind::task_struct, t.pid}},
          cat(t.comm, " runs again after schedule() in ", sender ? "msgsnd" : "msgrcv"));
     if (!sender && p.r_msg) {
         msg_msg m = *p.r_msg;
@@ -71,7 +71,7 @@ void Kernel::interrupt_sleep(task_struct& t, int sig) {
     int saved = m_current;
     m_current = t.pid;
     bool sender = t.pending->call == scenario::CallKind::Msgsnd;
-    emit(EventKind::wake, "signal_wake_up", {{ObjKind::task_struct, t.pid}},
+    EMIT(EventKind::wake, "signal_wake_up", {{ObjKind::task_struct, t.pid}},
          cat(scenario::signal_name(sig), " wakes ", t.comm, " from its sleep in ", sender ? "msgsnd" : "msgrcv"));
     leave_wait_queues(t);
     fail(EINTR, sender ? "do_msgsnd" : "do_msgrcv",

@@ -1,0 +1,42 @@
+// make bench: the model against the kernel, rewind at scale, sparse memory, the kernel run.
+// Each figure is printed with its goal (issue 6); the summary at the end gives the ratios.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Keeps each benchmark's time per iteration for the ratios printed at the end.
+class Summary : public benchmark::ConsoleReporter {
+public:
+    std::map<std::string, double> ns;
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& r : runs) ns[r.benchmark_name()] = r.GetAdjustedRealTime() * (r.time_unit == benchmark::kMillisecond ? 1e6 : 1);
+        ConsoleReporter::ReportRuns(runs);
+    }
+};
+
+void ratio(const Summary& s, const char* what, const char* model, const char* kernel) {
+    auto m = s.ns.find(model), k = s.ns.find(kernel);
+    if (m == s.ns.end() || k == s.ns.end() || m->second <= 0) return;
+    std::printf("%-34s model %9.1f ns, kernel %9.1f ns: the model is %6.2fx the kernel's speed (goal >= 30x)\n", what, m->second,
+                k->second, k->second / m->second);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    Summary summary;
+    benchmark::RunSpecifiedBenchmarks(&summary);
+    std::printf("\n");
+    ratio(summary, "msgsnd + msgrcv pair:", "BM_ModelMsgPair", "BM_KernelMsgPair");
+    ratio(summary, "  state only:", "BM_ModelMsgPairQuiet", "BM_KernelMsgPair");
+    ratio(summary, "first-touch fault:", "BM_ModelFirstTouch", "BM_KernelFirstTouch");
+    ratio(summary, "  state only:", "BM_ModelFirstTouchQuiet", "BM_KernelFirstTouch");
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,116 @@
+// The model's side of make bench: the same work as bench_kernel.cpp, on the model.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "sim/kernel.h"
+#include "sim/scenario/parser.h"
+#include "sim/stepper.h"
+#include "tests/bench/common.h"
+
+namespace {
+
+using bench::rss_bytes;
+
+void BM_ModelMsgPair(benchmark::State& state) {
+    sim::Kernel k;
+    int a = k.spawn("a", 0, 0);
+    auto q = k.msgget(a, 0, 0600).ret;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(k.msgsnd(a, q, 1, "hello", 0));
+        benchmark::DoNotOptimize(k.msgrcv(a, q, 64, 0, 0));
+    }
+    state.SetLabel("one msgsnd + msgrcv, with its kernel path");
+}
+BENCHMARK(BM_ModelMsgPair);
+
+// The same, keeping state only, as a replay towards an earlier step does.
+void BM_ModelMsgPairQuiet(benchmark::State& state) {
+    sim::Kernel k;
+    k.record_events(false);
+    int a = k.spawn("a", 0, 0);
+    auto q = k.msgget(a, 0, 0600).ret;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(k.msgsnd(a, q, 1, "hello", 0));
+        benchmark::DoNotOptimize(k.msgrcv(a, q, 64, 0, 0));
+    }
+    state.SetLabel("the same without recording the kernel path");
+}
+BENCHMARK(BM_ModelMsgPairQuiet);
+
+void BM_ModelFirstTouch(benchmark::State& state) {
+    sim::Kernel k;
+    int a = k.spawn("a", 0, 0);
+    std::int64_t id = k.shmget(a, 0, std::int64_t{1} << 40, 0600).ret;
+    auto p = static_cast<std::uint64_t>(k.shmat(a, id, 0, 0).ret);
+    std::uint64_t page = 0;
+    for (auto _ : state) benchmark::DoNotOptimize(k.store(a, p + 4096 * page++, "x"));
+    state.SetLabel("store to a new page: fault, frame, PTE");
+}
+BENCHMARK(BM_ModelFirstTouch);
+
+void BM_ModelFirstTouchQuiet(benchmark::State& state) {
+    sim::Kernel k;
+    k.record_events(false);
+    int a = k.spawn("a", 0, 0);
+    std::int64_t id = k.shmget(a, 0, std::int64_t{1} << 40, 0600).ret;
+    auto p = static_cast<std::uint64_t>(k.shmat(a, id, 0, 0).ret);
+    std::uint64_t page = 0;
+    for (auto _ : state) benchmark::DoNotOptimize(k.store(a, p + 4096 * page++, "x"));
+    state.SetLabel("the same without recording the kernel path");
+}
+BENCHMARK(BM_ModelFirstTouchQuiet);
+
+// A generated scenario of `steps` steps that keeps touching, sending and receiving.
+std::string long_scenario(int steps) {
+    std::string s = "proc a\nproc b\na: id = shmget(IPC_PRIVATE, 256 * PAGE_SIZE, 0600)\na: p = shmat(id, NULL, 0)\n"
+                    "b: q = msgget(IPC_PRIVATE, 0666)\n";
+    for (int i = 5; i < steps; i += 3)
+        s += "a: store(p + " + std::to_string((i * 37) % 256) + " * PAGE_SIZE, \"x\")\nb: msgsnd(q, 1, \"m\", 0)\na: msgrcv(q, 8, 0, 0)\n";
+    return s;
+}
+
+void BM_Rewind(benchmark::State& state) {
+    const int steps = static_cast<int>(state.range(0));
+    auto parsed = sim::scenario::parse("rewind.ipc", long_scenario(steps));
+    long before = rss_bytes();
+    sim::Stepper stepper(parsed.scenario);
+    stepper.seek(parsed.scenario.steps.size());
+    double history = static_cast<double>(rss_bytes() - before) / static_cast<double>(parsed.scenario.steps.size());
+    std::mt19937_64 rng(1);
+    std::vector<double> us;
+    for (auto _ : state) {
+        auto target = rng() % parsed.scenario.steps.size();
+        auto t0 = std::chrono::steady_clock::now();
+        stepper.seek(target);
+        us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(us.begin(), us.end());
+    state.counters["median_ms"] = us[us.size() / 2] / 1000;
+    state.counters["worst_ms"] = us.back() / 1000;
+    state.counters["history_B_per_step"] = history;
+    state.SetLabel("goals: median <= 5 ms, history <= 64 B/step");
+}
+BENCHMARK(BM_Rewind)->Arg(1000000)->Iterations(1000)->Unit(benchmark::kMillisecond);
+
+void BM_SparseTerabyte(benchmark::State& state) {
+    for (auto _ : state) {
+        long before = rss_bytes();
+        auto k = std::make_unique<sim::Kernel>();
+        int a = k->spawn("a", 0, 0);
+        std::int64_t id = k->shmget(a, 0, std::int64_t{1} << 40, 0600).ret;
+        auto p = static_cast<std::uint64_t>(k->shmat(a, id, 0, 0).ret);
+        k->store(a, p + (std::uint64_t{1} << 39), "x");
+        state.counters["model_KiB"] = static_cast<double>(rss_bytes() - before) / 1024;
+        benchmark::DoNotOptimize(k);
+    }
+    state.SetLabel("1 TiB segment, one page touched; goal <= 1024 KiB");
+}
+BENCHMARK(BM_SparseTerabyte)->Iterations(1);
+
+}  // namespace
