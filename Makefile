@@ -1,4 +1,4 @@
-# make build | run [FILE=lesson.ipc] | test | bench | clean      (SAN=1: AddressSanitizer + UBSan build in build-san/)
+# make build | run [FILE=lesson.ipc] | test | bench | fuzz [FUZZ_SECONDS=N] | clean      (SAN=1: AddressSanitizer + UBSan build in build-san/)
 BUILD ?= build
 CMAKE_FLAGS ?=
 ifeq ($(SAN),1)
@@ -12,7 +12,7 @@ CMAKE_FLAGS += -DIPCSIM_WERROR=ON
 endif
 JOBS ?= $(shell nproc)
 
-.PHONY: build run test bench deps clean
+.PHONY: build run test bench fuzz deps clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -30,5 +30,15 @@ test: build
 bench: build
 	./$(BUILD)/bench
 
+# make fuzz [FUZZ_SECONDS=N]: libFuzzer over the parser and the model, seeded with every scenario.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@bash scripts/install-deps.sh fuzz
+	@CXX=clang++ cmake -S . -B build-fuzz -DIPCSIM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario
+	@mkdir -p build-fuzz/corpus
+	./build-fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -max_len=4096 \
+	  build-fuzz/corpus assets/lessons tests/scenarios tests/fuzz-regressions
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

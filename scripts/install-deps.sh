@@ -12,6 +12,11 @@ packages=(
   xvfb xauth
 )
 
+# `install-deps.sh fuzz`: clang and its libFuzzer runtime, only for make fuzz.
+if [ "${1:-}" = fuzz ]; then
+  packages=(clang libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
