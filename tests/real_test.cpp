@@ -4,7 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <random>
 #include <thread>
 
 #include "real/procfs.h"
@@ -180,4 +185,58 @@ TEST(KernelRun, killing_the_coordinator_takes_its_processes_with_it) {
     for (int i = 0; i < 200 && (alive(pids[0]) || alive(pids[1])); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     EXPECT_FALSE(alive(pids[0]));
     EXPECT_FALSE(alive(pids[1]));
+}
+
+namespace {
+
+// Processes running `binary` that are still alive (zombies left for init to reap are dead).
+int alive_running(const std::string& binary) {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+        std::string name = e.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::error_code ec;
+        auto exe = std::filesystem::read_symlink(e.path() / "exe", ec);
+        if (!ec && exe == binary && alive(std::stoi(name))) ++n;
+    }
+    return n;
+}
+
+std::size_t sysvipc_rows(const char* file) {
+    auto text = read_file(file).value_or("");
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_object) {
+    NEEDS_KERNEL_RUN();
+    std::string scenario = std::string(IPCSIM_SOURCE_DIR) + "/assets/lessons/10-full-queue.ipc";
+    std::size_t shm_before = sysvipc_rows("/proc/sysvipc/shm"), msg_before = sysvipc_rows("/proc/sysvipc/msg");
+    std::mt19937 rng(7);
+    for (int run = 0; run < 1000; ++run) {
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            int devnull = ::open("/dev/null", O_WRONLY);
+            ::dup2(devnull, 1);
+            ::dup2(devnull, 2);
+            ::execl(IPCSIM_BINARY, IPCSIM_BINARY, "check", "--real", scenario.c_str(), nullptr);
+            ::_exit(127);
+        }
+        if (run % 4 == 0) {  // a quarter are killed at some point of their run
+            std::this_thread::sleep_for(std::chrono::microseconds(rng() % 20000));
+            ::kill(pid, SIGKILL);
+        }
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        if (run % 4 != 0) {
+            ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "run " << run;
+        }
+    }
+    // The killed runs' processes get SIGKILL from the kernel when their coordinator dies.
+    for (int i = 0; i < 400 && alive_running(IPCSIM_BINARY) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(alive_running(IPCSIM_BINARY), 0);
+    // Every run lived in namespaces of its own, which died with it: this one is untouched.
+    EXPECT_EQ(sysvipc_rows("/proc/sysvipc/shm"), shm_before);
+    EXPECT_EQ(sysvipc_rows("/proc/sysvipc/msg"), msg_before);
 }
