@@ -112,23 +112,27 @@ int run_command(const std::string& file, bool json) {
     return failed ? exit_failed : exit_ok;
 }
 
-int check_command(const std::vector<std::string>& files, bool on_kernel) {
-    Totals t;
+// Loads each file in turn and hands the ones that parse to `each`; the others count as exit 2.
+template <typename Fn>
+void for_each_scenario(const std::vector<std::string>& files, Totals& t, Fn each) {
     for (const auto& file : files) {
         auto s = load_scenario(file);
-        if (!s) {
-            t.worst(exit_scenario);
-            continue;
-        }
+        if (s) each(*s);
+        else t.worst(exit_scenario);
+    }
+}
+
+int check_command(const std::vector<std::string>& files, bool on_kernel) {
+    Totals t;
+    for_each_scenario(files, t, [&](const sim::scenario::Scenario& s) {
         if (!on_kernel) {
             sim::ModelBackend model;
-            check_on(*s, model, t);
-            continue;
+            check_on(s, model, t);
+        } else if (kernel_run_possible(s, t)) {
+            real::RealBackend kernel;
+            check_on(s, kernel, t);
         }
-        if (!kernel_run_possible(*s, t)) continue;
-        real::RealBackend kernel;
-        check_on(*s, kernel, t);
-    }
+    });
     std::cout << fmt::format("{} passed, {} failed", t.held, t.failed);
     if (t.unobservable) std::cout << fmt::format(" ({} not observable on the kernel)", t.unobservable);
     std::cout << "\n";
@@ -190,15 +194,9 @@ bool compare_one(const sim::scenario::Scenario& s, Totals& t) {
 
 int compare_command(const std::vector<std::string>& files) {
     Totals t;
-    for (const auto& file : files) {
-        auto s = load_scenario(file);
-        if (!s) {
-            t.worst(exit_scenario);
-            continue;
-        }
-        if (!kernel_run_possible(*s, t)) continue;
-        compare_one(*s, t);
-    }
+    for_each_scenario(files, t, [&](const sim::scenario::Scenario& s) {
+        if (kernel_run_possible(s, t)) compare_one(s, t);
+    });
     return t.status;
 }
 

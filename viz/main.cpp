@@ -59,6 +59,14 @@ bool write_png(GLFWwindow* window, const std::string& out) {
     return stbi_write_png(out.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
 }
 
+void shut_down(GLFWwindow* window) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+}
+
 void render(GLFWwindow* window, viz::App& app) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -146,20 +154,11 @@ int main(int argc, char** argv) {
         if (!screenshot.empty() && ++frames == 3) {
             bool ok = write_png(window, screenshot);
             if (!ok) std::cerr << "ipcviz: error: cannot write " << screenshot << "\n";
-            glfwSwapBuffers(window);
-            ImGui_ImplOpenGL3_Shutdown();
-            ImGui_ImplGlfw_Shutdown();
-            ImGui::DestroyContext();
-            glfwDestroyWindow(window);
-            glfwTerminate();
+            shut_down(window);
             return ok ? 0 : 1;
         }
         glfwSwapBuffers(window);
     }
-    ImGui_ImplOpenGL3_Shutdown();
-    ImGui_ImplGlfw_Shutdown();
-    ImGui::DestroyContext();
-    glfwDestroyWindow(window);
-    glfwTerminate();
+    shut_down(window);
     return 0;
 }
