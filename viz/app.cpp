@@ -86,9 +86,19 @@ int App::last_event() const {
     return rec ? static_cast<int>(rec->outcome.events.size()) - 1 : -1;
 }
 
+void App::seek(std::size_t step) {
+    m_before.reset();
+    if (step > 0) {
+        m_stepper->seek(step - 1);
+        m_before = m_stepper->model().kernel();
+    }
+    m_stepper->seek(step);
+    if (m_stepper->position() != step) m_before.reset();
+}
+
 void App::go_to(std::size_t step) {
     if (!m_stepper) return;
-    m_stepper->seek(step);
+    seek(step);
     m_event = last_event();
     m_anim = 1.0f;
 }
@@ -110,7 +120,7 @@ void App::next_step() {
         return;
     }
     std::size_t before = m_stepper->position();
-    m_stepper->seek(before + 1);
+    seek(before + 1);
     if (m_stepper->position() == before) {  // a step that cannot run: the error is on show
         playing = false;
         return;
@@ -166,6 +176,7 @@ View App::view() const {
     if (!m_stepper) return v;
     v.scenario = m_scenario.get();
     v.kernel = &m_stepper->model().kernel();
+    v.before = m_before ? &*m_before : nullptr;
     v.record = m_stepper->last() ? &*m_stepper->last() : nullptr;
     v.step = m_stepper->position();
     v.total = m_stepper->total();

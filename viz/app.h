@@ -52,6 +52,7 @@ public:
 
 private:
     void handle_keys();
+    void seek(std::size_t step);  // moves the stepper, keeping the model as it was before that step
     void run_kernel_side();
     int last_event() const;
 
@@ -63,6 +64,7 @@ private:
     std::vector<std::string> m_errors;
     std::unique_ptr<sim::scenario::Scenario> m_scenario;
     std::unique_ptr<sim::Stepper> m_stepper;
+    std::optional<sim::Kernel> m_before;  // the model before the current step, for what the step removes
     int m_event = -1;
     float m_anim = 1.0f;
     float m_play_clock = 0;

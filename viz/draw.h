@@ -27,15 +27,22 @@ inline ImU32 highlight_colour(float t) {
 }
 inline ImU32 error_colour() { return IM_COL32(230, 70, 60, 255); }
 
-// A box of text at the cursor, advancing it; returns the box's rectangle.
-inline ImVec2 text_box(const std::string& text, ImU32 fill, ImU32 border, float pad = 4.0f) {
+// A colour with its alpha scaled (for things that fade in or out).
+inline ImU32 faded(ImU32 c, float alpha) {
+    ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
+    v.w *= alpha;
+    return ImGui::ColorConvertFloat4ToU32(v);
+}
+
+// A box of text at the cursor, advancing it; returns the box's size.
+inline ImVec2 text_box(const std::string& text, ImU32 fill, ImU32 border, float alpha = 1.0f, float pad = 4.0f) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImVec2 size = ImGui::CalcTextSize(text.c_str());
     ImVec2 q(p.x + size.x + 2 * pad, p.y + size.y + 2 * pad);
-    dl->AddRectFilled(p, q, fill, 3.0f);
-    dl->AddRect(p, q, border, 3.0f, 0, 1.5f);
-    dl->AddText(ImVec2(p.x + pad, p.y + pad), text_colour(), text.c_str());
+    dl->AddRectFilled(p, q, faded(fill, alpha), 3.0f);
+    dl->AddRect(p, q, faded(border, alpha), 3.0f, 0, 1.5f);
+    dl->AddText(ImVec2(p.x + pad, p.y + pad), faded(text_colour(), alpha), text.c_str());
     ImGui::Dummy(ImVec2(q.x - p.x, q.y - p.y));
     return ImVec2(q.x - p.x, q.y - p.y);
 }

@@ -56,6 +56,8 @@ void draw_flight(const View& v, const Anchors& a) {
         } else if (e->kind == sim::EventKind::sleep && (r.kind == sim::ObjKind::msg_receiver || r.kind == sim::ObjKind::msg_sender) && boxed) {
             have_from = task_at(static_cast<int>(r.id), from), have_to = true, to = box->second;
             label = v.kernel->task(static_cast<int>(r.id))->comm;
+        } else if (e->kind == sim::EventKind::destroy && r.kind == sim::ObjKind::msg_msg && boxed) {
+            have_from = true, from = box->second, have_to = task_at(caller, to), label = "msg_msg, received";
         } else if (e->kind == sim::EventKind::copy && r.kind == sim::ObjKind::msg_receiver) {
             have_from = task_at(caller, from), have_to = task_at(static_cast<int>(r.id), to), label = "msg_msg, handed over";
         }

@@ -2,6 +2,9 @@
 // queues as rows of sleeping processes with what they wait for.
 #include <imgui.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "sim/text.h"
 #include "viz/draw.h"
 #include "viz/layout.h"
@@ -25,48 +28,65 @@ std::string wants(const sim::msg_receiver& r) {
     return "?";
 }
 
-// A row of boxes, wrapping; `lit` marks the ones the current event touches.
-template <typename Items, typename Label, typename Ref>
-void box_row(const View& v, Anchors& a, const char* name, const Items& items, int colour_id, Label label, Ref ref) {
+// One box of a row: its text, the object it stands for, and how visible it is.
+struct Entry {
+    std::string label;
+    sim::ObjRef ref;
+    float alpha = 1.0f;
+};
+
+// A row of boxes, wrapping. A box the current event brings in fades in as the flying one
+// (layout.cpp) arrives; a box the step takes away fades out during the event that does it.
+void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entry>& entries, int colour_id) {
     ImGui::TextDisabled("%s", name);
     ImGui::SameLine();
     int shown = 0;
-    for (const auto& it : items) {
-        sim::ObjRef r = ref(it);
-        if (v.pending(r)) continue;
+    for (const auto& e : entries) {
+        if (e.alpha <= 0.0f) continue;
         if (shown++ > 0) ImGui::SameLine();
         if (ImGui::GetContentRegionAvail().x < 80 * v.zoom) ImGui::NewLine();
+        const sim::KernelEvent* now = v.current_event();
+        float alpha = now && created_by(*now) == e.ref && v.anim < 1.0f ? v.anim * e.alpha : e.alpha;
         ImVec2 at = ImGui::GetCursorScreenPos();
-        // A box the current event brings in arrives with the flying one (layout.cpp) and fades in.
-        const sim::KernelEvent* e = v.current_event();
-        bool arriving = e && created_by(*e) == r && v.anim < 1.0f;
-        if (arriving) ImGui::PushStyleVar(ImGuiStyleVar_Alpha, v.anim);
-        ImVec2 size = text_box(label(it), object_colour(colour_id, arriving ? 0.2f * v.anim : 0.2f),
-                               v.touched_now(r) ? highlight_colour(v.anim) : object_colour(colour_id));
-        if (arriving) ImGui::PopStyleVar();
-        a.box[Anchors::key(r)] = {at.x + size.x / 2, at.y + size.y / 2};
+        ImVec2 size = text_box(e.label, object_colour(colour_id, 0.2f), v.touched_now(e.ref) ? highlight_colour(v.anim) : object_colour(colour_id), alpha);
+        a.box[Anchors::key(e.ref)] = {at.x + size.x / 2, at.y + size.y / 2};
     }
     if (!shown) ImGui::TextDisabled("empty");
+}
+
+// The entries of one list: what is there now, then what this step took away (fading).
+template <typename Item, typename Label, typename Ref>
+std::vector<Entry> entries(const View& v, const std::vector<Item>& now, const std::vector<Item>* before, Label label, Ref ref) {
+    std::vector<Entry> out;
+    for (const auto& it : now)
+        if (!v.pending(ref(it))) out.push_back({label(it), ref(it), 1.0f});
+    if (before)
+        for (const auto& it : *before) {
+            bool still = std::any_of(now.begin(), now.end(), [&](const Item& n) { return ref(n) == ref(it); });
+            if (!still) out.push_back({label(it), ref(it), v.leaving(ref(it))});
+        }
+    return out;
 }
 
 void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
     const auto& p = q.q_perm;
     int id = p.id;
+    const sim::msg_queue* was = v.before ? v.before->ns().msg_ids.find_id(id) : nullptr;
     bool lit = v.touched_now({sim::ObjKind::msg_queue, id});
     std::string head = "msqid " + std::to_string(id) + "   key " + std::to_string(p.key) + "   mode " + sim::oct(p.mode);
     text_box(head, object_colour(100 + id, 0.2f), lit ? highlight_colour(v.anim) : object_colour(100 + id));
     ImGui::Text("qbytes %llu   cbytes %llu   qnum %llu   lspid %s   lrpid %s", static_cast<unsigned long long>(q.q_qbytes),
                 static_cast<unsigned long long>(q.q_cbytes), static_cast<unsigned long long>(q.q_qnum), comm(*v.kernel, q.q_lspid).c_str(),
                 comm(*v.kernel, q.q_lrpid).c_str());
-    box_row(v, a, "q_messages ", q.q_messages, 100 + id,
-            [](const sim::msg_msg& m) { return "type " + std::to_string(m.m_type) + ", " + std::to_string(m.m_ts()) + " B " + sim::quoted(m.m_text, 12); },
-            [&](const sim::msg_msg& m) { return sim::ObjRef{sim::ObjKind::msg_msg, id, m.serial}; });
-    box_row(v, a, "q_receivers", q.q_receivers, 200 + id,
-            [&](const sim::msg_receiver& r) { return comm(*v.kernel, r.r_tsk) + ": " + wants(r) + ", buf " + std::to_string(r.r_maxsize); },
-            [](const sim::msg_receiver& r) { return sim::ObjRef{sim::ObjKind::msg_receiver, r.r_tsk, 0}; });
-    box_row(v, a, "q_senders  ", q.q_senders, 300 + id,
-            [&](const sim::msg_sender& s) { return comm(*v.kernel, s.tsk) + ": " + std::to_string(s.msgsz) + " B to send"; },
-            [](const sim::msg_sender& s) { return sim::ObjRef{sim::ObjKind::msg_sender, s.tsk, 0}; });
+    auto msg_label = [](const sim::msg_msg& m) { return "type " + std::to_string(m.m_type) + ", " + std::to_string(m.m_ts()) + " B " + sim::quoted(m.m_text, 12); };
+    auto msg_ref = [&](const sim::msg_msg& m) { return sim::ObjRef{sim::ObjKind::msg_msg, id, m.serial}; };
+    box_row(v, a, "q_messages ", entries(v, q.q_messages, was ? &was->q_messages : nullptr, msg_label, msg_ref), 100 + id);
+    auto r_label = [&](const sim::msg_receiver& r) { return comm(*v.kernel, r.r_tsk) + ": " + wants(r) + ", buf " + std::to_string(r.r_maxsize); };
+    auto r_ref = [](const sim::msg_receiver& r) { return sim::ObjRef{sim::ObjKind::msg_receiver, r.r_tsk, 0}; };
+    box_row(v, a, "q_receivers", entries(v, q.q_receivers, was ? &was->q_receivers : nullptr, r_label, r_ref), 200 + id);
+    auto s_label = [&](const sim::msg_sender& snd) { return comm(*v.kernel, snd.tsk) + ": " + std::to_string(snd.msgsz) + " B to send"; };
+    auto s_ref = [](const sim::msg_sender& snd) { return sim::ObjRef{sim::ObjKind::msg_sender, snd.tsk, 0}; };
+    box_row(v, a, "q_senders  ", entries(v, q.q_senders, was ? &was->q_senders : nullptr, s_label, s_ref), 300 + id);
     ImGui::Spacing();
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::uint64_t kMaxCells = 48;  // a larger mapping shows its first cells and says how many more
 
-void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct& vma, Anchors& a) {
+void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct& vma, Anchors& a, float alpha) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float cell = 16.0f * v.zoom, gap = 3.0f * v.zoom;
     ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -27,34 +27,45 @@ void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct
         bool present = pte != t.mm.page_table.end() && !v.pending(ref);
         if (present) {
             float lit = v.touched_now(ref) ? v.anim : 1.0f;
-            dl->AddRectFilled(p, q, object_colour(vma.shmid, 0.35f + 0.65f * lit), 2.0f);
-            a.pte[{t.pid, vpage}] = {p.x + cell / 2, q.y};
+            dl->AddRectFilled(p, q, object_colour(vma.shmid, (0.35f + 0.65f * lit) * alpha), 2.0f);
+            if (alpha >= 1.0f) a.pte[{t.pid, vpage}] = {p.x + cell / 2, q.y};
         }
-        dl->AddRect(p, q, v.touched_now(ref) ? highlight_colour(v.anim) : dim_colour(), 2.0f, 0, v.touched_now(ref) ? 2.5f : 1.0f);
+        dl->AddRect(p, q, faded(v.touched_now(ref) ? highlight_colour(v.anim) : dim_colour(), alpha), 2.0f, 0, v.touched_now(ref) ? 2.5f : 1.0f);
     }
     float rows = static_cast<float>((shown + per_row - 1) / per_row);
     ImGui::Dummy(ImVec2(wrap, rows * (cell + gap)));
     if (pages > shown) ImGui::TextDisabled("... and %llu more pages", static_cast<unsigned long long>(pages - shown));
 }
 
+// One vm_area_struct and its PTE row; `alpha` below 1 while a detach takes it away.
+void vma_box(const View& v, const sim::task_struct& t, const sim::vm_area_struct& vma, Anchors& a, float alpha, bool first) {
+    sim::ObjRef ref{sim::ObjKind::vm_area_struct, t.pid, vma.vm_start};
+    ImGui::Indent();
+    if (!first) ImGui::TextDisabled("  | vm_next");  // the mm's list, in address order
+    std::string label = "vm_area_struct  [" + sim::hex(vma.vm_start) + ", " + sim::hex(vma.vm_end) + ")  " + (vma.vm_write ? "rw-s" : "r--s") +
+                        "  shmid " + std::to_string(vma.shmid);
+    text_box(label, object_colour(vma.shmid, 0.18f), v.touched_now(ref) ? highlight_colour(v.anim) : object_colour(vma.shmid), alpha);
+    pte_row(v, t, vma, a, alpha);
+    ImGui::Unindent();
+}
+
 void vma_chain(const View& v, const sim::task_struct& t, Anchors& a) {
-    if (t.mm.mmap.empty()) {
-        ImGui::TextDisabled("    no vm_area_struct maps a segment");
-        return;
-    }
     bool first = true;
     for (const auto& [start, vma] : t.mm.mmap) {
-        sim::ObjRef ref{sim::ObjKind::vm_area_struct, t.pid, start};
-        if (v.pending(ref)) continue;
-        ImGui::Indent();
-        if (!first) ImGui::TextDisabled("  | vm_next");  // the mm's list, in address order
+        if (v.pending({sim::ObjKind::vm_area_struct, t.pid, start})) continue;
+        vma_box(v, t, vma, a, 1.0f, first);
         first = false;
-        std::string label = "vm_area_struct  [" + sim::hex(vma.vm_start) + ", " + sim::hex(vma.vm_end) + ")  " +
-                            (vma.vm_write ? "rw-s" : "r--s") + "  shmid " + std::to_string(vma.shmid);
-        text_box(label, object_colour(vma.shmid, 0.18f), v.touched_now(ref) ? highlight_colour(v.anim) : object_colour(vma.shmid));
-        pte_row(v, t, vma, a);
-        ImGui::Unindent();
     }
+    // What this step detaches (shmdt, exit, death) fades out during the event that does it.
+    const sim::task_struct* was = v.before ? v.before->task(t.pid) : nullptr;
+    if (was)
+        for (const auto& [start, vma] : was->mm.mmap) {
+            float alpha = t.mm.mmap.count(start) ? 0.0f : v.leaving({sim::ObjKind::vm_area_struct, t.pid, start});
+            if (alpha <= 0.0f) continue;
+            vma_box(v, *was, vma, a, alpha, first);
+            first = false;
+        }
+    if (first) ImGui::TextDisabled("    no vm_area_struct maps a segment");
 }
 
 }  // namespace

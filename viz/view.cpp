@@ -17,9 +17,12 @@ const sim::KernelEvent* View::current_event() const {
     return event >= 0 && static_cast<std::size_t>(event) < ev.size() ? &ev[static_cast<std::size_t>(event)] : nullptr;
 }
 
+// The first object the event touches of the first kind in `kinds` that it touches at all:
+// the kinds are in order of preference (a new message, not the queue it joins).
 static std::optional<sim::ObjRef> first_of(const sim::KernelEvent& e, std::initializer_list<ObjKind> kinds) {
-    for (const auto& r : e.touched)
-        if (std::find(kinds.begin(), kinds.end(), r.kind) != kinds.end()) return r;
+    for (ObjKind k : kinds)
+        for (const auto& r : e.touched)
+            if (r.kind == k) return r;
     return std::nullopt;
 }
 
@@ -34,10 +37,71 @@ std::optional<sim::ObjRef> created_by(const sim::KernelEvent& e) {
     }
 }
 
+bool removes(const sim::KernelEvent& e, const sim::ObjRef& r, const sim::Kernel* before) {
+    auto touches = [&](const sim::ObjRef& x) { return std::find(e.touched.begin(), e.touched.end(), x) != e.touched.end(); };
+    switch (r.kind) {
+    case ObjKind::vm_area_struct: return e.kind == EventKind::detach && touches(r);
+    case ObjKind::msg_msg: return e.kind == EventKind::destroy && touches(r);
+    case ObjKind::msg_receiver:
+    case ObjKind::msg_sender:  // a sleeper leaves its list when it is woken or dies
+        return (e.kind == EventKind::wake || e.kind == EventKind::task_change) && touches({ObjKind::task_struct, r.id});
+    case ObjKind::page: {  // a frame goes with its segment
+        if (e.kind != EventKind::destroy || !before) return false;
+        auto it = before->frames().find(static_cast<std::uint64_t>(r.id));
+        return it != before->frames().end() && touches({ObjKind::shmid_kernel, it->second.owner_shmid});
+    }
+    default: return false;
+    }
+}
+
+float View::leaving(const sim::ObjRef& r) const {
+    const auto& ev = events();
+    for (std::size_t j = 0; j < ev.size(); ++j) {
+        if (!removes(ev[j], r, before)) continue;
+        int at = static_cast<int>(j);
+        return event < at ? 1.0f : event == at ? 1.0f - anim : 0.0f;
+    }
+    return 0.0f;
+}
+
+// Whether the object was there before the step began.
+static bool existed(const sim::Kernel* k, const sim::ObjRef& r) {
+    if (!k) return false;
+    auto pid = static_cast<int>(r.id);
+    const sim::task_struct* t = k->task(pid);
+    auto in_queue = [&](auto has) {
+        for (const auto& [idx, q] : k->ns().msg_ids.entries)
+            if (has(q)) return true;
+        return false;
+    };
+    switch (r.kind) {
+    case ObjKind::pte: return t && t->mm.page_table.count(r.sub);
+    case ObjKind::vm_area_struct: return t && t->mm.mmap.count(r.sub);
+    case ObjKind::page: return k->frames().count(static_cast<std::uint64_t>(r.id)) > 0;
+    case ObjKind::shmid_kernel: return k->ns().shm_ids.find_id(pid) != nullptr;
+    case ObjKind::msg_queue: return k->ns().msg_ids.find_id(pid) != nullptr;
+    case ObjKind::msg_msg:
+        return in_queue([&](const sim::msg_queue& q) {
+            return std::any_of(q.q_messages.begin(), q.q_messages.end(), [&](const sim::msg_msg& m) { return m.serial == r.sub; });
+        });
+    case ObjKind::msg_receiver:
+        return in_queue([&](const sim::msg_queue& q) {
+            return std::any_of(q.q_receivers.begin(), q.q_receivers.end(), [&](const sim::msg_receiver& x) { return x.r_tsk == pid; });
+        });
+    case ObjKind::msg_sender:
+        return in_queue([&](const sim::msg_queue& q) {
+            return std::any_of(q.q_senders.begin(), q.q_senders.end(), [&](const sim::msg_sender& x) { return x.tsk == pid; });
+        });
+    default: return false;
+    }
+}
+
+// Not there yet: a later event of the step makes it, and it was not there all along (a sender
+// that is woken, loses the race and sleeps again never left as far as the picture goes).
 bool View::pending(const sim::ObjRef& r) const {
     const auto& ev = events();
     for (std::size_t j = static_cast<std::size_t>(event + 1); j < ev.size(); ++j)
-        if (auto made = created_by(ev[j]); made && *made == r) return true;
+        if (auto made = created_by(ev[j]); made && *made == r) return !existed(before, r);
     return false;
 }
 

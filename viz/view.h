@@ -27,6 +27,7 @@ struct KernelSide {
 struct View {
     const sim::scenario::Scenario* scenario = nullptr;
     const sim::Kernel* kernel = nullptr;      // the model after the current step
+    const sim::Kernel* before = nullptr;      // the model before it (null at step 0)
     const sim::StepRecord* record = nullptr;  // the current step; null before the first
     std::size_t step = 0;                     // steps done, 0..total
     std::size_t total = 0;
@@ -41,10 +42,16 @@ struct View {
     bool pending(const sim::ObjRef& r) const;
     // True when the current event touches the object.
     bool touched_now(const sim::ObjRef& r) const;
+    // For an object this step removes (it is in `before`, not in `kernel`): how visible it still is.
+    // 1 before the event that removes it, fading during that event, 0 after.
+    float leaving(const sim::ObjRef& r) const;
 };
 
 // The object an event brings into being, if it brings one (a PTE, a frame, a sleeper...).
 std::optional<sim::ObjRef> created_by(const sim::KernelEvent& e);
+// Whether an event takes the object away (a vma detached, a message received, a sleeper woken, a
+// segment and its frames destroyed).
+bool removes(const sim::KernelEvent& e, const sim::ObjRef& r, const sim::Kernel* before);
 
 // Screen positions shared between panels, for lines that cross them (a PTE to its frame).
 struct Anchors {
