@@ -14,14 +14,15 @@ std::string comm(const sim::Kernel& k, int pid) {
     return pid == 0 ? "-" : t ? t->comm : std::to_string(pid);
 }
 
-void segment(const View& v, const sim::shmid_kernel& s) {
+void segment(const View& v, const sim::Kernel& k, const sim::shmid_kernel& s, float alpha) {
     const auto& p = s.shm_perm;
+    ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
     bool lit = v.touched_now({sim::ObjKind::shmid_kernel, p.id});
     std::string head = "shmid " + std::to_string(p.id) + "   key " + std::to_string(p.key) + "   mode " + sim::oct(p.mode) +
                        ((p.mode & sim::SHM_DEST) ? "  SHM_DEST" : "") + ((p.mode & sim::SHM_LOCKED) ? "  SHM_LOCKED" : "");
-    text_box(head, object_colour(p.id, 0.2f), lit ? highlight_colour(v.anim) : object_colour(p.id));
+    text_box(head, object_colour(p.id, 0.2f), lit ? highlight_colour(v.anim) : object_colour(p.id), alpha);
     ImGui::Text("segsz %llu   nattch %llu   cpid %s   lpid %s   rss %zu page(s)", static_cast<unsigned long long>(s.shm_segsz),
-                static_cast<unsigned long long>(s.shm_nattch), comm(*v.kernel, s.shm_cprid).c_str(), comm(*v.kernel, s.shm_lprid).c_str(),
+                static_cast<unsigned long long>(s.shm_nattch), comm(k, s.shm_cprid).c_str(), comm(k, s.shm_lprid).c_str(),
                 s.pages.size());
     std::string pages = "pages:";
     int n = 0;
@@ -37,10 +38,11 @@ void segment(const View& v, const sim::shmid_kernel& s) {
     std::string chain = "attaches:";
     for (const auto& [pid, start] : s.attaches) {
         if (v.pending({sim::ObjKind::vm_area_struct, pid, start})) continue;
-        chain += " " + comm(*v.kernel, pid) + "@" + sim::hex(start) + " ->";
+        chain += " " + comm(k, pid) + "@" + sim::hex(start) + " ->";
     }
     ImGui::TextWrapped("%s NULL", chain.c_str());
     ImGui::Spacing();
+    ImGui::PopStyleVar();
 }
 
 }  // namespace
@@ -49,9 +51,16 @@ void panel_shm(const View& v) {
     ImGui::TextUnformatted("Shared memory: shmid_ds");
     ImGui::Separator();
     if (!v.kernel) return;
-    if (v.kernel->ns().shm_ids.entries.empty()) ImGui::TextDisabled("no segment");
+    bool any = false;
     for (const auto& [idx, s] : v.kernel->ns().shm_ids.entries)
-        if (!v.pending({sim::ObjKind::shmid_kernel, s.shm_perm.id})) segment(v, s);
+        if (!v.pending({sim::ObjKind::shmid_kernel, s.shm_perm.id})) segment(v, *v.kernel, s, 1.0f), any = true;
+    if (v.before)  // a segment this step destroys fades out during the event that frees it
+        for (const auto& [idx, s] : v.before->ns().shm_ids.entries) {
+            sim::ObjRef ref{sim::ObjKind::shmid_kernel, s.shm_perm.id};
+            float alpha = v.kernel->ns().shm_ids.find_id(s.shm_perm.id) ? 0.0f : v.leaving(ref);
+            if (alpha > 0.0f) segment(v, *v.before, s, alpha), any = true;
+        }
+    if (!any) ImGui::TextDisabled("no segment");
 }
 
 }  // namespace viz

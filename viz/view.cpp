@@ -41,6 +41,8 @@ bool removes(const sim::KernelEvent& e, const sim::ObjRef& r, const sim::Kernel*
     auto touches = [&](const sim::ObjRef& x) { return std::find(e.touched.begin(), e.touched.end(), x) != e.touched.end(); };
     switch (r.kind) {
     case ObjKind::vm_area_struct: return e.kind == EventKind::detach && touches(r);
+    case ObjKind::shmid_kernel:
+    case ObjKind::msg_queue: return e.kind == EventKind::destroy && touches(r);
     case ObjKind::msg_msg: return e.kind == EventKind::destroy && touches(r);
     case ObjKind::msg_receiver:
     case ObjKind::msg_sender:  // a sleeper leaves its list when it is woken or dies
