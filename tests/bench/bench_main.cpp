@@ -33,10 +33,10 @@ int main(int argc, char** argv) {
     Summary summary;
     benchmark::RunSpecifiedBenchmarks(&summary);
     std::printf("\n");
-    ratio(summary, "msgsnd + msgrcv pair:", "BM_ModelMsgPair", "BM_KernelMsgPair");
-    ratio(summary, "  state only:", "BM_ModelMsgPairQuiet", "BM_KernelMsgPair");
-    ratio(summary, "first-touch fault:", "BM_ModelFirstTouch", "BM_KernelFirstTouch");
-    ratio(summary, "  state only:", "BM_ModelFirstTouchQuiet", "BM_KernelFirstTouch");
+    ratio(summary, "msgsnd + msgrcv pair:", "BM_ModelMsgPair/1", "BM_KernelMsgPair");
+    ratio(summary, "  state only:", "BM_ModelMsgPair/0", "BM_KernelMsgPair");
+    ratio(summary, "first-touch fault:", "BM_ModelFirstTouch/1", "BM_KernelFirstTouch");
+    ratio(summary, "  state only:", "BM_ModelFirstTouch/0", "BM_KernelFirstTouch");
     benchmark::Shutdown();
     return 0;
 }

@@ -17,54 +17,32 @@ namespace {
 
 using bench::rss_bytes;
 
+// range(0) = 1: record the kernel path, as `ipcsim run` and the window do; 0: state only, as a
+// replay towards an earlier step does.
 void BM_ModelMsgPair(benchmark::State& state) {
     sim::Kernel k;
+    k.record_events(state.range(0) != 0);
     int a = k.spawn("a", 0, 0);
     auto q = k.msgget(a, 0, 0600).ret;
     for (auto _ : state) {
         benchmark::DoNotOptimize(k.msgsnd(a, q, 1, "hello", 0));
         benchmark::DoNotOptimize(k.msgrcv(a, q, 64, 0, 0));
     }
-    state.SetLabel("one msgsnd + msgrcv, with its kernel path");
+    state.SetLabel(state.range(0) ? "one msgsnd + msgrcv, with its kernel path" : "the same, state only");
 }
-BENCHMARK(BM_ModelMsgPair);
-
-// The same, keeping state only, as a replay towards an earlier step does.
-void BM_ModelMsgPairQuiet(benchmark::State& state) {
-    sim::Kernel k;
-    k.record_events(false);
-    int a = k.spawn("a", 0, 0);
-    auto q = k.msgget(a, 0, 0600).ret;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(k.msgsnd(a, q, 1, "hello", 0));
-        benchmark::DoNotOptimize(k.msgrcv(a, q, 64, 0, 0));
-    }
-    state.SetLabel("the same without recording the kernel path");
-}
-BENCHMARK(BM_ModelMsgPairQuiet);
+BENCHMARK(BM_ModelMsgPair)->Arg(1)->Arg(0);
 
 void BM_ModelFirstTouch(benchmark::State& state) {
     sim::Kernel k;
+    k.record_events(state.range(0) != 0);
     int a = k.spawn("a", 0, 0);
     std::int64_t id = k.shmget(a, 0, std::int64_t{1} << 40, 0600).ret;
     auto p = static_cast<std::uint64_t>(k.shmat(a, id, 0, 0).ret);
     std::uint64_t page = 0;
     for (auto _ : state) benchmark::DoNotOptimize(k.store(a, p + 4096 * page++, "x"));
-    state.SetLabel("store to a new page: fault, frame, PTE");
+    state.SetLabel(state.range(0) ? "store to a new page: fault, frame, PTE, with its kernel path" : "the same, state only");
 }
-BENCHMARK(BM_ModelFirstTouch);
-
-void BM_ModelFirstTouchQuiet(benchmark::State& state) {
-    sim::Kernel k;
-    k.record_events(false);
-    int a = k.spawn("a", 0, 0);
-    std::int64_t id = k.shmget(a, 0, std::int64_t{1} << 40, 0600).ret;
-    auto p = static_cast<std::uint64_t>(k.shmat(a, id, 0, 0).ret);
-    std::uint64_t page = 0;
-    for (auto _ : state) benchmark::DoNotOptimize(k.store(a, p + 4096 * page++, "x"));
-    state.SetLabel("the same without recording the kernel path");
-}
-BENCHMARK(BM_ModelFirstTouchQuiet);
+BENCHMARK(BM_ModelFirstTouch)->Arg(1)->Arg(0);
 
 // A generated scenario of `steps` steps that keeps touching, sending and receiving.
 std::string long_scenario(int steps) {
