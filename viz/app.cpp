@@ -31,10 +31,15 @@ bool App::open(const std::string& requested) {
     }
     std::ostringstream text;
     text << in.rdbuf();
-    auto parsed = sim::scenario::parse(file, text.str());
+    bool ok = open_text(file, text.str());
     std::error_code ec;
-    m_file = file;
     m_mtime = fs::last_write_time(file, ec);
+    return ok;
+}
+
+bool App::open_text(const std::string& file, const std::string& text) {
+    auto parsed = sim::scenario::parse(file, text);
+    m_file = file;
     m_errors.clear();
     for (const auto& d : parsed.diagnostics) m_errors.push_back(sim::scenario::format_diagnostic(file, parsed.scenario.lines, d));
     if (!parsed.ok()) return false;
@@ -49,6 +54,7 @@ bool App::open(const std::string& requested) {
 
 void App::reload_if_changed() {
     std::error_code ec;
+    if (!fs::exists(m_file, ec)) return;
     auto t = fs::last_write_time(m_file, ec);
     if (!ec && t != m_mtime) open(m_file);
 }
@@ -60,6 +66,13 @@ void App::run_kernel_side() {
     m_diffs.clear();
     m_kernel_unavailable = real::RealBackend::cannot_run(*m_scenario);
     if (m_kernel_unavailable) return;
+    // Every step's observations are kept for the panel: a very long scenario is left to `ipcsim compare`.
+    constexpr std::size_t kMaxSteps = 2000;
+    if (m_scenario->steps.size() > kMaxSteps) {
+        m_kernel_unavailable = std::to_string(m_scenario->steps.size()) + " steps are more than the window runs beside the kernel (" +
+                               std::to_string(kMaxSteps) + "); `ipcsim compare` compares them all";
+        return;
+    }
     try {
         sim::ModelBackend model;
         real::RealBackend kernel;
@@ -70,6 +83,8 @@ void App::run_kernel_side() {
             m_model_obs.push_back(model.observe());
             m_kernel_obs.push_back(kernel.observe());
             m_diffs.push_back(sim::differences(m_model_obs.back(), m_kernel_obs.back(), ms.last_call, kernel.sees_frames()));
+            for (auto* o : {&m_model_obs.back(), &m_kernel_obs.back()})  // the panel shows no page tables
+                for (auto& p : o->procs) p.maps.clear();
         };
         keep();
         while (ks.next < m_scenario->steps.size()) {

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <map>
+#include <tuple>
 
 #include "sim/text.h"
 #include "viz/draw.h"
@@ -27,6 +28,7 @@ void frame_cell(const View& v, Grid& g, std::uint64_t pfn, const sim::page& page
     ImDrawList* dl = ImGui::GetWindowDrawList();
     sim::ObjRef ref{sim::ObjKind::page, static_cast<std::int64_t>(pfn)};
     ImVec2 p = g.next(), q(p.x + g.w, p.y + g.h);
+    if (!ImGui::IsRectVisible(p, q)) return;  // thousands of frames: draw only what shows
     bool lit = v.touched_now(ref);
     float grow = lit && v.current_event()->kind == sim::EventKind::frame_alloc ? v.anim : 1.0f;
     ImVec2 c((p.x + q.x) / 2, (p.y + q.y) / 2);
@@ -45,10 +47,17 @@ void panel_memory(const View& v, Anchors& a) {
     ImGui::TextUnformatted("Physical memory: frames (struct page)");
     ImGui::Separator();
     if (!v.kernel) return;
-    std::map<std::uint64_t, int> mapped;  // pfn -> page tables that map it
-    for (const auto& [pid, t] : v.kernel->tasks())
-        for (const auto& [vpage, pte] : t.mm.page_table)
-            if (!v.pending({sim::ObjKind::pte, pid, vpage})) mapped[pte.pfn]++;
+    // pfn -> page tables that map it; counted again only when the moment shown changes.
+    static std::tuple<const void*, std::size_t, int> counted_for{nullptr, 0, -2};
+    static std::map<std::uint64_t, int> mapped;
+    std::tuple<const void*, std::size_t, int> now{v.kernel, v.step, v.event};
+    if (now != counted_for) {
+        counted_for = now;
+        mapped.clear();
+        for (const auto& [pid, t] : v.kernel->tasks())
+            for (const auto& [vpage, pte] : t.mm.page_table)
+                if (!v.pending({sim::ObjKind::pte, pid, vpage})) mapped[pte.pfn]++;
+    }
     float w = ImGui::CalcTextSize("frame 0x1a000000").x;
     Grid g{ImGui::GetCursorScreenPos(), w, 2.3f * ImGui::GetTextLineHeight(), 6.0f * v.zoom,
            std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (w + 6.0f * v.zoom)))};

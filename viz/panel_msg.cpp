@@ -3,6 +3,8 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "sim/text.h"
@@ -35,9 +37,12 @@ struct Entry {
     float alpha = 1.0f;
 };
 
+// The most boxes a row shows: a long queue shows its head, and the rest is a count.
+constexpr std::size_t kMaxBoxes = 64;
+
 // A row of boxes, wrapping. A box the current event brings in fades in as the flying one
 // (layout.cpp) arrives; a box the step takes away fades out during the event that does it.
-void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entry>& entries, int colour_id) {
+void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entry>& entries, std::size_t more, int colour_id) {
     ImGui::TextDisabled("%s", name);
     ImGui::SameLine();
     int shown = 0;
@@ -52,18 +57,30 @@ void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entr
         a.box[Anchors::key(e.ref)] = {at.x + size.x / 2, at.y + size.y / 2};
     }
     if (!shown) ImGui::TextDisabled("empty");
+    if (more) ImGui::TextDisabled("... and %zu more", more);
 }
 
-// The entries of one list: what is there now, then what this step took away (fading).
+// The entries of one list, at most kMaxBoxes of them: what is there now, then what this step took
+// away (fading). `more` gets how many were left out.
 template <typename Item, typename Label, typename Ref>
-std::vector<Entry> entries(const View& v, const std::vector<Item>& now, const std::vector<Item>* before, Label label, Ref ref) {
+std::vector<Entry> entries(const View& v, const std::vector<Item>& now, const std::vector<Item>* before, Label label, Ref ref,
+                           std::size_t& more) {
     std::vector<Entry> out;
-    for (const auto& it : now)
-        if (!v.pending(ref(it))) out.push_back({label(it), ref(it), 1.0f});
+    more = 0;
+    std::set<std::tuple<int, std::int64_t, std::uint64_t>> here;
+    for (const auto& it : now) {
+        sim::ObjRef r = ref(it);
+        here.insert(Anchors::key(r));
+        if (v.pending(r)) continue;
+        if (out.size() < kMaxBoxes) out.push_back({label(it), r, 1.0f});
+        else ++more;
+    }
     if (before)
         for (const auto& it : *before) {
-            bool still = std::any_of(now.begin(), now.end(), [&](const Item& n) { return ref(n) == ref(it); });
-            if (!still) out.push_back({label(it), ref(it), v.leaving(ref(it))});
+            sim::ObjRef r = ref(it);
+            if (here.count(Anchors::key(r))) continue;
+            float alpha = v.leaving(r);
+            if (alpha > 0.0f && out.size() < kMaxBoxes) out.push_back({label(it), r, alpha});
         }
     return out;
 }
@@ -80,13 +97,17 @@ void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
                 comm(*v.kernel, q.q_lrpid).c_str());
     auto msg_label = [](const sim::msg_msg& m) { return "type " + std::to_string(m.m_type) + ", " + std::to_string(m.m_ts()) + " B " + sim::quoted(m.m_text, 12); };
     auto msg_ref = [&](const sim::msg_msg& m) { return sim::ObjRef{sim::ObjKind::msg_msg, id, m.serial}; };
-    box_row(v, a, "q_messages ", entries(v, q.q_messages, was ? &was->q_messages : nullptr, msg_label, msg_ref), 100 + id);
+    std::size_t more = 0;
+    auto msgs = entries(v, q.q_messages, was ? &was->q_messages : nullptr, msg_label, msg_ref, more);
+    box_row(v, a, "q_messages ", msgs, more, 100 + id);
     auto r_label = [&](const sim::msg_receiver& r) { return comm(*v.kernel, r.r_tsk) + ": " + wants(r) + ", buf " + std::to_string(r.r_maxsize); };
     auto r_ref = [](const sim::msg_receiver& r) { return sim::ObjRef{sim::ObjKind::msg_receiver, r.r_tsk, 0}; };
-    box_row(v, a, "q_receivers", entries(v, q.q_receivers, was ? &was->q_receivers : nullptr, r_label, r_ref), 200 + id);
+    auto receivers = entries(v, q.q_receivers, was ? &was->q_receivers : nullptr, r_label, r_ref, more);
+    box_row(v, a, "q_receivers", receivers, more, 200 + id);
     auto s_label = [&](const sim::msg_sender& snd) { return comm(*v.kernel, snd.tsk) + ": " + std::to_string(snd.msgsz) + " B to send"; };
     auto s_ref = [](const sim::msg_sender& snd) { return sim::ObjRef{sim::ObjKind::msg_sender, snd.tsk, 0}; };
-    box_row(v, a, "q_senders  ", entries(v, q.q_senders, was ? &was->q_senders : nullptr, s_label, s_ref), 300 + id);
+    auto senders = entries(v, q.q_senders, was ? &was->q_senders : nullptr, s_label, s_ref, more);
+    box_row(v, a, "q_senders  ", senders, more, 300 + id);
     ImGui::Spacing();
 }
 

@@ -28,7 +28,8 @@ void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct
         if (present) {
             float lit = v.touched_now(ref) ? v.anim : 1.0f;
             dl->AddRectFilled(p, q, object_colour(vma.shmid, (0.35f + 0.65f * lit) * alpha), 2.0f);
-            if (alpha >= 1.0f) a.pte[{t.pid, vpage}] = {p.x + cell / 2, q.y};
+            // Only a cell on screen anchors a line: the lines are drawn over every panel, unclipped.
+            if (alpha >= 1.0f && ImGui::IsRectVisible(p, q)) a.pte[{t.pid, vpage}] = {p.x + cell / 2, q.y};
         }
         dl->AddRect(p, q, faded(v.touched_now(ref) ? highlight_colour(v.anim) : dim_colour(), alpha), 2.0f, 0, v.touched_now(ref) ? 2.5f : 1.0f);
     }

@@ -2,6 +2,7 @@
 // the notes, and the diagnostics when an edit does not parse.
 #include <imgui.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -61,23 +62,30 @@ static void notes(const View& v) {
     if (!step.notes.empty()) ImGui::Separator();
 }
 
+// The source, one line per row; only the rows on screen are laid out (long generated files).
 static void source(const View& v) {
     int current = v.record ? v.scenario->steps[v.record->index].pos.line : 0;
     static int scrolled_to = -1;
     ImGui::BeginChild("source");
-    for (std::size_t i = 0; i < v.scenario->lines.size(); ++i) {
-        int line = static_cast<int>(i) + 1;
-        ImVec2 p = ImGui::GetCursorScreenPos();
-        if (line == current) {
-            float w = ImGui::GetContentRegionAvail().x;
-            ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), highlight_colour(0.6f));
-            if (scrolled_to != current) ImGui::SetScrollHereY(0.35f);
-        }
-        ImGui::TextDisabled("%3d", line);
-        ImGui::SameLine();
-        ImGui::TextUnformatted(v.scenario->lines[i].c_str());
-    }
+    float row = ImGui::GetTextLineHeightWithSpacing();
+    if (scrolled_to != current && current > 0)
+        ImGui::SetScrollY(std::max(0.0f, static_cast<float>(current - 1) * row - ImGui::GetWindowHeight() * 0.35f));
     scrolled_to = current;
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(v.scenario->lines.size()), row);
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            int line = i + 1;
+            ImVec2 p = ImGui::GetCursorScreenPos();
+            if (line == current) {
+                float w = ImGui::GetContentRegionAvail().x;
+                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), highlight_colour(0.6f));
+            }
+            ImGui::TextDisabled("%3d", line);
+            ImGui::SameLine();
+            ImGui::TextUnformatted(v.scenario->lines[static_cast<std::size_t>(i)].c_str());
+        }
+    }
     ImGui::EndChild();
 }
 
