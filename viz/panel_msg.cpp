@@ -14,11 +14,6 @@
 namespace viz {
 namespace {
 
-std::string comm(const sim::Kernel& k, int pid) {
-    const sim::task_struct* t = k.task(pid);
-    return pid == 0 ? "-" : t ? t->comm : std::to_string(pid);
-}
-
 std::string wants(const sim::msg_receiver& r) {
     switch (r.r_mode) {
     case sim::SearchMode::any: return "any type";

@@ -9,11 +9,6 @@
 namespace viz {
 namespace {
 
-std::string comm(const sim::Kernel& k, int pid) {
-    const sim::task_struct* t = k.task(pid);
-    return pid == 0 ? "-" : t ? t->comm : std::to_string(pid);
-}
-
 void segment(const View& v, const sim::Kernel& k, const sim::shmid_kernel& s, float alpha) {
     const auto& p = s.shm_perm;
     ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);

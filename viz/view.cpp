@@ -19,6 +19,11 @@ const sim::KernelEvent* View::current_event() const {
 
 // The first object the event touches of the first kind in `kinds` that it touches at all:
 // the kinds are in order of preference (a new message, not the queue it joins).
+std::string comm(const sim::Kernel& k, int pid) {
+    const sim::task_struct* t = k.task(pid);
+    return pid == 0 ? "-" : t ? t->comm : std::to_string(pid);
+}
+
 static std::optional<sim::ObjRef> first_of(const sim::KernelEvent& e, std::initializer_list<ObjKind> kinds) {
     for (ObjKind k : kinds)
         for (const auto& r : e.touched)

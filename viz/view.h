@@ -47,6 +47,9 @@ struct View {
     float leaving(const sim::ObjRef& r) const;
 };
 
+// The scenario's name for a pid ("-" for none), as the panels print pids.
+std::string comm(const sim::Kernel& k, int pid);
+
 // The object an event brings into being, if it brings one (a PTE, a frame, a sleeper...).
 std::optional<sim::ObjRef> created_by(const sim::KernelEvent& e);
 // Whether an event takes the object away (a vma detached, a message received, a sleeper woken, a
