@@ -117,8 +117,9 @@ static bool for_each_page(std::uint64_t addr, std::uint64_t n, Fn fn) {
 }
 
 SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& bytes) {
-    begin(pid, cat("stores ", bytes.size(), " byte(s) ", quoted(bytes), " at ", hex(addr),
-                   ": no system call, the CPU writes and the MMU translates each page"), Entry::memory_access);
+    begin(pid, Entry::memory_access);
+    ENTRY(cat("stores ", bytes.size(), " byte(s) ", quoted(bytes), " at ", hex(addr),
+                   ": no system call, the CPU writes and the MMU translates each page"));
     std::size_t done = 0;
     bool alive = for_each_page(addr, bytes.size(), [&](std::uint64_t a, std::uint64_t chunk_end) {
         if (!touch_page(a, true)) return false;
@@ -138,8 +139,8 @@ SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& byte
 }
 
 SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
-    begin(pid, cat("loads ", n, " byte(s) from ", hex(addr), ": no system call, the CPU reads and the MMU translates each page"),
-          Entry::memory_access);
+    begin(pid, Entry::memory_access);
+    ENTRY(cat("loads ", n, " byte(s) from ", hex(addr), ": no system call, the CPU reads and the MMU translates each page"));
     if (n < 0) return fail(EINVAL, "load", "a negative length"), take();
     std::string out;
     bool alive = for_each_page(addr, static_cast<std::uint64_t>(n), [&](std::uint64_t a, std::uint64_t chunk_end) {

@@ -46,12 +46,15 @@ void Kernel::emit(EventKind kind, std::string function, std::vector<ObjRef> touc
     m_result.events.push_back({kind, std::move(function), std::move(touched), std::move(text)});
 }
 
-void Kernel::begin(int pid, std::string entry_text, Entry how) {
+void Kernel::begin(int pid, Entry how) {
     m_current = m_caller = pid;
     m_entry = how;
     m_result = SyscallResult{};
-    EMIT(EventKind::syscall, how == Entry::syscall ? "entry_SYSCALL_64" : "user space", {{ObjKind::task_struct, pid}},
-         cat(current().comm, " (pid ", pid, ") ", entry_text));
+}
+
+void Kernel::emit_entry(std::string entry_text) {
+    emit(EventKind::syscall, m_entry == Entry::syscall ? "entry_SYSCALL_64" : "user space", {{ObjKind::task_struct, m_caller}},
+         cat(current().comm, " (pid ", m_caller, ") ", entry_text));
 }
 
 // The current task's call returns: into its registers, and into the step's result when it is the caller

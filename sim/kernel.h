@@ -167,6 +167,11 @@ struct IpcSetFields {
     do {                                       \
         if (m_record_events) emit(__VA_ARGS__); \
     } while (0)
+// A call's first event: who enters the kernel, and with what (after begin()).
+#define ENTRY(...)                                  \
+    do {                                            \
+        if (m_record_events) emit_entry(__VA_ARGS__); \
+    } while (0)
 
 class Kernel {
 public:
@@ -208,7 +213,8 @@ private:
     void emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text);
     // A call starts: a system call, or a plain memory access by the CPU (store, load).
     enum class Entry { syscall, memory_access };
-    void begin(int pid, std::string entry_text, Entry how = Entry::syscall);
+    void begin(int pid, Entry how = Entry::syscall);
+    void emit_entry(std::string entry_text);
     SyscallResult& finish(std::int64_t ret, std::string data = {}, std::int64_t mtype = 0);
     SyscallResult& fail(int err, std::string function, std::string why);
     SyscallResult take();  // lets the system settle, then hands the step's result over

@@ -46,6 +46,8 @@ struct mm_struct {
 // Where top-down allocation starts: the same fixed base on every run, so addresses are deterministic
 // (the kernel randomises it; scenarios compare addresses as offsets into their attachment).
 inline constexpr std::uint64_t MMAP_BASE = 0x7f0000000000ull;
+// The top of user space on x86-64 with 4-level paging (TASK_SIZE_MAX): one page below 2^47.
+inline constexpr std::uint64_t TASK_SIZE = (std::uint64_t{1} << 47) - PAGE_SIZE;
 inline constexpr std::uint64_t MMAP_MIN_ADDR = 0x10000ull;  // vm.mmap_min_addr
 
 inline std::uint64_t page_align_up(std::uint64_t n) { return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }

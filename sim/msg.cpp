@@ -85,7 +85,8 @@ std::string misfit_text(const msg_queue& q, std::uint64_t msgsz) {
 
 SyscallResult Kernel::msgget(int pid, std::int64_t key, std::int64_t msgflg) {
     key = static_cast<std::int32_t>(key);  // key_t is an int
-    begin(pid, cat("calls msgget(key=", key, ", msgflg=", oct(static_cast<std::uint64_t>(msgflg)), ")"));
+    begin(pid);
+    ENTRY(cat("calls msgget(key=", key, ", msgflg=", oct(static_cast<std::uint64_t>(msgflg)), ")"));
     IpcGetOps ops{kMsgIds, ObjKind::msg_queue, "queue",
                   [&](std::int64_t k) { msg_queue* q = m_ns.msg_ids.find_key(k); return q ? &q->q_perm : nullptr; },
                   [&]() -> SyscallResult& { return newque(key, msgflg); },
@@ -111,7 +112,8 @@ SyscallResult& Kernel::newque(std::int64_t key, std::int64_t msgflg) {
 }
 
 SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg) {
-    begin(pid, cat("calls msgsnd(msqid=", msqid, ", mtype=", mtype, ", ", text.size(), " byte(s) ", quoted(text), ", msgflg=",
+    begin(pid);
+    ENTRY(cat("calls msgsnd(msqid=", msqid, ", mtype=", mtype, ", ", text.size(), " byte(s) ", quoted(text), ", msgflg=",
                    oct(static_cast<std::uint64_t>(msgflg)), ")"));
     std::uint64_t msgsz = text.size();
     msg_queue* q = m_ns.msg_ids.find_id(static_cast<int>(msqid));
@@ -213,7 +215,8 @@ void Kernel::sleep_on(msg_queue& msq, bool sender) {
 }
 
 SyscallResult Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg) {
-    begin(pid, cat("calls msgrcv(msqid=", msqid, ", msgsz=", msgsz, ", msgtyp=", msgtyp, ", msgflg=", oct(static_cast<std::uint64_t>(msgflg)), ")"));
+    begin(pid);
+    ENTRY(cat("calls msgrcv(msqid=", msqid, ", msgsz=", msgsz, ", msgtyp=", msgtyp, ", msgflg=", oct(static_cast<std::uint64_t>(msgflg)), ")"));
     std::int64_t typ = msgtyp;
     msg_queue* q = nullptr;
     if (msqid < 0 || msgsz < 0)

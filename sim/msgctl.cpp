@@ -11,7 +11,8 @@ ObjRef q_ref(int id) { return {ObjKind::msg_queue, id}; }
 }  // namespace
 
 SyscallResult Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set) {
-    begin(pid, cat("calls msgctl(msqid=", msqid, ", cmd=", cmd, ")"));
+    begin(pid);
+    ENTRY(cat("calls msgctl(msqid=", msqid, ", cmd=", cmd, ")"));
     if (msqid < 0 || cmd < 0) fail(EINVAL, "ksys_msgctl", "a negative msqid or cmd");
     else dispatch_msgctl(msqid, cmd, set);
     return take();

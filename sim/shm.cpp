@@ -16,7 +16,8 @@ const ObjRef kShmIds{ObjKind::ipc_ids, 0};
 
 SyscallResult Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg) {
     key = static_cast<std::int32_t>(key);  // key_t is an int
-    begin(pid, cat("calls shmget(key=", key, ", size=", size, ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
+    begin(pid);
+    ENTRY(cat("calls shmget(key=", key, ", size=", size, ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
     IpcGetOps ops{kShmIds, ObjKind::shmid_kernel, "segment",
                   [&](std::int64_t k) { shmid_kernel* s = m_ns.shm_ids.find_key(k); return s ? &s->shm_perm : nullptr; },
                   [&]() -> SyscallResult& { return newseg(key, size, shmflg); },
@@ -57,7 +58,8 @@ SyscallResult& Kernel::newseg(std::int64_t key, std::int64_t size, std::int64_t 
 }
 
 SyscallResult Kernel::shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
-    begin(pid, cat("calls shmat(shmid=", shmid, ", addr=", addr ? hex(addr) : std::string("NULL"), ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
+    begin(pid);
+    ENTRY(cat("calls shmat(shmid=", shmid, ", addr=", addr ? hex(addr) : std::string("NULL"), ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
     do_shmat(shmid, addr, shmflg);
     return take();
 }
@@ -85,6 +87,9 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
     if (addr) {
         if (addr + len < addr || mm.intersects(addr, addr + len))
             return fail(EINVAL, "do_shmat", cat("[", hex(addr), ", ", hex(addr + len), ") overlaps a mapping and SHM_REMAP is not set"));
+        // do_mmap -> __get_unmapped_area: a fixed address must leave the mapping below TASK_SIZE.
+        if (len > TASK_SIZE || addr > TASK_SIZE - len)
+            return fail(ENOMEM, "get_unmapped_area", cat("[", hex(addr), ", ", hex(addr + len), ") reaches past the top of user space (TASK_SIZE ", hex(TASK_SIZE), ")"));
     } else {
         auto area = mm.get_unmapped_area(len);
         if (!area) return fail(ENOMEM, "get_unmapped_area", "no gap in the address space is large enough");
@@ -134,7 +139,8 @@ void Kernel::shm_destroy(shmid_kernel& shp) {
 }
 
 SyscallResult Kernel::shmdt(int pid, std::uint64_t addr) {
-    begin(pid, cat("calls shmdt(", hex(addr), ")"));
+    begin(pid);
+    ENTRY(cat("calls shmdt(", hex(addr), ")"));
     do_shmdt(addr);
     return take();
 }
@@ -157,7 +163,8 @@ SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
 }
 
 SyscallResult Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set) {
-    begin(pid, cat("calls shmctl(shmid=", shmid, ", cmd=", cmd, ")"));
+    begin(pid);
+    ENTRY(cat("calls shmctl(shmid=", shmid, ", cmd=", cmd, ")"));
     if (cmd < 0 || shmid < 0) fail(EINVAL, "ksys_shmctl", "a negative shmid or cmd");
     else dispatch_shmctl(shmid, cmd, set);
     return take();

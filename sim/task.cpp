@@ -12,7 +12,8 @@ static bool sig_default_ignored(int sig) {
 }
 
 SyscallResult Kernel::fork(int pid, const std::string& child_comm) {
-    begin(pid, cat("calls fork() for ", child_comm));
+    begin(pid);
+    ENTRY(cat("calls fork() for ", child_comm));
     task_struct child;
     child.pid = m_next_pid++;
     child.comm = child_comm;
@@ -62,14 +63,16 @@ void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {
 }
 
 SyscallResult Kernel::exit(int pid, int status) {
-    begin(pid, cat("calls exit(", status, ")"));
+    begin(pid);
+    ENTRY(cat("calls exit(", status, ")"));
     do_exit(current(), TaskState::exited, status, 0);
     m_result.fate = Fate::exited;
     return take();
 }
 
 SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
-    begin(pid, cat("calls kill(", target_pid, ", ", scenario::signal_name(sig), ")"));
+    begin(pid);
+    ENTRY(cat("calls kill(", target_pid, ", ", scenario::signal_name(sig), ")"));
     auto it = m_tasks.find(target_pid);
     if (it == m_tasks.end() || it->second.state == TaskState::exited || it->second.state == TaskState::killed)
         return fail(ESRCH, "kill_pid_info", "the target is gone (reaped)"), take();

@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <sched.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -212,6 +215,11 @@ std::size_t sysvipc_rows(const char* file) {
 TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_object) {
     NEEDS_KERNEL_RUN();
     std::string scenario = std::string(IPCSIM_SOURCE_DIR) + "/assets/lessons/10-full-queue.ipc";
+    // The runs start in an IPC namespace of this test's own, which nothing else on the machine
+    // uses (an X server makes and removes segments in the host's): anything left in it leaked.
+    int host_ns = ::open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(host_ns, 0);
+    if (::unshare(CLONE_NEWIPC) != 0) GTEST_SKIP() << "unshare(CLONE_NEWIPC): " << std::strerror(errno);
     std::size_t shm_before = sysvipc_rows("/proc/sysvipc/shm"), msg_before = sysvipc_rows("/proc/sysvipc/msg");
     std::mt19937 rng(7);
     for (int run = 0; run < 1000; ++run) {
@@ -239,4 +247,7 @@ TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_o
     // Every run lived in namespaces of its own, which died with it: this one is untouched.
     EXPECT_EQ(sysvipc_rows("/proc/sysvipc/shm"), shm_before);
     EXPECT_EQ(sysvipc_rows("/proc/sysvipc/msg"), msg_before);
+    EXPECT_EQ(shm_before, 1u);  // the header line alone
+    EXPECT_EQ(::setns(host_ns, CLONE_NEWIPC), 0);
+    ::close(host_ns);
 }
