@@ -22,7 +22,7 @@ std::uint64_t Kernel::alloc_frame(int shmid) {
     } else {
         pfn = m_next_pfn++;
     }
-    m_frames[pfn] = page{{}, shmid};
+    m_frames.set(pfn, page{{}, shmid});
     return pfn;
 }
 
@@ -45,7 +45,7 @@ std::uint64_t Kernel::shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff) {
     EMIT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}},
          cat("looks up page ", pgoff, " in segment ", id, "'s page cache: not there yet"));
     std::uint64_t pfn = alloc_frame(id);
-    shp.pages[pgoff] = pfn;
+    shp.pages.set(pgoff, pfn);
     EMIT(EventKind::frame_alloc, "shmem_alloc_and_add_folio", {{ObjKind::shmid_kernel, id}, page_ref(pfn)},
          cat("allocates frame ", hex(pfn), ", fills it with zeroes and adds it to the segment as page ", pgoff,
              " (the segment's rss is now ", shp.pages.size(), " page", shp.pages.size() == 1 ? "" : "s", ")"));
@@ -64,7 +64,7 @@ bool Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool writ
     std::uint64_t pfn = shmem_get_page(*shp, pgoff);
     // A shared writable mapping gets a writable PTE even on a read fault: shmem needs no dirty
     // tracking, so a later store to the page takes no second fault (measured).
-    t.mm.page_table[vpage] = pte_t{pfn, vma.vm_write};
+    t.mm.page_table.set(vpage, pte_t{pfn, vma.vm_write});
     EMIT(EventKind::pte_install, "finish_fault", {pte_ref(t.pid, vpage), page_ref(pfn), {ObjKind::mm_struct, t.pid}},
          cat("set_pte_at: ", t.comm, "'s page table now maps ", hex(vpage), " -> frame ", hex(pfn),
              vma.vm_write ? " (read-write)" : " (read-only)", "; minor faults for ", t.comm, ": ", t.min_flt));

@@ -29,9 +29,9 @@ struct shmid_kernel {
     int shm_cprid = 0;               // creator pid
     int shm_lprid = 0;               // pid of the last shmat/shmdt (fork and exit count too)
     std::uint64_t shm_nattch = 0;    // number of vm_area_structs mapping it
-    // The segment's pages (shmem's page cache, the seed's shm_pages): page index -> frame.
-    // Sparse: an untouched page has no entry and costs nothing.
-    std::map<std::uint64_t, std::uint64_t> pages;
+    // The segment's pages (shmem's page cache, an xarray; the seed's shm_pages): page index -> frame.
+    // Sparse: an untouched page has no entry, and 64 slots a node reach any page of the largest segment.
+    radix_tree<std::uint64_t, 6, 9> pages;
     // The vm_area_structs mapping it, in attach order: (pid, vm_start). Linux 2.0 chained them
     // through vm_next_shared; today they hang off the shmem file's address_space (i_mmap).
     std::vector<std::pair<int, std::uint64_t>> attaches;
@@ -49,6 +49,10 @@ struct page {
     int owner_shmid = -1;  // the segment whose page cache holds it
     bool operator==(const page&) const = default;
 };
+
+// Allocated frames by pfn: the kernel's mem_map, kept sparse in nodes of 64 so that a snapshot of a
+// few frames stays small.
+using frame_table = radix_tree<page, 6, 6>;
 
 // One message (struct msg_msg): its type and its text; m_ts, the size, is m_text.size().
 struct msg_msg {
@@ -202,7 +206,7 @@ public:
     const std::map<int, task_struct>& tasks() const { return m_tasks; }
     const task_struct* task(int pid) const;
     const task_struct* task_by_name(const std::string& comm) const;
-    const std::map<std::uint64_t, page>& frames() const { return m_frames; }
+    const frame_table& frames() const { return m_frames; }
     std::uint64_t now() const { return m_now; }
     void tick() { ++m_now; }
     // Off: calls keep their effects and results but record no kernel-path events (fast replay).
@@ -276,7 +280,7 @@ private:
 
     ipc_namespace m_ns;
     std::map<int, task_struct> m_tasks;
-    std::map<std::uint64_t, page> m_frames;   // allocated frames by pfn
+    frame_table m_frames;                     // allocated frames by pfn
     std::vector<std::uint64_t> m_free_frames; // freed pfns, reused last-freed first
     std::uint64_t m_next_pfn = 0x1a000;
     int m_next_pid = 1000;

@@ -34,11 +34,7 @@ std::optional<std::uint64_t> mm_struct::get_unmapped_area(std::uint64_t len) con
 }
 
 std::uint64_t mm_struct::zap_range(std::uint64_t start, std::uint64_t end) {
-    auto first = page_table.lower_bound(start);
-    auto last = page_table.lower_bound(end);
-    std::uint64_t n = static_cast<std::uint64_t>(std::distance(first, last));
-    page_table.erase(first, last);
-    return n;
+    return page_table.erase_range(start, end);
 }
 
 }  // namespace sim

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "sim/radix_tree.h"
 #include "sim/uapi.h"
 
 namespace sim {
@@ -21,15 +22,17 @@ struct vm_area_struct {
 };
 
 // A page-table entry: present entries only; absence means "not present".
+// One machine word, as on x86-64: the frame number and the R/W bit.
 struct pte_t {
-    std::uint64_t pfn = 0;
-    bool writable = false;
+    std::uint64_t pfn : 63 = 0;
+    std::uint64_t writable : 1 = 0;
     bool operator==(const pte_t&) const = default;
 };
 
 struct mm_struct {
     std::map<std::uint64_t, vm_area_struct> mmap;  // by vm_start (the kernel's maple tree)
-    std::map<std::uint64_t, pte_t> page_table;     // virtual page address -> pte (only present ones)
+    // Virtual page address -> pte, present ones only: x86-64's four levels of 512 entries.
+    radix_tree<pte_t, 9, 4, PAGE_SHIFT> page_table;
     bool operator==(const mm_struct&) const = default;
 
     // find_vma's question, narrowed: the mapping that contains addr, if any.

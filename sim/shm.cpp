@@ -131,7 +131,7 @@ void Kernel::shm_close(int shmid, int pid, std::uint64_t vm_start, const char* w
 void Kernel::shm_destroy(shmid_kernel& shp) {
     int id = shp.shm_perm.id;
     std::uint64_t freed = shp.pages.size();
-    for (auto& [pgoff, pfn] : shp.pages) free_frame(pfn);
+    for (const auto& [pgoff, pfn] : shp.pages) free_frame(pfn);
     m_ns.shm_tot -= shp.npages();
     EMIT(EventKind::destroy, "shm_destroy", {seg_ref(id), kShmIds},
          cat("frees shmid_kernel ", id, " and its ", freed, " resident frame(s); the id is no longer valid"));

@@ -38,7 +38,8 @@ inline constexpr int MSG_STAT = 11;
 inline constexpr int MSG_INFO = 12;
 inline constexpr int MSG_STAT_ANY = 13;
 
-inline constexpr std::uint64_t PAGE_SIZE = 4096;
+inline constexpr int PAGE_SHIFT = 12;
+inline constexpr std::uint64_t PAGE_SIZE = std::uint64_t{1} << PAGE_SHIFT;
 inline constexpr std::uint64_t SHMLBA = PAGE_SIZE;
 inline constexpr std::uint64_t SHMMIN = 1;
 
