@@ -149,7 +149,7 @@ SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
         const std::string& data = m_frames.at(pte.pfn).data;
         std::size_t off = a - page_align_down(a), len = chunk_end - a;
         std::size_t have = off < data.size() ? std::min(len, data.size() - off) : 0;
-        out.append(data, off, have);
+        if (have) out.append(data, off, have);  // only the written prefix is kept: the rest reads as zeroes
         out.append(len - have, '\0');
         return true;
     });
