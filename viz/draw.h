@@ -40,10 +40,11 @@ inline ImVec2 text_box(const std::string& text, ImU32 fill, ImU32 border, float 
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImVec2 size = ImGui::CalcTextSize(text.c_str());
     ImVec2 q(p.x + size.x + 2 * pad, p.y + size.y + 2 * pad);
+    ImGui::Dummy(ImVec2(q.x - p.x, q.y - p.y));
+    if (!ImGui::IsItemVisible()) return ImVec2(q.x - p.x, q.y - p.y);  // scrolled away: its vertices would cost all the same
     dl->AddRectFilled(p, q, faded(fill, alpha), 3.0f);
     dl->AddRect(p, q, faded(border, alpha), 3.0f, 0, 1.5f);
     dl->AddText(ImVec2(p.x + pad, p.y + pad), faded(text_colour(), alpha), text.c_str());
-    ImGui::Dummy(ImVec2(q.x - p.x, q.y - p.y));
     return ImVec2(q.x - p.x, q.y - p.y);
 }
 

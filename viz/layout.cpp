@@ -84,8 +84,10 @@ void draw_layout(App& app, const View& v) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
+    // No background: main.cpp clears to the same colour, and a full-screen blended quad costs
+    // llvmpipe as much fill rate as everything else on screen together.
     ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                             ImGuiWindowFlags_NoBringToFrontOnFocus;
+                             ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
     ImGui::Begin("ipcviz", nullptr, flags);
     panel_toolbar(app, v);
     Anchors anchors;

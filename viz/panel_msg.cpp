@@ -62,21 +62,22 @@ std::vector<Entry> entries(const View& v, const std::vector<Item>& now, const st
                            std::size_t& more) {
     std::vector<Entry> out;
     more = 0;
-    std::set<std::tuple<int, std::int64_t, std::uint64_t>> here;
     for (const auto& it : now) {
         sim::ObjRef r = ref(it);
-        here.insert(Anchors::key(r));
         if (v.pending(r)) continue;
         if (out.size() < kMaxBoxes) out.push_back({label(it), r, 1.0f});
         else ++more;
     }
-    if (before)
-        for (const auto& it : *before) {
-            sim::ObjRef r = ref(it);
-            if (here.count(Anchors::key(r))) continue;
-            float alpha = v.leaving(r);
-            if (alpha > 0.0f && out.size() < kMaxBoxes) out.push_back({label(it), r, alpha});
-        }
+    // A full row has no room for what leaves: 10,000 messages need no set of what is still here.
+    if (!before || out.size() >= kMaxBoxes) return out;
+    std::set<std::tuple<int, std::int64_t, std::uint64_t>> here;
+    for (const auto& it : now) here.insert(Anchors::key(ref(it)));
+    for (const auto& it : *before) {
+        sim::ObjRef r = ref(it);
+        if (here.count(Anchors::key(r))) continue;
+        float alpha = v.leaving(r);
+        if (alpha > 0.0f && out.size() < kMaxBoxes) out.push_back({label(it), r, alpha});
+    }
     return out;
 }
 

@@ -22,6 +22,8 @@ void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct
         std::uint64_t vpage = vma.vm_start + i * sim::PAGE_SIZE;
         ImVec2 p(origin.x + static_cast<float>(i % per_row) * (cell + gap), origin.y + static_cast<float>(i / per_row) * (cell + gap));
         ImVec2 q(p.x + cell, p.y + cell);
+        // 64 processes x 48 cells: a cell off screen would still cost its vertices, so it is skipped.
+        if (!ImGui::IsRectVisible(p, q)) continue;
         sim::ObjRef ref{sim::ObjKind::pte, t.pid, vpage};
         auto pte = t.mm.page_table.find(vpage);
         bool present = pte != t.mm.page_table.end() && !v.pending(ref);
@@ -29,7 +31,7 @@ void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct
             float lit = v.touched_now(ref) ? v.anim : 1.0f;
             dl->AddRectFilled(p, q, object_colour(vma.shmid, (0.35f + 0.65f * lit) * alpha), 2.0f);
             // Only a cell on screen anchors a line: the lines are drawn over every panel, unclipped.
-            if (alpha >= 1.0f && ImGui::IsRectVisible(p, q)) a.pte[{t.pid, vpage}] = {p.x + cell / 2, q.y};
+            if (alpha >= 1.0f) a.pte[{t.pid, vpage}] = {p.x + cell / 2, q.y};
         }
         dl->AddRect(p, q, faded(v.touched_now(ref) ? highlight_colour(v.anim) : dim_colour(), alpha), 2.0f, 0, v.touched_now(ref) ? 2.5f : 1.0f);
     }
