@@ -141,7 +141,7 @@ SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& byte
 SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
     begin(pid, Entry::memory_access);
     ENTRY(cat("loads ", n, " byte(s) from ", hex(addr), ": no system call, the CPU reads and the MMU translates each page"));
-    if (n < 0) return fail(EINVAL, "load", "a negative length"), take();
+    if (n < 0) return FAIL_CALL(EINVAL, "load", "a negative length"), take();
     std::string out;
     bool alive = for_each_page(addr, static_cast<std::uint64_t>(n), [&](std::uint64_t a, std::uint64_t chunk_end) {
         if (!touch_page(a, false)) return false;

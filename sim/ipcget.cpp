@@ -12,17 +12,17 @@ SyscallResult& Kernel::ipcget(const IpcGetOps& ops, std::int64_t key, std::int64
     kern_ipc_perm* p = ops.find_key(key);
     if (!p) {
         EMIT(EventKind::lookup, "ipc_findkey", {ops.ids}, cat("no ", ops.noun, " has key ", key));
-        if (!(flg & IPC_CREAT)) return fail(ENOENT, "ipcget_public", "IPC_CREAT is not set, so nothing is created");
+        if (!(flg & IPC_CREAT)) return FAIL_CALL(ENOENT, "ipcget_public", "IPC_CREAT is not set, so nothing is created");
         return ops.create();
     }
     int id = p->id;
     EMIT(EventKind::lookup, "ipc_findkey", {ops.ids, {ops.kind, id}}, cat("key ", key, " belongs to ", ops.noun, " ", id));
     if ((flg & IPC_CREAT) && (flg & IPC_EXCL))
-        return fail(EEXIST, "ipcget_public", cat("IPC_CREAT|IPC_EXCL asks for a new ", ops.noun, ", but the key is taken"));
+        return FAIL_CALL(EEXIST, "ipcget_public", cat("IPC_CREAT|IPC_EXCL asks for a new ", ops.noun, ", but the key is taken"));
     if (ops.more_checks(*p)) return m_result;
     EMIT(EventKind::perm_check, "ipcperms", {{ops.kind, id}}, ipcperms_text(*p, current().cred, static_cast<int>(flg)));
     if (!ipcperms(*p, current().cred, static_cast<int>(flg)))
-        return fail(EACCES, "ipcperms", "the mode does not grant what the flag asks for");
+        return FAIL_CALL(EACCES, "ipcperms", "the mode does not grant what the flag asks for");
     return finish(id);
 }
 

@@ -47,9 +47,16 @@ void Kernel::emit(EventKind kind, std::string function, std::vector<ObjRef> touc
 }
 
 void Kernel::begin(int pid, Entry how) {
-    m_current = m_caller = pid;
+    m_caller = pid;
+    set_current(pid);
     m_entry = how;
-    m_result = SyscallResult{};
+    // Field by field: take() moved the last result out, so its vectors hold no memory to free.
+    m_result.fate = Fate::returned;
+    m_result.ret = 0;
+    m_result.err = m_result.signo = 0;
+    m_result.data.clear();
+    m_result.mtype = 0;
+    m_result.events.clear();
 }
 
 void Kernel::emit_entry(std::string entry_text) {
@@ -96,7 +103,7 @@ SyscallResult& Kernel::fail(int err, std::string function, std::string why) {
 
 SyscallResult Kernel::take() {
     settle();
-    m_current = m_caller;
+    set_current(m_caller);
     return std::move(m_result);
 }
 

@@ -171,6 +171,9 @@ struct IpcSetFields {
     do {                                       \
         if (m_record_events) emit(__VA_ARGS__); \
     } while (0)
+// A call fails, or a sleeper is woken, with a sentence that is formatted only when events are recorded.
+#define FAIL_CALL(err, function, ...) fail(err, function, m_record_events ? std::string(__VA_ARGS__) : std::string())
+#define WAKE_UP(pid, function, ...) wake_up(pid, function, m_record_events ? std::string(__VA_ARGS__) : std::string())
 // A call's first event: who enters the kernel, and with what (after begin()).
 #define ENTRY(...)                                  \
     do {                                            \
@@ -223,7 +226,12 @@ private:
     SyscallResult& fail(int err, std::string function, std::string why);
     SyscallResult take();  // lets the system settle, then hands the step's result over
 
-    task_struct& current() { return m_tasks.at(m_current); }
+    task_struct& current() { return *m_cur.task; }
+    // Whose kernel code runs now. The task is looked up once per switch, not at every use.
+    void set_current(int pid) {
+        m_current = pid;
+        m_cur.task = &m_tasks.at(pid);
+    }
 
     // ipc/util.c ipcget: find by key or create, with the errno order shmget and msgget share.
     struct IpcGetOps {
@@ -238,14 +246,14 @@ private:
 
     // ipc/msg.c
     SyscallResult& newque(std::int64_t key, std::int64_t msgflg);
-    SyscallResult& msgsnd_try(msg_queue& msq);
-    SyscallResult& msgrcv_try(msg_queue& msq);
-    SyscallResult& msgrcv_take(msg_queue& msq, std::size_t at);
-    bool pipelined_send(msg_queue& msq, const msg_msg& msg);
+    SyscallResult& msgsnd_try(msg_queue& msq, pending_ipc& p);
+    SyscallResult& msgrcv_try(msg_queue& msq, pending_ipc& p);
+    SyscallResult& msgrcv_take(msg_queue& msq, std::size_t at, std::int64_t bufsz);
+    bool pipelined_send(msg_queue& msq, msg_msg& msg);  // moves msg to the receiver it finds
     void ss_wakeup(msg_queue& msq, bool kill);
     void expunge_all(msg_queue& msq, int err);
     void freeque(msg_queue& msq);
-    void sleep_on(msg_queue& msq, bool sender);
+    void sleep_on(msg_queue& msq, pending_ipc& call, bool sender);
     void dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set);
     SyscallResult& msgctl_stat(std::int64_t id, std::int64_t cmd);
     SyscallResult& msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
@@ -288,6 +296,15 @@ private:
 
     int m_caller = 0;        // who made the call in progress
     int m_current = 0;       // whose kernel code runs now: the caller, or a task it woke
+    // m_tasks[m_current] during a call. Copies and comparisons of the Kernel leave it out: it is
+    // set anew whenever a call begins (std::map nodes stay put when other tasks are added).
+    struct task_cache {
+        task_struct* task = nullptr;
+        task_cache() = default;
+        task_cache(const task_cache&) {}
+        task_cache& operator=(const task_cache&) { task = nullptr; return *this; }
+        bool operator==(const task_cache&) const { return true; }
+    } m_cur;
     SyscallResult m_result;  // the call in progress
     std::vector<int> m_wake_q;  // tasks woken and not yet run (wake_q), in wake order
     Entry m_entry = Entry::syscall;  // how the caller's call began, so it ends the same way

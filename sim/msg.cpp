@@ -101,7 +101,7 @@ SyscallResult& Kernel::newque(std::int64_t key, std::int64_t msgflg) {
     q.q_qbytes = static_cast<std::uint64_t>(m_ns.msg_ctlmnb);
     q.q_ctime = m_now;
     std::optional<int> added = m_ns.msg_ids.add(std::move(q), m_ns.msg_ctlmni);
-    if (!added) return fail(ENOSPC, "ipc_addid", cat(m_ns.msg_ids.in_use, " queues exist; msgmni allows ", m_ns.msg_ctlmni));
+    if (!added) return FAIL_CALL(ENOSPC, "ipc_addid", cat(m_ns.msg_ids.in_use, " queues exist; msgmni allows ", m_ns.msg_ctlmni));
     int id = *added;
     EMIT(EventKind::id_alloc, "ipc_idr_alloc", {kMsgIds, q_ref(id)},
          cat("takes index ", ipcid_to_idx(id), " (seq ", ipcid_to_seq(id), "), so msqid = ", ipcid_to_seq(id), " * 32768 + ", ipcid_to_idx(id), " = ", id));
@@ -118,11 +118,11 @@ SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, co
     std::uint64_t msgsz = text.size();
     msg_queue* q = m_ns.msg_ids.find_id(static_cast<int>(msqid));
     if (msgsz > static_cast<std::uint64_t>(m_ns.msg_ctlmax) || msqid < 0)
-        fail(EINVAL, "do_msgsnd", cat(msgsz, " bytes is more than msgmax (", m_ns.msg_ctlmax, "), or msqid is negative"));
+        FAIL_CALL(EINVAL, "do_msgsnd", cat(msgsz, " bytes is more than msgmax (", m_ns.msg_ctlmax, "), or msqid is negative"));
     else if (mtype < 1)
-        fail(EINVAL, "do_msgsnd", cat("mtype ", mtype, " is below 1"));
+        FAIL_CALL(EINVAL, "do_msgsnd", cat("mtype ", mtype, " is below 1"));
     else if (!q || msqid > INT32_MAX)
-        fail(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
+        FAIL_CALL(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
     else {
         EMIT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
         pending_ipc p;
@@ -130,23 +130,23 @@ SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, co
         p.msqid = q->q_perm.id;
         p.msg = msg_msg{mtype, text, ++m_ns.msg_serial};
         p.msgflg = msgflg;
-        current().pending = std::move(p);
-        msgsnd_try(*q);
+        msgsnd_try(*q, p);
     }
     return take();
 }
 
-// The body of do_msgsnd's loop: a first try, or a woken sender's retry.
-SyscallResult& Kernel::msgsnd_try(msg_queue& msq) {
+// The body of do_msgsnd's loop: a first try (p on the caller's stack), or a woken sender's retry
+// (p is its task's pending call).
+SyscallResult& Kernel::msgsnd_try(msg_queue& msq, pending_ipc& p) {
     task_struct& t = current();
     int id = msq.q_perm.id;
     EMIT(EventKind::perm_check, "ipcperms", {q_ref(id)}, ipcperms_text(msq.q_perm, t.cred, 0222));
-    if (!ipcperms(msq.q_perm, t.cred, 0222)) return fail(EACCES, "do_msgsnd", "sending needs write permission");
-    msg_msg msg = t.pending->msg;
+    if (!ipcperms(msq.q_perm, t.cred, 0222)) return FAIL_CALL(EACCES, "do_msgsnd", "sending needs write permission");
+    msg_msg& msg = p.msg;  // moved on below: the call ends here
     if (!fits(msq, msg.m_ts())) {
         EMIT(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, misfit_text(msq, msg.m_ts()));
-        if (t.pending->msgflg & IPC_NOWAIT) return fail(EAGAIN, "do_msgsnd", "the queue is full and IPC_NOWAIT is set");
-        sleep_on(msq, true);
+        if (p.msgflg & IPC_NOWAIT) return FAIL_CALL(EAGAIN, "do_msgsnd", "the queue is full and IPC_NOWAIT is set");
+        sleep_on(msq, p, true);
         return m_result;
     }
     EMIT(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, cat("the queue holds ", fill_text(msq), ": the message fits"));
@@ -155,16 +155,16 @@ SyscallResult& Kernel::msgsnd_try(msg_queue& msq) {
     if (!pipelined_send(msq, msg)) {
         msq.q_cbytes += msg.m_ts();
         msq.q_qnum++;
-        msq.q_messages.push_back(msg);
-        EMIT(EventKind::create, "do_msgsnd", {q_ref(id), m_ref(id, msg)},
-             cat("no sleeping receiver wants it: msg_msg (type ", msg.m_type, ", ", msg.m_ts(), " bytes) joins the tail of q_messages; the queue now holds ", fill_text(msq)));
+        const msg_msg& queued = msq.q_messages.emplace_back(std::move(msg));
+        EMIT(EventKind::create, "do_msgsnd", {q_ref(id), m_ref(id, queued)},
+             cat("no sleeping receiver wants it: msg_msg (type ", queued.m_type, ", ", queued.m_ts(), " bytes) joins the tail of q_messages; the queue now holds ", fill_text(msq)));
     }
     return finish(0);
 }
 
 // pipelined_send: sleeping receivers in arrival order; the first that matches takes the message
 // straight from the sender, unless its buffer is too small, which wakes it with E2BIG.
-bool Kernel::pipelined_send(msg_queue& msq, const msg_msg& msg) {
+bool Kernel::pipelined_send(msg_queue& msq, msg_msg& msg) {
     int id = msq.q_perm.id;
     for (std::size_t i = 0; i < msq.q_receivers.size();) {
         msg_receiver r = msq.q_receivers[i];
@@ -176,25 +176,27 @@ bool Kernel::pipelined_send(msg_queue& msq, const msg_msg& msg) {
         msq.q_receivers.erase(msq.q_receivers.begin() + static_cast<std::ptrdiff_t>(i));
         if (r.r_maxsize < msg.m_ts()) {
             rt.pending->r_err = E2BIG;
-            wake_up(r.r_tsk, "pipelined_send", cat(rt.comm, " waits for ", rule_text(r.r_msgtype, r.r_mode), " but its buffer of ", r.r_maxsize,
+            WAKE_UP(r.r_tsk, "pipelined_send", cat(rt.comm, " waits for ", rule_text(r.r_msgtype, r.r_mode), " but its buffer of ", r.r_maxsize,
                                                    " bytes is too small: it is woken with E2BIG, and the scan goes on"));
             continue;
         }
         msq.q_lrpid = r.r_tsk;
         msq.q_rtime = m_now;
-        rt.pending->r_msg = msg;
         EMIT(EventKind::copy, "pipelined_send", {q_ref(id), m_ref(id, msg), {ObjKind::msg_receiver, r.r_tsk}},
              cat(rt.comm, " sleeps waiting for ", rule_text(r.r_msgtype, r.r_mode), ": the message goes straight to it and never enters the queue (qnum stays ",
                  msq.q_qnum, "), and q_lrpid = ", rt.comm));
-        wake_up(r.r_tsk, "pipelined_send", cat("wakes ", rt.comm, " with the message"));
+        rt.pending->r_msg = std::move(msg);
+        WAKE_UP(r.r_tsk, "pipelined_send", cat("wakes ", rt.comm, " with the message"));
         return true;
     }
     return false;
 }
 
-// Sleeping: the caller joins the tail of q_senders or q_receivers and schedule()s away.
-void Kernel::sleep_on(msg_queue& msq, bool sender) {
+// Sleeping: the caller joins the tail of q_senders or q_receivers and schedule()s away; its call,
+// with the msg_receiver's fields, waits in its task until it is woken.
+void Kernel::sleep_on(msg_queue& msq, pending_ipc& call, bool sender) {
     task_struct& t = current();
+    if (!t.pending || &*t.pending != &call) t.pending = std::move(call);
     pending_ipc& p = *t.pending;
     int id = msq.q_perm.id;
     if (sender) {
@@ -220,11 +222,11 @@ SyscallResult Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, st
     std::int64_t typ = msgtyp;
     msg_queue* q = nullptr;
     if (msqid < 0 || msgsz < 0)
-        fail(EINVAL, "do_msgrcv", "a negative msqid or msgsz");
+        FAIL_CALL(EINVAL, "do_msgrcv", "a negative msqid or msgsz");
     else if ((msgflg & MSG_COPY) && ((msgflg & MSG_EXCEPT) || !(msgflg & IPC_NOWAIT)))
-        fail(EINVAL, "do_msgrcv", "MSG_COPY needs IPC_NOWAIT and does not go with MSG_EXCEPT");
+        FAIL_CALL(EINVAL, "do_msgrcv", "MSG_COPY needs IPC_NOWAIT and does not go with MSG_EXCEPT");
     else if (SearchMode mode = convert_mode(typ, msgflg); !(q = m_ns.msg_ids.find_id(static_cast<int>(msqid))) || msqid > INT32_MAX)
-        fail(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
+        FAIL_CALL(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
     else {
         EMIT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
         pending_ipc p;
@@ -234,45 +236,43 @@ SyscallResult Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, st
         p.msgtyp = typ;
         p.mode = mode;
         p.msgflg = msgflg;
-        current().pending = std::move(p);
-        msgrcv_try(*q);
+        msgrcv_try(*q, p);
     }
     return take();
 }
 
 // The body of do_msgrcv's loop: a first try, or a retry after IPC_SET woke the sleeper.
-SyscallResult& Kernel::msgrcv_try(msg_queue& msq) {
+SyscallResult& Kernel::msgrcv_try(msg_queue& msq, pending_ipc& p) {
     task_struct& t = current();
-    const pending_ipc& p = *t.pending;
     int id = msq.q_perm.id;
     EMIT(EventKind::perm_check, "ipcperms", {q_ref(id)}, ipcperms_text(msq.q_perm, t.cred, 0444));
-    if (!ipcperms(msq.q_perm, t.cred, 0444)) return fail(EACCES, "do_msgrcv", "receiving needs read permission");
+    if (!ipcperms(msq.q_perm, t.cred, 0444)) return FAIL_CALL(EACCES, "do_msgrcv", "receiving needs read permission");
     std::optional<std::size_t> at = find_msg(msq, p.msgtyp, p.mode);
     if (!at) {
         EMIT(EventKind::lookup, "find_msg", {q_ref(id)}, cat("searches ", msq.q_qnum, " message(s) for ", rule_text(p.msgtyp, p.mode), ": none matches"));
-        if (p.msgflg & IPC_NOWAIT) return fail(ENOMSG, "do_msgrcv", "nothing matches and IPC_NOWAIT is set");
-        sleep_on(msq, false);
+        if (p.msgflg & IPC_NOWAIT) return FAIL_CALL(ENOMSG, "do_msgrcv", "nothing matches and IPC_NOWAIT is set");
+        sleep_on(msq, p, false);
         return m_result;
     }
     const msg_msg& m = msq.q_messages[*at];
     EMIT(EventKind::lookup, "find_msg", {q_ref(id), m_ref(id, m)},
          cat("searches for ", rule_text(p.msgtyp, p.mode), ": message ", *at + 1, " of ", msq.q_qnum, " (type ", m.m_type, ", ", m.m_ts(), " bytes) matches"));
     if (static_cast<std::uint64_t>(p.bufsz) < m.m_ts() && !(p.msgflg & MSG_NOERROR))
-        return fail(E2BIG, "do_msgrcv", cat("the message has ", m.m_ts(), " bytes and the buffer ", p.bufsz, "; without MSG_NOERROR it stays queued"));
+        return FAIL_CALL(E2BIG, "do_msgrcv", cat("the message has ", m.m_ts(), " bytes and the buffer ", p.bufsz, "; without MSG_NOERROR it stays queued"));
     if (p.msgflg & MSG_COPY) {
         // prepare_copy sizes the copy by the buffer; copy_msg refuses a message larger than that.
         auto room = std::min<std::uint64_t>(static_cast<std::uint64_t>(p.bufsz), static_cast<std::uint64_t>(m_ns.msg_ctlmax));
-        if (m.m_ts() > room) return fail(EINVAL, "copy_msg", "MSG_COPY cannot truncate: the copy buffer is smaller than the message");
+        if (m.m_ts() > room) return FAIL_CALL(EINVAL, "copy_msg", "MSG_COPY cannot truncate: the copy buffer is smaller than the message");
         EMIT(EventKind::copy, "copy_msg", {q_ref(id), m_ref(id, m)}, "MSG_COPY copies the message and leaves it queued");
         return finish(static_cast<std::int64_t>(m.m_ts()), m.m_text, m.m_type);
     }
-    return msgrcv_take(msq, *at);
+    return msgrcv_take(msq, *at, p.bufsz);
 }
 
 // Unlinks a found message, then wakes the senders that may now fit (ss_wakeup).
-SyscallResult& Kernel::msgrcv_take(msg_queue& msq, std::size_t at) {
+SyscallResult& Kernel::msgrcv_take(msg_queue& msq, std::size_t at, std::int64_t bufsz) {
     task_struct& t = current();
-    msg_msg m = msq.q_messages[at];
+    msg_msg m = std::move(msq.q_messages[at]);
     msq.q_messages.erase(msq.q_messages.begin() + static_cast<std::ptrdiff_t>(at));
     msq.q_qnum--;
     msq.q_cbytes -= m.m_ts();
@@ -282,10 +282,11 @@ SyscallResult& Kernel::msgrcv_take(msg_queue& msq, std::size_t at) {
     EMIT(EventKind::destroy, "do_msgrcv", {q_ref(id), m_ref(id, m)},
          cat("unlinks the message: the queue now holds ", fill_text(msq), ", q_lrpid = ", t.comm));
     ss_wakeup(msq, false);
-    auto n = std::min<std::uint64_t>(m.m_ts(), static_cast<std::uint64_t>(t.pending->bufsz));
+    auto n = std::min<std::uint64_t>(m.m_ts(), static_cast<std::uint64_t>(bufsz));
     if (n < m.m_ts())
         EMIT(EventKind::copy, "do_msg_fill", {t_ref(t.pid)}, cat("MSG_NOERROR: copies ", n, " of ", m.m_ts(), " bytes; the rest is lost"));
-    return finish(static_cast<std::int64_t>(n), m.m_text.substr(0, n), m.m_type);
+    m.m_text.resize(n);
+    return finish(static_cast<std::int64_t>(n), std::move(m.m_text), m.m_type);
 }
 
 // ss_wakeup: wakes, in order, every sleeping sender whose message now fits, and moves the others
@@ -294,7 +295,7 @@ void Kernel::ss_wakeup(msg_queue& msq, bool kill) {
     std::vector<msg_sender> fit, wait;
     for (const auto& s : msq.q_senders) (kill || fits(msq, s.msgsz) ? fit : wait).push_back(s);
     for (const auto& s : fit)
-        wake_up(s.tsk, "ss_wakeup", kill ? cat("the queue is going away: wakes sender ", m_tasks.at(s.tsk).comm)
+        WAKE_UP(s.tsk, "ss_wakeup", kill ? cat("the queue is going away: wakes sender ", m_tasks.at(s.tsk).comm)
                                          : cat("wakes sender ", m_tasks.at(s.tsk).comm, ": its ", s.msgsz, " byte(s) now fit, if nobody gets in first"));
     if (!kill && !wait.empty())
         EMIT(EventKind::check, "ss_wakeup", {q_ref(msq.q_perm.id)},
@@ -307,7 +308,7 @@ void Kernel::ss_wakeup(msg_queue& msq, bool kill) {
 void Kernel::expunge_all(msg_queue& msq, int err) {
     for (const auto& r : msq.q_receivers) {
         m_tasks.at(r.r_tsk).pending->r_err = err;
-        wake_up(r.r_tsk, "expunge_all", cat("wakes receiver ", m_tasks.at(r.r_tsk).comm,
+        WAKE_UP(r.r_tsk, "expunge_all", cat("wakes receiver ", m_tasks.at(r.r_tsk).comm,
                                             err == EIDRM ? " with EIDRM" : " to check the queue again"));
     }
 }

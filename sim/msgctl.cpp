@@ -13,7 +13,7 @@ ObjRef q_ref(int id) { return {ObjKind::msg_queue, id}; }
 SyscallResult Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set) {
     begin(pid);
     ENTRY(cat("calls msgctl(msqid=", msqid, ", cmd=", cmd, ")"));
-    if (msqid < 0 || cmd < 0) fail(EINVAL, "ksys_msgctl", "a negative msqid or cmd");
+    if (msqid < 0 || cmd < 0) FAIL_CALL(EINVAL, "ksys_msgctl", "a negative msqid or cmd");
     else dispatch_msgctl(msqid, cmd, set);
     return take();
 }
@@ -35,17 +35,17 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
         msgctl_down(msqid, cmd, set);
         break;
     default:
-        fail(EINVAL, "ksys_msgctl", cat("cmd ", cmd, " is not a msgctl command"));
+        FAIL_CALL(EINVAL, "ksys_msgctl", cat("cmd ", cmd, " is not a msgctl command"));
     }
 }
 
 SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
     msg_queue* q = cmd == MSG_STAT ? m_ns.msg_ids.find_idx(static_cast<int>(id)) : m_ns.msg_ids.find_id(static_cast<int>(id));
     if (!q || id > INT32_MAX)
-        return fail(EINVAL, "msq_obtain_object", cat(cmd == MSG_STAT ? "no queue at index " : "no queue has msqid ", id));
+        return FAIL_CALL(EINVAL, "msq_obtain_object", cat(cmd == MSG_STAT ? "no queue at index " : "no queue has msqid ", id));
     int qid = q->q_perm.id;
     EMIT(EventKind::perm_check, "ipcperms", {q_ref(qid)}, ipcperms_text(q->q_perm, current().cred, 0444));
-    if (!ipcperms(q->q_perm, current().cred, 0444)) return fail(EACCES, "msgctl_stat", "IPC_STAT needs read permission");
+    if (!ipcperms(q->q_perm, current().cred, 0444)) return FAIL_CALL(EACCES, "msgctl_stat", "IPC_STAT needs read permission");
     EMIT(EventKind::copy, "msgctl_stat", {q_ref(qid)},
          cat("copies msqid_ds: qnum ", q->q_qnum, ", cbytes ", q->q_cbytes, ", qbytes ", q->q_qbytes, ", mode ", oct(q->q_perm.mode)));
     return finish(cmd == MSG_STAT ? qid : 0);
@@ -53,20 +53,20 @@ SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
 
 SyscallResult& Kernel::msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set) {
     msg_queue* q = m_ns.msg_ids.find_id(static_cast<int>(id));
-    if (!q || id > INT32_MAX) return fail(EINVAL, "ipcctl_obtain_check", cat("no queue has msqid ", id));
+    if (!q || id > INT32_MAX) return FAIL_CALL(EINVAL, "ipcctl_obtain_check", cat("no queue has msqid ", id));
     int qid = q->q_perm.id;
     const cred& c = current().cred;
     EMIT(EventKind::perm_check, "ipcctl_obtain_check", {q_ref(qid)},
          cat("euid ", c.euid, c.is_root() ? " holds CAP_SYS_ADMIN" : "", "; the queue's cuid is ", q->q_perm.cuid, " and uid ", q->q_perm.uid,
              " (the mode does not matter here)"));
-    if (!ipc_owner(q->q_perm, c)) return fail(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
+    if (!ipc_owner(q->q_perm, c)) return FAIL_CALL(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
     if (cmd == IPC_RMID) {
         freeque(*q);
         return finish(0);
     }
     std::uint64_t qbytes = set.qbytes.value_or(q->q_qbytes);
     if (qbytes > static_cast<std::uint64_t>(m_ns.msg_ctlmnb) && !capable_sys_resource(c))
-        return fail(EPERM, "msgctl_down", cat("qbytes ", qbytes, " is above msgmnb (", m_ns.msg_ctlmnb, ") and the caller lacks CAP_SYS_RESOURCE"));
+        return FAIL_CALL(EPERM, "msgctl_down", cat("qbytes ", qbytes, " is above msgmnb (", m_ns.msg_ctlmnb, ") and the caller lacks CAP_SYS_RESOURCE"));
     kern_ipc_perm& p = q->q_perm;
     if (set.uid) p.uid = *set.uid;
     if (set.gid) p.gid = *set.gid;

@@ -25,7 +25,7 @@ SyscallResult Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::
                   [&](kern_ipc_perm& p) {
                       const shmid_kernel& seg = *m_ns.shm_ids.find_id(p.id);
                       if (seg.shm_segsz >= static_cast<std::uint64_t>(size)) return false;
-                      fail(EINVAL, "shm_more_checks", cat("asks for ", static_cast<std::uint64_t>(size), " bytes, more than the segment's ", seg.shm_segsz));
+                      FAIL_CALL(EINVAL, "shm_more_checks", cat("asks for ", static_cast<std::uint64_t>(size), " bytes, more than the segment's ", seg.shm_segsz));
                       return true;
                   }};
     ipcget(ops, key, shmflg);
@@ -36,17 +36,17 @@ SyscallResult Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::
 SyscallResult& Kernel::newseg(std::int64_t key, std::int64_t size, std::int64_t shmflg) {
     auto usize = static_cast<std::uint64_t>(size);
     if (usize < SHMMIN || usize > m_ns.shm_ctlmax)
-        return fail(EINVAL, "newseg", cat("size ", usize, " is outside [SHMMIN=1, shmmax=", m_ns.shm_ctlmax, "]"));
+        return FAIL_CALL(EINVAL, "newseg", cat("size ", usize, " is outside [SHMMIN=1, shmmax=", m_ns.shm_ctlmax, "]"));
     std::uint64_t numpages = page_align_up(usize) / PAGE_SIZE;
     if (numpages == 0 || m_ns.shm_tot + numpages < m_ns.shm_tot || m_ns.shm_tot + numpages > m_ns.shm_ctlall)
-        return fail(ENOSPC, "newseg", cat("shm_tot ", m_ns.shm_tot, " + ", numpages, " pages would pass shmall=", m_ns.shm_ctlall));
+        return FAIL_CALL(ENOSPC, "newseg", cat("shm_tot ", m_ns.shm_tot, " + ", numpages, " pages would pass shmall=", m_ns.shm_ctlall));
     shmid_kernel seg;
     seg.shm_perm = new_perm(key, shmflg, current().cred);
     seg.shm_segsz = usize;
     seg.shm_cprid = m_current;
     seg.shm_ctim = m_now;
     std::optional<int> added = m_ns.shm_ids.add(std::move(seg), m_ns.shm_ctlmni);
-    if (!added) return fail(ENOSPC, "ipc_addid", cat(m_ns.shm_ids.in_use, " segments exist; shmmni allows ", m_ns.shm_ctlmni));
+    if (!added) return FAIL_CALL(ENOSPC, "ipc_addid", cat(m_ns.shm_ids.in_use, " segments exist; shmmni allows ", m_ns.shm_ctlmni));
     int id = *added;
     m_ns.shm_tot += numpages;
     EMIT(EventKind::id_alloc, "ipc_idr_alloc", {kShmIds, seg_ref(id)},
@@ -66,33 +66,33 @@ SyscallResult Kernel::shmat(int pid, std::int64_t shmid, std::uint64_t addr, std
 
 SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
     int pid = m_current;
-    if (shmid < 0) return fail(EINVAL, "do_shmat", "a negative shmid");
+    if (shmid < 0) return FAIL_CALL(EINVAL, "do_shmat", "a negative shmid");
     if (addr & (SHMLBA - 1)) {
         if (!(shmflg & SHM_RND))
-            return fail(EINVAL, "do_shmat", cat(hex(addr), " is not a multiple of SHMLBA (4096) and SHM_RND is not set"));
+            return FAIL_CALL(EINVAL, "do_shmat", cat(hex(addr), " is not a multiple of SHMLBA (4096) and SHM_RND is not set"));
         addr &= ~(SHMLBA - 1);
         EMIT(EventKind::check, "do_shmat", {}, cat("SHM_RND rounds the address down to ", hex(addr)));
     }
     bool rdonly = shmflg & SHM_RDONLY;
     int acc_mode = rdonly ? 0444 : 0666;
     shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(shmid));
-    if (!shp || shmid > INT32_MAX) return fail(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", shmid));
+    if (!shp || shmid > INT32_MAX) return FAIL_CALL(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", shmid));
     int id = shp->shm_perm.id;
     EMIT(EventKind::lookup, "shm_obtain_object_check", {kShmIds, seg_ref(id)}, cat("finds shmid_kernel ", id));
     EMIT(EventKind::perm_check, "ipcperms", {seg_ref(id)}, ipcperms_text(shp->shm_perm, current().cred, acc_mode));
     if (!ipcperms(shp->shm_perm, current().cred, acc_mode))
-        return fail(EACCES, "do_shmat", rdonly ? "SHM_RDONLY needs read permission" : "a read-write attach needs read and write permission");
+        return FAIL_CALL(EACCES, "do_shmat", rdonly ? "SHM_RDONLY needs read permission" : "a read-write attach needs read and write permission");
     std::uint64_t len = page_align_up(shp->shm_segsz);
     mm_struct& mm = current().mm;
     if (addr) {
         if (addr + len < addr || mm.intersects(addr, addr + len))
-            return fail(EINVAL, "do_shmat", cat("[", hex(addr), ", ", hex(addr + len), ") overlaps a mapping and SHM_REMAP is not set"));
+            return FAIL_CALL(EINVAL, "do_shmat", cat("[", hex(addr), ", ", hex(addr + len), ") overlaps a mapping and SHM_REMAP is not set"));
         // do_mmap -> __get_unmapped_area: a fixed address must leave the mapping below TASK_SIZE.
         if (len > TASK_SIZE || addr > TASK_SIZE - len)
-            return fail(ENOMEM, "get_unmapped_area", cat("[", hex(addr), ", ", hex(addr + len), ") reaches past the top of user space (TASK_SIZE ", hex(TASK_SIZE), ")"));
+            return FAIL_CALL(ENOMEM, "get_unmapped_area", cat("[", hex(addr), ", ", hex(addr + len), ") reaches past the top of user space (TASK_SIZE ", hex(TASK_SIZE), ")"));
     } else {
         auto area = mm.get_unmapped_area(len);
-        if (!area) return fail(ENOMEM, "get_unmapped_area", "no gap in the address space is large enough");
+        if (!area) return FAIL_CALL(ENOMEM, "get_unmapped_area", "no gap in the address space is large enough");
         addr = *area;
         EMIT(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}},
              cat("picks the highest free gap below mmap_base: ", hex(addr)));
@@ -147,11 +147,11 @@ SyscallResult Kernel::shmdt(int pid, std::uint64_t addr) {
 
 SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
     int pid = m_current;
-    if (addr & (PAGE_SIZE - 1)) return fail(EINVAL, "ksys_shmdt", cat(hex(addr), " is not page aligned"));
+    if (addr & (PAGE_SIZE - 1)) return FAIL_CALL(EINVAL, "ksys_shmdt", cat(hex(addr), " is not page aligned"));
     mm_struct& mm = current().mm;
     auto it = mm.mmap.find(addr);
     if (it == mm.mmap.end())
-        return fail(EINVAL, "ksys_shmdt", cat("no segment's attachment starts at ", hex(addr)));
+        return FAIL_CALL(EINVAL, "ksys_shmdt", cat("no segment's attachment starts at ", hex(addr)));
     vm_area_struct vma = it->second;
     std::uint64_t zapped = mm.zap_range(vma.vm_start, vma.vm_end);
     mm.mmap.erase(it);
@@ -165,7 +165,7 @@ SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
 SyscallResult Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set) {
     begin(pid);
     ENTRY(cat("calls shmctl(shmid=", shmid, ", cmd=", cmd, ")"));
-    if (cmd < 0 || shmid < 0) fail(EINVAL, "ksys_shmctl", "a negative shmid or cmd");
+    if (cmd < 0 || shmid < 0) FAIL_CALL(EINVAL, "ksys_shmctl", "a negative shmid or cmd");
     else dispatch_shmctl(shmid, cmd, set);
     return take();
 }
@@ -192,7 +192,7 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
         shmctl_lock(shmid, cmd);
         break;
     default:
-        fail(EINVAL, "ksys_shmctl", cat("cmd ", cmd, " is not a shmctl command"));
+        FAIL_CALL(EINVAL, "ksys_shmctl", cat("cmd ", cmd, " is not a shmctl command"));
     }
 }
 
@@ -200,10 +200,10 @@ SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
     shmid_kernel* shp = cmd == SHM_STAT ? m_ns.shm_ids.find_idx(static_cast<int>(id))
                                         : m_ns.shm_ids.find_id(static_cast<int>(id));
     if (!shp || id > INT32_MAX)
-        return fail(EINVAL, "shm_obtain_object", cat(cmd == SHM_STAT ? "no segment at index " : "no segment has shmid ", id));
+        return FAIL_CALL(EINVAL, "shm_obtain_object", cat(cmd == SHM_STAT ? "no segment at index " : "no segment has shmid ", id));
     int sid = shp->shm_perm.id;
     EMIT(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, ipcperms_text(shp->shm_perm, current().cred, 0444));
-    if (!ipcperms(shp->shm_perm, current().cred, 0444)) return fail(EACCES, "shmctl_stat", "IPC_STAT needs read permission");
+    if (!ipcperms(shp->shm_perm, current().cred, 0444)) return FAIL_CALL(EACCES, "shmctl_stat", "IPC_STAT needs read permission");
     EMIT(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
          cat("copies shmid_ds: nattch ", shp->shm_nattch, ", segsz ", shp->shm_segsz, ", mode ", oct(shp->shm_perm.mode)));
     return finish(cmd == SHM_STAT ? sid : 0);
@@ -211,14 +211,14 @@ SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
 
 SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set) {
     shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(id));
-    if (!shp || id > INT32_MAX) return fail(EINVAL, "ipcctl_obtain_check", cat("no segment has shmid ", id));
+    if (!shp || id > INT32_MAX) return FAIL_CALL(EINVAL, "ipcctl_obtain_check", cat("no segment has shmid ", id));
     int sid = shp->shm_perm.id;
     const cred& c = current().cred;
     EMIT(EventKind::perm_check, "ipcctl_obtain_check", {seg_ref(sid)},
          cat("euid ", c.euid, c.is_root() ? " holds CAP_SYS_ADMIN" : "", "; the segment's cuid is ", shp->shm_perm.cuid,
              " and uid ", shp->shm_perm.uid, " (the mode does not matter here)"));
     if (!ipc_owner(shp->shm_perm, c))
-        return fail(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
+        return FAIL_CALL(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
     shp->shm_ctim = m_now;
     if (cmd == IPC_SET) {
         kern_ipc_perm& p = shp->shm_perm;
@@ -243,10 +243,10 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
 
 SyscallResult& Kernel::shmctl_lock(std::int64_t id, std::int64_t cmd) {
     shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(id));
-    if (!shp || id > INT32_MAX) return fail(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", id));
+    if (!shp || id > INT32_MAX) return FAIL_CALL(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", id));
     const cred& c = current().cred;
     if (!c.is_root() && c.euid != shp->shm_perm.uid && c.euid != shp->shm_perm.cuid)
-        return fail(EPERM, "shmctl_do_lock", "without CAP_IPC_LOCK only the owner or creator may lock");
+        return FAIL_CALL(EPERM, "shmctl_do_lock", "without CAP_IPC_LOCK only the owner or creator may lock");
     if (cmd == SHM_LOCK) shp->shm_perm.mode |= SHM_LOCKED;
     else shp->shm_perm.mode &= ~static_cast<std::uint32_t>(SHM_LOCKED);
     EMIT(EventKind::field_change, "shmctl_do_lock", {seg_ref(shp->shm_perm.id)},

@@ -46,14 +46,14 @@ void Kernel::exit_mm(task_struct& t) {
 
 void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {
     int saved = m_current;
-    m_current = t.pid;  // the detaches are the dying process's own: lpid becomes its pid
+    set_current(t.pid);  // the detaches are the dying process's own: lpid becomes its pid
     if (t.pending) {
         leave_wait_queues(t);
         EMIT(EventKind::sleep, "do_exit", {{ObjKind::task_struct, t.pid}}, cat(t.comm, " leaves the wait queue it slept on"));
         t.pending.reset();
     }
     exit_mm(t);
-    m_current = saved;
+    set_current(saved);
     t.state = how;
     t.exit_code = code;
     t.term_signal = sig;
@@ -75,13 +75,13 @@ SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
     ENTRY(cat("calls kill(", target_pid, ", ", scenario::signal_name(sig), ")"));
     auto it = m_tasks.find(target_pid);
     if (it == m_tasks.end() || it->second.state == TaskState::exited || it->second.state == TaskState::killed)
-        return fail(ESRCH, "kill_pid_info", "the target is gone (reaped)"), take();
+        return FAIL_CALL(ESRCH, "kill_pid_info", "the target is gone (reaped)"), take();
     task_struct& target = it->second;
     const cred& c = current().cred;
     EMIT(EventKind::perm_check, "kill_ok_by_cred", {{ObjKind::task_struct, target_pid}},
          cat("sender euid ", c.euid, c.is_root() ? " (CAP_KILL)" : "", ", target uid ", target.cred.euid));
     if (!c.is_root() && c.euid != target.cred.euid)
-        return fail(EPERM, "check_kill_permission", "only root or a process of the same user may signal it"), take();
+        return FAIL_CALL(EPERM, "check_kill_permission", "only root or a process of the same user may signal it"), take();
     EMIT(EventKind::signal, "send_signal", {{ObjKind::task_struct, target_pid}},
          cat("queues ", scenario::signal_name(sig), " for ", target.comm));
     if (sig == SIGUSR1) {

@@ -27,12 +27,12 @@ void Kernel::settle() {
         task_struct& t = m_tasks.at(pid);
         if (t.state == TaskState::blocked && t.pending) resume(t);
     }
-    m_current = m_caller;
+    set_current(m_caller);
 }
 
 // A woken task runs on from schedule() in do_msgsnd or do_msgrcv.
 void Kernel::resume(task_struct& t) {
-    m_current = t.pid;
+    set_current(t.pid);
     pending_ipc& p = *t.pending;
     bool sender = p.call == scenario::CallKind::Msgsnd;
     EMIT(EventKind::resume, sender ? "do_msgsnd" : "do_msgrcv", {{ObjKind::task_struct, t.pid}},
@@ -44,17 +44,17 @@ void Kernel::resume(task_struct& t) {
         return;
     }
     if (!sender && p.r_err != EAGAIN) {
-        fail(p.r_err, "do_msgrcv", p.r_err == EIDRM ? "the queue was removed while it slept" : "the message it was offered is larger than its buffer");
+        FAIL_CALL(p.r_err, "do_msgrcv", p.r_err == EIDRM ? "the queue was removed while it slept" : "the message it was offered is larger than its buffer");
         return;
     }
     msg_queue* q = m_ns.msg_ids.find_id(p.msqid);
     if (!q) {
-        fail(EIDRM, sender ? "do_msgsnd" : "do_msgrcv", "the queue was removed while it slept (ipc_valid_object is false)");
+        FAIL_CALL(EIDRM, sender ? "do_msgsnd" : "do_msgrcv", "the queue was removed while it slept (ipc_valid_object is false)");
         return;
     }
     leave_wait_queues(t);  // ss_del / list_del: it re-queues at the tail if it must sleep again
-    if (sender) msgsnd_try(*q);
-    else msgrcv_try(*q);
+    if (sender) msgsnd_try(*q, p);
+    else msgrcv_try(*q, p);
 }
 
 void Kernel::leave_wait_queues(task_struct& t) {
@@ -69,14 +69,14 @@ void Kernel::leave_wait_queues(task_struct& t) {
 // handler runs (never restarted, even with SA_RESTART: signal(7)).
 void Kernel::interrupt_sleep(task_struct& t, int sig) {
     int saved = m_current;
-    m_current = t.pid;
+    set_current(t.pid);
     bool sender = t.pending->call == scenario::CallKind::Msgsnd;
     EMIT(EventKind::wake, "signal_wake_up", {{ObjKind::task_struct, t.pid}},
          cat(scenario::signal_name(sig), " wakes ", t.comm, " from its sleep in ", sender ? "msgsnd" : "msgrcv"));
     leave_wait_queues(t);
-    fail(EINTR, sender ? "do_msgsnd" : "do_msgrcv",
+    FAIL_CALL(EINTR, sender ? "do_msgsnd" : "do_msgrcv",
          "signal_pending: the call ends with -ERESTARTNOHAND, which becomes EINTR since a handler runs (never restarted)");
-    m_current = saved;
+    set_current(saved);
 }
 
 }  // namespace sim
