@@ -3,6 +3,8 @@
 #include <imgui.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "viz/app.h"
 #include "viz/draw.h"
@@ -10,9 +12,23 @@
 namespace viz {
 namespace {
 
-// Lines from each present PTE to its frame; the one the current event installs grows into place.
-void draw_links(const View& v, const Anchors& a) {
-    ImDrawList* dl = ImGui::GetForegroundDrawList();
+// One line of the picture: a PTE cell on screen to its frame on screen.
+struct Link {
+    Anchors::Point from, to;  // the bottom of the PTE's cell, the top of the frame's cell
+    int pid;
+    std::uint64_t vpage, pfn;
+    bool growing;  // the current event installs this PTE: its line grows into place
+};
+
+// Beyond this many lines on screen (64 processes mapping 4,096 pages, not a lesson), a run of
+// consecutive pages in consecutive frames is drawn as its first and last line: a few hundred long
+// anti-aliased lines cost llvmpipe about 7 ms a frame.
+constexpr std::size_t kMaxSingleLinks = 64;
+constexpr std::size_t kMaxLinks = 256;  // and never more lines than this in one frame
+
+// Every present PTE whose cell and frame are both on screen, in (pid, address) order.
+std::vector<Link> links_on_screen(const View& v, const Anchors& a) {
+    std::vector<Link> links;
     const sim::KernelEvent* e = v.current_event();
     for (const auto& [key, from] : a.pte) {
         const sim::task_struct* t = v.kernel->task(key.first);
@@ -21,15 +37,59 @@ void draw_links(const View& v, const Anchors& a) {
         if (pte == t->mm.page_table.end()) continue;
         auto to = a.frame.find(pte->second.pfn);
         if (to == a.frame.end()) continue;
-        sim::ObjRef ref{sim::ObjKind::pte, key.first, key.second};
-        bool growing = e && e->kind == sim::EventKind::pte_install && v.touched_now(ref);
-        float t_grow = growing ? v.anim : 1.0f;
-        ImVec2 p0(from.first, from.second), p3(to->second.first, to->second.second);
-        ImVec2 end(p0.x + (p3.x - p0.x) * t_grow, p0.y + (p3.y - p0.y) * t_grow);
-        ImU32 c = growing ? highlight_colour(0.0f) : object_colour(pte->second.pfn == 0 ? 0 : 1, 0.55f);
-        dl->AddLine(p0, end, c, growing ? 3.0f * v.zoom : 1.5f * v.zoom);
-        if (!growing || t_grow >= 1.0f) dl->AddCircleFilled(p3, 3.0f * v.zoom, c);
+        bool growing = e && e->kind == sim::EventKind::pte_install && v.touched_now({sim::ObjKind::pte, key.first, key.second});
+        links.push_back({from, to->second, key.first, key.second, pte->second.pfn, growing});
     }
+    return links;
+}
+
+// The runs of `links`, as [first, last] indexes: the next page of the same process in the next
+// frame continues a run. A growing line is a run of its own, so that it always shows.
+std::vector<std::pair<std::size_t, std::size_t>> runs_of(const std::vector<Link>& links) {
+    std::vector<std::pair<std::size_t, std::size_t>> runs;
+    for (std::size_t i = 0; i < links.size(); ++i) {
+        const Link& l = links[i];
+        bool continues = !runs.empty() && !l.growing && runs.back().second == i - 1 && !links[i - 1].growing &&
+                         links[i - 1].pid == l.pid && links[i - 1].vpage + sim::PAGE_SIZE == l.vpage && links[i - 1].pfn + 1 == l.pfn;
+        if (continues) runs.back().second = i;
+        else runs.push_back({i, i});
+    }
+    return runs;
+}
+
+void draw_link(const View& v, const Link& l) {
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    float t_grow = l.growing ? v.anim : 1.0f;
+    ImVec2 p0(l.from.first, l.from.second), p3(l.to.first, l.to.second);
+    ImVec2 end(p0.x + (p3.x - p0.x) * t_grow, p0.y + (p3.y - p0.y) * t_grow);
+    ImU32 c = l.growing ? highlight_colour(0.0f) : object_colour(l.pfn == 0 ? 0 : 1, 0.55f);
+    dl->AddLine(p0, end, c, l.growing ? 3.0f * v.zoom : 1.5f * v.zoom);
+    if (!l.growing || t_grow >= 1.0f) dl->AddCircleFilled(p3, 3.0f * v.zoom, c);
+}
+
+// Lines from each present PTE to its frame; the one the current event installs grows into place.
+// At scale, runs are drawn by their ends, and a note beside the Physical memory title says so.
+void draw_links(const View& v, const Anchors& a) {
+    std::vector<Link> links = links_on_screen(v, a);
+    if (links.size() <= kMaxSingleLinks) {
+        for (const Link& l : links) draw_link(v, l);
+        return;
+    }
+    auto runs = runs_of(links);
+    std::size_t lines = 0, left_out = 0;
+    for (auto [first, last] : runs) {
+        std::size_t ends = first == last ? 1 : 2;
+        if (lines + ends > kMaxLinks) {
+            left_out += last - first + 1;
+            continue;
+        }
+        draw_link(v, links[first]);
+        if (ends == 2) draw_link(v, links[last]);
+        lines += ends;
+    }
+    std::string note = std::to_string(links.size()) + " PTEs in " + std::to_string(runs.size()) + " runs: first and last lines";
+    if (left_out) note += ", " + std::to_string(left_out) + " PTEs not drawn";
+    ImGui::GetForegroundDrawList()->AddText(ImVec2(a.links_note.first, a.links_note.second), dim_colour(), note.c_str());
 }
 
 float ease(float t) { return t * t * (3.0f - 2.0f * t); }

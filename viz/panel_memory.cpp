@@ -80,6 +80,9 @@ const FrameList& frame_list(const View& v) {
 
 void panel_memory(const View& v, Anchors& a) {
     ImGui::TextUnformatted("Physical memory: frames (struct page)");
+    ImGui::SameLine();
+    a.links_note = {ImGui::GetCursorScreenPos().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetCursorScreenPos().y};
+    ImGui::NewLine();
     ImGui::Separator();
     if (!v.kernel) return;
     const FrameList& list = frame_list(v);

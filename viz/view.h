@@ -63,6 +63,7 @@ struct Anchors {
     std::map<std::uint64_t, Point> frame;                // pfn -> the top of its cell
     std::map<int, Point> task;                           // pid -> the start of its row in Processes
     std::map<std::tuple<int, std::int64_t, std::uint64_t>, Point> box;  // (ObjKind, id, sub) -> a box's centre
+    Point links_note{};  // where a note on how the lines are drawn goes: beside the Physical memory title
     static std::tuple<int, std::int64_t, std::uint64_t> key(const sim::ObjRef& r) { return {static_cast<int>(r.kind), r.id, r.sub}; }
 };
 
