@@ -31,7 +31,7 @@ static json event_json(const sim::KernelEvent& e) {
     json touched = json::array();
     for (const auto& t : e.touched)
         touched.push_back({{"kind", sim::to_string(t.kind)}, {"id", t.id}, {"sub", t.sub}});
-    return {{"kind", sim::to_string(e.kind)}, {"function", e.function}, {"text", e.text}, {"touched", touched}};
+    return {{"kind", sim::to_string(e.kind)}, {"function", std::string(e.function)}, {"text", e.text}, {"touched", touched}};
 }
 
 static json outcome_json(const sim::StepOutcome& o) {

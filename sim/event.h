@@ -2,7 +2,11 @@
 // `ipcsim run` prints them; each names the structures it touched and says in one sentence why.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,10 +61,32 @@ enum class EventKind {
 std::string_view to_string(EventKind k);
 std::string_view to_string(ObjKind k);
 
+// The structures one event touched: at most four, kept inline. An event is recorded on every
+// call's path, and a heap allocation for each would cost more than the rule it records.
+class ObjRefs {
+public:
+    static constexpr std::size_t kMax = 4;
+    ObjRefs() = default;
+    ObjRefs(std::initializer_list<ObjRef> refs) {
+        if (refs.size() > kMax) throw std::length_error("an event touches at most four structures");
+        for (const auto& r : refs) m_refs[m_n++] = r;
+    }
+    const ObjRef* begin() const { return m_refs.data(); }
+    const ObjRef* end() const { return m_refs.data() + m_n; }
+    std::size_t size() const { return m_n; }
+    bool empty() const { return m_n == 0; }
+    const ObjRef& operator[](std::size_t i) const { return m_refs[i]; }
+    bool operator==(const ObjRefs& o) const { return std::equal(begin(), end(), o.begin(), o.end()); }
+
+private:
+    std::array<ObjRef, kMax> m_refs{};
+    std::uint8_t m_n = 0;
+};
+
 struct KernelEvent {
     EventKind kind;
-    std::string function;          // the kernel function the step belongs to: "shmem_fault"
-    std::vector<ObjRef> touched;
+    std::string_view function;     // the kernel function the step belongs to: "shmem_fault" (a literal)
+    ObjRefs touched;
     std::string text;              // one plain sentence
     bool operator==(const KernelEvent&) const = default;
 };

@@ -42,8 +42,8 @@ const task_struct* Kernel::task_by_name(const std::string& comm) const {
     return nullptr;
 }
 
-void Kernel::emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text) {
-    m_result.events.push_back({kind, std::move(function), std::move(touched), std::move(text)});
+void Kernel::emit(EventKind kind, std::string_view function, ObjRefs touched, std::string text) {
+    m_result.events.push_back({kind, function, touched, std::move(text)});
 }
 
 void Kernel::begin(int pid, Entry how) {
@@ -84,7 +84,7 @@ SyscallResult& Kernel::finish(std::int64_t ret, std::string data, std::int64_t m
     return m_result;
 }
 
-SyscallResult& Kernel::fail(int err, std::string function, std::string why) {
+SyscallResult& Kernel::fail(int err, std::string_view function, std::string why) {
     task_struct& t = current();
     t.state = TaskState::ready;
     t.pending.reset();
@@ -95,7 +95,7 @@ SyscallResult& Kernel::fail(int err, std::string function, std::string why) {
     }
     t.regs = user_regs{-1, err, {}, 0};
     auto name = scenario::errno_name(err);
-    EMIT(EventKind::error, std::move(function), {{ObjKind::task_struct, m_current}},
+    EMIT(EventKind::error, function, {{ObjKind::task_struct, m_current}},
          cat(why, ": returns -", name, " (", scenario::errno_text(err), ") to ", t.comm,
              "; the C library sets errno and returns -1"));
     return m_result;

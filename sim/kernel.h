@@ -217,13 +217,13 @@ public:
 
 private:
     // Event recording for the call in progress.
-    void emit(EventKind kind, std::string function, std::vector<ObjRef> touched, std::string text);
+    void emit(EventKind kind, std::string_view function, ObjRefs touched, std::string text);
     // A call starts: a system call, or a plain memory access by the CPU (store, load).
     enum class Entry { syscall, memory_access };
     void begin(int pid, Entry how = Entry::syscall);
     void emit_entry(std::string entry_text);
     SyscallResult& finish(std::int64_t ret, std::string data = {}, std::int64_t mtype = 0);
-    SyscallResult& fail(int err, std::string function, std::string why);
+    SyscallResult& fail(int err, std::string_view function, std::string why);
     SyscallResult take();  // lets the system settle, then hands the step's result over
 
     task_struct& current() { return *m_cur.task; }
@@ -258,7 +258,7 @@ private:
     SyscallResult& msgctl_stat(std::int64_t id, std::int64_t cmd);
     SyscallResult& msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
     // Waking and settling: woken tasks run in wake order until each returns or sleeps again.
-    void wake_up(int pid, std::string function, std::string why);
+    void wake_up(int pid, std::string_view function, std::string why);
     void settle();
     void resume(task_struct& t);
     void interrupt_sleep(task_struct& t, int sig);

@@ -1,6 +1,7 @@
 // Small string builders for event sentences (the model does no I/O; these only format).
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,12 +19,16 @@ inline void cat_one(std::string& out, const std::string& s) { out += s; }
 inline void cat_one(std::string& out, char c) { out += c; }
 template <typename T>
     requires std::is_integral_v<T>
-void cat_one(std::string& out, T v) { out += std::to_string(v); }
+void cat_one(std::string& out, T v) {
+    char buf[24];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
 
 // cat("nattch ", 1, " -> ", 2): concatenates strings and integers.
 template <typename... Args>
 std::string cat(const Args&... args) {
     std::string out;
+    out.reserve(160);  // one allocation for a typical sentence, instead of one per doubling
     (cat_one(out, args), ...);
     return out;
 }

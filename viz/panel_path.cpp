@@ -30,7 +30,7 @@ void panel_path(const View& v) {
             if (followed != std::pair<const void*, int>{v.record, v.event}) ImGui::SetScrollHereY(0.5f);
             followed = {v.record, v.event};
         }
-        ImGui::TextColored(ImVec4(0.45f, 0.75f, 1.0f, idx > v.event ? 0.5f : 1.0f), "%s", ev[i].function.c_str());
+        ImGui::TextColored(ImVec4(0.45f, 0.75f, 1.0f, idx > v.event ? 0.5f : 1.0f), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
         ImGui::Indent();
         ImGui::TextWrapped("%s", ev[i].text.c_str());
         ImGui::Unindent();
