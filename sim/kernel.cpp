@@ -57,6 +57,7 @@ void Kernel::begin(int pid, Entry how) {
     m_result.data.clear();
     m_result.mtype = 0;
     m_result.events.clear();
+    if (m_record_events) m_result.events.reserve(16);  // a typical path, in one allocation
 }
 
 void Kernel::emit_entry(std::string entry_text) {
