@@ -30,14 +30,15 @@ test: build
 bench: build
 	./$(BUILD)/bench
 
-# make fuzz [FUZZ_SECONDS=N]: libFuzzer over the parser and the model, seeded with every scenario.
+# make fuzz [FUZZ_SECONDS=N] [FUZZ_MAX_LEN=B]: libFuzzer over the parser and the model, seeded with every scenario.
 FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 2048
 fuzz: deps
 	@bash scripts/install-deps.sh fuzz
 	@CXX=clang++ cmake -S . -B build-fuzz -DIPCSIM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario
 	@mkdir -p build-fuzz/corpus
-	./build-fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -max_len=4096 \
+	./build-fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
 	  build-fuzz/corpus assets/lessons tests/scenarios tests/fuzz-regressions
 
 clean:

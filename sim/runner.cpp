@@ -59,20 +59,29 @@ EvalContext context(const Backend& b, const RunState& st) {
     return EvalContext{b.query(), st.env, st.last_call, b.sees_inside_queues(), b.sees_frames()};
 }
 
-// The most bytes one step may move (bytes(N), load's n): a scenario that asks for more gets an
-// error rather than an allocation that could take the machine down.
+// The most bytes one step, and one whole run, may move (bytes(N), load's n): a scenario that asks
+// for more gets an error rather than allocations and copies that could take the machine down.
 constexpr std::int64_t kMaxStepBytes = std::int64_t{1} << 26;
+constexpr std::int64_t kMaxRunBytes = std::int64_t{1} << 28;
 
-std::optional<scenario::Diagnostic> too_big(const scenario::Step& step, const Env& env) {
+// `what` names the request in the message: "bytes(N)", "load of N bytes".
+std::optional<scenario::Diagnostic> over_budget(const Expr& e, const std::string& what, std::int64_t n, std::int64_t& moved) {
+    if (n > kMaxStepBytes) return scenario::Diagnostic{e.pos, cat(what, " is more than a step may move (64 MiB)"), {}};
+    if (n > 0 && moved + n > kMaxRunBytes)
+        return scenario::Diagnostic{e.pos, cat(what, " would take the run past the 256 MiB it may move in all (", moved, " bytes so far)"), {}};
+    if (n > 0) moved += n;
+    return std::nullopt;
+}
+
+std::optional<scenario::Diagnostic> too_big(const scenario::Step& step, RunState& st) {
     for (const auto& a : step.call.args) {
         if (a.kind != ExprKind::Bytes || a.args.empty()) continue;
-        std::int64_t n = eval_int(a.args[0], env);
-        if (n > kMaxStepBytes)
-            return scenario::Diagnostic{a.pos, cat("bytes(", n, ") is more than a step may move (64 MiB)"), {}};
+        std::int64_t n = eval_int(a.args[0], st.env);
+        if (auto err = over_budget(a, cat("bytes(", n, ")"), n, st.bytes_moved)) return err;
     }
     if (step.call.kind == CallKind::Load && step.call.args.size() == 2) {
-        std::int64_t n = eval_int(step.call.args[1], env);
-        if (n > kMaxStepBytes) return scenario::Diagnostic{step.call.args[1].pos, cat("load of ", n, " bytes is more than a step may move (64 MiB)"), {}};
+        std::int64_t n = eval_int(step.call.args[1], st.env);
+        return over_budget(step.call.args[1], cat("load of ", n, " bytes"), n, st.bytes_moved);
     }
     return std::nullopt;
 }
@@ -203,7 +212,7 @@ std::vector<Check> start_run(const scenario::Scenario& s, Backend& b) {
 StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st) {
     const scenario::Step& step = s.steps.at(st.next);
     if (auto err = cannot_step(step, b, st)) return {std::nullopt, err};
-    if (auto err = too_big(step, st.env)) return {std::nullopt, err};
+    if (auto err = too_big(step, st)) return {std::nullopt, err};
 
     StepRecord rec;
     rec.index = st.next++;

@@ -41,6 +41,7 @@ struct RunState {
     std::map<std::string, int> blocked_since;  // process -> line where it went to sleep
     std::map<std::string, int> gone_since;     // process -> line where it exited or died
     std::size_t next = 0;                    // the next step to run
+    std::int64_t bytes_moved = 0;            // by bytes(N) and load so far: a run may move 256 MiB
     bool operator==(const RunState&) const = default;
 };
 
