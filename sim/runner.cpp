@@ -62,14 +62,14 @@ EvalContext context(const Backend& b, const RunState& st) {
 // The most bytes one step, and one whole run, may move (bytes(N), load's n): a scenario that asks
 // for more gets an error rather than allocations and copies that could take the machine down.
 constexpr std::int64_t kMaxStepBytes = std::int64_t{1} << 26;
-constexpr std::int64_t kMaxRunBytes = std::int64_t{1} << 28;
 
 // `what` names the request in the message: "bytes(N)", "load of N bytes".
-std::optional<scenario::Diagnostic> over_budget(const Expr& e, const std::string& what, std::int64_t n, std::int64_t& moved) {
+std::optional<scenario::Diagnostic> over_budget(const Expr& e, const std::string& what, std::int64_t n, RunState& st) {
     if (n > kMaxStepBytes) return scenario::Diagnostic{e.pos, cat(what, " is more than a step may move (64 MiB)"), {}};
-    if (n > 0 && moved + n > kMaxRunBytes)
-        return scenario::Diagnostic{e.pos, cat(what, " would take the run past the 256 MiB it may move in all (", moved, " bytes so far)"), {}};
-    if (n > 0) moved += n;
+    if (n > 0 && st.bytes_moved + n > st.max_bytes_moved)
+        return scenario::Diagnostic{e.pos, cat(what, " would take the run past the ", st.max_bytes_moved >> 20, " MiB it may move in all (",
+                                               st.bytes_moved, " bytes so far)"), {}};
+    if (n > 0) st.bytes_moved += n;
     return std::nullopt;
 }
 
@@ -77,11 +77,11 @@ std::optional<scenario::Diagnostic> too_big(const scenario::Step& step, RunState
     for (const auto& a : step.call.args) {
         if (a.kind != ExprKind::Bytes || a.args.empty()) continue;
         std::int64_t n = eval_int(a.args[0], st.env);
-        if (auto err = over_budget(a, cat("bytes(", n, ")"), n, st.bytes_moved)) return err;
+        if (auto err = over_budget(a, cat("bytes(", n, ")"), n, st)) return err;
     }
     if (step.call.kind == CallKind::Load && step.call.args.size() == 2) {
         std::int64_t n = eval_int(step.call.args[1], st.env);
-        return over_budget(step.call.args[1], cat("load of ", n, " bytes"), n, st.bytes_moved);
+        return over_budget(step.call.args[1], cat("load of ", n, " bytes"), n, st);
     }
     return std::nullopt;
 }

@@ -41,7 +41,10 @@ struct RunState {
     std::map<std::string, int> blocked_since;  // process -> line where it went to sleep
     std::map<std::string, int> gone_since;     // process -> line where it exited or died
     std::size_t next = 0;                    // the next step to run
-    std::int64_t bytes_moved = 0;            // by bytes(N) and load so far: a run may move 256 MiB
+    std::int64_t bytes_moved = 0;            // by bytes(N) and load so far
+    // What a run may move in all: 2 GiB, room for 64 processes each writing a 16 MiB segment
+    // (the window's benchmark scene), and a bound on the model's memory and time.
+    std::int64_t max_bytes_moved = std::int64_t{2} << 30;
     bool operator==(const RunState&) const = default;
 };
 

@@ -1,0 +1,24 @@
+// The limits that protect the machine: a run stops with an error at the step that would move more
+// than the run may move in all, before anything of that step runs.
+#include <gtest/gtest.h>
+
+#include "sim/model_backend.h"
+#include "sim/runner.h"
+#include "sim/scenario/parser.h"
+
+TEST(RunnerLimits, the_step_that_would_pass_the_run_budget_is_an_error_and_does_not_run) {
+    std::string text = "proc a\na: q = msgget(IPC_PRIVATE, 0600)\n";
+    for (int i = 0; i < 5; ++i) text += "a: msgsnd(q, 1, bytes(1024 * 1024), 0)\n";
+    auto parsed = sim::scenario::parse("budget.ipc", text);
+    ASSERT_TRUE(parsed.ok());
+    sim::ModelBackend model;
+    sim::RunState st;
+    st.max_bytes_moved = 4 << 20;
+    sim::start_run(parsed.scenario, model);
+    for (int i = 0; i < 5; ++i) ASSERT_FALSE(sim::run_step(parsed.scenario, model, st).error) << "step " << i;
+    auto last = sim::run_step(parsed.scenario, model, st);
+    ASSERT_TRUE(last.error);
+    EXPECT_EQ(last.error->pos.line, 7);
+    EXPECT_EQ(last.error->message, "bytes(1048576) would take the run past the 4 MiB it may move in all (4194304 bytes so far)");
+    EXPECT_EQ(st.next, 5u);  // the step did not run
+}
