@@ -49,7 +49,7 @@ constexpr Punct kPuncts[] = {
 
 class LineLexer {
 public:
-    LineLexer(std::string_view line, int line_no) : m_s(line), m_no(line_no) {}
+    LineLexer(std::string_view line, int line_no) : m_s(line), m_no(line_no) { m_out.tokens.reserve(16); }
     LexedLine run();
 
 private:

@@ -328,6 +328,9 @@ private:
 
     ParseResult m_result;
     std::vector<LineDecls> m_decls;
+    // The first pass's tokens, kept for the second when the file is small enough that keeping
+    // them costs little; a larger file is lexed again line by line.
+    std::vector<LexedLine> m_lexed;
     std::map<std::string, SourcePos> m_first_assign;  // every variable, at its first assignment
     std::map<std::string, SourcePos> m_first_decl;    // every process, at its `proc` or fork
 
@@ -363,12 +366,19 @@ ParseResult Parser::run() {
     return std::move(m_result);
 }
 
-// The first pass: what each line declares. Tokens are not kept, so memory stays one line deep.
+// The first pass: what each line declares. Tokens are kept only for a file under 1 MiB, so a
+// large file's memory stays one line deep.
 void Parser::scan_all() {
     const auto& lines = m_result.scenario.lines;
+    std::size_t bytes = 0;
+    for (const auto& l : lines) bytes += l.size();
+    bool keep = bytes < (std::size_t{1} << 20);
     m_decls.reserve(lines.size());
+    if (keep) m_lexed.reserve(lines.size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        LineDecls d = scan_decls(lex_line(lines[i], static_cast<int>(i) + 1).tokens);
+        LexedLine lexed = lex_line(lines[i], static_cast<int>(i) + 1);
+        LineDecls d = scan_decls(lexed.tokens);
+        if (keep) m_lexed.push_back(std::move(lexed));
         if (!d.var.empty()) m_first_assign.emplace(d.var, d.var_pos);
         if (!d.proc.empty()) m_first_decl.emplace(d.proc, d.proc_pos);
         m_decls.push_back(std::move(d));
@@ -381,7 +391,7 @@ void Parser::parse_line(std::size_t index) {
         m_step_no = m_step_count++;
         if (!m_first_step) m_first_step = d.step_pos;
     }
-    LexedLine lexed = lex_line(m_result.scenario.lines[index], static_cast<int>(index) + 1);
+    LexedLine lexed = index < m_lexed.size() ? std::move(m_lexed[index]) : lex_line(m_result.scenario.lines[index], static_cast<int>(index) + 1);
     if (lexed.error) {
         m_result.diagnostics.push_back(std::move(*lexed.error));
         return recover(d);
