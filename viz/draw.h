@@ -34,6 +34,20 @@ inline ImU32 faded(ImU32 c, float alpha) {
     return ImGui::ColorConvertFloat4ToU32(v);
 }
 
+// Set each frame by draw_layout: a scene of thousands of frames is drawn with less detail (no
+// anti-aliasing, boxes as outlines), since llvmpipe shades every pixel of every fill and fringe.
+inline bool& drawing_at_scale() {
+    static bool at_scale = false;
+    return at_scale;
+}
+
+// A filled box with a border. Whole-pixel borders: ImGui draws those from its texture, two
+// triangles a side, where a 1.5-pixel border takes six, and llvmpipe pays for every triangle.
+inline void box(ImDrawList* dl, ImVec2 p, ImVec2 q, ImU32 fill, ImU32 border, float thickness = 1.0f) {
+    if (!drawing_at_scale()) dl->AddRectFilled(p, q, fill, 3.0f);
+    dl->AddRect(p, q, border, 3.0f, 0, std::round(thickness));
+}
+
 // A box of text at the cursor, advancing it; returns the box's size.
 inline ImVec2 text_box(const std::string& text, ImU32 fill, ImU32 border, float alpha = 1.0f, float pad = 4.0f) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -42,8 +56,7 @@ inline ImVec2 text_box(const std::string& text, ImU32 fill, ImU32 border, float 
     ImVec2 q(p.x + size.x + 2 * pad, p.y + size.y + 2 * pad);
     ImGui::Dummy(ImVec2(q.x - p.x, q.y - p.y));
     if (!ImGui::IsItemVisible()) return ImVec2(q.x - p.x, q.y - p.y);  // scrolled away: its vertices would cost all the same
-    dl->AddRectFilled(p, q, faded(fill, alpha), 3.0f);
-    dl->AddRect(p, q, faded(border, alpha), 3.0f, 0, 1.5f);
+    box(dl, p, q, faded(fill, alpha), faded(border, alpha));
     dl->AddText(ImVec2(p.x + pad, p.y + pad), faded(text_colour(), alpha), text.c_str());
     return ImVec2(q.x - p.x, q.y - p.y);
 }

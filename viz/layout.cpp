@@ -140,6 +140,8 @@ void column(const char* id, float width, float height, void (*body)(const View&,
 
 }  // namespace
 
+bool at_scale(const View& v) { return v.kernel && v.kernel->frames().size() > 1024; }
+
 void draw_layout(App& app, const View& v) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
@@ -148,6 +150,7 @@ void draw_layout(App& app, const View& v) {
     // llvmpipe as much fill rate as everything else on screen together.
     ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                              ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
+    drawing_at_scale() = at_scale(v);
     ImGui::Begin("ipcviz", nullptr, flags);
     panel_toolbar(app, v);
     Anchors anchors;

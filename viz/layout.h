@@ -8,6 +8,10 @@ namespace viz {
 
 class App;
 void draw_layout(App& app, const View& v);
+// A scene of thousands of frames (the benchmark's 64 processes x 4,096 pages, not a lesson) is drawn
+// without anti-aliasing: llvmpipe shades each one-pixel fringe in whole 4x4 blocks, and at that
+// scale the fringes cost more than everything else on screen.
+bool at_scale(const View& v);
 
 // The panels (one file each). They only read the View; the scenario panel may ask App to open a lesson.
 void panel_toolbar(App& app, const View& v);

@@ -42,8 +42,8 @@ void frame_cell(const View& v, const Grid& g, int i, std::uint64_t pfn, const si
     float grow = lit && v.current_event()->kind == sim::EventKind::frame_alloc ? v.anim : 1.0f;
     ImVec2 c((p.x + q.x) / 2, (p.y + q.y) / 2);
     ImVec2 gp(c.x - (g.w / 2) * grow, c.y - (g.h / 2) * grow), gq(c.x + (g.w / 2) * grow, c.y + (g.h / 2) * grow);
-    dl->AddRectFilled(gp, gq, object_colour(page.owner_shmid, 0.35f * alpha), 3.0f);
-    dl->AddRect(gp, gq, faded(lit ? highlight_colour(v.anim) : object_colour(page.owner_shmid), alpha), 3.0f, 0, lit ? 3.0f : 1.5f);
+    box(dl, gp, gq, object_colour(page.owner_shmid, 0.35f * alpha), faded(lit ? highlight_colour(v.anim) : object_colour(page.owner_shmid), alpha),
+        lit ? 3.0f : 1.0f);
     std::string l1 = "frame " + sim::hex(pfn), l2 = "shm " + std::to_string(page.owner_shmid) + ", " + std::to_string(ptes) + " PTE";
     dl->AddText(ImVec2(p.x + 4, p.y + 2), faded(text_colour(), alpha), l1.c_str());
     dl->AddText(ImVec2(p.x + 4, p.y + 2 + ImGui::GetTextLineHeight()), faded(dim_colour(), alpha), l2.c_str());

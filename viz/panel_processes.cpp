@@ -35,7 +35,9 @@ void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct
             // Only a cell on screen anchors a line: the lines are drawn over every panel, unclipped.
             if (alpha >= 1.0f) a.pte[{t.pid, vpage}] = {p.x + cell / 2, q.y};
         }
-        dl->AddRect(p, q, faded(v.touched_now(ref) ? highlight_colour(v.anim) : dim_colour(), alpha), 0.0f, 0, v.touched_now(ref) ? 2.5f : 1.0f);
+        // A present cell is its fill; an outline marks an empty PTE, or the one the event touches.
+        if (!present || v.touched_now(ref))
+            dl->AddRect(p, q, faded(v.touched_now(ref) ? highlight_colour(v.anim) : dim_colour(), alpha), 0.0f, 0, v.touched_now(ref) ? 2.0f : 1.0f);
     }
     float rows = static_cast<float>((shown + per_row - 1) / per_row);
     ImGui::Dummy(ImVec2(wrap, rows * (cell + gap)));

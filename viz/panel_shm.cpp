@@ -31,11 +31,16 @@ void segment(const View& v, const sim::Kernel& k, const sim::shmid_kernel& s, fl
     }
     ImGui::TextWrapped("%s", n ? pages.c_str() : "pages: none yet (nothing touched)");
     std::string chain = "attaches:";
+    int shown = 0;
     for (const auto& [pid, start] : s.attaches) {
         if (v.pending({sim::ObjKind::vm_area_struct, pid, start})) continue;
+        if (++shown > 12) {
+            chain += sim::cat(" ... (", s.shm_nattch, " in all)");
+            break;
+        }
         chain += " " + comm(k, pid) + "@" + sim::hex(start) + " ->";
     }
-    ImGui::TextWrapped("%s NULL", chain.c_str());
+    ImGui::TextWrapped("%s%s", chain.c_str(), shown > 12 ? "" : " NULL");
     ImGui::Spacing();
     ImGui::PopStyleVar();
 }
