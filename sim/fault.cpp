@@ -99,6 +99,7 @@ bool Kernel::touch_page(std::uint64_t vaddr, bool write) {
 }
 
 void Kernel::force_sigsegv(std::uint64_t vaddr, const std::string& why) {
+    end_summary();  // the death is always shown
     task_struct& t = current();
     EMIT(EventKind::signal, "force_sig_fault", {{ObjKind::task_struct, t.pid}},
          cat(why, ": SIGSEGV at ", hex(vaddr), "; with no handler, ", t.comm, " dies"));
@@ -107,12 +108,39 @@ void Kernel::force_sigsegv(std::uint64_t vaddr, const std::string& why) {
     m_result.signo = SIGSEGV;
 }
 
-// Visits the pages of [addr, addr+n) in address order; stops at the first that kills.
+// An access over many pages shows the path of its first pages one by one and sums the rest up in
+// one event: a 64 MiB store would otherwise record some 80,000 events in a single step.
+constexpr std::uint64_t kPagesShown = 16;
+
+void Kernel::begin_summary() {
+    m_summary = page_summary{0, current().min_flt, m_frames.size()};
+    m_record_events = false;
+}
+
+void Kernel::end_summary() {
+    if (!m_summary) return;
+    page_summary s = *m_summary;
+    m_summary.reset();
+    m_record_events = true;
+    task_struct& t = current();
+    std::uint64_t faults = t.min_flt - s.faults_before, frames = m_frames.size() - s.frames_before;
+    EMIT(faults ? EventKind::page_fault : EventKind::lookup, "handle_mm_fault", {{ObjKind::task_struct, t.pid}, {ObjKind::mm_struct, t.pid}},
+         cat("... and ", s.pages, " more page(s) the same way, not shown one by one: ", faults, " page fault(s), ", frames,
+             " frame(s) allocated; minor faults for ", t.comm, ": ", t.min_flt));
+}
+
+// Touches the pages of [addr, addr+n) in address order and hands each chunk to fn; false when a
+// page killed the process.
 template <typename Fn>
-static bool for_each_page(std::uint64_t addr, std::uint64_t n, Fn fn) {
-    std::uint64_t end = addr + n;
-    for (std::uint64_t a = addr; a < end; a = page_align_down(a) + PAGE_SIZE)
-        if (!fn(a, std::min(end, page_align_down(a) + PAGE_SIZE))) return false;
+bool Kernel::walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn) {
+    std::uint64_t end = addr + n, page = 0;
+    for (std::uint64_t a = addr; a < end; a = page_align_down(a) + PAGE_SIZE, ++page) {
+        if (page == kPagesShown && m_record_events) begin_summary();
+        if (!touch_page(a, write)) return false;  // force_sigsegv has ended the summary
+        if (m_summary) m_summary->pages++;
+        fn(a, std::min(end, page_align_down(a) + PAGE_SIZE));
+    }
+    end_summary();
     return true;
 }
 
@@ -121,15 +149,13 @@ SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& byte
     ENTRY(cat("stores ", bytes.size(), " byte(s) ", quoted(bytes), " at ", hex(addr),
                    ": no system call, the CPU writes and the MMU translates each page"));
     std::size_t done = 0;
-    bool alive = for_each_page(addr, bytes.size(), [&](std::uint64_t a, std::uint64_t chunk_end) {
-        if (!touch_page(a, true)) return false;
+    bool alive = walk_pages(addr, bytes.size(), true, [&](std::uint64_t a, std::uint64_t chunk_end) {
         const pte_t& pte = current().mm.page_table.at(page_align_down(a));
         std::string& data = m_frames.at(pte.pfn).data;
         std::size_t off = a - page_align_down(a), len = chunk_end - a;
         if (data.size() < off + len) data.resize(off + len, '\0');
         data.replace(off, len, bytes, done, len);
         done += len;
-        return true;
     });
     if (!alive) return take();
     EMIT(EventKind::copy, "store", {{ObjKind::task_struct, pid}},
@@ -143,15 +169,13 @@ SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
     ENTRY(cat("loads ", n, " byte(s) from ", hex(addr), ": no system call, the CPU reads and the MMU translates each page"));
     if (n < 0) return FAIL_CALL(EINVAL, "load", "a negative length"), take();
     std::string out;
-    bool alive = for_each_page(addr, static_cast<std::uint64_t>(n), [&](std::uint64_t a, std::uint64_t chunk_end) {
-        if (!touch_page(a, false)) return false;
+    bool alive = walk_pages(addr, static_cast<std::uint64_t>(n), false, [&](std::uint64_t a, std::uint64_t chunk_end) {
         const pte_t& pte = current().mm.page_table.at(page_align_down(a));
         const std::string& data = m_frames.at(pte.pfn).data;
         std::size_t off = a - page_align_down(a), len = chunk_end - a;
         std::size_t have = off < data.size() ? std::min(len, data.size() - off) : 0;
         if (have) out.append(data, off, have);  // only the written prefix is kept: the rest reads as zeroes
         out.append(len - have, '\0');
-        return true;
     });
     if (!alive) return take();
     EMIT(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, cat("reads ", quoted(out)));

@@ -277,6 +277,15 @@ private:
     SyscallResult& shmctl_lock(std::int64_t id, std::int64_t cmd);
 
     // mm/: faults and memory access
+    template <typename Fn>
+    bool walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn);
+    // While a long access goes quiet: how many pages, and the counts before them.
+    struct page_summary {
+        std::uint64_t pages = 0, faults_before = 0, frames_before = 0;
+        bool operator==(const page_summary&) const = default;
+    };
+    void begin_summary();
+    void end_summary();
     bool touch_page(std::uint64_t vaddr, bool write);
     bool handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write);
     std::uint64_t shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff);
@@ -309,6 +318,7 @@ private:
     std::vector<int> m_wake_q;  // tasks woken and not yet run (wake_q), in wake order
     Entry m_entry = Entry::syscall;  // how the caller's call began, so it ends the same way
     bool m_record_events = true;
+    std::optional<page_summary> m_summary;  // set only inside a long store or load
 };
 
 }  // namespace sim
