@@ -14,16 +14,16 @@ ObjRef page_ref(std::uint64_t pfn) { return {ObjKind::page, static_cast<std::int
 
 }  // namespace
 
-std::uint64_t Kernel::alloc_frame(int shmid) {
-    std::uint64_t pfn;
+page& Kernel::alloc_frame(int shmid, std::uint64_t& pfn) {
     if (!m_free_frames.empty()) {
         pfn = m_free_frames.back();  // the page allocator hands out the most recently freed page first
         m_free_frames.pop_back();
     } else {
         pfn = m_next_pfn++;
     }
-    m_frames.set(pfn, page{{}, shmid});
-    return pfn;
+    page& frame = *m_frames.try_emplace(pfn).first;  // pfn < 2^36: inside the tree's reach
+    frame = page{{}, shmid};
+    return frame;
 }
 
 void Kernel::free_frame(std::uint64_t pfn) {
@@ -33,19 +33,21 @@ void Kernel::free_frame(std::uint64_t pfn) {
 
 // shmem_get_folio: the segment's page at pgoff, allocated and zeroed on first use. A read of a
 // never-written page allocates too (SysV shm does not map the shared zero page: measured).
-std::uint64_t Kernel::shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff) {
+std::uint64_t Kernel::shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff, page*& frame) {
     int id = shp.shm_perm.id;
-    auto it = shp.pages.find(pgoff);
-    if (it != shp.pages.end()) {
-        EMIT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}, page_ref(it->second)},
-             cat("looks up page ", pgoff, " in segment ", id, "'s page cache: frame ", hex(it->second),
+    auto [slot, fresh] = shp.pages.try_emplace(pgoff);  // pgoff < npages, inside the tree's reach
+    if (!fresh) {
+        EMIT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}, page_ref(*slot)},
+             cat("looks up page ", pgoff, " in segment ", id, "'s page cache: frame ", hex(*slot),
                  " already holds it, so nothing is allocated"));
-        return it->second;
+        frame = m_frames.lookup(*slot);
+        return *slot;
     }
     EMIT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}},
          cat("looks up page ", pgoff, " in segment ", id, "'s page cache: not there yet"));
-    std::uint64_t pfn = alloc_frame(id);
-    shp.pages.set(pgoff, pfn);
+    std::uint64_t pfn = 0;
+    frame = &alloc_frame(id, pfn);
+    *slot = pfn;
     EMIT(EventKind::frame_alloc, "shmem_alloc_and_add_folio", {{ObjKind::shmid_kernel, id}, page_ref(pfn)},
          cat("allocates frame ", hex(pfn), ", fills it with zeroes and adds it to the segment as page ", pgoff,
              " (the segment's rss is now ", shp.pages.size(), " page", shp.pages.size() == 1 ? "" : "s", ")"));
@@ -53,33 +55,34 @@ std::uint64_t Kernel::shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff) {
 }
 
 // handle_mm_fault for a shared-memory vma: counted as a minor fault (no disk I/O), then the PTE.
-bool Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write) {
+page* Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write) {
     (void)write;
     task_struct& t = current();
     shmid_kernel* shp = m_ns.shm_ids.find_id(vma.shmid);
-    if (!shp) return false;  // a mapped segment outlives its id only as long as it is attached
+    if (!shp) return nullptr;  // a mapped segment outlives its id only as long as it is attached
     t.min_flt++;
     std::uint64_t vpage = page_align_down(vaddr);
     std::uint64_t pgoff = (vpage - vma.vm_start) / PAGE_SIZE;
-    std::uint64_t pfn = shmem_get_page(*shp, pgoff);
+    page* frame = nullptr;
+    std::uint64_t pfn = shmem_get_page(*shp, pgoff, frame);
     // A shared writable mapping gets a writable PTE even on a read fault: shmem needs no dirty
     // tracking, so a later store to the page takes no second fault (measured).
     t.mm.page_table.set(vpage, pte_t{pfn, vma.vm_write});
     EMIT(EventKind::pte_install, "finish_fault", {pte_ref(t.pid, vpage), page_ref(pfn), {ObjKind::mm_struct, t.pid}},
          cat("set_pte_at: ", t.comm, "'s page table now maps ", hex(vpage), " -> frame ", hex(pfn),
              vma.vm_write ? " (read-write)" : " (read-only)", "; minor faults for ", t.comm, ": ", t.min_flt));
-    return true;
+    return frame;
 }
 
-// One page touched by the CPU. False when the access killed the process.
-bool Kernel::touch_page(std::uint64_t vaddr, bool write) {
+// One page touched by the CPU: the frame it reaches, or null when the access killed the process.
+page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
     task_struct& t = current();
     std::uint64_t vpage = page_align_down(vaddr);
     auto pte = t.mm.page_table.find(vpage);
     if (pte != t.mm.page_table.end() && (!write || pte->second.writable)) {
         EMIT(EventKind::lookup, "MMU", {pte_ref(t.pid, vpage), page_ref(pte->second.pfn)},
              cat("the page table already maps ", hex(vpage), " -> frame ", hex(pte->second.pfn), ": no fault"));
-        return true;
+        return m_frames.lookup(pte->second.pfn);
     }
     EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
          cat("no PTE for ", hex(vpage), " in ", t.comm, "'s page table: the MMU raises a page fault (",
@@ -87,13 +90,13 @@ bool Kernel::touch_page(std::uint64_t vaddr, bool write) {
     vm_area_struct* vma = t.mm.find_vma(vaddr);
     if (!vma) {
         force_sigsegv(vaddr, cat("no vm_area_struct covers ", hex(vaddr), " (bad_area, SEGV_MAPERR)"));
-        return false;
+        return nullptr;
     }
     EMIT(EventKind::lookup, "lock_mm_and_find_vma", {{ObjKind::vm_area_struct, t.pid, vma->vm_start}},
          cat("finds vm_area_struct [", hex(vma->vm_start), ", ", hex(vma->vm_end), ") of segment ", vma->shmid));
     if (write && !vma->vm_write) {
         force_sigsegv(vaddr, "the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR");
-        return false;
+        return nullptr;
     }
     return handle_mm_fault(*vma, vaddr, write);
 }
@@ -129,16 +132,17 @@ void Kernel::end_summary() {
              " frame(s) allocated; minor faults for ", t.comm, ": ", t.min_flt));
 }
 
-// Touches the pages of [addr, addr+n) in address order and hands each chunk to fn; false when a
-// page killed the process.
+// Touches the pages of [addr, addr+n) in address order and hands each chunk, with its frame, to
+// fn; false when a page killed the process.
 template <typename Fn>
 bool Kernel::walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn) {
-    std::uint64_t end = addr + n, page = 0;
-    for (std::uint64_t a = addr; a < end; a = page_align_down(a) + PAGE_SIZE, ++page) {
-        if (page == kPagesShown && m_record_events) begin_summary();
-        if (!touch_page(a, write)) return false;  // force_sigsegv has ended the summary
+    std::uint64_t end = addr + n, done = 0;
+    for (std::uint64_t a = addr; a < end; a = page_align_down(a) + PAGE_SIZE, ++done) {
+        if (done == kPagesShown && m_record_events) begin_summary();
+        page* frame = touch_page(a, write);
+        if (!frame) return false;  // force_sigsegv has ended the summary
         if (m_summary) m_summary->pages++;
-        fn(a, std::min(end, page_align_down(a) + PAGE_SIZE));
+        fn(a, std::min(end, page_align_down(a) + PAGE_SIZE), *frame);
     }
     end_summary();
     return true;
@@ -149,9 +153,8 @@ SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& byte
     ENTRY(cat("stores ", bytes.size(), " byte(s) ", quoted(bytes), " at ", hex(addr),
                    ": no system call, the CPU writes and the MMU translates each page"));
     std::size_t done = 0;
-    bool alive = walk_pages(addr, bytes.size(), true, [&](std::uint64_t a, std::uint64_t chunk_end) {
-        const pte_t& pte = current().mm.page_table.at(page_align_down(a));
-        std::string& data = m_frames.at(pte.pfn).data;
+    bool alive = walk_pages(addr, bytes.size(), true, [&](std::uint64_t a, std::uint64_t chunk_end, page& frame) {
+        std::string& data = frame.data;
         std::size_t off = a - page_align_down(a), len = chunk_end - a;
         if (data.size() < off + len) data.resize(off + len, '\0');
         data.replace(off, len, bytes, done, len);
@@ -169,9 +172,8 @@ SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
     ENTRY(cat("loads ", n, " byte(s) from ", hex(addr), ": no system call, the CPU reads and the MMU translates each page"));
     if (n < 0) return FAIL_CALL(EINVAL, "load", "a negative length"), take();
     std::string out;
-    bool alive = walk_pages(addr, static_cast<std::uint64_t>(n), false, [&](std::uint64_t a, std::uint64_t chunk_end) {
-        const pte_t& pte = current().mm.page_table.at(page_align_down(a));
-        const std::string& data = m_frames.at(pte.pfn).data;
+    bool alive = walk_pages(addr, static_cast<std::uint64_t>(n), false, [&](std::uint64_t a, std::uint64_t chunk_end, const page& frame) {
+        const std::string& data = frame.data;
         std::size_t off = a - page_align_down(a), len = chunk_end - a;
         std::size_t have = off < data.size() ? std::min(len, data.size() - off) : 0;
         if (have) out.append(data, off, have);  // only the written prefix is kept: the rest reads as zeroes

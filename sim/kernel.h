@@ -286,10 +286,11 @@ private:
     };
     void begin_summary();
     void end_summary();
-    bool touch_page(std::uint64_t vaddr, bool write);
-    bool handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write);
-    std::uint64_t shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff);
-    std::uint64_t alloc_frame(int shmid);
+    // The frame the page now maps to; null when the access killed the process.
+    page* touch_page(std::uint64_t vaddr, bool write);
+    page* handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write);
+    std::uint64_t shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff, page*& frame);
+    page& alloc_frame(int shmid, std::uint64_t& pfn);  // a zeroed frame for the segment, and its number
     void free_frame(std::uint64_t pfn);
     void force_sigsegv(std::uint64_t vaddr, const std::string& why);
     void exit_mm(task_struct& t);

@@ -112,11 +112,19 @@ public:
     // Sets the value at key, making the nodes on the way. False (nothing stored) for a key
     // beyond the tree's reach; callers keep their keys inside it.
     bool set(key_type key, V value) {
-        if (!in_range(key)) return false;
-        std::uint64_t index = key >> Shift;
+        V* slot = try_emplace(key).first;
+        if (slot) *slot = std::move(value);
+        return slot != nullptr;
+    }
+
+    // The value at key, made (value-initialised) when absent: {slot, whether it was made}. One
+    // walk where a find and then a set take two. {null, false} beyond the tree's reach.
+    std::pair<V*, bool> try_emplace(key_type key) {
+        if (!in_range(key)) return {nullptr, false};
         if (!m_root) m_root = std::make_unique<root_t>();
-        if (store(*m_root, index, std::move(value))) ++m_size;
-        return true;
+        auto made = emplace<Levels>(*m_root, key >> Shift);
+        if (made.second) ++m_size;
+        return made;
     }
 
     bool erase(key_type key) {
@@ -180,22 +188,20 @@ private:
         }
     }
 
-    // True when the slot was empty before.
     template <int L>
-    static bool store(radix_detail::node<V, Bits, L>& n, std::uint64_t index, V&& value) {
+    static std::pair<V*, bool> emplace(radix_detail::node<V, Bits, L>& n, std::uint64_t index) {
         std::size_t s = slot_at<L>(index);
         if constexpr (L == 1) {
-            n.slot[s] = std::move(value);
-            if (n.present[s]) return false;
+            if (n.present[s]) return {&n.slot[s], false};
             n.present[s] = true;
             ++n.used;
-            return true;
+            return {&n.slot[s], true};  // removal left the slot value-initialised
         } else {
             if (!n.slot[s]) {
                 n.slot[s] = std::make_unique<radix_detail::node<V, Bits, L - 1>>();
                 ++n.used;
             }
-            return store<L - 1>(*n.slot[s], index, std::move(value));
+            return emplace<L - 1>(*n.slot[s], index);
         }
     }
 
