@@ -140,7 +140,10 @@ bool Kernel::walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn) 
     for (std::uint64_t a = addr; a < end; a = page_align_down(a) + PAGE_SIZE, ++done) {
         if (done == kPagesShown && m_record_events) begin_summary();
         page* frame = touch_page(a, write);
-        if (!frame) return false;  // force_sigsegv has ended the summary
+        if (!frame) {
+            end_summary();  // no-op after force_sigsegv, which shows the summary before the death
+            return false;
+        }
         if (m_summary) m_summary->pages++;
         fn(a, std::min(end, page_align_down(a) + PAGE_SIZE), *frame);
     }
