@@ -3,13 +3,16 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
+#include "real/pidfd.h"
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -80,14 +83,16 @@ void warm_up() {
     (void)minflt_now();
 }
 
-// Dies with the coordinator: the kernel sends SIGKILL when it goes (also when it is killed).
-void die_with_coordinator(int coordinator) {
+// Dies with the coordinator, as a second guard beside the PID namespace's init: the kernel sends
+// SIGKILL when its parent goes. Set after any privilege drop, since setresuid clears it. The
+// parent lives outside this PID namespace, so getppid() reads 0 while it is alive: anything
+// else means it went before the prctl took effect.
+void die_with_coordinator() {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != coordinator) ::_exit(0);  // it went before the line above took effect
+    if (::getppid() != 0) ::_exit(0);
 }
 
 void set_up(const ChildSetup& s) {
-    die_with_coordinator(s.coordinator);
     struct sigaction sa {};
     sa.sa_handler = on_sigusr1;
     sa.sa_flags = SA_RESTART;  // restartable, and still msgsnd/msgrcv end with EINTR
@@ -105,6 +110,7 @@ void set_up(const ChildSetup& s) {
     if (s.uid != 0 || s.gid != 0) {
         if (::setgroups(0, nullptr) != 0 || ::setresgid(s.gid, s.gid, s.gid) != 0 || ::setresuid(s.uid, s.uid, s.uid) != 0) ::_exit(120);
     }
+    die_with_coordinator();
     warm_up();
 }
 
@@ -170,18 +176,38 @@ Reply do_msgsnd(const Request& rq, const std::string& text) {
     return result(::msgsnd(static_cast<int>(rq.a[0]), buf.data(), text.size(), static_cast<int>(rq.a[2])));
 }
 
+// The buffer msgrcv offers: the caller's msgsz goes to the kernel as asked (it decides E2BIG and
+// MSG_NOERROR on it), but the memory behind it is only what can arrive, no more than the
+// namespace's msgmax (do_msgsnd refuses longer messages), and untouched pages of the mapping cost
+// nothing: a sleeper waiting for a message of 1 GiB holds no memory for it.
 Reply do_msgrcv(const Request& rq, std::string& data) {
-    // The buffer the caller offers; a length beyond 64 MiB is offered as 64 MiB.
-    const std::int64_t cap = std::int64_t{1} << 26;
-    std::int64_t msgsz = rq.a[1] > cap ? cap : rq.a[1];
-    std::vector<char> buf(sizeof(long) + static_cast<std::size_t>(msgsz > 0 ? msgsz : 0));
-    long n = ::msgrcv(static_cast<int>(rq.a[0]), buf.data(), static_cast<std::size_t>(msgsz), rq.a[2], static_cast<int>(rq.a[3]));
+    std::int64_t room = std::clamp<std::int64_t>(rq.a[1], 0, std::max<std::int64_t>(rq.recv_limit, 0));
+    std::size_t len = sizeof(long) + static_cast<std::size_t>(room);
+    void* buf = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (buf == MAP_FAILED) return result(-1);
+    long n = ::msgrcv(static_cast<int>(rq.a[0]), buf, static_cast<std::size_t>(rq.a[1]), rq.a[2], static_cast<int>(rq.a[3]));
     Reply r = result(n);
     if (n >= 0) {
-        std::memcpy(&r.mtype, buf.data(), sizeof(long));
-        data.assign(buf.data() + sizeof(long), static_cast<std::size_t>(n));
+        std::memcpy(&r.mtype, buf, sizeof(long));
+        data.assign(static_cast<const char*>(buf) + sizeof(long), static_cast<std::size_t>(n));
     }
+    ::munmap(buf, len);
     return r;
+}
+
+// kill(TARGET, SIG) through the target's pidfd, which the coordinator sends beside the request
+// and holds only while the target lives: a signal can reach no other process, whatever its pid.
+Reply do_kill(const Request& rq, int channel) {
+    int pidfd = receive_fd(channel);
+    if (pidfd < 0) {
+        errno = ESRCH;
+        return result(-1);
+    }
+    long ret = signal_pidfd(pidfd, static_cast<int>(rq.a[1]));
+    int err = errno;
+    ::close(pidfd);
+    errno = err;
+    return result(ret);
 }
 
 // fork(CHILD) for real. CLONE_PARENT makes the new process the coordinator's child rather than
@@ -190,9 +216,10 @@ Reply do_msgrcv(const Request& rq, std::string& data) {
 Reply do_fork(const Request& rq, int& channel) {
     long pid = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
     if (pid == 0) {
-        die_with_coordinator(static_cast<int>(::getppid()));  // the death signal is not inherited
+        die_with_coordinator();  // the death signal is not inherited
         channel = rq.new_channel;
         g_minflt = 0;  // rusage counters start afresh in a new process
+        if (!send_hello(channel)) ::_exit(0);
     }
     return result(pid);
 }
@@ -220,7 +247,7 @@ Reply do_fork(const Request& rq, int& channel) {
         case CallKind::Msgsnd: r = do_msgsnd(rq, text); break;
         case CallKind::Msgrcv: r = do_msgrcv(rq, data); break;
         case CallKind::Msgctl: r = result(do_msgctl(rq)); break;
-        case CallKind::Kill: r = result(::kill(static_cast<pid_t>(rq.a[0]), static_cast<int>(rq.a[1]))); break;
+        case CallKind::Kill: r = do_kill(rq, channel); break;
         case CallKind::Exit: ::_exit(static_cast<int>(rq.a[0]));
         case CallKind::Fork:
             r = do_fork(rq, channel);

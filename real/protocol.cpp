@@ -1,6 +1,7 @@
 #include "real/protocol.h"
 
 #include <cerrno>
+#include <cstring>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,6 +41,67 @@ bool send_reply(int fd, const Reply& r, const std::string& data) {
     Reply h = r;
     h.data_len = data.size();
     return write_all(fd, &h, sizeof h) && write_all(fd, data.data(), data.size());
+}
+
+bool send_fd(int sock, int fd) {
+    char byte = 'f';
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    ssize_t n;
+    while ((n = ::sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+    }
+    return n == 1;
+}
+
+namespace {
+
+// Receives the one byte that carries a control message of `type`, copied into `out`.
+bool receive_control(int sock, int type, void* out, std::size_t size) {
+    char byte;
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n;
+    while ((n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    }
+    if (n != 1) return false;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != type || c->cmsg_len != CMSG_LEN(size)) continue;
+        std::memcpy(out, CMSG_DATA(c), size);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+int receive_fd(int sock) {
+    int fd = -1;
+    return receive_control(sock, SCM_RIGHTS, &fd, sizeof fd) ? fd : -1;
+}
+
+bool send_hello(int sock) {
+    char byte = 'h';
+    return write_all(sock, &byte, 1);
+}
+
+int receive_hello_pid(int sock) {
+    ucred cred{};
+    return receive_control(sock, SCM_CREDENTIALS, &cred, sizeof cred) ? cred.pid : 0;
 }
 
 }  // namespace real

@@ -9,10 +9,11 @@ namespace real {
 
 struct Request {
     std::int32_t kind = 0;         // sim::scenario::CallKind
-    std::int64_t a[4] = {};        // the integer arguments; for kill a[0] is the target's real pid
+    std::int64_t a[4] = {};        // the integer arguments; kill's target comes as a pidfd (send_fd)
     std::uint32_t set_mask = 0;    // IPC_SET fields present: 1 mode, 2 uid, 4 gid, 8 qbytes
     std::int64_t set[4] = {};      // their values, in that order
     std::int32_t new_channel = -1; // fork: the channel (fd) the new process talks on
+    std::int64_t recv_limit = 0;   // msgrcv: the largest message the namespace lets anyone send (msgmax)
     std::uint64_t text_len = 0;    // then the bytes of store's or msgsnd's text
 };
 
@@ -29,5 +30,14 @@ bool write_all(int fd, const void* buf, std::size_t n);
 bool read_all(int fd, void* buf, std::size_t n);
 bool send_request(int fd, const Request& r, const std::string& text);
 bool send_reply(int fd, const Reply& r, const std::string& data);
+
+// A file descriptor over the socket (SCM_RIGHTS), with one byte to carry it: how kill's caller
+// gets the target's pidfd, so that a signal can only reach the process it was meant for.
+bool send_fd(int sock, int fd);
+int receive_fd(int sock);  // -1 on error
+// A new process's first byte on its channel: the kernel attaches its pid as the coordinator's
+// PID namespace sees it (SCM_CREDENTIALS, with SO_PASSCRED on the receiving end). 0 on error.
+bool send_hello(int sock);
+int receive_hello_pid(int sock);
 
 }  // namespace real

@@ -1,241 +1,167 @@
 #include "real/real_backend.h"
 
+#include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
-#include <sys/msg.h>
+#include "real/pidfd.h"
+#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
-#include <thread>
 
-#include "real/child.h"
-#include "real/ipc_namespace.h"
-#include "real/procfs.h"
-#include "real/protocol.h"
+#include "real/wire.h"
 
 namespace real {
 
-using sim::scenario::CallKind;
-using Clock = std::chrono::steady_clock;
+namespace {
 
+// The coordinator's answers carry observations: the run's byte budget bounds their texts, and
+// this bounds what a broken coordinator could make this process allocate.
+constexpr std::uint64_t kMaxReplyBytes = std::uint64_t{512} << 20;
+constexpr int kChannelFd = 3;  // where the coordinator finds its socket
+
+std::string because(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+// Waits for the coordinator to exit, at most `timeout_ms`; true when it did.
+bool exited_within(int pidfd, int timeout_ms) {
+    pollfd pfd{pidfd, POLLIN, 0};  // a pidfd is readable once its process has exited
+    int r;
+    while ((r = ::poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR) {
+    }
+    return r > 0;
+}
+
+}  // namespace
+
+std::string coordinator_path() {
+    char self[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return "ipcsim-coordinator";
+    std::string path(self, static_cast<std::size_t>(n));
+    return path.substr(0, path.rfind('/') + 1) + "ipcsim-coordinator";
+}
+
+// The answer does not change while this process lives (its credentials do not), so it is made once.
 std::optional<std::string> RealBackend::cannot_run(const sim::scenario::Scenario& s) {
     if (::geteuid() != 0) {
         for (const auto& p : s.procs)
             if (p.uid != 0 || p.gid != 0)
                 return "process '" + p.name + "' asks for uid=/gid=: dropping to another user for real needs root";
     }
-    return probe_private_ipc_namespace();
+    static const std::optional<std::string> why = [] () -> std::optional<std::string> {
+        RealBackend probe;
+        try {
+            probe.start_coordinator("--probe");
+        } catch (const RunError& e) {
+            return e.what();
+        }
+        std::string reason;
+        char buf[256];
+        pollfd pfd{probe.m_channel, POLLIN, 0};
+        while (::poll(&pfd, 1, 5000) > 0) {
+            ssize_t n = ::read(probe.m_channel, buf, sizeof buf);
+            if (n <= 0) break;
+            reason.append(buf, static_cast<std::size_t>(n));
+        }
+        int status = 0;
+        if (!exited_within(probe.m_pidfd, 5000)) signal_pidfd(probe.m_pidfd, SIGKILL);
+        ::waitpid(probe.m_pid, &status, 0);
+        probe.m_pid = 0;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::nullopt;
+        return reason.empty() ? std::string("could not make the run's namespaces") : reason;
+    }();
+    return why;
 }
 
-RealBackend::RealBackend(std::chrono::milliseconds settle_timeout) : m_timeout(settle_timeout), m_root(::geteuid() == 0) {}
+RealBackend::RealBackend(std::chrono::milliseconds settle_timeout) : m_timeout(settle_timeout) {}
 
-RealBackend::~RealBackend() {
-    for (auto& p : m_procs) {
-        if (p.pid > 0 && (p.state == sim::TaskState::ready || p.state == sim::TaskState::blocked)) ::kill(p.pid, SIGKILL);
+RealBackend::~RealBackend() { stop_coordinator(); }
+
+// fork and exec, so that the coordinator starts clean whatever this process is (a window with
+// its GPU threads, a sanitizer's runtime): it holds its socket and nothing else of ours, and it
+// dies when this process does (PR_SET_PDEATHSIG, which exec keeps).
+void RealBackend::start_coordinator(const char* mode) {
+    std::string path = coordinator_path();
+    if (::access(path.c_str(), X_OK) != 0) throw RunError(because("cannot run " + path));
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw RunError(because("socketpair"));
+    char fd_text[] = "3";
+    char name[] = "ipcsim-coordinator";
+    char* argv[] = {name, const_cast<char*>(mode), fd_text, nullptr};
+    pid_t front = ::getpid();
+    pid_t pid = ::fork();
+    if (pid < 0) throw RunError(because("fork"));
+    if (pid == 0) {  // only async-signal-safe calls until exec
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != front) ::_exit(1);
+        if (::dup2(sv[1], kChannelFd) < 0) ::_exit(1);  // dup2 clears FD_CLOEXEC on the copy
+        if (sv[1] == kChannelFd) ::fcntl(kChannelFd, F_SETFD, 0);
+        ::close_range(kChannelFd + 1, ~0U, 0);
+        ::execv(path.c_str(), argv);
+        ::_exit(127);
     }
-    for (auto& p : m_procs) {
-        if (p.pid > 0 && (p.state == sim::TaskState::ready || p.state == sim::TaskState::blocked)) ::waitpid(p.pid, nullptr, 0);
-        if (p.channel >= 0) ::close(p.channel);
-        if (p.child_end >= 0) ::close(p.child_end);
-    }
+    ::close(sv[1]);
+    m_pid = pid;
+    m_channel = sv[0];
+    m_pidfd = open_pidfd(pid);
+    if (m_pidfd < 0) throw RunError(because("pidfd_open of the coordinator"));
 }
 
-RealBackend::Proc& RealBackend::proc(const std::string& name) { return m_procs.at(m_index.at(name)); }
-
-RealBackend::Proc* RealBackend::proc_by_pid(int pid) {
-    for (auto& p : m_procs)
-        if (p.pid == pid) return &p;
-    return nullptr;
-}
-
-// The one CPU every scenario process runs on: the first this process may use.
-static int first_cpu() {
-    cpu_set_t set;
-    if (::sched_getaffinity(0, sizeof set, &set) != 0) return -1;
-    for (int c = 0; c < CPU_SETSIZE; ++c)
-        if (CPU_ISSET(c, &set)) return c;
-    return -1;
+// Sends one frame and waits, at most `timeout`, for the coordinator's answer.
+std::string RealBackend::exchange(const std::string& payload, std::chrono::milliseconds timeout) {
+    if (m_channel < 0 || !send_frame(m_channel, payload)) throw RunError("the kernel run's coordinator is gone");
+    auto frame = receive_frame(m_channel, static_cast<int>(timeout.count()), kMaxReplyBytes);
+    if (!frame) throw RunError("the kernel run's coordinator did not answer within " + std::to_string(timeout.count()) + " ms");
+    return *frame;
 }
 
 void RealBackend::setup(const sim::scenario::Scenario& s) {
-    if (auto why = enter_private_ipc_namespace()) throw RunError(*why);
-    for (const auto& sc : s.sysctls)
-        if (auto why = write_ipc_sysctl(sc.name, sc.value)) throw RunError(*why);
-    m_cpu = first_cpu();
-    // A socket for every process the scenario will ever have, made now, so that a process created
-    // by fork finds its end already open at the same number in its parent.
-    std::vector<std::string> names;
-    for (const auto& p : s.procs) names.push_back(p.name);
+    RunSetup rs;
+    rs.settle_timeout_ms = m_timeout.count();
+    for (const auto& sc : s.sysctls) rs.sysctls.emplace_back(sc.name, sc.value);
+    for (const auto& p : s.procs) rs.procs.push_back({p.name, p.uid, p.gid, true});
     for (const auto& st : s.steps)
-        if (st.call.kind == CallKind::Fork && !st.call.args.empty()) names.push_back(st.call.args[0].text);
-    for (const auto& n : names) {
-        int sv[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw RunError(std::string("socketpair: ") + std::strerror(errno));
-        m_index[n] = m_procs.size();
-        Proc p;
-        p.name = n;
-        p.channel = sv[0];
-        p.child_end = sv[1];
-        m_procs.push_back(std::move(p));
-    }
-    for (const auto& p : s.procs) spawn(proc(p.name), p.uid, p.gid);
-    refresh();
-}
-
-void RealBackend::spawn(Proc& p, std::uint32_t uid, std::uint32_t gid) {
-    int coordinator = ::getpid();
-    pid_t pid = ::fork();
-    if (pid < 0) throw RunError(std::string("fork: ") + std::strerror(errno));
-    if (pid == 0) {
-        for (const auto& other : m_procs) ::close(other.channel);
-        child_main(ChildSetup{p.child_end, uid, gid, m_cpu, coordinator});
-    }
-    p.pid = pid;
-}
-
-static void fill_request(Request& rq, const sim::Invocation& call) {
-    rq.kind = static_cast<std::int32_t>(call.kind);
-    for (std::size_t i = 0; i < call.args.size() && i < 4; ++i) rq.a[i] = call.args[i];
-    static const char* const fields[] = {"mode", "uid", "gid", "qbytes"};
-    for (const auto& [name, value] : call.fields)
-        for (int i = 0; i < 4; ++i)
-            if (name == fields[i]) {
-                rq.set_mask |= 1u << i;
-                rq.set[i] = value;
-            }
+        if (st.call.kind == sim::scenario::CallKind::Fork && !st.call.args.empty()) rs.procs.push_back({st.call.args[0].text, 0, 0, false});
+    stop_coordinator();
+    start_coordinator("--run");
+    WireWriter w;
+    encode(w, rs);
+    auto reply = decode_reply(exchange(w.bytes(), m_timeout + std::chrono::seconds(10)));
+    if (!reply) throw RunError("the kernel run's coordinator sent an answer that does not parse");
+    if (reply->error) throw RunError(*reply->error);
+    m_frames = reply->sees_frames;
+    m_obs = std::move(reply->observation);
 }
 
 sim::StepOutcome RealBackend::execute(const sim::Invocation& call) {
-    Proc& caller = proc(call.proc);
-    Request rq;
-    fill_request(rq, call);
-    if (call.kind == CallKind::Kill) {
-        rq.a[0] = proc(call.target).pid;  // a reaped target's pid is gone: ESRCH, as in the model
-        rq.a[1] = call.args.empty() ? 0 : call.args[0];
-    }
-    if (call.kind == CallKind::Fork) rq.new_channel = proc(call.target).child_end;
-    if (!send_request(caller.channel, rq, call.text)) throw RunError("lost the connection to process '" + caller.name + "'");
-    caller.waiting = true;
-    settle(call, caller);
-
-    sim::StepOutcome out;
-    out.ret = caller.ret;
-    out.err = caller.err;
-    out.data = caller.data;
-    out.mtype = caller.mtype;
-    switch (caller.state) {
-    case sim::TaskState::ready: out.fate = sim::Fate::returned; break;
-    case sim::TaskState::blocked: out.fate = sim::Fate::blocked; break;
-    case sim::TaskState::exited: out.fate = sim::Fate::exited; break;
-    case sim::TaskState::killed:
-        out.fate = sim::Fate::killed;
-        out.signo = caller.term_signal;
-        break;
-    }
-    if (call.kind == CallKind::Fork && out.fate == sim::Fate::returned && out.ret > 0) {
-        Proc& child = proc(call.target);
-        child.pid = static_cast<int>(out.ret);
-        child.state = sim::TaskState::ready;
-    }
-    refresh();
-    return out;
+    WireWriter w;
+    encode(w, call);
+    // The coordinator waits at most m_timeout for the step to settle, then reads /proc.
+    auto reply = decode_reply(exchange(w.bytes(), 2 * m_timeout + std::chrono::seconds(10)));
+    if (!reply) throw RunError("the kernel run's coordinator sent an answer that does not parse");
+    if (reply->error) throw RunError(*reply->error);
+    m_obs = std::move(reply->observation);
+    return std::move(reply->outcome);
 }
 
-bool RealBackend::read_reply(Proc& p) {
-    Reply r;
-    if (!read_all(p.channel, &r, sizeof r)) return false;
-    std::string data(r.data_len, '\0');
-    if (!read_all(p.channel, data.data(), data.size())) return false;
-    p.ret = r.ret;
-    p.err = r.err;
-    p.data = r.err ? std::string() : std::move(data);
-    p.mtype = r.err ? 0 : r.mtype;
-    p.minflt = r.minflt;
-    p.waiting = false;
-    p.state = sim::TaskState::ready;
-    return true;
-}
-
-void RealBackend::reap() {
-    int status = 0;
-    pid_t pid;
-    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-        Proc* p = proc_by_pid(pid);
-        if (!p) continue;
-        p->waiting = false;
-        p->state = WIFSIGNALED(status) ? sim::TaskState::killed : sim::TaskState::exited;
-        p->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    }
-}
-
-// Asleep in msgsnd or msgrcv: state S, in system call 69 or 70 (x86-64).
-bool RealBackend::asleep_in_ipc(const Proc& p) const {
-    auto state = proc_state(p.pid);
-    if (!state || *state != 'S') return false;
-    auto nr = proc_syscall(p.pid);
-    return nr && (*nr == SYS_msgsnd || *nr == SYS_msgrcv);
-}
-
-// Waits until the step has settled (SCENARIO.md): every process with a call out has answered,
-// died, or sleeps in msgsnd/msgrcv; a process the step kills is dead. Polls with a short backoff,
-// never longer than the timeout in all.
-void RealBackend::settle(const sim::Invocation& call, Proc& caller) {
-    Proc* doomed = nullptr;
-    if (call.kind == CallKind::Kill && !call.args.empty()) {
-        int sig = static_cast<int>(call.args[0]);
-        if (sig != 0 && sig != SIGUSR1 && sig != SIGCHLD && sig != SIGCONT && sig != SIGURG && sig != SIGWINCH) doomed = &proc(call.target);
-    }
-    auto deadline = Clock::now() + m_timeout;
-    int backoff_ms = 0;
-    int quiet = 0;  // consecutive polls that found everything settled
-    for (;;) {
-        for (auto& p : m_procs) {
-            pollfd pfd{p.channel, POLLIN, 0};
-            if (p.waiting && ::poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN)) read_reply(p);
+// Closing the socket tells the coordinator to end the run; it kills its namespace's init and
+// reaps every process before it exits. One that does not within 5 s is killed, and the
+// namespace's init with it.
+void RealBackend::stop_coordinator() {
+    if (m_channel >= 0) ::close(m_channel);
+    m_channel = -1;
+    if (m_pid > 0) {
+        if (!exited_within(m_pidfd, 5000)) signal_pidfd(m_pidfd, SIGKILL);
+        while (::waitpid(m_pid, nullptr, 0) < 0 && errno == EINTR) {
         }
-        reap();
-        bool settled = !caller.waiting || asleep_in_ipc(caller);
-        // A kill that succeeded is over only when its target is dead.
-        bool kill_worked = !caller.waiting && caller.state == sim::TaskState::ready && caller.ret == 0;
-        if (doomed && kill_worked && (doomed->state == sim::TaskState::ready || doomed->state == sim::TaskState::blocked)) settled = false;
-        for (auto& p : m_procs)
-            if (p.waiting && !asleep_in_ipc(p)) settled = false;
-        // Twice in a row, a poll apart: a task just woken shows R until it has run.
-        if (settled && ++quiet >= 2) break;
-        if (!settled) quiet = 0;
-        if (Clock::now() > deadline) throw RunError("the step did not settle within " + std::to_string(m_timeout.count()) + " ms: '" + caller.name + "' neither returned nor slept");
-        std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
-        backoff_ms = backoff_ms == 0 ? 1 : std::min(backoff_ms * 2, 20);
     }
-    for (auto& p : m_procs)
-        if (p.waiting) p.state = sim::TaskState::blocked;
-}
-
-// Reads everything observable off the kernel: /proc/sysvipc, IPC_STAT, maps and pagemap.
-void RealBackend::refresh() {
-    sim::Observation o;
-    for (const auto& p : m_procs) {
-        if (p.pid == 0) continue;  // a fork target not yet forked
-        sim::ProcView v{p.name, p.pid, p.state, p.term_signal, p.ret, p.err, p.data, p.mtype, p.minflt, {}};
-        if (p.state == sim::TaskState::ready || p.state == sim::TaskState::blocked)
-            for (const auto& m : sysv_mappings(p.pid))
-                v.maps.push_back({m.shmid, m.start, m.end, !m.writable, present_pages(p.pid, m.start, m.end)});
-        o.procs.push_back(std::move(v));
-    }
-    for (const auto& r : read_sysvipc_shm(read_file("/proc/sysvipc/shm").value_or("")))
-        o.shms.push_back({r.shmid, r.key, r.perms, r.size, r.nattch, r.cpid, r.lpid, r.uid, r.gid, r.cuid, r.cgid, r.rss_bytes / 4096});
-    for (const auto& r : read_sysvipc_msg(read_file("/proc/sysvipc/msg").value_or(""))) {
-        msqid_ds ds{};
-        std::uint64_t qbytes = ::msgctl(r.msqid, IPC_STAT, &ds) == 0 ? ds.msg_qbytes : 0;
-        o.msqs.push_back({r.msqid, r.key, r.perms, r.qnum, r.cbytes, qbytes, r.lspid, r.lrpid, r.uid, r.gid, r.cuid, r.cgid,
-                          std::nullopt, std::nullopt, std::nullopt});
-    }
-    m_obs = std::move(o);
+    if (m_pidfd >= 0) ::close(m_pidfd);
+    m_pid = 0;
+    m_pidfd = -1;
 }
 
 }  // namespace real

@@ -1,13 +1,13 @@
-// The kernel run: a scenario's processes as real processes making the real calls, in a private
-// IPC namespace, driven step by step by this coordinator and observed from outside.
+// The kernel run, as the program that shows it sees it: a scenario's processes as real processes
+// making the real calls, driven by a coordinator process (ipcsim-coordinator) inside the run's own
+// namespaces. This process only talks to the coordinator over a socket: it never changes its own
+// namespaces, so a window's MIT-SHM segment, and the user's own IPC objects, stay where they are.
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include "sim/backend.h"
 
@@ -24,7 +24,7 @@ public:
     static std::optional<std::string> cannot_run(const sim::scenario::Scenario& s);
 
     explicit RealBackend(std::chrono::milliseconds settle_timeout = std::chrono::seconds(5));
-    ~RealBackend() override;  // kills and reaps every process still alive
+    ~RealBackend() override;  // the coordinator goes, and the whole run with it
     RealBackend(const RealBackend&) = delete;
     RealBackend& operator=(const RealBackend&) = delete;
 
@@ -33,40 +33,26 @@ public:
     sim::Observation observe() const override { return m_obs; }
     const sim::ObservationQuery& query() const override { return m_answers; }
     bool sees_inside_queues() const override { return false; }
-    bool sees_frames() const override { return m_root; }
+    bool sees_frames() const override { return m_frames; }
+
+    // The coordinator's pid, while it runs (0 otherwise): for tests that kill it midway.
+    int coordinator_pid() const { return m_pid; }
 
 private:
-    struct Proc {
-        std::string name;
-        int pid = 0;
-        int channel = -1;     // the coordinator's end of its socket
-        int child_end = -1;   // the end the process itself uses (inherited by every child)
-        sim::TaskState state = sim::TaskState::ready;
-        int term_signal = 0;
-        bool waiting = false; // a request is out and not yet answered
-        std::int64_t ret = 0;
-        int err = 0;
-        std::string data;
-        std::int64_t mtype = 0;
-        std::uint64_t minflt = 0;
-    };
-
-    Proc& proc(const std::string& name);
-    Proc* proc_by_pid(int pid);
-    void spawn(Proc& p, std::uint32_t uid, std::uint32_t gid);
-    void settle(const sim::Invocation& call, Proc& caller);
-    bool read_reply(Proc& p);
-    void reap();
-    bool asleep_in_ipc(const Proc& p) const;
-    void refresh();
+    void start_coordinator(const char* mode);
+    std::string exchange(const std::string& payload, std::chrono::milliseconds timeout);
+    void stop_coordinator();
 
     std::chrono::milliseconds m_timeout;
-    bool m_root;  // root in the machine's own user namespace: pagemap shows frame numbers
-    std::vector<Proc> m_procs;  // in the order they came to be (forked ones once they are)
-    std::map<std::string, std::size_t> m_index;
-    int m_cpu = -1;
+    int m_pid = 0;
+    int m_pidfd = -1;
+    int m_channel = -1;
+    bool m_frames = false;
     sim::Observation m_obs;
     sim::ObservationAnswers m_answers{m_obs};
 };
+
+// Where ipcsim-coordinator is: beside the running program.
+std::string coordinator_path();
 
 }  // namespace real

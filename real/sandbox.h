@@ -1,0 +1,44 @@
+// The kernel run's sandbox, entered by the coordinator process and never by the program that
+// shows the run (ipcsim, ipcviz): its own IPC namespace, so ids start at 0, the sysctls are the
+// run's own and every object dies with the run; its own PID namespace, whose init takes every
+// process of the run with it when the coordinator goes; and, where the caller is not root, an
+// unprivileged user namespace that maps the caller's own uid to root.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace real {
+
+// Moves this process into new IPC and user namespaces, and makes its next child the init of a
+// new PID namespace (unshare(CLONE_NEWPID)). Returns why not, when it cannot.
+std::optional<std::string> enter_run_namespaces();
+
+// The PID namespace's init: a child that does nothing but wait for this process to go. When it
+// sees the pipe close (or gets PR_SET_PDEATHSIG), it exits, and the kernel kills every process
+// of the namespace (zap_pid_ns_processes), whatever its uid. Call right after
+// enter_run_namespaces(). Returns its pid, or why it could not be made.
+struct NamespaceInit {
+    int pid = 0;
+    int pidfd = -1;
+    int lifeline = -1;  // the write end of its pipe: held by this process alone
+};
+NamespaceInit start_namespace_init(std::string& why);
+
+// Writes /proc/sys/kernel/NAME inside the current IPC namespace; only the IPC namespace's own
+// sysctls are accepted, whatever the caller asks.
+std::optional<std::string> write_ipc_sysctl(const std::string& name, std::int64_t value);
+// /proc/sys/kernel/NAME of the current IPC namespace, when readable.
+std::optional<std::int64_t> read_ipc_sysctl(const std::string& name);
+
+// Whether /proc/PID/pagemap shows frame numbers to this process: measured on a page of its own,
+// since that takes CAP_SYS_ADMIN in the machine's first user namespace, not just uid 0.
+bool pagemap_shows_frames();
+
+// Closes every file descriptor from 3 up except those in `keep`: a process of the run holds
+// nothing of the coordinator's (its other channels, pidfds, the front's socket).
+void close_all_fds_but(std::vector<int> keep);
+
+}  // namespace real
