@@ -26,8 +26,12 @@ void print_json_line(const nlohmann::json& j) {
 
 struct Totals {
     int held = 0, failed = 0, unobservable = 0;
+    int ran_on_kernel = 0, not_here = 0;  // files, for --real and compare
     int status = exit_ok;  // the worst exit status so far
     void worst(int s) { status = std::max(status, s); }
+    // A file the kernel run cannot be made for here (uid= without root) is skipped with its reason;
+    // it decides the exit status (3) only when no file could run at all.
+    int exit_status() const { return not_here > 0 && ran_on_kernel == 0 ? std::max(status, int{exit_no_kernel}) : status; }
 };
 
 // Prints FILE:LINE: expected X, got Y for each failing check, and counts them all.
@@ -70,13 +74,14 @@ bool check_on(const sim::scenario::Scenario& s, sim::Backend& b, Totals& t) {
     return true;
 }
 
-// The kernel run's refusal to start, as exit status 3.
+// The kernel run's refusal to start: the file is skipped, with the reason.
 bool kernel_run_possible(const sim::scenario::Scenario& s, Totals& t) {
     if (auto why = real::RealBackend::cannot_run(s)) {
         std::cerr << s.file << ": error: the kernel run cannot be made here: " << *why << "\n";
-        t.worst(exit_no_kernel);
+        ++t.not_here;
         return false;
     }
+    ++t.ran_on_kernel;
     return true;
 }
 
@@ -135,8 +140,9 @@ int check_command(const std::vector<std::string>& files, bool on_kernel) {
     });
     std::cout << fmt::format("{} passed, {} failed", t.held, t.failed);
     if (t.unobservable) std::cout << fmt::format(" ({} not observable on the kernel)", t.unobservable);
+    if (t.not_here) std::cout << fmt::format("; {} file(s) skipped: the kernel run cannot be made for them here", t.not_here);
     std::cout << "\n";
-    return t.status;
+    return t.exit_status();
 }
 
 namespace {
@@ -197,7 +203,7 @@ int compare_command(const std::vector<std::string>& files) {
     for_each_scenario(files, t, [&](const sim::scenario::Scenario& s) {
         if (kernel_run_possible(s, t)) compare_one(s, t);
     });
-    return t.status;
+    return t.exit_status();
 }
 
 }  // namespace cli
