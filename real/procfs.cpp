@@ -1,10 +1,44 @@
 #include "real/procfs.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
+#include <utility>
+
+// PAGEMAP_SCAN came with Linux 6.7; Debian 12's kernel headers (6.1) do not have it. The ABI is stable:
+// these are the definitions of include/uapi/linux/fs.h (and Documentation/admin-guide/mm/pagemap.rst).
+#ifndef PAGEMAP_SCAN
+struct page_region {
+    __u64 start;
+    __u64 end;
+    __u64 categories;
+};
+struct pm_scan_arg {
+    __u64 size;
+    __u64 flags;
+    __u64 start;
+    __u64 end;
+    __u64 walk_end;
+    __u64 vec;
+    __u64 vec_len;
+    __u64 max_pages;
+    __u64 category_inverted;
+    __u64 category_mask;
+    __u64 category_anyof_mask;
+    __u64 return_mask;
+};
+#define PAGE_IS_PRESENT (1 << 3)
+#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
+#endif
+static_assert(sizeof(pm_scan_arg) == 96 && sizeof(page_region) == 24, "the uapi layout of PAGEMAP_SCAN");
 
 namespace real {
 
@@ -67,17 +101,119 @@ std::optional<std::uint64_t> pagemap_frame(std::uint64_t entry) {
     return entry & ((std::uint64_t{1} << 55) - 1);
 }
 
-std::map<std::uint64_t, std::uint64_t> present_pages(int pid, std::uint64_t start, std::uint64_t end) {
-    std::map<std::uint64_t, std::uint64_t> out;
-    int fd = ::open(("/proc/" + std::to_string(pid) + "/pagemap").c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return out;
-    const std::uint64_t page = 4096;
-    std::vector<std::uint64_t> entries((end - start) / page);
-    ssize_t got = ::pread(fd, entries.data(), entries.size() * 8, static_cast<off_t>(start / page * 8));
-    ::close(fd);
-    for (std::size_t i = 0; got > 0 && i < static_cast<std::size_t>(got) / 8; ++i)
-        if (auto f = pagemap_frame(entries[i])) out[i] = *f;
+namespace {
+
+using PageMap = std::map<std::uint64_t, std::uint64_t>;
+constexpr std::uint64_t kPage = 4096;
+// At most 64 KiB of pagemap entries per pread: the one buffer a reading needs, whatever the range.
+constexpr std::uint64_t kChunkEntries = 8192;
+
+struct Fd {
+    int fd;
+    explicit Fd(int f) : fd(f) {}
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+int open_pagemap(int pid) { return ::open(("/proc/" + std::to_string(pid) + "/pagemap").c_str(), O_RDONLY | O_CLOEXEC); }
+
+// Reads the pagemap entries of [from, to) (addresses, page-aligned) in chunks into buf, calling
+// each(address, entry) for each; each returns false to stop. False when a read failed.
+template <class Each>
+bool read_entries(int fd, std::uint64_t from, std::uint64_t to, std::vector<std::uint64_t>& buf, Each&& each) {
+    while (from < to) {
+        std::uint64_t n = std::min<std::uint64_t>((to - from) / kPage, kChunkEntries);
+        buf.resize(n);
+        ssize_t got = ::pread(fd, buf.data(), n * 8, static_cast<off_t>(from / kPage * 8));
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 8) return false;
+        for (std::size_t i = 0; i < static_cast<std::size_t>(got) / 8; ++i, from += kPage)
+            if (!each(from, buf[i])) return true;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> smaps_rss_pages(int pid, std::uint64_t start, std::uint64_t end) {
+    // Streamed line by line: a process's smaps grows with its mappings.
+    std::ifstream smaps("/proc/" + std::to_string(pid) + "/smaps");
+    std::string line;
+    bool ours = false;
+    while (std::getline(smaps, line)) {
+        unsigned long long from = 0, to = 0;
+        int after = 0;
+        // A mapping's header is "start-end perms ..."; its fields are "Name:   value kB".
+        if (std::sscanf(line.c_str(), "%llx-%llx %n", &from, &to, &after) == 2 && after > 0) {
+            if (ours) return std::nullopt;  // our mapping had no Rss line
+            ours = from == start && to == end;
+            continue;
+        }
+        unsigned long long kb = 0;
+        if (ours && std::sscanf(line.c_str(), "Rss: %llu kB", &kb) == 1) return kb * 1024 / kPage;
+    }
+    return std::nullopt;
+}
+
+std::optional<PageMap> present_pages_scan(int pid, std::uint64_t start, std::uint64_t end) {
+    PageMap out;
+    if (start >= end) return out;
+    Fd fd(open_pagemap(pid));
+    if (fd.fd < 0) return out;  // the process is gone: nothing is present
+    // PAGEMAP_SCAN (do_pagemap_scan, pagemap_scan_pmd_entry in fs/proc/task_mmu.c) walks the page tables
+    // and skips empty ones whole, so its cost follows what is mapped, not the size of the range. It
+    // returns the present pages as ranges; a full vec ends the walk early, at walk_end.
+    std::array<page_region, 256> regions{};
+    std::vector<std::uint64_t> buf;
+    for (std::uint64_t at = start; at < end;) {
+        pm_scan_arg arg{};
+        arg.size = sizeof arg;
+        arg.start = at;
+        arg.end = end;
+        arg.vec = reinterpret_cast<std::uintptr_t>(regions.data());
+        arg.vec_len = regions.size();
+        arg.category_mask = PAGE_IS_PRESENT;
+        arg.return_mask = PAGE_IS_PRESENT;
+        int n = ::ioctl(fd.fd, PAGEMAP_SCAN, &arg);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return std::nullopt;  // ENOTTY before 6.7, EINVAL if the ABI ever moved: read instead
+        // The frames still come from pagemap itself: the scan says where to look, pagemap what is there.
+        for (int r = 0; r < n; ++r)
+            read_entries(fd.fd, regions[r].start, regions[r].end, buf, [&](std::uint64_t addr, std::uint64_t entry) {
+                if (auto f = pagemap_frame(entry)) out[(addr - start) / kPage] = *f;
+                return true;
+            });
+        if (arg.walk_end <= at) break;  // no progress: never loop forever on a kernel surprise
+        at = arg.walk_end;
+    }
     return out;
+}
+
+PageMap present_pages_read(int pid, std::uint64_t start, std::uint64_t end) {
+    PageMap out;
+    if (start >= end) return out;
+    // Without PAGEMAP_SCAN, pagemap has to be read from the start; knowing how many pages are resident
+    // lets the reading stop at the last one, and a mapping with none costs no reading at all.
+    auto resident = smaps_rss_pages(pid, start, end);
+    if (resident && *resident == 0) return out;
+    Fd fd(open_pagemap(pid));
+    if (fd.fd < 0) return out;
+    std::vector<std::uint64_t> buf;
+    read_entries(fd.fd, start, end, buf, [&](std::uint64_t addr, std::uint64_t entry) {
+        if (auto f = pagemap_frame(entry)) out[(addr - start) / kPage] = *f;
+        return !resident || out.size() < *resident;
+    });
+    return out;
+}
+
+std::map<std::uint64_t, std::uint64_t> present_pages(int pid, std::uint64_t start, std::uint64_t end) {
+    // Never one read for the whole range: at 1 TiB that was a 2 GiB buffer after every step, and the
+    // kernel caps one read at MAX_RW_COUNT (2 GiB - 4 KiB), so the last pages were not even seen.
+    if (auto scanned = present_pages_scan(pid, start, end)) return *std::move(scanned);
+    return present_pages_read(pid, start, end);
 }
 
 std::vector<ShmRow> read_sysvipc_shm(const std::string& text) {

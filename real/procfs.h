@@ -27,7 +27,19 @@ std::optional<SysvMapping> parse_maps_line(const std::string& line);
 
 // /proc/PID/pagemap for [start, end): page index -> frame number, for the pages present in this
 // process's page table (bit 63). Frame numbers read as 0 without CAP_SYS_ADMIN.
+// Cost follows the pages present, not the size of the range: a 1 TiB SHM_NORESERVE attachment with two
+// pages touched is a few system calls and a few KiB, never the 2 GiB a whole-range read would take.
+// The result holds at most one entry per page of the range; the caller's run budget bounds how many
+// pages a scenario can touch, so the map stays small.
 std::map<std::uint64_t, std::uint64_t> present_pages(int pid, std::uint64_t start, std::uint64_t end);
+// The two ways present_pages works, exposed for tests. The first asks the kernel which pages are present
+// (PAGEMAP_SCAN, Linux 6.7+), then reads pagemap for those pages only; empty when the kernel has no
+// such ioctl. The second reads pagemap in bounded chunks, stopping once it has found as many pages as
+// /proc/PID/smaps says are resident (Rss) in the mapping that starts at start.
+std::optional<std::map<std::uint64_t, std::uint64_t>> present_pages_scan(int pid, std::uint64_t start, std::uint64_t end);
+std::map<std::uint64_t, std::uint64_t> present_pages_read(int pid, std::uint64_t start, std::uint64_t end);
+// The Rss, in pages, of the mapping of /proc/PID/smaps that spans exactly [start, end); empty when none does.
+std::optional<std::uint64_t> smaps_rss_pages(int pid, std::uint64_t start, std::uint64_t end);
 // Decodes one pagemap entry: the frame when present.
 std::optional<std::uint64_t> pagemap_frame(std::uint64_t entry);
 
