@@ -317,3 +317,9 @@ TEST(Sandbox, check_real_over_every_lesson_passes_as_a_normal_user) {
     EXPECT_NE(out.find("2 file(s) skipped"), std::string::npos) << out;
     EXPECT_EQ(alone, 3) << alone_out;
 }
+
+// what if a process attaches a terabyte it never touches but for two pages?
+TEST(Sandbox, a_terabyte_attachment_costs_the_run_what_its_touched_pages_cost) {
+    NEEDS_ROOT();
+    expect_run_under(kHostile + "terabyte-noreserve-attach.ipc", std::uint64_t{512} << 20);
+}
