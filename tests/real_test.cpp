@@ -162,7 +162,28 @@ TEST(KernelRun, no_process_outlives_the_run_even_a_sleeping_one) {
     for (int pid : pids) EXPECT_FALSE(alive(pid)) << "pid " << pid << " outlived the run";
 }
 
-TEST(KernelRun, killing_the_coordinator_takes_its_processes_with_it) {
+// The coordinator is a process of its own: killed by itself, it takes the run with it, and the
+// program that started it gets an error at the next step instead of waiting forever.
+TEST(KernelRun, killing_the_coordinator_process_alone_ends_the_run_with_an_error) {
+    NEEDS_KERNEL_RUN();
+    auto sc = parse_ok("proc a\nproc b\na: q = msgget(IPC_PRIVATE, 0666)\nb: msgrcv(q, 64, 0, 0)\na: msgsnd(q, 1, \"x\", 0)\n");
+    RealBackend k;
+    sim::RunState st;
+    sim::start_run(sc, k);
+    sim::run_step(sc, k, st);
+    sim::run_step(sc, k, st);
+    std::vector<int> pids;
+    for (const auto& p : k.observe().procs) pids.push_back(p.pid);
+    ASSERT_EQ(pids.size(), 2u);
+    ASSERT_GT(k.coordinator_pid(), 0);
+    ::kill(k.coordinator_pid(), SIGKILL);
+    EXPECT_THROW(sim::run_step(sc, k, st), RunError);
+    for (int i = 0; i < 200 && (alive(pids[0]) || alive(pids[1])); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_FALSE(alive(pids[0]));
+    EXPECT_FALSE(alive(pids[1]));
+}
+
+TEST(KernelRun, killing_the_program_that_made_the_run_takes_its_processes_with_it) {
     NEEDS_KERNEL_RUN();
     auto sc = parse_ok("proc a\nproc b\na: q = msgget(IPC_PRIVATE, 0666)\nb: msgrcv(q, 64, 0, 0)\n");
     int fds[2];
@@ -241,9 +262,13 @@ TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_o
             ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "run " << run;
         }
     }
-    // The killed runs' processes get SIGKILL from the kernel when their coordinator dies.
-    for (int i = 0; i < 400 && alive_running(IPCSIM_BINARY) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // The killed runs' processes get SIGKILL from the kernel when their coordinator dies. They are
+    // forks of the coordinator, so they run its binary.
+    std::string coordinator = std::filesystem::path(IPCSIM_BINARY).parent_path() / "ipcsim-coordinator";
+    auto left = [&] { return alive_running(IPCSIM_BINARY) + alive_running(coordinator); };
+    for (int i = 0; i < 400 && left() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     EXPECT_EQ(alive_running(IPCSIM_BINARY), 0);
+    EXPECT_EQ(alive_running(coordinator), 0);
     // Every run lived in namespaces of its own, which died with it: this one is untouched.
     EXPECT_EQ(sysvipc_rows("/proc/sysvipc/shm"), shm_before);
     EXPECT_EQ(sysvipc_rows("/proc/sysvipc/msg"), msg_before);
