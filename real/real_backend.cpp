@@ -23,6 +23,9 @@ namespace {
 // this bounds what a broken coordinator could make this process allocate.
 constexpr std::uint64_t kMaxReplyBytes = std::uint64_t{512} << 20;
 constexpr int kChannelFd = 3;  // where the coordinator finds its socket
+// Real processes a run may make: a file of 20,000 `proc` lines is 200 KB of text, but 20,000
+// processes would cost the machine gigabytes and its pid space.
+constexpr std::size_t kMaxProcesses = 512;
 
 std::string because(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -47,6 +50,11 @@ std::string coordinator_path() {
 
 // The answer does not change while this process lives (its credentials do not), so it is made once.
 std::optional<std::string> RealBackend::cannot_run(const sim::scenario::Scenario& s) {
+    std::size_t processes = s.procs.size();
+    for (const auto& st : s.steps) processes += st.call.kind == sim::scenario::CallKind::Fork;
+    if (processes > kMaxProcesses)
+        return "the file makes " + std::to_string(processes) + " processes, and a kernel run makes at most " + std::to_string(kMaxProcesses) +
+               " real ones (each costs the machine a process and some 250 KiB; the model has no such limit)";
     if (::geteuid() != 0) {
         for (const auto& p : s.procs)
             if (p.uid != 0 || p.gid != 0)

@@ -323,3 +323,19 @@ TEST(Sandbox, a_terabyte_attachment_costs_the_run_what_its_touched_pages_cost) {
     NEEDS_ROOT();
     expect_run_under(kHostile + "terabyte-noreserve-attach.ipc", std::uint64_t{512} << 20);
 }
+
+// what if a 200 KB file declares twenty thousand processes?
+TEST(Sandbox, a_file_cannot_make_the_kernel_run_fork_more_than_512_processes) {
+    std::string text;
+    for (int i = 0; i < 20000; ++i) text += "proc p" + std::to_string(i) + "\n";
+    auto many = parse_ok(text);
+    auto why = real::RealBackend::cannot_run(many);
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("20000 processes"), std::string::npos) << *why;
+    EXPECT_NE(why->find("at most 512"), std::string::npos) << *why;
+    // Forks count too: 500 declared and 13 forked are one too many.
+    std::string forks;
+    for (int i = 0; i < 500; ++i) forks += "proc p" + std::to_string(i) + "\n";
+    for (int i = 0; i < 13; ++i) forks += "p0: fork(c" + std::to_string(i) + ")\n";
+    EXPECT_TRUE(real::RealBackend::cannot_run(parse_ok(forks)));
+}
