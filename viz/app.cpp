@@ -149,7 +149,10 @@ bool App::keep_step(const sim::Backend& model, const sim::Backend& kernel, const
     auto diffs = sim::differences(mo, ko, ms.last_call, kernel.sees_frames());
     trim_for_history(mo);
     trim_for_history(ko);
-    for (auto& d : diffs) cut_text(d.model), cut_text(d.kernel);
+    for (auto& d : diffs) {
+        cut_text(d.model);
+        cut_text(d.kernel);
+    }
     std::size_t bytes = bytes_of(mo) + bytes_of(ko) + bytes_of(diffs);
     if (m_kept_bytes + bytes > kernel_history_budget) {
         std::size_t kept = m_kernel_obs.size();
