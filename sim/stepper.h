@@ -1,8 +1,9 @@
 // Time travel over a scenario on the model: any step can be shown again at once. As GGPO does it,
 // a checkpoint (a copy of the whole model) every K steps; going to step n restores the nearest
 // checkpoint at or before n and replays the rest, which the model's determinism makes exact.
-// Checkpoints are spaced at least as far apart as the model has objects, so that their memory
-// stays linear in the number of steps even when a scenario makes thousands of processes.
+// Checkpoints are spaced at least four times as many steps apart as a checkpoint copies pages'
+// worth of state (objects, queued texts, loaded data, page tables), so that their memory stays
+// linear in the number of steps even when a scenario makes thousands of processes or fills queues.
 #pragma once
 
 #include <cstddef>
@@ -32,14 +33,18 @@ public:
     // The scenario error that stops the run, once a seek has reached it.
     const std::optional<scenario::Diagnostic>& error() const { return m_error; }
     std::size_t checkpoints() const { return m_checkpoints.size(); }
+    // What the checkpoints hold in all, in pages' worth (see units_held in stepper.cpp).
+    std::size_t checkpoint_units() const;
 
 private:
     struct Checkpoint {
         std::size_t at;  // steps done when it was taken
         ModelBackend model;
         RunState run;
+        std::size_t units;  // what it copied, in pages' worth
     };
     bool forward(bool record_events);
+    bool checkpoint_due();
     void restore_before(std::size_t n);
 
     const scenario::Scenario& m_s;
@@ -51,6 +56,7 @@ private:
     std::vector<Check> m_initial;
     std::optional<scenario::Diagnostic> m_error;
     std::optional<std::size_t> m_error_at;  // the step index that cannot run
+    std::size_t m_next_look = 0;  // the first step at which checkpoint_due measures the model again
 };
 
 }  // namespace sim

@@ -15,6 +15,57 @@ namespace viz {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The comparison panel shows no text longer than this: the history keeps no more of one.
+constexpr std::size_t kShownTextBytes = 256;
+
+// A text cut to what can be shown, saying how long it was.
+void cut_text(std::string& s) {
+    if (s.size() <= kShownTextBytes) return;
+    std::string all = " ... (" + std::to_string(s.size()) + " bytes)";
+    s.resize(kShownTextBytes);
+    s += all;
+    s.shrink_to_fit();
+}
+
+// Leaves of an observation what the comparison panel shows: no page tables, no queue contents
+// (model only: the kernel side cannot see them), and each PROC.data cut to its first bytes.
+// Equality of the full values is in the step's differences, made before this.
+void trim_for_history(sim::Observation& o) {
+    for (auto& p : o.procs) {
+        p.maps = {};
+        if (p.data.size() > kShownTextBytes) {
+            p.data.resize(kShownTextBytes);
+            p.data.shrink_to_fit();
+        }
+    }
+    for (auto& q : o.msqs) {
+        q.receivers.reset();
+        q.senders.reset();
+        q.messages.reset();
+    }
+}
+
+std::size_t bytes_of(const sim::Observation& o) {
+    std::size_t n = sizeof o + o.procs.capacity() * sizeof(sim::ProcView) + o.shms.capacity() * sizeof(sim::ShmView) +
+                    o.msqs.capacity() * sizeof(sim::MsqView);
+    for (const auto& p : o.procs) n += p.name.capacity() + p.data.capacity();
+    return n;
+}
+
+std::size_t bytes_of(const std::vector<sim::Difference>& diffs) {
+    std::size_t n = sizeof diffs + diffs.capacity() * sizeof(sim::Difference);
+    for (const auto& d : diffs) n += d.what.capacity() + d.model.capacity() + d.kernel.capacity();
+    return n;
+}
+
+std::string mib_or_bytes(std::size_t n) {
+    return n >= (std::size_t{1} << 20) ? std::to_string(n >> 20) + " MiB" : std::to_string(n) + " bytes";
+}
+
+}  // namespace
+
 App::App(std::string assets_dir) : m_assets(std::move(assets_dir)) {
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(m_assets + "/lessons", ec))
@@ -64,6 +115,8 @@ void App::run_kernel_side() {
     m_kernel_obs.clear();
     m_model_obs.clear();
     m_diffs.clear();
+    m_kept_bytes = 0;
+    m_kernel_cut.reset();
     m_kernel_unavailable = real::RealBackend::cannot_run(*m_scenario);
     if (m_kernel_unavailable) return;
     // Every step's observations are kept for the panel: a very long scenario is left to `ipcsim compare`.
@@ -79,21 +132,40 @@ void App::run_kernel_side() {
         sim::RunState ms, ks;
         sim::start_run(*m_scenario, model);
         sim::start_run(*m_scenario, kernel);
-        auto keep = [&]() {
-            m_model_obs.push_back(model.observe());
-            m_kernel_obs.push_back(kernel.observe());
-            m_diffs.push_back(sim::differences(m_model_obs.back(), m_kernel_obs.back(), ms.last_call, kernel.sees_frames()));
-            for (auto* o : {&m_model_obs.back(), &m_kernel_obs.back()})  // the panel shows no page tables
-                for (auto& p : o->procs) p.maps.clear();
-        };
-        keep();
-        while (ks.next < m_scenario->steps.size()) {
+        bool more = keep_step(model, kernel, ms);
+        while (more && ks.next < m_scenario->steps.size()) {
             if (sim::run_step(*m_scenario, model, ms).error || sim::run_step(*m_scenario, kernel, ks).error) break;
-            keep();
+            more = keep_step(model, kernel, ms);
         }
     } catch (const std::exception& e) {
         m_kernel_unavailable = std::string("the kernel run failed: ") + e.what();
     }
+}
+
+// Keeps what the comparison panel shows after the step just made, both sides and their differences
+// (found on the full observations). False, with the reason kept, when that would pass the budget.
+bool App::keep_step(const sim::Backend& model, const sim::Backend& kernel, const sim::RunState& ms) {
+    sim::Observation mo = model.observe(), ko = kernel.observe();
+    auto diffs = sim::differences(mo, ko, ms.last_call, kernel.sees_frames());
+    trim_for_history(mo);
+    trim_for_history(ko);
+    for (auto& d : diffs) {
+        cut_text(d.model);
+        cut_text(d.kernel);
+    }
+    std::size_t bytes = bytes_of(mo) + bytes_of(ko) + bytes_of(diffs);
+    if (m_kept_bytes + bytes > kernel_history_budget) {
+        std::size_t kept = m_kernel_obs.size();
+        m_kernel_cut = (kept ? "the kernel's values are kept up to step " + std::to_string(kept - 1) : std::string("no kernel values are kept")) +
+                       ": the window keeps at most " + mib_or_bytes(kernel_history_budget) + " of them, and step " + std::to_string(kept) +
+                       " would pass that; `ipcsim compare` compares every step";
+        return false;
+    }
+    m_model_obs.push_back(std::move(mo));
+    m_kernel_obs.push_back(std::move(ko));
+    m_diffs.push_back(std::move(diffs));
+    m_kept_bytes += bytes;
+    return true;
 }
 
 int App::last_event() const {
@@ -203,7 +275,7 @@ View App::view() const {
         v.compare.model = &m_model_obs[v.step];
         v.compare.differences = &m_diffs[v.step];
     } else if (!m_kernel_unavailable) {
-        v.compare.unavailable = "the kernel run stopped before this step";
+        v.compare.unavailable = m_kernel_cut ? *m_kernel_cut : "the kernel run stopped before this step";
     }
     return v;
 }

@@ -46,16 +46,22 @@ public:
     bool playing = false;
     float seconds_per_event = 0.35f;
     bool fonts_dirty = false;  // zoom changed: main rebuilds the font atlas
+    // The most the kernel run's history may keep, in bytes (set before open). A lesson file is
+    // untrusted: past this, the window keeps no more steps of it and says so.
+    std::size_t kernel_history_budget = std::size_t{256} << 20;
 
     const std::string& file() const { return m_file; }
     const std::vector<std::string>& errors() const { return m_errors; }
     const std::vector<std::string>& lessons() const { return m_lessons; }
     std::size_t position() const { return m_stepper ? m_stepper->position() : 0; }
+    // Bytes the kernel run's history keeps now, counted as kernel_history_budget counts them.
+    std::size_t kernel_history_bytes() const { return m_kept_bytes; }
 
 private:
     void handle_keys();
     void seek(std::size_t step);  // moves the stepper, keeping the model as it was before that step
     void run_kernel_side();
+    bool keep_step(const sim::Backend& model, const sim::Backend& kernel, const sim::RunState& ms);
     int last_event() const;
 
     std::string m_assets;
@@ -71,10 +77,13 @@ private:
     float m_anim = 1.0f;
     float m_play_clock = 0;
 
-    // The kernel run of the whole scenario, made once per load: observations after each step.
+    // The kernel run of the whole scenario, made once per load: after each step, what the
+    // comparison panel shows of both observations, and their differences.
     std::optional<std::string> m_kernel_unavailable;
     std::vector<sim::Observation> m_kernel_obs, m_model_obs;
     std::vector<std::vector<sim::Difference>> m_diffs;
+    std::size_t m_kept_bytes = 0;
+    std::optional<std::string> m_kernel_cut;  // why the history ends before the scenario does
 };
 
 }  // namespace viz

@@ -16,7 +16,9 @@
 
 namespace viz {
 
-// What the kernel run saw at this step, beside the model, when it could be made.
+// What the kernel run saw at this step, beside the model, when it could be made. The observations
+// are kept trimmed (no page tables or queue contents, PROC.data cut to its first 256 bytes): their
+// full values were compared into `differences`.
 struct KernelSide {
     std::optional<std::string> unavailable;  // why there is no kernel run, if there is none
     const sim::Observation* kernel = nullptr;
