@@ -1,6 +1,9 @@
 #include "real/protocol.h"
 
+#include <poll.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,9 +22,17 @@ bool write_all(int fd, const void* buf, std::size_t n) {
     return true;
 }
 
-bool read_all(int fd, void* buf, std::size_t n) {
+bool read_all(int fd, void* buf, std::size_t n, int timeout_ms) {
     auto p = static_cast<char*>(buf);
+    auto start = std::chrono::steady_clock::now();
     while (n > 0) {
+        if (timeout_ms >= 0) {
+            auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+            pollfd pfd{fd, POLLIN, 0};
+            int ready = spent < timeout_ms ? ::poll(&pfd, 1, static_cast<int>(timeout_ms - spent)) : 0;
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready <= 0) return false;
+        }
         ssize_t r = ::read(fd, p, n);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return false;

@@ -25,9 +25,10 @@ struct Reply {
     std::uint64_t data_len = 0;    // then the bytes a load or msgrcv produced
 };
 
-// Whole-buffer I/O on a stream socket; false on EOF or error.
+// Whole-buffer I/O on a stream socket; false on EOF or error. read_all waits at most
+// `timeout_ms` in all (-1: as long as it takes), and false when that passes.
 bool write_all(int fd, const void* buf, std::size_t n);
-bool read_all(int fd, void* buf, std::size_t n);
+bool read_all(int fd, void* buf, std::size_t n, int timeout_ms = -1);
 bool send_request(int fd, const Request& r, const std::string& text);
 bool send_reply(int fd, const Reply& r, const std::string& data);
 

@@ -1,7 +1,5 @@
 #include "real/wire.h"
 
-#include <poll.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -246,36 +244,14 @@ bool send_frame(int fd, const std::string& payload) {
     return write_all(fd, &n, sizeof n) && write_all(fd, payload.data(), payload.size());
 }
 
-namespace {
-
-// read_all with a deadline: poll before each read.
-bool read_until(int fd, char* p, std::size_t n, int timeout_ms, std::chrono::steady_clock::time_point start) {
-    while (n > 0) {
-        if (timeout_ms >= 0) {
-            auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-            if (spent >= timeout_ms) return false;
-            pollfd pfd{fd, POLLIN, 0};
-            int ready = ::poll(&pfd, 1, static_cast<int>(timeout_ms - spent));
-            if (ready < 0 && errno == EINTR) continue;
-            if (ready <= 0) return false;
-        }
-        ssize_t got = ::read(fd, p, n);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return false;
-        p += got;
-        n -= static_cast<std::size_t>(got);
-    }
-    return true;
-}
-
-}  // namespace
-
 std::optional<std::string> receive_frame(int fd, int timeout_ms, std::uint64_t max_bytes) {
     auto start = std::chrono::steady_clock::now();
     std::uint64_t n = 0;
-    if (!read_until(fd, reinterpret_cast<char*>(&n), sizeof n, timeout_ms, start) || n > max_bytes) return std::nullopt;
+    if (!read_all(fd, &n, sizeof n, timeout_ms) || n > max_bytes) return std::nullopt;
+    auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    int left = timeout_ms < 0 ? -1 : static_cast<int>(std::max<long long>(timeout_ms - spent, 0));
     std::string payload(n, '\0');
-    if (!read_until(fd, payload.data(), payload.size(), timeout_ms, start)) return std::nullopt;
+    if (!read_all(fd, payload.data(), payload.size(), left)) return std::nullopt;
     return payload;
 }
 

@@ -7,36 +7,10 @@
 #include <filesystem>
 #include <set>
 
+#include "tests/headless_imgui.h"
 #include "viz/app.h"
-#include "viz/fonts.h"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-struct Headless {
-    Headless() {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.DisplaySize = ImVec2(1600, 900);
-        io.DeltaTime = 1.0f / 60;
-        io.IniFilename = nullptr;
-        viz::load_fonts(17.0f);
-        unsigned char* pixels;
-        int w, h;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    }
-    ~Headless() { ImGui::DestroyContext(); }
-    void frame(viz::App& app) {
-        ImGui::NewFrame();
-        app.ui();
-        ImGui::Render();
-    }
-};
-
-std::string assets() { return std::string(IPCSIM_SOURCE_DIR) + "/assets"; }
-
-}  // namespace
 
 TEST(Viz, every_panel_draws_every_step_and_every_event_of_every_lesson) {
     Headless imgui;

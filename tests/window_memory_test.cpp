@@ -7,35 +7,13 @@
 #include <string>
 
 #include "tests/peak_rss.h"
+#include "tests/headless_imgui.h"
 #include "viz/app.h"
-#include "viz/fonts.h"
 
 namespace {
 
 constexpr std::uint64_t kMiB = 1 << 20;
 constexpr std::uint64_t kNoKernelValues = std::numeric_limits<std::uint64_t>::max();
-
-struct Headless {
-    Headless() {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.DisplaySize = ImVec2(1600, 900);
-        io.DeltaTime = 1.0f / 60;
-        io.IniFilename = nullptr;
-        viz::load_fonts(17.0f);
-        unsigned char* pixels;
-        int w, h;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    }
-    ~Headless() { ImGui::DestroyContext(); }
-    void frame(viz::App& app) {
-        ImGui::NewFrame();
-        app.ui();
-        ImGui::Render();
-    }
-};
-
-std::string assets() { return std::string(IPCSIM_SOURCE_DIR) + "/assets"; }
 
 // a sends 16 MiB to a queue and loads a 16 MiB segment into a.data; then b takes `more` steps (a
 // step of a's own would replace a.data).
