@@ -3,10 +3,9 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "real/real_backend.h"
+#include "real/scenario_file.h"
 #include "sim/model_backend.h"
 #include "sim/scenario/parser.h"
 #include "viz/layout.h"
@@ -24,21 +23,19 @@ App::App(std::string assets_dir) : m_assets(std::move(assets_dir)) {
 
 bool App::open(const std::string& requested) {
     std::string file = requested.empty() && !m_lessons.empty() ? m_lessons.front() : requested;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        m_errors = {file + ": cannot open"};
+    std::error_code ec;
+    m_mtime = fs::last_write_time(file, ec);  // before reading: an edit made meanwhile is seen next time
+    auto read = real::read_scenario_file(file);
+    if (!read.ok()) {
+        m_file = file;
+        m_errors = {read.error + "\n"};
         return false;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    bool ok = open_text(file, text.str());
-    std::error_code ec;
-    m_mtime = fs::last_write_time(file, ec);
-    return ok;
+    return open_text(file, std::move(read.text));
 }
 
-bool App::open_text(const std::string& file, const std::string& text) {
-    auto parsed = sim::scenario::parse(file, text);
+bool App::open_text(const std::string& file, std::string text) {
+    auto parsed = sim::scenario::parse(file, std::move(text));
     m_file = file;
     m_errors.clear();
     for (const auto& d : parsed.diagnostics) m_errors.push_back(sim::scenario::format_diagnostic(file, parsed.scenario.lines, d));
@@ -52,9 +49,9 @@ bool App::open_text(const std::string& file, const std::string& text) {
     return true;
 }
 
+// A file that became unreadable, or no regular file, shows its error; the scenario stays.
 void App::reload_if_changed() {
     std::error_code ec;
-    if (!fs::exists(m_file, ec)) return;
     auto t = fs::last_write_time(m_file, ec);
     if (!ec && t != m_mtime) open(m_file);
 }
