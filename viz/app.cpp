@@ -7,6 +7,7 @@
 #include "real/real_backend.h"
 #include "real/scenario_file.h"
 #include "sim/model_backend.h"
+#include "sim/scenario/diagnostic.h"
 #include "sim/scenario/parser.h"
 #include "viz/layout.h"
 
@@ -14,10 +15,16 @@ namespace viz {
 
 namespace fs = std::filesystem;
 
+// A folder that cannot be read (as opposed to one that is not there) is an error in m_errors:
+// the iterator's throwing forms would have ended ipcviz in std::terminate.
 App::App(std::string assets_dir) : m_assets(std::move(assets_dir)) {
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(m_assets + "/lessons", ec))
-        if (e.path().extension() == ".ipc") m_lessons.push_back(e.path().string());
+    fs::path dir = fs::path(m_assets) / "lessons";
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec))
+        if (it->path().extension() == ".ipc") m_lessons.push_back(it->path().string());
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        m_errors.push_back(sim::scenario::printable(dir.string()) + ": error: cannot read the lessons: " + ec.message() + "\n");
     std::sort(m_lessons.begin(), m_lessons.end());
 }
 
