@@ -51,7 +51,9 @@ TEST(ScenarioFile, the_size_limit_holds_to_the_byte) {
     fs::path p = temp("limit.ipc");
     write(p, std::string(100, '\n'));
     EXPECT_TRUE(real::read_scenario_file(p.string(), 100).ok());
-    EXPECT_EQ(real::read_scenario_file(p.string(), 99).error, p.string() + ": error: the file is larger than the 99 bytes a scenario may be");
+    auto over = real::read_scenario_file(p.string(), 99);
+    EXPECT_EQ(over.error, p.string() + ": error: the file is larger than the 99 bytes a scenario may be");
+    EXPECT_TRUE(over.text.empty()) << "refused by its size, before any read";
     fs::remove(p);
 }
 

@@ -205,6 +205,9 @@ std::optional<std::int64_t> apply(char op, std::int64_t a, std::int64_t b) {
     }
 }
 
+// A line of spaces and tabs only: no statement, and no need to lex it (a file may hold millions).
+bool is_blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
+
 // Thrown to abandon the rest of a line at its first error, which is the only one reported for
 // it; parse_line catches every one, so none leaves parse().
 struct LineError {
@@ -345,6 +348,7 @@ private:
     std::size_t m_kept_tokens = 0;
     bool m_keeping = true;
     LexedLine m_line;
+    LexedLine m_blank;  // what a blank line keeps: nothing
     std::size_t m_parse_lines = 0;  // the lines parsed: all, or those before the statement too many
     std::map<std::string, SourcePos> m_first_assign;  // every variable, at its first assignment
     std::map<std::string, SourcePos> m_first_decl;    // every process, at its `proc` or fork
@@ -377,7 +381,7 @@ ParseResult Parser::run() {
     auto line = m_result.scenario.lines.begin();
     for (std::size_t i = 0; i < m_parse_lines; ++i, ++line) {
         if (m_result.diagnostics.size() >= kMaxDiagnostics || m_file_nodes > kMaxFileNodes) break;
-        parse_line(i, *line);
+        if (!is_blank(*line)) parse_line(i, *line);
     }
     if (m_parse_lines < m_result.scenario.lines.size() && m_file_nodes <= kMaxFileNodes) too_many_statements();
     m_result.scenario.trailing_notes = std::move(m_pending_notes);
@@ -391,6 +395,10 @@ void Parser::scan_all() {
     std::size_t statements = 0, steps = 0;
     auto line = lines.begin();
     for (std::size_t i = 0; i < lines.size(); ++i, ++m_parse_lines, ++line) {
+        if (is_blank(*line)) {
+            keep_tokens(m_blank);
+            continue;
+        }
         lex_line(*line, static_cast<int>(i) + 1, m_line);
         if (m_line.tokens.size() > 1 || m_line.error) ++statements;
         if (statements > kMaxStatements) break;
@@ -403,10 +411,11 @@ void Parser::scan_all() {
     m_result.scenario.steps.reserve(steps);  // exactly: growing by doubling would cost up to twice
 }
 
+// A line costs its tokens and one more for itself, so that blank lines count too.
 void Parser::keep_tokens(LexedLine& lexed) {
-    m_keeping = m_keeping && m_kept_tokens + lexed.tokens.size() <= kKeptTokens;
+    m_keeping = m_keeping && m_kept_tokens + lexed.tokens.size() + 1 <= kKeptTokens;
     if (!m_keeping) return;
-    m_kept_tokens += lexed.tokens.size();
+    m_kept_tokens += lexed.tokens.size() + 1;
     m_lexed.push_back(LexedLine{{std::make_move_iterator(lexed.tokens.begin()), std::make_move_iterator(lexed.tokens.end())},
                                 std::move(lexed.error), lexed.cut});
 }
