@@ -12,6 +12,8 @@
 
 namespace cli {
 
+using sim::scenario::printable;
+
 namespace {
 
 bool any_failed(const std::vector<sim::Check>& checks) {
@@ -20,8 +22,10 @@ bool any_failed(const std::vector<sim::Check>& checks) {
     return false;
 }
 
+// ASCII only (ensure_ascii): every control character, C1 ones (U+0080..U+009F) included, goes as
+// \uXXXX, so the stream is safe on a terminal too; a JSON parser gets the text back as it was.
 void print_json_line(const nlohmann::json& j) {
-    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 struct Totals {
@@ -42,14 +46,14 @@ void report(const std::string& file, const std::vector<sim::Check>& checks, Tota
         if (c.verdict != sim::Verdict::fails) continue;
         ++t.failed;
         t.worst(exit_failed);
-        std::cout << fmt::format("{}:{}: expected {}, got {}\n", file, c.pos.line, c.expected, c.got);
+        std::cout << printable(fmt::format("{}:{}: expected {}, got {}", file, c.pos.line, c.expected, c.got)) << "\n";
     }
 }
 
 // The kernel run broke down at the step before st.next (run_step had already moved on).
 void kernel_run_failed(const sim::scenario::Scenario& s, const sim::RunState& st, const std::exception& e, Totals& t) {
     int line = st.next > 0 && st.next <= s.steps.size() ? s.steps[st.next - 1].pos.line : 0;
-    std::cerr << fmt::format("{}:{}: error: kernel run: {}\n", s.file, line, e.what());
+    std::cerr << printable(fmt::format("{}:{}: error: kernel run: {}", s.file, line, e.what())) << "\n";
     t.worst(exit_failed);
 }
 
@@ -77,7 +81,7 @@ bool check_on(const sim::scenario::Scenario& s, sim::Backend& b, Totals& t) {
 // The kernel run's refusal to start: the file is skipped, with the reason.
 bool kernel_run_possible(const sim::scenario::Scenario& s, Totals& t) {
     if (auto why = real::RealBackend::cannot_run(s)) {
-        std::cerr << s.file << ": error: the kernel run cannot be made here: " << *why << "\n";
+        std::cerr << printable(s.file + ": error: the kernel run cannot be made here: " + *why) << "\n";
         ++t.not_here;
         return false;
     }
@@ -95,7 +99,7 @@ int run_command(const std::string& file, bool json) {
     auto initial = sim::start_run(*s, model);
     bool failed = any_failed(initial);
     if (!json) {
-        std::cout << (s->title.empty() ? file : s->title) << "\n";
+        std::cout << printable(s->title.empty() ? file : s->title) << "\n";
         for (const auto& c : initial) std::cout << format_check(c);
     }
     while (st.next < s->steps.size()) {
@@ -110,7 +114,7 @@ int run_command(const std::string& file, bool json) {
         else std::cout << format_step(*s, *r.record);
     }
     if (!json) {
-        for (const auto& n : s->trailing_notes) std::cout << fmt::format("\n  note: {}\n", n);
+        for (const auto& n : s->trailing_notes) std::cout << fmt::format("\n  note: {}\n", printable(n));
         std::cout << "\n" << format_tables(model.kernel());
         if (auto asleep = sim::deadlocked(model.observe()); !asleep.empty()) std::cout << "\n" << sim::deadlock_text(asleep) << "\n";
     }
@@ -151,8 +155,9 @@ namespace {
 void print_differences(const sim::scenario::Scenario& s, std::size_t step, const std::vector<sim::Difference>& diffs) {
     int line = step ? s.steps[step - 1].pos.line : 0;
     for (std::size_t i = 0; i < diffs.size() && i < 10; ++i)
-        std::cout << fmt::format("{}:{}: after step {}, {}: model {}, kernel {}\n", s.file, line, step, diffs[i].what, diffs[i].model,
-                                 diffs[i].kernel);
+        std::cout << printable(fmt::format("{}:{}: after step {}, {}: model {}, kernel {}", s.file, line, step, diffs[i].what,
+                                           diffs[i].model, diffs[i].kernel))
+                  << "\n";
 }
 
 // Runs s on both, comparing after every step; stops at the first step that differs.
@@ -182,7 +187,7 @@ bool compare_steps(const sim::scenario::Scenario& s, sim::RunState& ms, sim::Run
         t.worst(exit_failed);
         return false;
     }
-    std::cout << fmt::format("{}: model and kernel agree after each of {} steps ({} values compared)\n", s.file, s.steps.size(), values);
+    std::cout << printable(s.file) << fmt::format(": model and kernel agree after each of {} steps ({} values compared)\n", s.steps.size(), values);
     return true;
 }
 

@@ -1,24 +1,19 @@
 #include "cli/load.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "real/scenario_file.h"
 #include "sim/scenario/parser.h"
 
 namespace cli {
 
 std::optional<sim::scenario::Scenario> load_scenario(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::cerr << path << ": error: cannot open: " << std::strerror(errno) << "\n";
+    auto file = real::read_scenario_file(path);
+    if (!file.ok()) {
+        std::cerr << file.error << "\n";
         return std::nullopt;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto result = sim::scenario::parse(path, text.str());
+    auto result = sim::scenario::parse(path, std::move(file.text));
     for (const auto& d : result.diagnostics) print_diagnostic(result.scenario, d);
     if (!result.ok()) return std::nullopt;
     return std::move(result.scenario);

@@ -12,7 +12,8 @@ namespace cli {
 // Exit statuses shared by every command (SCENARIO.md).
 enum Exit { exit_ok = 0, exit_failed = 1, exit_scenario = 2, exit_no_kernel = 3 };
 
-// The parsed scenario, or nothing after printing each diagnostic to stderr.
+// The parsed scenario, or nothing after printing why to stderr: the file cannot be read
+// (real::read_scenario_file), or each of its diagnostics.
 std::optional<sim::scenario::Scenario> load_scenario(const std::string& path);
 
 // Prints one diagnostic to stderr, compiler style.

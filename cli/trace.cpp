@@ -2,17 +2,19 @@
 
 #include <fmt/format.h>
 
+#include "sim/scenario/diagnostic.h"
 #include "sim/text.h"
 #include "sim/uapi.h"
 
 namespace cli {
 
 using sim::EventKind;
+using sim::scenario::printable;
 
 std::string call_source(const sim::scenario::Scenario& s, const sim::scenario::Step& step) {
     int line = step.call.pos.line;
     if (line < 1 || line > static_cast<int>(s.lines.size())) return step.call.name;
-    const std::string& text = s.lines[static_cast<std::size_t>(line - 1)];
+    std::string_view text = s.lines[static_cast<std::size_t>(line - 1)];
     std::string out;
     int depth = 0;
     bool in_string = false;
@@ -31,25 +33,25 @@ std::string call_source(const sim::scenario::Scenario& s, const sim::scenario::S
 std::string format_check(const sim::Check& c) {
     const char* mark = c.verdict == sim::Verdict::holds ? "ok  " : c.verdict == sim::Verdict::fails ? "FAIL" : "n/a ";
     const char* form = c.is_outcome ? "=>" : "expect";
-    if (c.verdict == sim::Verdict::holds) return fmt::format("    {} {} {}\n", mark, form, c.expected);
-    return fmt::format("    {} {} {}   (got {})\n", mark, form, c.expected, c.got);
+    if (c.verdict == sim::Verdict::holds) return fmt::format("    {} {} {}\n", mark, form, printable(c.expected));
+    return fmt::format("    {} {} {}   (got {})\n", mark, form, printable(c.expected), printable(c.got));
 }
 
 std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r) {
     const auto& step = s.steps[r.index];
     std::string out;
-    for (const auto& n : step.notes) out += fmt::format("\n  note: {}\n", n);
+    for (const auto& n : step.notes) out += fmt::format("\n  note: {}\n", printable(n));
     std::string lhs = step.var ? *step.var + " = " : "";
     std::string result = sim::describe(r.outcome, step.call.kind);
     if (step.call.kind == sim::scenario::CallKind::Fork && r.outcome.ret > 0) result += " (" + r.call.target + ")";
     out += fmt::format("\n[{}] line {}  {}: {}{}  -> {}\n", r.index + 1, step.pos.line, step.proc, lhs,
-                       call_source(s, step), result);
+                       printable(call_source(s, step)), printable(result));
     // The caller's entry and return are the step's own line; a woken task's return is news.
     std::int64_t caller = r.outcome.events.empty() || r.outcome.events[0].touched.empty() ? -1 : r.outcome.events[0].touched[0].id;
     for (const auto& e : r.outcome.events) {
         if (e.kind == EventKind::syscall) continue;
         if (e.kind == EventKind::ret && !e.touched.empty() && e.touched[0].id == caller) continue;
-        out += fmt::format("      {:<26} {}\n", e.function, e.text);
+        out += fmt::format("      {:<26} {}\n", e.function, printable(e.text));
     }
     for (const auto& c : r.checks) out += format_check(c);
     return out;
@@ -87,7 +89,7 @@ std::string queue_table(const sim::Kernel& k) {
         out += fmt::format("0x{:08x} {:<10} {:<6} {:<6o} {:<11} {:<9} {:<6} {:<6} {}\n", static_cast<std::uint32_t>(p.key), p.id,
                            p.uid, p.mode & 0777, q.q_cbytes, q.q_qnum, pid_name(k, q.q_lspid), pid_name(k, q.q_lrpid), q.q_qbytes);
         for (const auto& m : q.q_messages)
-            out += fmt::format("    msg_msg  type {}, {} byte(s) {}\n", m.m_type, m.m_ts(), sim::quoted(m.m_text, 40));
+            out += fmt::format("    msg_msg  type {}, {} byte(s) {}\n", m.m_type, m.m_ts(), printable(sim::quoted(m.m_text, 40)));
         for (const auto& r : q.q_receivers)
             out += fmt::format("    q_receivers: {} (buffer {} bytes)\n", pid_name(k, r.r_tsk), r.r_maxsize);
         for (const auto& snd : q.q_senders)

@@ -40,7 +40,7 @@ namespace {
 // The text of an expect line from its left operand on, without a trailing comment.
 std::string expect_source(const scenario::Scenario& s, const scenario::Expect& e) {
     if (e.left.pos.line < 1 || e.left.pos.line > static_cast<int>(s.lines.size())) return {};
-    const std::string& line = s.lines[static_cast<std::size_t>(e.left.pos.line - 1)];
+    std::string_view line = s.lines[static_cast<std::size_t>(e.left.pos.line - 1)];
     std::string out;
     bool in_string = false;
     for (std::size_t i = static_cast<std::size_t>(e.left.pos.col - 1); i < line.size(); ++i) {

@@ -3,11 +3,11 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "real/real_backend.h"
+#include "real/scenario_file.h"
 #include "sim/model_backend.h"
+#include "sim/scenario/diagnostic.h"
 #include "sim/scenario/parser.h"
 #include "viz/layout.h"
 
@@ -66,30 +66,34 @@ std::string mib_or_bytes(std::size_t n) {
 
 }  // namespace
 
+// A folder that cannot be read (as opposed to one that is not there) is an error in m_errors:
+// the iterator's throwing forms would have ended ipcviz in std::terminate.
 App::App(std::string assets_dir) : m_assets(std::move(assets_dir)) {
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(m_assets + "/lessons", ec))
-        if (e.path().extension() == ".ipc") m_lessons.push_back(e.path().string());
+    fs::path dir = fs::path(m_assets) / "lessons";
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec))
+        if (it->path().extension() == ".ipc") m_lessons.push_back(it->path().string());
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        m_errors.push_back(sim::scenario::printable(dir.string()) + ": error: cannot read the lessons: " + ec.message() + "\n");
     std::sort(m_lessons.begin(), m_lessons.end());
 }
 
 bool App::open(const std::string& requested) {
     std::string file = requested.empty() && !m_lessons.empty() ? m_lessons.front() : requested;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        m_errors = {file + ": cannot open"};
+    std::error_code ec;
+    m_mtime = fs::last_write_time(file, ec);  // before reading: an edit made meanwhile is seen next time
+    auto read = real::read_scenario_file(file);
+    if (!read.ok()) {
+        m_file = file;
+        m_errors = {read.error + "\n"};
         return false;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    bool ok = open_text(file, text.str());
-    std::error_code ec;
-    m_mtime = fs::last_write_time(file, ec);
-    return ok;
+    return open_text(file, std::move(read.text));
 }
 
-bool App::open_text(const std::string& file, const std::string& text) {
-    auto parsed = sim::scenario::parse(file, text);
+bool App::open_text(const std::string& file, std::string text) {
+    auto parsed = sim::scenario::parse(file, std::move(text));
     m_file = file;
     m_errors.clear();
     for (const auto& d : parsed.diagnostics) m_errors.push_back(sim::scenario::format_diagnostic(file, parsed.scenario.lines, d));
@@ -103,9 +107,9 @@ bool App::open_text(const std::string& file, const std::string& text) {
     return true;
 }
 
+// A file that became unreadable, or no regular file, shows its error; the scenario stays.
 void App::reload_if_changed() {
     std::error_code ec;
-    if (!fs::exists(m_file, ec)) return;
     auto t = fs::last_write_time(m_file, ec);
     if (!ec && t != m_mtime) open(m_file);
 }

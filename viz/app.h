@@ -22,7 +22,7 @@ public:
     // on show and the previous scenario, if any, stays loaded.
     bool open(const std::string& file);
     // The same for text that is no file (a generated scene); it is not watched for changes.
-    bool open_text(const std::string& name, const std::string& text);
+    bool open_text(const std::string& name, std::string text);
     void reload_if_changed();
 
     // The stepper: whole steps, single kernel-path events, play and pause.

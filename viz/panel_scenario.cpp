@@ -83,7 +83,8 @@ static void source(const View& v) {
             }
             ImGui::TextDisabled("%3d", line);
             ImGui::SameLine();
-            ImGui::TextUnformatted(v.scenario->lines[static_cast<std::size_t>(i)].c_str());
+            std::string_view text = v.scenario->lines[static_cast<std::size_t>(i)];
+            ImGui::TextUnformatted(text.data(), text.data() + text.size());
         }
     }
     ImGui::EndChild();

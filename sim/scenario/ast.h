@@ -2,9 +2,12 @@
 // that the model, the kernel run and the checker can point back at the line that asked.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sim::scenario {
@@ -102,9 +105,60 @@ struct ProcDecl {
     std::uint32_t gid = 0;
 };
 
+// The source text, looked up by line. One string per line cost 32 bytes a line even when empty
+// (2 GiB for 64 MiB of newlines); this keeps the text once, and where some lines start: every
+// 16th, and the first after each 4 KiB, so that a lookup scans at most 16 lines and 4 KiB.
+// Walking the lines in order with an iterator costs one line each.
+class SourceLines {
+public:
+    SourceLines() = default;
+    explicit SourceLines(std::string text);
+
+    std::size_t size() const { return m_count; }
+    bool empty() const { return m_count == 0; }
+    // Line i (0-based), without its '\n' and without a '\r' before it. i < size().
+    std::string_view operator[](std::size_t i) const;
+
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = std::string_view;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = std::string_view;
+        const_iterator() = default;
+        const_iterator(const SourceLines* lines, std::size_t i, std::size_t offset) : m_lines(lines), m_i(i), m_offset(offset) {}
+        std::string_view operator*() const { return m_lines->line_at(m_offset); }
+        const_iterator& operator++();
+        const_iterator operator++(int) { auto old = *this; ++*this; return old; }
+        bool operator==(const const_iterator& o) const { return m_i == o.m_i; }
+    private:
+        const SourceLines* m_lines = nullptr;
+        std::size_t m_i = 0;
+        std::size_t m_offset = 0;  // where line m_i starts
+    };
+    using iterator = const_iterator;
+    using value_type = std::string_view;
+    const_iterator begin() const { return {this, 0, 0}; }
+    const_iterator end() const { return {this, m_count, m_text.size()}; }
+
+private:
+    std::string_view line_at(std::size_t offset) const;  // the line that starts there
+
+    struct Mark {
+        std::size_t line;    // 0-based
+        std::size_t offset;  // where it starts in m_text
+    };
+    std::string m_text;
+    std::vector<Mark> m_marks;  // in line order, starting with line 0
+    std::size_t m_count = 0;
+};
+
+bool operator==(const SourceLines& a, const std::vector<std::string>& b);
+
 struct Scenario {
     std::string file;                 // as given on the command line
-    std::vector<std::string> lines;   // the source, for diagnostics and the window
+    SourceLines lines;                // the source, for diagnostics and the window
     std::string title;
     std::vector<Sysctl> sysctls;
     std::vector<ProcDecl> procs;      // processes that exist at the start, in declaration order

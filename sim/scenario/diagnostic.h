@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/scenario/ast.h"
@@ -23,8 +24,15 @@ struct Diagnostic {
 //   lesson.ipc:3:9: error: unknown call 'shmgett'
 //       a: shmgett(1, 2, 3)
 //          ^
-// Lines are shown with tabs kept, so the caret lines up under the column.
+// Lines are shown with tabs kept, so the caret lines up under the column, and a long line only
+// around the column. The file name and the messages are shown as printable() makes them.
+std::string format_diagnostic(const std::string& file, const SourceLines& lines, const Diagnostic& d);
 std::string format_diagnostic(const std::string& file, const std::vector<std::string>& lines,
                               const Diagnostic& d);
+
+// `text` as a terminal may show it: C0 controls (tab aside), DEL, C1 controls (U+0080..U+009F) and
+// bytes that are not UTF-8 become \xHH, a newline \n. A scenario's title, notes and strings are
+// untrusted: raw, "\x1b]0;...\x07" would retitle the terminal and "\x1b[2J" clear it.
+std::string printable(std::string_view text);
 
 }  // namespace sim::scenario

@@ -49,8 +49,8 @@ constexpr Punct kPuncts[] = {
 
 class LineLexer {
 public:
-    LineLexer(std::string_view line, int line_no) : m_s(line), m_no(line_no) { m_out.tokens.reserve(16); }
-    LexedLine run();
+    LineLexer(std::string_view line, int line_no, LexedLine& out) : m_s(line), m_no(line_no), m_out(out) {}
+    void run();
 
 private:
     SourcePos pos_at(std::size_t i) const { return {m_no, static_cast<int>(i) + 1}; }
@@ -70,10 +70,10 @@ private:
     int m_no;
     std::size_t m_i = 0;
     std::size_t m_end = 0;  // just past the last token: where End points
-    LexedLine m_out;
+    LexedLine& m_out;
 };
 
-LexedLine LineLexer::run() {
+void LineLexer::run() {
     while (true) {
         while (m_i < m_s.size() && (m_s[m_i] == ' ' || m_s[m_i] == '\t')) ++m_i;
         if (m_i >= m_s.size()) break;
@@ -84,7 +84,6 @@ LexedLine LineLexer::run() {
         if (!lex_token()) break;
     }
     m_out.tokens.push_back(Token{TokenKind::End, pos_at(m_end), "", 0});
-    return std::move(m_out);
 }
 
 bool LineLexer::fail(std::size_t i, std::string message) {
@@ -116,6 +115,10 @@ void LineLexer::check_comment() {
 }
 
 bool LineLexer::lex_token() {
+    if (m_out.tokens.size() == kMaxTokensPerLine) {
+        m_out.cut = true;
+        return fail(m_i, "the line is too long: more than " + std::to_string(kMaxTokensPerLine) + " tokens");
+    }
     char c = m_s[m_i];
     if (is_name_start(c)) return lex_name();
     if (is_digit(c)) return lex_number();
@@ -232,22 +235,19 @@ bool LineLexer::lex_punct() {
 
 }  // namespace
 
-std::vector<std::string> split_lines(std::string_view text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t nl = text.find('\n', start);
-        std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-        std::string_view line = text.substr(start, end - start);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        lines.emplace_back(line);
-        if (nl == std::string_view::npos) break;
-        start = nl + 1;
-    }
-    return lines;
+void lex_line(std::string_view line, int line_no, LexedLine& out) {
+    out.tokens.clear();
+    out.error.reset();
+    out.cut = false;
+    LineLexer(line, line_no, out).run();
 }
 
-LexedLine lex_line(std::string_view line, int line_no) { return LineLexer(line, line_no).run(); }
+LexedLine lex_line(std::string_view line, int line_no) {
+    LexedLine out;
+    lex_line(line, line_no, out);
+    return out;
+}
+
 
 std::size_t utf8_length(std::string_view s, std::size_t i) {
     auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };

@@ -34,12 +34,17 @@ struct Token {
 struct LexedLine {
     std::vector<Token> tokens;        // always ends with an End token, also after an error
     std::optional<Diagnostic> error;  // the first lexical error on the line; tokens stop before it
+    bool cut = false;                 // the error is kMaxTokensPerLine: an earlier error is more useful
 };
 
-// Splits a file into lines: no '\n', a trailing '\r' stripped, no empty line after a final '\n'.
-std::vector<std::string> split_lines(std::string_view text);
+// A line holds at most this many tokens: some 3.5 MiB of them, where a 64 MiB line of '(' would
+// have made 3.5 GiB before the parser saw one. The parser's own limits (nesting, nodes per line)
+// refuse any line that long earlier, so its error is the one reported.
+inline constexpr std::size_t kMaxTokensPerLine = std::size_t{1} << 16;
 
-// Lexes one line (without its newline); `line_no` is 1-based and only used for positions.
+// Lexes one line (without its newline) into `out`, reusing its storage; `line_no` is 1-based and
+// only used for positions.
+void lex_line(std::string_view line, int line_no, LexedLine& out);
 LexedLine lex_line(std::string_view line, int line_no);
 
 // The length (1-4) of the well-formed UTF-8 sequence starting at s[i], or 0 when s[i] does not

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -20,6 +21,15 @@ namespace {
 constexpr std::size_t kMaxDiagnostics = 50;
 constexpr int kMaxNesting = 64;      // parentheses, brackets and unary minus, per expression
 constexpr int kMaxNodes = 4096;      // expression nodes per line: bounds the recursion over the tree
+// Statements per file. Each costs some 200 to 500 bytes of tree, so this bounds a 64 MiB file of
+// ten-byte steps to about 500 MiB instead of 3 GiB; it still leaves room for a million-step run.
+constexpr std::size_t kMaxStatements = std::size_t{1} << 20;
+// Expression nodes per file (some 100 bytes each): a 64 MiB line of "1," makes one node every two
+// bytes. Room for a million steps of several nodes each.
+constexpr std::size_t kMaxFileNodes = std::size_t{1} << 23;
+// Tokens kept from the first pass for the second: small files are lexed once, large ones twice,
+// and what is kept stays a few MiB whatever the file.
+constexpr std::size_t kKeptTokens = std::size_t{1} << 16;
 
 // Word lists, space-separated: they double as the "expected one of: ..." text of messages.
 constexpr std::string_view kStatements = "title note sysctl proc expect";
@@ -195,6 +205,9 @@ std::optional<std::int64_t> apply(char op, std::int64_t a, std::int64_t b) {
     }
 }
 
+// A line of spaces and tabs only: no statement, and no need to lex it (a file may hold millions).
+bool is_blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
+
 // Thrown to abandon the rest of a line at its first error, which is the only one reported for
 // it; parse_line catches every one, so none leaves parse().
 struct LineError {
@@ -259,13 +272,15 @@ LineDecls scan_decls(const std::vector<Token>& t) {
 
 class Parser {
 public:
-    Parser(std::string file, std::string_view text);
+    Parser(std::string file, std::string text);
     ParseResult run();
 
 private:
     // Lines and tokens.
     void scan_all();
-    void parse_line(std::size_t index);
+    void keep_tokens(LexedLine& lexed);
+    void parse_line(std::size_t index, std::string_view line);
+    void too_many_statements();
     void recover(const LineDecls& d);
     const Token& peek(std::size_t ahead = 0) const;
     const Token& next();
@@ -327,10 +342,14 @@ private:
     std::vector<std::string_view> known_names() const;
 
     ParseResult m_result;
-    std::vector<LineDecls> m_decls;
-    // The first pass's tokens, kept for the second when the file is small enough that keeping
-    // them costs little; a larger file is lexed again line by line.
+    // The first pass's tokens of the first lines, as long as they fit in kKeptTokens; the lines
+    // after them are lexed again, into m_line, whose storage every line reuses.
     std::vector<LexedLine> m_lexed;
+    std::size_t m_kept_tokens = 0;
+    bool m_keeping = true;
+    LexedLine m_line;
+    LexedLine m_blank;  // what a blank line keeps: nothing
+    std::size_t m_parse_lines = 0;  // the lines parsed: all, or those before the statement too many
     std::map<std::string, SourcePos> m_first_assign;  // every variable, at its first assignment
     std::map<std::string, SourcePos> m_first_decl;    // every process, at its `proc` or fork
 
@@ -338,6 +357,7 @@ private:
     std::size_t m_at = 0;
     int m_nesting = 0;
     int m_nodes = 0;
+    std::size_t m_file_nodes = 0;  // past kMaxFileNodes the parse stops
 
     std::map<std::string, ProcInfo> m_procs;
     std::map<std::string, VarInfo> m_vars;
@@ -351,62 +371,91 @@ private:
 
 // ---------------------------------------------------------------- lines and tokens
 
-Parser::Parser(std::string file, std::string_view text) {
+Parser::Parser(std::string file, std::string text) {
     m_result.scenario.file = std::move(file);
-    m_result.scenario.lines = split_lines(text);
+    m_result.scenario.lines = SourceLines(std::move(text));
 }
 
 ParseResult Parser::run() {
     scan_all();
-    for (std::size_t i = 0; i < m_decls.size(); ++i) {
-        if (m_result.diagnostics.size() >= kMaxDiagnostics) break;
-        parse_line(i);
+    auto line = m_result.scenario.lines.begin();
+    for (std::size_t i = 0; i < m_parse_lines; ++i, ++line) {
+        if (m_result.diagnostics.size() >= kMaxDiagnostics || m_file_nodes > kMaxFileNodes) break;
+        if (!is_blank(*line)) parse_line(i, *line);
     }
+    if (m_parse_lines < m_result.scenario.lines.size() && m_file_nodes <= kMaxFileNodes) too_many_statements();
     m_result.scenario.trailing_notes = std::move(m_pending_notes);
     return std::move(m_result);
 }
 
-// The first pass: what each line declares. Tokens are kept only for a file under 1 MiB, so a
-// large file's memory stays one line deep.
+// The first pass: the names each line declares, and how many steps there are. It stops at the
+// statement past kMaxStatements, which is then the file's last diagnostic.
 void Parser::scan_all() {
     const auto& lines = m_result.scenario.lines;
-    std::size_t bytes = 0;
-    for (const auto& l : lines) bytes += l.size();
-    bool keep = bytes < (std::size_t{1} << 20);
-    m_decls.reserve(lines.size());
-    if (keep) m_lexed.reserve(lines.size());
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        LexedLine lexed = lex_line(lines[i], static_cast<int>(i) + 1);
-        LineDecls d = scan_decls(lexed.tokens);
-        if (keep) m_lexed.push_back(std::move(lexed));
+    std::size_t statements = 0, steps = 0;
+    auto line = lines.begin();
+    for (std::size_t i = 0; i < lines.size(); ++i, ++m_parse_lines, ++line) {
+        if (is_blank(*line)) {
+            keep_tokens(m_blank);
+            continue;
+        }
+        lex_line(*line, static_cast<int>(i) + 1, m_line);
+        if (m_line.tokens.size() > 1 || m_line.error) ++statements;
+        if (statements > kMaxStatements) break;
+        LineDecls d = scan_decls(m_line.tokens);
+        if (d.is_step) ++steps;
         if (!d.var.empty()) m_first_assign.emplace(d.var, d.var_pos);
         if (!d.proc.empty()) m_first_decl.emplace(d.proc, d.proc_pos);
-        m_decls.push_back(std::move(d));
+        keep_tokens(m_line);
     }
+    m_result.scenario.steps.reserve(steps);  // exactly: growing by doubling would cost up to twice
 }
 
-void Parser::parse_line(std::size_t index) {
-    const LineDecls& d = m_decls[index];
+// A line costs its tokens and one more for itself, so that blank lines count too.
+void Parser::keep_tokens(LexedLine& lexed) {
+    m_keeping = m_keeping && m_kept_tokens + lexed.tokens.size() + 1 <= kKeptTokens;
+    if (!m_keeping) return;
+    m_kept_tokens += lexed.tokens.size() + 1;
+    m_lexed.push_back(LexedLine{{std::make_move_iterator(lexed.tokens.begin()), std::make_move_iterator(lexed.tokens.end())},
+                                std::move(lexed.error), lexed.cut});
+}
+
+void Parser::too_many_statements() {
+    std::size_t index = m_parse_lines;
+    lex_line(m_result.scenario.lines[index], static_cast<int>(index) + 1, m_line);
+    SourcePos pos = m_line.tokens.size() > 1 ? m_line.tokens[0].pos : SourcePos{static_cast<int>(index) + 1, 1};
+    m_result.diagnostics.push_back(
+        Diagnostic{pos, "too many statements: a scenario may have at most " + std::to_string(kMaxStatements), {}});
+}
+
+void Parser::parse_line(std::size_t index, std::string_view line) {
+    LexedLine* lexed = &m_line;
+    if (index < m_lexed.size()) lexed = &m_lexed[index];
+    else lex_line(line, static_cast<int>(index) + 1, m_line);
+    LineDecls d = scan_decls(lexed->tokens);
     if (d.is_step) {
         m_step_no = m_step_count++;
         if (!m_first_step) m_first_step = d.step_pos;
     }
-    LexedLine lexed = index < m_lexed.size() ? std::move(m_lexed[index]) : lex_line(m_result.scenario.lines[index], static_cast<int>(index) + 1);
-    if (lexed.error) {
-        m_result.diagnostics.push_back(std::move(*lexed.error));
+    if (lexed->error && !lexed->cut) {
+        m_result.diagnostics.push_back(std::move(*lexed->error));
         return recover(d);
     }
-    m_toks = &lexed.tokens;
+    m_toks = &lexed->tokens;
     m_at = 0;
     m_nesting = 0;
     m_nodes = 0;
     try {
         statement(d);
+        if (lexed->cut) fail(lexed->error->pos, lexed->error->message);
     } catch (LineError& e) {
-        m_result.diagnostics.push_back(std::move(e.diag));
+        // Reaching the cut, the parser would only say "end of line": the lexer's error says why.
+        bool at_cut = lexed->cut && e.diag.pos == lexed->tokens.back().pos;
+        m_result.diagnostics.push_back(at_cut ? std::move(*lexed->error) : std::move(e.diag));
         recover(d);
     }
     m_toks = nullptr;
+    if (index < m_lexed.size()) m_lexed[index] = LexedLine{};  // its tokens are not needed again
 }
 
 // After a broken line, still declare what it meant to declare, so that the lines after it are
@@ -772,6 +821,8 @@ Outcome Parser::parse_outcome(const Call& call) {
 // stack of the recursive walks over it (including the destructor).
 Expr Parser::node(ExprKind kind, SourcePos pos, std::string text, std::vector<Expr> args, std::int64_t value) {
     if (++m_nodes > kMaxNodes) fail(pos, "expression is too long");
+    if (++m_file_nodes > kMaxFileNodes)
+        fail(pos, "the scenario is too large: more than " + std::to_string(kMaxFileNodes) + " expression nodes");
     return Expr{kind, pos, value, std::move(text), std::move(args)};
 }
 
@@ -1006,6 +1057,8 @@ void Parser::check_new_variable(const Token& t) {
 
 }  // namespace
 
-ParseResult parse(std::string file, std::string_view text) { return Parser(std::move(file), text).run(); }
+ParseResult parse(std::string file, std::string_view text) { return Parser(std::move(file), std::string(text)).run(); }
+
+ParseResult parse(std::string file, std::string&& text) { return Parser(std::move(file), std::move(text)).run(); }
 
 }  // namespace sim::scenario

@@ -20,5 +20,9 @@ struct ParseResult {
 // Parses `text` (the file's whole contents) named `file` for diagnostics. Never throws on bad
 // input: every lexical, syntactic and static semantic error becomes a Diagnostic.
 ParseResult parse(std::string file, std::string_view text);
+// The same, keeping `text` itself as the scenario's source rather than a copy of it.
+ParseResult parse(std::string file, std::string&& text);
+// A literal is text to copy (without this, it could become either a string_view or a string).
+inline ParseResult parse(std::string file, const char* text) { return parse(std::move(file), std::string_view(text)); }
 
 }  // namespace sim::scenario
