@@ -5,6 +5,7 @@
 #include <signal.h>
 #include "real/pidfd.h"
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 
 #include "real/wire.h"
+#include "sim/wake_order.h"
 
 namespace real {
 
@@ -40,6 +42,13 @@ bool exited_within(int pidfd, int timeout_ms) {
 
 }  // namespace
 
+// Whether the run's processes may use SCHED_FIFO (child.cpp sets priority 1): with CAP_SYS_NICE,
+// or within RLIMIT_RTPRIO.
+bool can_pin_wake_order() {
+    rlimit rt{};
+    return ::geteuid() == 0 || (::getrlimit(RLIMIT_RTPRIO, &rt) == 0 && rt.rlim_cur >= 1);
+}
+
 std::string coordinator_path() {
     char self[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
@@ -60,6 +69,11 @@ std::optional<std::string> RealBackend::cannot_run(const sim::scenario::Scenario
             if (p.uid != 0 || p.gid != 0)
                 return "process '" + p.name + "' asks for uid=/gid=: dropping to another user for real needs root";
     }
+    if (!can_pin_wake_order())
+        if (auto step = sim::first_step_the_wake_order_decides(s))
+            return "the processes that line " + std::to_string(s.steps[*step].pos.line) +
+                   " wakes race, and what follows depends on which runs first; the kernel run makes them run in wake order "
+                   "with real-time scheduling (SCHED_FIFO on one CPU), which needs root";
     static const std::optional<std::string> why = [] () -> std::optional<std::string> {
         RealBackend probe;
         try {

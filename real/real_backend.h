@@ -54,5 +54,7 @@ private:
 
 // Where ipcsim-coordinator is: beside the running program.
 std::string coordinator_path();
+// Whether this process's kernel runs can make woken processes run in wake order (SCHED_FIFO).
+bool can_pin_wake_order();
 
 }  // namespace real

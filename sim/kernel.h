@@ -214,6 +214,13 @@ public:
     void tick() { ++m_now; }
     // Off: calls keep their effects and results but record no kernel-path events (fast replay).
     void record_events(bool on) { m_record_events = on; }
+    // Tasks woken together race; the kernel lets the scheduler pick who runs first, and the model
+    // runs them in wake order (as SCHED_FIFO on one CPU does). `reversed` asks what the opposite
+    // order would give, so that a kernel run that cannot pin the order knows what it cannot show.
+    enum class WakeOrder { as_woken, reversed };
+    void set_wake_order(WakeOrder o) { m_wake_order = o; }
+    // Steps so far in which several woken tasks raced.
+    std::uint64_t races() const { return m_races; }
 
 private:
     // Event recording for the call in progress.
@@ -317,6 +324,8 @@ private:
     } m_cur;
     SyscallResult m_result;  // the call in progress
     std::vector<int> m_wake_q;  // tasks woken and not yet run (wake_q), in wake order
+    WakeOrder m_wake_order = WakeOrder::as_woken;
+    std::uint64_t m_races = 0;
     Entry m_entry = Entry::syscall;  // how the caller's call began, so it ends the same way
     bool m_record_events = true;
     std::optional<page_summary> m_summary;  // set only inside a long store or load

@@ -28,6 +28,7 @@ public:
 
     const Kernel& kernel() const { return m_kernel; }
     void record_events(bool on) { m_kernel.record_events(on); }
+    void set_wake_order(Kernel::WakeOrder o) { m_kernel.set_wake_order(o); }
     int pid_of(const std::string& name) const;
     bool operator==(const ModelBackend& o) const { return m_kernel == o.m_kernel && m_pids == o.m_pids; }
 

@@ -16,6 +16,8 @@ void Kernel::wake_up(int pid, std::string_view function, std::string why) {
 
 void Kernel::settle() {
     if (m_wake_q.size() > 1) {
+        ++m_races;
+        if (m_wake_order == WakeOrder::reversed) std::reverse(m_wake_q.begin(), m_wake_q.end());
         std::string names;
         for (int pid : m_wake_q) names += (names.empty() ? "" : ", ") + m_tasks.at(pid).comm;
         EMIT(EventKind::race, "wake_up_q", {},
