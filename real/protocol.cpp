@@ -54,43 +54,33 @@ bool send_reply(int fd, const Reply& r, const std::string& data) {
     return write_all(fd, &h, sizeof h) && write_all(fd, data.data(), data.size());
 }
 
-bool send_fd(int sock, int fd) {
-    char byte = 'f';
-    iovec iov{&byte, 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    ssize_t n;
-    while ((n = ::sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
-    }
-    return n == 1;
-}
-
 namespace {
 
-// Receives the one byte that carries a control message of `type`, copied into `out`.
-bool receive_control(int sock, int type, void* out, std::size_t size) {
-    char byte;
+// One byte with room beside it for a control message (SCM_RIGHTS, SCM_CREDENTIALS): what sending a
+// descriptor and receiving one, or a sender's credentials, have in common.
+struct OneByteMessage {
+    char byte = 'f';
     iovec iov{&byte, 1};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))] = {};
     msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    explicit OneByteMessage(std::size_t payload) {
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = CMSG_SPACE(payload);
+    }
+    OneByteMessage(const OneByteMessage&) = delete;
+    OneByteMessage& operator=(const OneByteMessage&) = delete;
+};
+
+// Receives the one byte that carries a control message of `type`, copied into `out`.
+bool receive_control(int sock, int type, void* out, std::size_t size) {
+    OneByteMessage m(size);
     ssize_t n;
-    while ((n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    while ((n = ::recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
     }
     if (n != 1) return false;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&m.msg); c; c = CMSG_NXTHDR(&m.msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != type || c->cmsg_len != CMSG_LEN(size)) continue;
         std::memcpy(out, CMSG_DATA(c), size);
         return true;
@@ -99,6 +89,19 @@ bool receive_control(int sock, int type, void* out, std::size_t size) {
 }
 
 }  // namespace
+
+bool send_fd(int sock, int fd) {
+    OneByteMessage m(sizeof fd);
+    cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fd);
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    ssize_t n;
+    while ((n = ::sendmsg(sock, &m.msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+    }
+    return n == 1;
+}
 
 int receive_fd(int sock) {
     int fd = -1;
