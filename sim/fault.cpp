@@ -84,9 +84,16 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
              cat("the page table already maps ", hex(vpage), " -> frame ", hex(pte->second.pfn), ": no fault"));
         return m_frames.lookup(pte->second.pfn);
     }
-    EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
-         cat("no PTE for ", hex(vpage), " in ", t.comm, "'s page table: the MMU raises a page fault (",
-             write ? "write" : "read", " access)"));
+    // A present PTE that still faults is a write to a read-only entry: a protection fault
+    // (X86_PF_PROT in the error code), not a missing page.
+    if (pte != t.mm.page_table.end())
+        EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage), page_ref(pte->second.pfn)},
+             cat("the PTE for ", hex(vpage), " in ", t.comm, "'s page table is present (frame ", hex(pte->second.pfn),
+                 ") but read-only: the write raises a protection fault (X86_PF_PROT | X86_PF_WRITE)"));
+    else
+        EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
+             cat("no PTE for ", hex(vpage), " in ", t.comm, "'s page table: the MMU raises a page fault (",
+                 write ? "write" : "read", " access)"));
     vm_area_struct* vma = t.mm.find_vma(vaddr);
     if (!vma) {
         force_sigsegv(vaddr, cat("no vm_area_struct covers ", hex(vaddr), " (bad_area, SEGV_MAPERR)"));

@@ -1,6 +1,8 @@
 // The shared-memory model against rules measured on this machine's kernel (KERNEL-FACTS.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sim/kernel.h"
 
 using namespace sim;
@@ -176,4 +178,20 @@ TEST_F(Shm, kill_with_a_default_ignored_signal_leaves_the_target_alone) {
     ok(k.kill(a, b, SIGTERM));
     EXPECT_EQ(k.task(b)->state, TaskState::killed);
     EXPECT_EQ(k.kill(a, b, SIGKILL).err, ESRCH);
+}
+
+// what does a store through SHM_RDONLY meet after a read fault has mapped the page read-only?
+TEST_F(Shm, a_store_to_a_page_mapped_read_only_is_a_protection_fault_not_a_missing_pte) {
+    int id = static_cast<int>(ok(k.shmget(a, IPC_PRIVATE, 4096, 0666)));
+    auto r = static_cast<std::uint64_t>(ok(k.shmat(b, id, 0, SHM_RDONLY)));
+    ok(k.load(b, r, 1));  // the read fault installs a present, read-only PTE
+    auto store = k.store(b, r, "x");
+    EXPECT_EQ(store.fate, Fate::killed);
+    EXPECT_EQ(store.signo, SIGSEGV);
+    auto fault_it = std::find_if(store.events.begin(), store.events.end(), [](const KernelEvent& e) { return e.function == "do_user_addr_fault"; });
+    ASSERT_NE(fault_it, store.events.end());
+    const auto& fault = *fault_it;
+    EXPECT_NE(fault.text.find("is present"), std::string::npos) << fault.text;
+    EXPECT_NE(fault.text.find("read-only"), std::string::npos) << fault.text;
+    EXPECT_EQ(fault.text.find("no PTE"), std::string::npos) << fault.text;
 }
