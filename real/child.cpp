@@ -107,6 +107,10 @@ void set_up(const ChildSetup& s) {
         p.sched_priority = 1;
         ::sched_setscheduler(0, SCHED_FIFO, &p);
     }
+    // RLIMIT_MEMLOCK as the model assumes it, Linux's default (8 MiB), whatever the caller's shell set:
+    // SHM_LOCK counts against it. Lowering a limit needs no privilege.
+    rlimit memlock{8u << 20, 8u << 20};
+    ::setrlimit(RLIMIT_MEMLOCK, &memlock);
     if (s.uid != 0 || s.gid != 0) {
         if (::setgroups(0, nullptr) != 0 || ::setresgid(s.gid, s.gid, s.gid) != 0 || ::setresuid(s.uid, s.uid, s.uid) != 0) ::_exit(120);
     }

@@ -35,6 +35,8 @@ struct shmid_kernel {
     // The vm_area_structs mapping it, in attach order: (pid, vm_start). Linux 2.0 chained them
     // through vm_next_shared; today they hang off the shmem file's address_space (i_mmap).
     std::vector<std::pair<int, std::uint64_t>> attaches;
+    // Whose locked-memory count SHM_LOCK charged (shp->mlock_ucounts), while the segment is locked.
+    std::optional<std::uint32_t> mlock_uid;
 
     kern_ipc_perm& perm() { return shm_perm; }
     const kern_ipc_perm& perm() const { return shm_perm; }
@@ -135,6 +137,7 @@ struct task_struct {
     int exit_code = 0;
     int term_signal = 0;       // the signal that killed it
     std::uint64_t min_flt = 0; // minor faults taken inside store/load (ru_minflt)
+    std::uint64_t rlim_memlock = MLOCK_LIMIT;  // RLIMIT_MEMLOCK in bytes; fork copies it
     mm_struct mm;
     user_regs regs;
     std::optional<pending_ipc> pending;  // set while blocked in msgsnd/msgrcv
@@ -282,6 +285,7 @@ private:
     SyscallResult& shmctl_stat(std::int64_t id, std::int64_t cmd);
     SyscallResult& shmctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
     SyscallResult& shmctl_lock(std::int64_t id, std::int64_t cmd);
+    void user_shm_unlock(shmid_kernel& shp);
 
     // mm/: faults and memory access
     template <typename Fn>
@@ -325,6 +329,9 @@ private:
     SyscallResult m_result;  // the call in progress
     std::vector<int> m_wake_q;  // tasks woken and not yet run (wake_q), in wake order
     WakeOrder m_wake_order = WakeOrder::as_woken;
+    // Pages each user has locked with SHM_LOCK (the ucounts' UCOUNT_RLIMIT_MEMLOCK). Kept per user
+    // by the kernel, not per IPC namespace: here every user is the model's own.
+    std::map<std::uint32_t, std::uint64_t> m_locked_pages;
     std::uint64_t m_races = 0;
     Entry m_entry = Entry::syscall;  // how the caller's call began, so it ends the same way
     bool m_record_events = true;

@@ -1,4 +1,5 @@
 // shmget, shmat, shmdt, shmctl: the rules and the errno order of ipc/shm.c and ipc/util.c.
+#include <algorithm>
 #include <utility>
 
 #include "sim/kernel.h"
@@ -133,6 +134,7 @@ void Kernel::shm_destroy(shmid_kernel& shp) {
     std::uint64_t freed = shp.pages.size();
     for (const auto& [pgoff, pfn] : shp.pages) free_frame(pfn);
     m_ns.shm_tot -= shp.npages();
+    user_shm_unlock(shp);  // a segment destroyed while locked gives its pages back
     EMIT(EventKind::destroy, "shm_destroy", {seg_ref(id), kShmIds},
          cat("frees shmid_kernel ", id, " and its ", freed, " resident frame(s); the id is no longer valid"));
     m_ns.shm_ids.remove(id);
@@ -241,17 +243,44 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
     return finish(0);
 }
 
+// SHM_LOCK and SHM_UNLOCK (ksys_shmctl, shmem_lock, user_shm_lock): without CAP_IPC_LOCK only the
+// owner or creator may, and a lock counts the segment's pages against the caller's RLIMIT_MEMLOCK,
+// summed over every segment that user has locked.
 SyscallResult& Kernel::shmctl_lock(std::int64_t id, std::int64_t cmd) {
     shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(id));
     if (!shp || id > INT32_MAX) return FAIL_CALL(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", id));
-    const cred& c = current().cred;
+    const task_struct& t = current();
+    const cred& c = t.cred;
     if (!c.is_root() && c.euid != shp->shm_perm.uid && c.euid != shp->shm_perm.cuid)
-        return FAIL_CALL(EPERM, "shmctl_do_lock", "without CAP_IPC_LOCK only the owner or creator may lock");
+        return FAIL_CALL(EPERM, "ksys_shmctl", "without CAP_IPC_LOCK only the owner or creator may lock");
+    if (!c.is_root() && cmd == SHM_LOCK && t.rlim_memlock == 0)
+        return FAIL_CALL(EPERM, "ksys_shmctl", "without CAP_IPC_LOCK, an RLIMIT_MEMLOCK of 0 forbids any lock");
+    std::uint64_t pages = shp->npages();
+    if (cmd == SHM_LOCK && !shp->mlock_uid) {
+        std::uint64_t limit = t.rlim_memlock / PAGE_SIZE, locked = m_locked_pages[c.euid] + pages;
+        EMIT(EventKind::check, "user_shm_lock", {seg_ref(shp->shm_perm.id)},
+             cat("user ", c.euid, " would have ", locked, " page(s) locked; RLIMIT_MEMLOCK allows ", limit,
+                 c.is_root() ? ", and CAP_IPC_LOCK lets root pass it" : ""));
+        if (!c.is_root() && locked > limit) return FAIL_CALL(ENOMEM, "user_shm_lock", "locking this segment would pass RLIMIT_MEMLOCK");
+        m_locked_pages[c.euid] = locked;
+        shp->mlock_uid = c.euid;
+    } else if (cmd == SHM_UNLOCK && shp->mlock_uid) {
+        user_shm_unlock(*shp);
+    }
     if (cmd == SHM_LOCK) shp->shm_perm.mode |= SHM_LOCKED;
     else shp->shm_perm.mode &= ~static_cast<std::uint32_t>(SHM_LOCKED);
-    EMIT(EventKind::field_change, "shmctl_do_lock", {seg_ref(shp->shm_perm.id)},
+    EMIT(EventKind::field_change, "ksys_shmctl", {seg_ref(shp->shm_perm.id)},
          cat(cmd == SHM_LOCK ? "sets" : "clears", " SHM_LOCKED (02000): mode is now ", oct(shp->shm_perm.mode)));
     return finish(0);
+}
+
+// Gives the pages a lock charged back to the user who locked them (user_shm_unlock).
+void Kernel::user_shm_unlock(shmid_kernel& shp) {
+    if (!shp.mlock_uid) return;
+    std::uint64_t& locked = m_locked_pages[*shp.mlock_uid];
+    locked -= std::min(locked, shp.npages());
+    if (locked == 0) m_locked_pages.erase(*shp.mlock_uid);
+    shp.mlock_uid.reset();
 }
 
 }  // namespace sim
