@@ -130,7 +130,8 @@ long do_shmctl(const Request& rq) {
     } buf{};
     int id = static_cast<int>(rq.a[0]), cmd = static_cast<int>(rq.a[1]);
     if (cmd == IPC_SET) {
-        if (::shmctl(id, IPC_STAT, &buf.ds) == -1) return -1;
+        // Every field named: nothing to keep, so no IPC_STAT first (SCENARIO.md).
+        if ((rq.set_mask & 7) != 7 && ::shmctl(id, IPC_STAT, &buf.ds) == -1) return -1;
         if (rq.set_mask & 1) buf.ds.shm_perm.mode = static_cast<unsigned short>(rq.set[0]);
         if (rq.set_mask & 2) buf.ds.shm_perm.uid = static_cast<uid_t>(rq.set[1]);
         if (rq.set_mask & 4) buf.ds.shm_perm.gid = static_cast<gid_t>(rq.set[2]);
@@ -147,7 +148,7 @@ long do_msgctl(const Request& rq) {
     } buf{};
     int id = static_cast<int>(rq.a[0]), cmd = static_cast<int>(rq.a[1]);
     if (cmd == IPC_SET) {
-        if (::msgctl(id, IPC_STAT, &buf.ds) == -1) return -1;
+        if ((rq.set_mask & 15) != 15 && ::msgctl(id, IPC_STAT, &buf.ds) == -1) return -1;
         if (rq.set_mask & 1) buf.ds.msg_perm.mode = static_cast<unsigned short>(rq.set[0]);
         if (rq.set_mask & 2) buf.ds.msg_perm.uid = static_cast<uid_t>(rq.set[1]);
         if (rq.set_mask & 4) buf.ds.msg_perm.gid = static_cast<gid_t>(rq.set[2]);

@@ -35,6 +35,24 @@ static IpcSetFields set_fields(const Invocation& call) {
     return f;
 }
 
+namespace {
+
+// SCENARIO.md: a scenario's IPC_SET reads the object with IPC_STAT first and changes only the
+// fields it names, as C code does; with every field named (`all`), it makes no IPC_STAT, so an owner
+// can repair an object it may not read. `ctl(cmd, fields)` makes one shmctl or msgctl.
+template <typename Ctl>
+SyscallResult stat_then_set(std::int64_t cmd, const IpcSetFields& fields, bool all, Ctl ctl) {
+    if (cmd != IPC_SET || all) return ctl(cmd, fields);
+    SyscallResult stat = ctl(IPC_STAT, IpcSetFields{});
+    if (stat.err) return stat;
+    SyscallResult set = ctl(IPC_SET, fields);
+    stat.events.insert(stat.events.end(), std::make_move_iterator(set.events.begin()), std::make_move_iterator(set.events.end()));
+    set.events = std::move(stat.events);
+    return set;
+}
+
+}  // namespace
+
 SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     auto a = [&](std::size_t i) { return i < c.args.size() ? c.args[i] : 0; };
     auto u = [&](std::size_t i) { return static_cast<std::uint64_t>(a(i)); };
@@ -42,7 +60,10 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Shmget: return m_kernel.shmget(pid, a(0), a(1), a(2));
     case CallKind::Shmat: return m_kernel.shmat(pid, a(0), u(1), a(2));
     case CallKind::Shmdt: return m_kernel.shmdt(pid, u(0));
-    case CallKind::Shmctl: return m_kernel.shmctl(pid, a(0), a(1), set_fields(c));
+    case CallKind::Shmctl: {
+        IpcSetFields f = set_fields(c);
+        return stat_then_set(a(1), f, f.mode && f.uid && f.gid, [&](std::int64_t cmd, const IpcSetFields& g) { return m_kernel.shmctl(pid, a(0), cmd, g); });
+    }
     case CallKind::Store: return m_kernel.store(pid, u(0), c.text);
     case CallKind::Load: return m_kernel.load(pid, u(0), a(1));
     case CallKind::Fork: return m_kernel.fork(pid, c.target);
@@ -51,7 +72,11 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Msgget: return m_kernel.msgget(pid, a(0), a(1));
     case CallKind::Msgsnd: return m_kernel.msgsnd(pid, a(0), a(1), c.text, a(2));
     case CallKind::Msgrcv: return m_kernel.msgrcv(pid, a(0), a(1), a(2), a(3));
-    case CallKind::Msgctl: return m_kernel.msgctl(pid, a(0), a(1), set_fields(c));
+    case CallKind::Msgctl: {
+        IpcSetFields f = set_fields(c);
+        return stat_then_set(a(1), f, f.mode && f.uid && f.gid && f.qbytes,
+                             [&](std::int64_t cmd, const IpcSetFields& g) { return m_kernel.msgctl(pid, a(0), cmd, g); });
+    }
     }
     return {};
 }
