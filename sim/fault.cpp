@@ -62,7 +62,7 @@ page* Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool wri
     if (!shp) return nullptr;  // a mapped segment outlives its id only as long as it is attached
     t.min_flt++;
     std::uint64_t vpage = page_align_down(vaddr);
-    std::uint64_t pgoff = (vpage - vma.vm_start) / PAGE_SIZE;
+    std::uint64_t pgoff = (vpage - vma.vm_start) / PAGE_SIZE + vma.vm_pgoff;
     page* frame = nullptr;
     std::uint64_t pfn = shmem_get_page(*shp, pgoff, frame);
     // A shared writable mapping gets a writable PTE even on a read fault: shmem needs no dirty

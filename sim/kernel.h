@@ -280,6 +280,8 @@ private:
     SyscallResult& newseg(std::int64_t key, std::int64_t size, std::int64_t shmflg);
     void shm_open(shmid_kernel& shp, int pid, std::uint64_t vm_start, const char* why);
     void shm_close(int shmid, int pid, std::uint64_t vm_start, const char* why);
+    void unmap_range(std::uint64_t start, std::uint64_t end, const char* why);
+    void cut_vma(vm_area_struct vma, std::uint64_t start, std::uint64_t end, const char* why);
     void shm_destroy(shmid_kernel& shp);
     void dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set);
     SyscallResult& shmctl_stat(std::int64_t id, std::int64_t cmd);

@@ -17,6 +17,7 @@ struct vm_area_struct {
     std::uint64_t vm_end = 0;     // one past the last byte; always page aligned
     bool vm_write = false;        // VM_WRITE: absent for SHM_RDONLY
     int shmid = -1;               // the segment behind it (vm_file -> shm_file_data -> id)
+    std::uint64_t vm_pgoff = 0;   // the segment's page at vm_start: not 0 once a split cut its front
     bool operator==(const vm_area_struct&) const = default;
     std::uint64_t pages() const { return (vm_end - vm_start) / PAGE_SIZE; }
 };

@@ -41,6 +41,9 @@ SyscallResult& Kernel::newseg(std::int64_t key, std::int64_t size, std::int64_t 
     std::uint64_t numpages = page_align_up(usize) / PAGE_SIZE;
     if (numpages == 0 || m_ns.shm_tot + numpages < m_ns.shm_tot || m_ns.shm_tot + numpages > m_ns.shm_ctlall)
         return FAIL_CALL(ENOSPC, "newseg", cat("shm_tot ", m_ns.shm_tot, " + ", numpages, " pages would pass shmall=", m_ns.shm_ctlall));
+    // hugetlb_file_setup: the model is a machine with no huge pages reserved (vm.nr_hugepages 0).
+    if (shmflg & SHM_HUGETLB)
+        return FAIL_CALL(ENOMEM, "hugetlb_file_setup", "SHM_HUGETLB asks for huge pages, and none are reserved (vm.nr_hugepages is 0)");
     shmid_kernel seg;
     seg.shm_perm = new_perm(key, shmflg, current().cred);
     seg.shm_segsz = usize;
@@ -68,11 +71,18 @@ SyscallResult Kernel::shmat(int pid, std::int64_t shmid, std::uint64_t addr, std
 SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
     int pid = m_current;
     if (shmid < 0) return FAIL_CALL(EINVAL, "do_shmat", "a negative shmid");
+    // "Fixed or not" is decided on the address the caller passed, before SHM_RND rounds it: an
+    // address below SHMLBA rounds to 0 and is still a fixed mapping there (MAP_FIXED at 0).
+    bool fixed = addr != 0;
+    bool remap = shmflg & SHM_REMAP;
     if (addr & (SHMLBA - 1)) {
         if (!(shmflg & SHM_RND))
             return FAIL_CALL(EINVAL, "do_shmat", cat(hex(addr), " is not a multiple of SHMLBA (4096) and SHM_RND is not set"));
         addr &= ~(SHMLBA - 1);
         EMIT(EventKind::check, "do_shmat", {}, cat("SHM_RND rounds the address down to ", hex(addr)));
+        if (!addr && remap) return FAIL_CALL(EINVAL, "do_shmat", "SHM_RND rounded the address to 0, and SHM_REMAP needs an address to replace");
+    } else if (!fixed && remap) {
+        return FAIL_CALL(EINVAL, "do_shmat", "SHM_REMAP needs an address: NULL has nothing to replace");
     }
     bool rdonly = shmflg & SHM_RDONLY;
     int acc_mode = rdonly ? 0444 : 0666;
@@ -85,12 +95,16 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
         return FAIL_CALL(EACCES, "do_shmat", rdonly ? "SHM_RDONLY needs read permission" : "a read-write attach needs read and write permission");
     std::uint64_t len = page_align_up(shp->shm_segsz);
     mm_struct& mm = current().mm;
-    if (addr) {
-        if (addr + len < addr || mm.intersects(addr, addr + len))
+    if (fixed) {
+        if (addr && !remap && (addr + len < addr || mm.intersects(addr, addr + len)))
             return FAIL_CALL(EINVAL, "do_shmat", cat("[", hex(addr), ", ", hex(addr + len), ") overlaps a mapping and SHM_REMAP is not set"));
         // do_mmap -> __get_unmapped_area: a fixed address must leave the mapping below TASK_SIZE.
         if (len > TASK_SIZE || addr > TASK_SIZE - len)
             return FAIL_CALL(ENOMEM, "get_unmapped_area", cat("[", hex(addr), ", ", hex(addr + len), ") reaches past the top of user space (TASK_SIZE ", hex(TASK_SIZE), ")"));
+        if (addr < MMAP_MIN_ADDR && !current().cred.is_root())
+            return FAIL_CALL(EPERM, "cap_mmap_addr", cat(hex(addr), " is below vm.mmap_min_addr, which only CAP_SYS_RAWIO may map"));
+        // mmap_region: MAP_FIXED first unmaps whatever the range holds (SHM_REMAP's replacement).
+        unmap_range(addr, addr + len, "SHM_REMAP");
     } else {
         auto area = mm.get_unmapped_area(len);
         if (!area) return FAIL_CALL(ENOMEM, "get_unmapped_area", "no gap in the address space is large enough");
@@ -98,12 +112,51 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
         EMIT(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}},
              cat("picks the highest free gap below mmap_base: ", hex(addr)));
     }
-    mm.mmap[addr] = vm_area_struct{addr, addr + len, !rdonly, id};
+    mm.mmap[addr] = vm_area_struct{addr, addr + len, !rdonly, id, 0};
     EMIT(EventKind::attach, "do_mmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, addr)},
          cat("adds vm_area_struct [", hex(addr), ", ", hex(addr + len), ") ", rdonly ? "r--" : "rw-", " to ", current().comm,
              "'s mm; no page-table entry is made: pages are mapped on first touch"));
     shm_open(*shp, pid, addr, "shmat");
     return finish(static_cast<std::int64_t>(addr));
+}
+
+// do_vmi_munmap over [start, end) of the current task: a mapping inside it goes (shm_close); one
+// that reaches past either end is split there (__split_vma: shm_open for the new piece) and only
+// the inside piece goes, so its segment's nattch counts the pieces that are left.
+void Kernel::unmap_range(std::uint64_t start, std::uint64_t end, const char* why) {
+    mm_struct& mm = current().mm;
+    std::vector<vm_area_struct> hit;
+    for (auto it = mm.mmap.begin(); it != mm.mmap.end(); ++it)
+        if (it->second.vm_start < end && it->second.vm_end > start) hit.push_back(it->second);
+    for (const auto& vma : hit) cut_vma(vma, std::max(start, vma.vm_start), std::min(end, vma.vm_end), why);
+}
+
+// Takes [start, end) out of one mapping, as __split_vma and the unmap do it: a piece left of it
+// stays the old vm_area_struct, a piece right of it is a new one (shm_open, with vm_pgoff moved on),
+// and the piece in between goes (shm_close).
+void Kernel::cut_vma(vm_area_struct vma, std::uint64_t start, std::uint64_t end, const char* why) {
+    int pid = m_current;
+    mm_struct& mm = current().mm;
+    shmid_kernel* shp = m_ns.shm_ids.find_id(vma.shmid);
+    mm.mmap.erase(vma.vm_start);
+    if (vma.vm_start < start) {
+        vm_area_struct left = vma;
+        left.vm_end = start;
+        mm.mmap[left.vm_start] = left;
+        if (shp) shm_open(*shp, pid, start, "__split_vma");  // the piece from start on is new
+    }
+    if (end < vma.vm_end) {
+        vm_area_struct right = vma;
+        right.vm_start = end;
+        right.vm_pgoff = vma.vm_pgoff + (end - vma.vm_start) / PAGE_SIZE;
+        mm.mmap[end] = right;
+        if (shp) shm_open(*shp, pid, end, "__split_vma");
+    }
+    std::uint64_t zapped = mm.zap_range(start, end);
+    EMIT(EventKind::detach, "do_vmi_munmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)},
+         cat(why, ": unmaps [", hex(start), ", ", hex(end), ") of vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ") and clears ",
+             zapped, " page-table entr", zapped == 1 ? "y" : "ies", vma.vm_start < start || end < vma.vm_end ? "; the rest stays mapped" : ""));
+    if (shp) shm_close(vma.shmid, pid, start, why);
 }
 
 // shm_open: a new mapping of the segment (shmat or fork). lpid becomes the caller, as the kernel does.

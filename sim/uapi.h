@@ -22,6 +22,7 @@ inline constexpr int IPC_INFO = 3;
 inline constexpr int SHM_RDONLY = 010000;
 inline constexpr int SHM_RND = 020000;
 inline constexpr int SHM_REMAP = 040000;
+inline constexpr int SHM_HUGETLB = 04000;  // shmget: back the segment with huge pages
 inline constexpr int SHM_EXEC = 0100000;
 inline constexpr int SHM_LOCK = 11;
 inline constexpr int SHM_UNLOCK = 12;

@@ -195,3 +195,11 @@ TEST_F(Shm, a_store_to_a_page_mapped_read_only_is_a_protection_fault_not_a_missi
     EXPECT_NE(fault.text.find("read-only"), std::string::npos) << fault.text;
     EXPECT_EQ(fault.text.find("no PTE"), std::string::npos) << fault.text;
 }
+
+// The model is a machine with no huge pages reserved (vm.nr_hugepages 0), as this one measured.
+TEST_F(Shm, shm_hugetlb_gets_enomem_with_no_huge_pages_reserved) {
+    auto r = k.shmget(a, IPC_PRIVATE, 2 << 20, SHM_HUGETLB | 0600);
+    EXPECT_EQ(r.ret, -1);
+    EXPECT_EQ(r.err, ENOMEM);
+    EXPECT_TRUE(k.ns().shm_ids.entries.empty());
+}

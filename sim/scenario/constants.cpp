@@ -49,6 +49,10 @@ constexpr Named kIpc[] = {
     {"MSG_NOERROR", MSG_NOERROR, ""}, {"MSG_EXCEPT", MSG_EXCEPT, ""},
     {"MSG_COPY", MSG_COPY, ""},       {"MSG_STAT", MSG_STAT, ""},
     {"MSG_INFO", MSG_INFO, ""},
+    // Version 2: shmat's SHM_REMAP and SHM_EXEC, shmget's SHM_NORESERVE (the value of SHM_RDONLY,
+    // for another call) and SHM_HUGETLB.
+    {"SHM_REMAP", SHM_REMAP, ""},     {"SHM_EXEC", 0100000, ""},
+    {"SHM_NORESERVE", 010000, ""},    {"SHM_HUGETLB", SHM_HUGETLB, ""},
 };
 
 constexpr Named kOther[] = {
