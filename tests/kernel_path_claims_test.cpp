@@ -1,0 +1,94 @@
+// Every kernel-path sentence about a page table or a frame says what the model's state was at
+// that event: "no PTE" only where there was none, "present but read-only" only where the entry was
+// there and read-only, "(read-only)" only for a mapping without VM_WRITE, "already holds it" only
+// for a frame that existed. Walked over every lesson and test scenario, step by step.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/scenario/parser.h"
+#include "sim/stepper.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path> scenarios() {
+    std::vector<fs::path> out;
+    for (const char* dir : {"/assets/lessons", "/tests/scenarios"})
+        for (const auto& e : fs::directory_iterator(std::string(IPCSIM_SOURCE_DIR) + dir))
+            if (e.path().extension() == ".ipc") out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool says(const sim::KernelEvent& e, const char* words) { return e.text.find(words) != std::string::npos; }
+
+const sim::ObjRef* touched(const sim::KernelEvent& e, sim::ObjKind kind) {
+    for (const auto& r : e.touched)
+        if (r.kind == kind) return &r;
+    return nullptr;
+}
+
+// Checks one event against the model before its step and after it; a message for each false claim.
+void check_claims(const sim::KernelEvent& e, const sim::Kernel& before, const sim::Kernel& after, const std::string& where) {
+    const sim::ObjRef* pte = touched(e, sim::ObjKind::pte);
+    const sim::ObjRef* frame = touched(e, sim::ObjKind::page);
+    if (e.function == "do_user_addr_fault" && pte) {
+        const sim::task_struct* t = before.task(static_cast<int>(pte->id));
+        ASSERT_NE(t, nullptr) << where;
+        auto entry = t->mm.page_table.find(pte->sub);
+        bool present = entry != t->mm.page_table.end();
+        if (says(e, "no PTE")) {
+            EXPECT_FALSE(present) << where << ": " << e.text;
+        }
+        if (says(e, "is present")) {
+            EXPECT_TRUE(present) << where << ": " << e.text;
+            EXPECT_TRUE(!present || !entry->second.writable) << where << ": " << e.text;
+        }
+    }
+    if (e.function == "MMU" && pte) {
+        const sim::task_struct* t = before.task(static_cast<int>(pte->id));
+        ASSERT_NE(t, nullptr) << where;
+        EXPECT_NE(t->mm.page_table.find(pte->sub), t->mm.page_table.end()) << where << ": " << e.text;
+    }
+    if (e.function == "shmem_fault" && says(e, "already holds it") && frame) {
+        EXPECT_NE(before.frames().find(static_cast<std::uint64_t>(frame->id)), before.frames().end()) << where << ": " << e.text;
+    }
+    if (e.function == "finish_fault" && pte) {
+        const sim::task_struct* t = after.task(static_cast<int>(pte->id));
+        ASSERT_NE(t, nullptr) << where;
+        const sim::vm_area_struct* vma = t->mm.find_vma(pte->sub);
+        if (vma && t->state == sim::TaskState::ready) {
+            EXPECT_EQ(says(e, "(read-only)"), !vma->vm_write) << where << ": " << e.text;
+            EXPECT_EQ(says(e, "(read-write)"), vma->vm_write) << where << ": " << e.text;
+        }
+    }
+}
+
+}  // namespace
+
+TEST(KernelPathClaims, every_page_table_and_frame_sentence_matches_the_state_it_describes) {
+    std::size_t claims = 0;
+    for (const auto& path : scenarios()) {
+        std::ifstream in(path);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto parsed = sim::scenario::parse(path.string(), text.str());
+        ASSERT_TRUE(parsed.ok()) << path;
+        sim::Stepper st(parsed.scenario);
+        for (std::size_t n = 1; n <= st.total(); ++n) {
+            st.seek(n - 1);
+            sim::Kernel before = st.model().kernel();
+            if (st.seek(n) != n || !st.last()) break;
+            for (const auto& e : st.last()->outcome.events) {
+                std::string where = path.filename().string() + " step " + std::to_string(n) + " " + std::string(e.function);
+                check_claims(e, before, st.model().kernel(), where);
+                claims += e.function == "do_user_addr_fault" || e.function == "finish_fault" || e.function == "MMU";
+            }
+        }
+    }
+    EXPECT_GT(claims, 50u) << "the lessons make page-table claims: the walk found too few to mean anything";
+}
