@@ -136,8 +136,9 @@ long do_shmctl(const Request& rq) {
         if (rq.set_mask & 2) buf.ds.shm_perm.uid = static_cast<uid_t>(rq.set[1]);
         if (rq.set_mask & 4) buf.ds.shm_perm.gid = static_cast<gid_t>(rq.set[2]);
     }
-    bool needs_buf = cmd == IPC_SET || cmd == IPC_STAT || cmd == SHM_STAT || cmd == IPC_INFO || cmd == SHM_INFO;
-    return ::shmctl(id, cmd, needs_buf ? &buf.ds : nullptr);
+    // Every command gets the buffer, so that one the scenario names by number (SHM_STAT_ANY, or
+    // an invalid one) writes into it, never to a null pointer.
+    return ::shmctl(id, cmd, &buf.ds);
 }
 
 long do_msgctl(const Request& rq) {
@@ -154,8 +155,7 @@ long do_msgctl(const Request& rq) {
         if (rq.set_mask & 4) buf.ds.msg_perm.gid = static_cast<gid_t>(rq.set[2]);
         if (rq.set_mask & 8) buf.ds.msg_qbytes = static_cast<msglen_t>(rq.set[3]);
     }
-    bool needs_buf = cmd == IPC_SET || cmd == IPC_STAT || cmd == MSG_STAT || cmd == IPC_INFO || cmd == MSG_INFO;
-    return ::msgctl(id, cmd, needs_buf ? &buf.ds : nullptr);
+    return ::msgctl(id, cmd, &buf.ds);
 }
 
 Reply do_store(const Request& rq, const std::string& text) {

@@ -28,6 +28,7 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
         break;
     case IPC_STAT:
     case MSG_STAT:
+    case MSG_STAT_ANY:
         msgctl_stat(msqid, cmd);
         break;
     case IPC_SET:
@@ -39,16 +40,23 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
     }
 }
 
+// IPC_STAT by id; MSG_STAT and MSG_STAT_ANY by index, returning the id. MSG_STAT_ANY skips the
+// read-permission check (msgctl_stat: "Don't leak" aside, it only audits).
 SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
-    msg_queue* q = cmd == MSG_STAT ? m_ns.msg_ids.find_idx(static_cast<int>(id)) : m_ns.msg_ids.find_id(static_cast<int>(id));
+    bool by_index = cmd != IPC_STAT;
+    msg_queue* q = by_index ? m_ns.msg_ids.find_idx(static_cast<int>(id)) : m_ns.msg_ids.find_id(static_cast<int>(id));
     if (!q || id > INT32_MAX)
-        return FAIL_CALL(EINVAL, "msq_obtain_object", cat(cmd == MSG_STAT ? "no queue at index " : "no queue has msqid ", id));
+        return FAIL_CALL(EINVAL, "msq_obtain_object", cat(by_index ? "no queue at index " : "no queue has msqid ", id));
     int qid = q->q_perm.id;
-    EMIT(EventKind::perm_check, "ipcperms", {q_ref(qid)}, ipcperms_text(q->q_perm, current().cred, 0444));
-    if (!ipcperms(q->q_perm, current().cred, 0444)) return FAIL_CALL(EACCES, "msgctl_stat", "IPC_STAT needs read permission");
+    if (cmd == MSG_STAT_ANY) {
+        EMIT(EventKind::check, "msgctl_stat", {q_ref(qid)}, "MSG_STAT_ANY: no read permission is needed");
+    } else {
+        EMIT(EventKind::perm_check, "ipcperms", {q_ref(qid)}, ipcperms_text(q->q_perm, current().cred, 0444));
+        if (!ipcperms(q->q_perm, current().cred, 0444)) return FAIL_CALL(EACCES, "msgctl_stat", "IPC_STAT needs read permission");
+    }
     EMIT(EventKind::copy, "msgctl_stat", {q_ref(qid)},
          cat("copies msqid_ds: qnum ", q->q_qnum, ", cbytes ", q->q_cbytes, ", qbytes ", q->q_qbytes, ", mode ", oct(q->q_perm.mode)));
-    return finish(cmd == MSG_STAT ? qid : 0);
+    return finish(by_index ? qid : 0);
 }
 
 SyscallResult& Kernel::msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set) {

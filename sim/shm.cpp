@@ -236,6 +236,7 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
         break;
     case IPC_STAT:
     case SHM_STAT:
+    case SHM_STAT_ANY:
         shmctl_stat(shmid, cmd);
         break;
     case IPC_SET:
@@ -251,17 +252,23 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
     }
 }
 
+// IPC_STAT by id; SHM_STAT and SHM_STAT_ANY by index, returning the id. SHM_STAT_ANY skips the
+// read-permission check (shmctl_stat).
 SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
-    shmid_kernel* shp = cmd == SHM_STAT ? m_ns.shm_ids.find_idx(static_cast<int>(id))
-                                        : m_ns.shm_ids.find_id(static_cast<int>(id));
+    bool by_index = cmd != IPC_STAT;
+    shmid_kernel* shp = by_index ? m_ns.shm_ids.find_idx(static_cast<int>(id)) : m_ns.shm_ids.find_id(static_cast<int>(id));
     if (!shp || id > INT32_MAX)
-        return FAIL_CALL(EINVAL, "shm_obtain_object", cat(cmd == SHM_STAT ? "no segment at index " : "no segment has shmid ", id));
+        return FAIL_CALL(EINVAL, "shm_obtain_object", cat(by_index ? "no segment at index " : "no segment has shmid ", id));
     int sid = shp->shm_perm.id;
-    EMIT(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, ipcperms_text(shp->shm_perm, current().cred, 0444));
-    if (!ipcperms(shp->shm_perm, current().cred, 0444)) return FAIL_CALL(EACCES, "shmctl_stat", "IPC_STAT needs read permission");
+    if (cmd == SHM_STAT_ANY) {
+        EMIT(EventKind::check, "shmctl_stat", {seg_ref(sid)}, "SHM_STAT_ANY: no read permission is needed");
+    } else {
+        EMIT(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, ipcperms_text(shp->shm_perm, current().cred, 0444));
+        if (!ipcperms(shp->shm_perm, current().cred, 0444)) return FAIL_CALL(EACCES, "shmctl_stat", "IPC_STAT needs read permission");
+    }
     EMIT(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
          cat("copies shmid_ds: nattch ", shp->shm_nattch, ", segsz ", shp->shm_segsz, ", mode ", oct(shp->shm_perm.mode)));
-    return finish(cmd == SHM_STAT ? sid : 0);
+    return finish(by_index ? sid : 0);
 }
 
 SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set) {

@@ -28,7 +28,7 @@ inline constexpr int SHM_LOCK = 11;
 inline constexpr int SHM_UNLOCK = 12;
 inline constexpr int SHM_STAT = 13;
 inline constexpr int SHM_INFO = 14;
-inline constexpr int SHM_STAT_ANY = 15;
+inline constexpr int SHM_STAT_ANY = 15;  // SHM_STAT without the read-permission check
 inline constexpr int SHM_DEST = 001000;    // in shm_perm.mode: marked for destruction
 inline constexpr int SHM_LOCKED = 002000;  // in shm_perm.mode: SHM_LOCK'ed
 
@@ -37,7 +37,7 @@ inline constexpr int MSG_EXCEPT = 020000;
 inline constexpr int MSG_COPY = 040000;
 inline constexpr int MSG_STAT = 11;
 inline constexpr int MSG_INFO = 12;
-inline constexpr int MSG_STAT_ANY = 13;
+inline constexpr int MSG_STAT_ANY = 13;  // MSG_STAT without the read-permission check
 
 inline constexpr int PAGE_SHIFT = 12;
 inline constexpr std::uint64_t PAGE_SIZE = std::uint64_t{1} << PAGE_SHIFT;

@@ -51,8 +51,9 @@ constexpr Named kIpc[] = {
     {"MSG_INFO", MSG_INFO, ""},
     // Version 2: shmat's SHM_REMAP and SHM_EXEC, shmget's SHM_NORESERVE (the value of SHM_RDONLY,
     // for another call) and SHM_HUGETLB.
-    {"SHM_REMAP", SHM_REMAP, ""},     {"SHM_EXEC", 0100000, ""},
+    {"SHM_REMAP", SHM_REMAP, ""},     {"SHM_EXEC", SHM_EXEC, ""},
     {"SHM_NORESERVE", 010000, ""},    {"SHM_HUGETLB", SHM_HUGETLB, ""},
+    {"SHM_STAT_ANY", SHM_STAT_ANY, ""}, {"MSG_STAT_ANY", MSG_STAT_ANY, ""},
 };
 
 constexpr Named kOther[] = {

@@ -41,8 +41,8 @@ constexpr std::string_view kProcFields = "ret errno data mtype state minflt";
 constexpr std::string_view kShmFields = "key mode segsz nattch cpid lpid uid gid cuid cgid rss dest";
 constexpr std::string_view kMsqFields =
     "key mode qnum cbytes qbytes lspid lrpid uid gid cuid cgid receivers senders messages";
-constexpr std::string_view kShmCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_INFO SHM_STAT SHM_LOCK SHM_UNLOCK";
-constexpr std::string_view kMsgCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO MSG_INFO MSG_STAT";
+constexpr std::string_view kShmCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_INFO SHM_STAT SHM_STAT_ANY SHM_LOCK SHM_UNLOCK";
+constexpr std::string_view kMsgCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO MSG_INFO MSG_STAT MSG_STAT_ANY";
 constexpr std::string_view kShmSetFields = "mode uid gid";
 constexpr std::string_view kMsgSetFields = "mode uid gid qbytes";
 constexpr std::string_view kFunctions = "shm msq exists count pte frame bytes";
@@ -172,10 +172,14 @@ int precedence(TokenKind k) {
 }
 
 // A command is written as one of `cmds` or as its number; SHM_LOCK (11) is not MSG_STAT (11).
+// A named command must be one the call knows; a plain number may be anything, so that an invalid
+// command (99, -1) reaches the kernel and gets its EINVAL (version 2).
 bool is_command(const Expr& cmd, std::string_view cmds) {
+    if (cmd.kind == ExprKind::Negate && cmd.args.size() == 1 && cmd.args[0].kind == ExprKind::Int) return cmd.args[0].text.empty();
     if (cmd.kind != ExprKind::Int) return false;
+    if (cmd.text.empty()) return true;
     for (auto c : words(cmds))
-        if (cmd.text.empty() ? find_constant(c)->value == cmd.value : cmd.text == c) return true;
+        if (cmd.text == c) return true;
     return false;
 }
 
@@ -746,7 +750,7 @@ void Parser::check_ctl(const Call& call) {
     if (!is_command(cmd, cmds)) {
         std::string got;
         if (cmd.kind == ExprKind::Int) got = ", not " + (cmd.text.empty() ? std::to_string(cmd.value) : cmd.text);
-        fail(cmd.pos, call.name + " cmd must be one of: " + std::string(cmds) + got);
+        fail(cmd.pos, call.name + " cmd must be a number or one of: " + std::string(cmds) + got);
     }
     if (call.fields.empty()) return;
     if (cmd.value != IPC_SET)
