@@ -63,6 +63,7 @@ struct ipc_ids {
     int in_use = 0;
     int seq = 0;
     int last_idx = -1;   // the last index handed out: allocation is cyclic after it
+    int next_id = -1;    // the *_next_id sysctl (checkpoint/restore): the next new object's id, once
     std::map<int, T> entries;  // idx -> object (the kernel's idr)
 
     bool operator==(const ipc_ids&) const = default;
@@ -107,10 +108,21 @@ struct ipc_ids {
     // and seq, and files it. `limit` is the namespace's shmmni or msgmni.
     std::optional<int> add(T obj, std::int64_t limit) {
         if (in_use >= (limit < IPCMNI ? limit : IPCMNI)) return std::nullopt;
-        std::optional<int> idx = alloc_idx();
+        // ipc_idr_alloc: a set next_id is used once, whatever happens: its seq, and the first free
+        // index from its own on; the cyclic allocation's last_idx and seq stay as they were.
+        int obj_seq = 0;
+        std::optional<int> idx;
+        if (next_id >= 0) {
+            obj_seq = ipcid_to_seq(next_id);
+            idx = first_free(ipcid_to_idx(next_id), IPCMNI);
+            next_id = -1;
+        } else {
+            idx = alloc_idx();  // may move seq on, when the index wraps
+            obj_seq = seq;
+        }
         if (!idx) return std::nullopt;
-        obj.perm().seq = seq;
-        obj.perm().id = seq * IPCMNI + *idx;
+        obj.perm().seq = obj_seq;
+        obj.perm().id = obj_seq * IPCMNI + *idx;
         int id = obj.perm().id;
         entries.emplace(*idx, std::move(obj));
         in_use++;

@@ -17,6 +17,8 @@ bool Kernel::set_sysctl(const std::string& name, std::int64_t value) {
     else if (name == "msgmax") m_ns.msg_ctlmax = value;
     else if (name == "msgmnb") m_ns.msg_ctlmnb = value;
     else if (name == "msgmni") m_ns.msg_ctlmni = value;
+    else if (name == "msg_next_id" && value <= INT32_MAX) m_ns.msg_ids.next_id = static_cast<int>(value);
+    else if (name == "shm_next_id" && value <= INT32_MAX) m_ns.shm_ids.next_id = static_cast<int>(value);
     else return false;
     return true;
 }

@@ -671,7 +671,7 @@ TEST(Parser, duplicate_title_notes_the_first) {
 
 TEST(Parser, sysctl_errors) {
     expect_error("sysctl shmmix = 1\n", 1, 8,
-                 "unknown sysctl 'shmmix'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni");
+                 "unknown sysctl 'shmmix'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id");
     expect_error("sysctl msgmax = -1\n", 1, 17, "a sysctl value cannot be negative");
     expect_error("sysctl msgmax = x\n", 1, 17, "expected a number or a constant, found 'x'");
     expect_error("sysctl shmall = 9223372036854775807 + 1\n", 1, 17, "the value does not fit in 64 bits");

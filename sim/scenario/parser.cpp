@@ -35,7 +35,7 @@ constexpr std::size_t kKeptTokens = std::size_t{1} << 16;
 constexpr std::string_view kStatements = "title note sysctl proc expect";
 constexpr std::string_view kReserved =
     "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame bytes";
-constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni";
+constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id";
 constexpr std::string_view kStates = "ready blocked exited killed";
 constexpr std::string_view kProcFields = "ret errno data mtype state minflt";
 constexpr std::string_view kShmFields = "key mode segsz nattch cpid lpid uid gid cuid cgid rss dest";
