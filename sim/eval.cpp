@@ -128,6 +128,10 @@ Value page_query(const Expr& e, const EvalContext& cx) {
 
 Value call_value(const Expr& e, const EvalContext& cx) {
     if (e.text == "pte" || e.text == "frame") return page_query(e, cx);
+    if (e.text == "vmas") {  // how many vm_area_structs map System V segments: split ones count each
+        std::optional<ProcView> p = cx.obs.proc(e.args[0].text);
+        return p ? Value::integer(static_cast<std::int64_t>(p->maps.size())) : Value::missing("no process " + e.args[0].text);
+    }
     bool shm = !e.args.empty() && e.args[0].text == "shm";
     if (e.text == "count") return Value::integer(static_cast<std::int64_t>(shm ? cx.obs.shm_count() : cx.obs.msq_count()));
     if (e.text == "exists" && e.args.size() == 2) {

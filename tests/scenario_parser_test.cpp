@@ -809,5 +809,14 @@ TEST(Parser, huge_and_odd_inputs_do_not_crash) {
     EXPECT_TRUE(parse_ok(std::string(100000, '\n')).scenario.steps.empty());
 }
 
+// Version 2: vmas(PROC), with the function errors every call form has.
+TEST(Parser, vmas_takes_one_declared_process) {
+    auto r = sim::scenario::parse("t.ipc", "proc a\nexpect vmas(a) == 0\n");
+    EXPECT_TRUE(r.ok());
+    expect_error("proc a\nexpect vmas() == 1\n", 2, 13, "vmas takes 1 argument (proc), got 0");
+    expect_error("proc a\nexpect vmas(b) == 1\n", 2, 13, "undeclared process 'b'");
+    expect_error("proc a\nexpect vmas(a, a) == 1\n", 2, 16, "vmas takes 1 argument (proc), got 2");
+}
+
 }  // namespace
 }  // namespace sim::scenario

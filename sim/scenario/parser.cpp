@@ -34,7 +34,7 @@ constexpr std::size_t kKeptTokens = std::size_t{1} << 16;
 // Word lists, space-separated: they double as the "expected one of: ..." text of messages.
 constexpr std::string_view kStatements = "title note sysctl proc expect";
 constexpr std::string_view kReserved =
-    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame bytes";
+    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas bytes";
 constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id";
 constexpr std::string_view kStates = "ready blocked exited killed";
 constexpr std::string_view kProcFields = "ret errno data mtype state minflt";
@@ -109,7 +109,7 @@ constexpr FnSig kFunctionSigs[] = {
     {"shm", 1, "id", First::Expr},          {"msq", 1, "id", First::Expr},
     {"exists", 2, "shm|msq, id", First::IpcKind}, {"count", 1, "shm|msq", First::IpcKind},
     {"pte", 2, "proc, addr", First::Proc},  {"frame", 2, "proc, addr", First::Proc},
-    {"bytes", 1, "n", First::Expr},
+    {"vmas", 1, "proc", First::Proc},       {"bytes", 1, "n", First::Expr},
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
