@@ -253,6 +253,7 @@ Reply do_fork(const Request& rq, int& channel) {
         case CallKind::Msgrcv: r = do_msgrcv(rq, data); break;
         case CallKind::Msgctl: r = result(do_msgctl(rq)); break;
         case CallKind::Kill: r = do_kill(rq, channel); break;
+        case CallKind::Munmap: r = result(::munmap(reinterpret_cast<void*>(rq.a[0]), static_cast<std::size_t>(rq.a[1]))); break;
         case CallKind::Exit: ::_exit(static_cast<int>(rq.a[0]));
         case CallKind::Fork:
             r = do_fork(rq, channel);

@@ -100,7 +100,7 @@ std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
     sim::Invocation c;
     c.proc = r.str();
     auto kind = r.i64();
-    if (kind < 0 || kind > static_cast<std::int64_t>(sim::scenario::CallKind::Kill)) return std::nullopt;
+    if (kind < 0 || kind > static_cast<std::int64_t>(sim::scenario::CallKind::Munmap)) return std::nullopt;
     c.kind = static_cast<sim::scenario::CallKind>(kind);
     for (std::size_t i = 0, n = r.count(); i < n; ++i) c.args.push_back(r.i64());
     c.text = r.str();

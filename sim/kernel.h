@@ -196,6 +196,7 @@ public:
     SyscallResult shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg);
     SyscallResult shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg);
     SyscallResult shmdt(int pid, std::uint64_t addr);
+    SyscallResult munmap(int pid, std::uint64_t addr, std::uint64_t len);
     SyscallResult shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set);
     SyscallResult store(int pid, std::uint64_t addr, const std::string& bytes);
     SyscallResult load(int pid, std::uint64_t addr, std::int64_t n);

@@ -69,6 +69,7 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Fork: return m_kernel.fork(pid, c.target);
     case CallKind::Exit: return m_kernel.exit(pid, static_cast<int>(a(0)));
     case CallKind::Kill: return m_kernel.kill(pid, pid_of(c.target), static_cast<int>(a(0)));
+    case CallKind::Munmap: return m_kernel.munmap(pid, u(0), u(1));
     case CallKind::Msgget: return m_kernel.msgget(pid, a(0), a(1));
     case CallKind::Msgsnd: return m_kernel.msgsnd(pid, a(0), a(1), c.text, a(2));
     case CallKind::Msgrcv: return m_kernel.msgrcv(pid, a(0), a(1), a(2), a(3));

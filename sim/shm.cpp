@@ -153,9 +153,11 @@ void Kernel::cut_vma(vm_area_struct vma, std::uint64_t start, std::uint64_t end,
         if (shp) shm_open(*shp, pid, end, "__split_vma");
     }
     std::uint64_t zapped = mm.zap_range(start, end);
+    bool whole = vma.vm_start == start && vma.vm_end == end;
     EMIT(EventKind::detach, "do_vmi_munmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)},
-         cat(why, ": unmaps [", hex(start), ", ", hex(end), ") of vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ") and clears ",
-             zapped, " page-table entr", zapped == 1 ? "y" : "ies", vma.vm_start < start || end < vma.vm_end ? "; the rest stays mapped" : ""));
+         cat(why, whole ? ": removes vm_area_struct [" : ": unmaps [", hex(start), ", ", hex(end),
+             whole ? ")" : cat(") of vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ")"), " and clears ", zapped,
+             " page-table entr", zapped == 1 ? "y" : "ies", whole ? "; the frames stay with the segment" : "; the rest stays mapped"));
     if (shp) shm_close(vma.shmid, pid, start, why);
 }
 
@@ -200,21 +202,40 @@ SyscallResult Kernel::shmdt(int pid, std::uint64_t addr) {
     return take();
 }
 
+// ksys_shmdt: the first System V mapping at or above addr that an attach at addr could have left
+// ((vm_start - addr) / PAGE_SIZE == vm_pgoff: the whole attachment, or a piece of it a munmap
+// left), and then every other such piece of the same segment within its size.
 SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
-    int pid = m_current;
     if (addr & (PAGE_SIZE - 1)) return FAIL_CALL(EINVAL, "ksys_shmdt", cat(hex(addr), " is not page aligned"));
     mm_struct& mm = current().mm;
-    auto it = mm.mmap.find(addr);
-    if (it == mm.mmap.end())
-        return FAIL_CALL(EINVAL, "ksys_shmdt", cat("no segment's attachment starts at ", hex(addr)));
-    vm_area_struct vma = it->second;
-    std::uint64_t zapped = mm.zap_range(vma.vm_start, vma.vm_end);
-    mm.mmap.erase(it);
-    EMIT(EventKind::detach, "do_vma_munmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)},
-         cat("removes vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ") and clears its ", zapped,
-             " page-table entr", zapped == 1 ? "y" : "ies", "; the frames stay with the segment"));
-    shm_close(vma.shmid, pid, vma.vm_start, "shmdt");
+    auto from_attach_at = [&](const vm_area_struct& v) { return v.vm_start >= addr && (v.vm_start - addr) / PAGE_SIZE == v.vm_pgoff; };
+    auto it = std::find_if(mm.mmap.lower_bound(addr), mm.mmap.end(), [&](const auto& kv) { return from_attach_at(kv.second); });
+    if (it == mm.mmap.end()) return FAIL_CALL(EINVAL, "ksys_shmdt", cat("no segment's attachment starts at ", hex(addr)));
+    vm_area_struct first = it->second;
+    const shmid_kernel* shp = m_ns.shm_ids.find_id(first.shmid);
+    std::uint64_t size = shp ? page_align_up(shp->shm_segsz) : first.vm_end - first.vm_start;
+    std::vector<vm_area_struct> pieces{first};
+    for (auto next = std::next(it); next != mm.mmap.end() && next->second.vm_end - addr <= size; ++next)
+        if (next->second.shmid == first.shmid && from_attach_at(next->second)) pieces.push_back(next->second);
+    for (const auto& v : pieces) cut_vma(v, v.vm_start, v.vm_end, "shmdt");
     return finish(0);
+}
+
+// munmap on an attachment (__vm_munmap, do_vmi_munmap): the pages of [addr, addr + len) go, and a
+// vm_area_struct that reaches past the range is split, so nattch counts the pieces left.
+SyscallResult Kernel::munmap(int pid, std::uint64_t addr, std::uint64_t len) {
+    begin(pid);
+    ENTRY(cat("calls munmap(", hex(addr), ", ", len, ")"));
+    std::uint64_t end = addr + page_align_up(len);
+    if ((addr & (PAGE_SIZE - 1)) || addr > TASK_SIZE || len > TASK_SIZE - addr)
+        FAIL_CALL(EINVAL, "do_vmi_munmap", cat(hex(addr), " is not page aligned, or the range reaches past TASK_SIZE"));
+    else if (end == addr)
+        FAIL_CALL(EINVAL, "do_vmi_munmap", "a length of 0 unmaps nothing");
+    else {
+        unmap_range(addr, end, "munmap");
+        finish(0);
+    }
+    return take();
 }
 
 SyscallResult Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set) {

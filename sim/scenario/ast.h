@@ -50,6 +50,7 @@ enum class CallKind {
     Shmget, Shmat, Shmdt, Shmctl, Store, Load,
     Msgget, Msgsnd, Msgrcv, Msgctl,
     Fork, Exit, Kill,
+    Munmap,  // version 2
 };
 
 struct Call {

@@ -93,6 +93,7 @@ constexpr CallSig kCalls[] = {
     {"fork", CallKind::Fork, 1, "child", {Slot::NewProc}, false},
     {"exit", CallKind::Exit, 1, "status", {}, false},
     {"kill", CallKind::Kill, 2, "target, sig", {Slot::Proc, Slot::Signal}, false},
+    {"munmap", CallKind::Munmap, 2, "addr, len", {}, false},
 };
 
 // The functions of an expectation; each is followed by '.FIELD' (shm, msq) or stands alone.
