@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "real/procfs.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -18,12 +20,8 @@ struct Ran {
     std::string out, err;
 };
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+// The whole of a file the command wrote (or a corpus file), as bytes.
+std::string slurp(const fs::path& p) { return real::read_file(p.string()).value_or(""); }
 
 // Runs `ipcsim ARGS`, capturing stdout and stderr.
 Ran ipcsim(const std::string& args) {

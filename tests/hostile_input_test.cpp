@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "real/procfs.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -39,12 +41,8 @@ struct Ran {
     std::string out, err;
 };
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+// The whole of a file the command wrote (or a corpus file), as bytes.
+std::string slurp(const fs::path& p) { return real::read_file(p.string()).value_or(""); }
 
 // A directory of this test process's own, removed when it exits (children exec or _exit).
 struct Scratch {
