@@ -184,7 +184,10 @@ std::string eval_text(const Expr& e, const Env& env) {
     if (e.kind == ExprKind::String) return e.text;
     if (e.kind == ExprKind::Bytes && !e.args.empty()) {
         std::int64_t n = eval_int(e.args[0], env);
-        return std::string(static_cast<std::size_t>(n < 0 ? 0 : n), 'x');
+        const std::string pattern = e.text.empty() ? "x" : e.text;  // the parser keeps the pattern
+        std::string out(static_cast<std::size_t>(n < 0 ? 0 : n), '\0');
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = pattern[i % pattern.size()];
+        return out;
     }
     return {};
 }

@@ -564,10 +564,10 @@ TEST(Parser, duplicate_field_notes_the_first) {
 }
 
 TEST(Parser, text_argument_must_be_a_string_or_bytes) {
-    expect_error("proc a\na: store(0, 5)\n", 2, 13, "expected a string or bytes(N), found '5'");
+    expect_error("proc a\na: store(0, 5)\n", 2, 13, "expected a string, bytes(N) or zeros(N), found '5'");
     expect_error("proc a\na: msgsnd(0, 1, bytes(-1), 0)\n", 2, 23, "bytes(N) needs N >= 0");
     expect_error("proc a\na: shmget(\"key\", 1, 0)\n", 2, 11, "expected a number, found a string");
-    expect_error("proc a\na: exit(bytes(1))\n", 2, 9, "bytes(N) is allowed only as the text of store or msgsnd");
+    expect_error("proc a\na: exit(bytes(1))\n", 2, 9, "bytes(N) is allowed only as the text of store or msgsnd, or in an expect");
 }
 
 TEST(Parser, calls_do_not_nest) {
@@ -703,7 +703,7 @@ TEST(Parser, expectation_function_errors) {
     expect_error("proc a\nexpect exists(sem, 1) == 0\n", 2, 15, "expected shm or msq, found 'sem'");
     expect_error("proc a\nexpect count(shm, 1) == 0\n", 2, 19, "count takes 1 argument (shm|msq), got 2");
     expect_error("proc a\nexpect cuont(shm) == 0\n", 2, 8,
-                 "unknown function 'cuont'; expected one of: shm msq exists count pte frame bytes; did you mean "
+                 "unknown function 'cuont'; expected one of: shm msq exists count pte frame vmas bytes zeros; did you mean "
                  "'count'?");
 }
 
@@ -816,6 +816,18 @@ TEST(Parser, vmas_takes_one_declared_process) {
     expect_error("proc a\nexpect vmas() == 1\n", 2, 13, "vmas takes 1 argument (proc), got 0");
     expect_error("proc a\nexpect vmas(b) == 1\n", 2, 13, "undeclared process 'b'");
     expect_error("proc a\nexpect vmas(a, a) == 1\n", 2, 16, "vmas takes 1 argument (proc), got 2");
+}
+
+// Version 2: texts of a pattern or of NUL bytes, with their errors.
+TEST(Parser, bytes_with_a_pattern_and_zeros) {
+    auto r = parse("t.ipc", "proc a\na: q = msgget(1, 0)\na: msgsnd(q, 1, bytes(5, \"ab\"), 0)\na: msgsnd(q, 1, zeros(2), 0)\n");
+    ASSERT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+    EXPECT_EQ(r.scenario.steps[1].call.args[2].text, "ab");
+    EXPECT_EQ(r.scenario.steps[2].call.args[2].text, std::string(1, '\0'));
+    expect_error("proc a\na: q = msgget(1, 0)\na: msgsnd(q, 1, bytes(3, \"\"), 0)\n", 3, 26,
+                 "bytes(N, pattern) needs a non-empty string as its pattern");
+    expect_error("proc a\na: q = msgget(1, 0)\na: msgsnd(q, 1, zeros(), 0)\n", 3, 23, "zeros takes 1 argument (n), got 0");
+    expect_error("proc a\na: q = msgget(1, 0)\na: msgsnd(q, 1, zeros(-2), 0)\n", 3, 23, "zeros(N) needs N >= 0");
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ constexpr std::size_t kKeptTokens = std::size_t{1} << 16;
 // Word lists, space-separated: they double as the "expected one of: ..." text of messages.
 constexpr std::string_view kStatements = "title note sysctl proc expect";
 constexpr std::string_view kReserved =
-    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas bytes";
+    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas bytes zeros";
 constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id";
 constexpr std::string_view kStates = "ready blocked exited killed";
 constexpr std::string_view kProcFields = "ret errno data mtype state minflt";
@@ -45,7 +45,7 @@ constexpr std::string_view kShmCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_IN
 constexpr std::string_view kMsgCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO MSG_INFO MSG_STAT MSG_STAT_ANY";
 constexpr std::string_view kShmSetFields = "mode uid gid";
 constexpr std::string_view kMsgSetFields = "mode uid gid qbytes";
-constexpr std::string_view kFunctions = "shm msq exists count pte frame bytes";
+constexpr std::string_view kFunctions = "shm msq exists count pte frame vmas bytes zeros";
 // Only for "did you mean": the constants a scenario is most likely to misspell.
 constexpr std::string_view kCommonConstants =
     "IPC_PRIVATE IPC_CREAT IPC_EXCL IPC_NOWAIT IPC_RMID IPC_SET IPC_STAT IPC_INFO SHM_RDONLY SHM_RND "
@@ -111,6 +111,7 @@ constexpr FnSig kFunctionSigs[] = {
     {"exists", 2, "shm|msq, id", First::IpcKind}, {"count", 1, "shm|msq", First::IpcKind},
     {"pte", 2, "proc, addr", First::Proc},  {"frame", 2, "proc, addr", First::Proc},
     {"vmas", 1, "proc", First::Proc},       {"bytes", 1, "n", First::Expr},
+    {"zeros", 1, "n", First::Expr},
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -313,6 +314,7 @@ private:
     Expr parse_slot(Slot slot);
     Expr parse_text();
     Expr parse_signal();
+    Expr bytes_node(const Token& name, std::vector<Expr> args, SourcePos close_pos);
     void check_arity(std::string_view name, std::size_t arity, std::string_view params,
                      const std::vector<Expr>& args, SourcePos close_pos);
     void check_call(const Call& call, const std::string& proc);
@@ -706,13 +708,13 @@ Expr Parser::parse_slot(Slot slot) {
     }
 }
 
-// The bytes of store and msgsnd: "a string" or bytes(N).
+// The bytes of store and msgsnd: "a string", bytes(N), bytes(N, "pattern") or zeros(N).
 Expr Parser::parse_text() {
     const Token& t = peek();
     if (t.kind == TokenKind::String) return node(ExprKind::String, next().pos, t.text);
-    if (t.kind == TokenKind::Name && t.text == "bytes" && peek(1).kind == TokenKind::LParen)
+    if (t.kind == TokenKind::Name && (t.text == "bytes" || t.text == "zeros") && peek(1).kind == TokenKind::LParen)
         return parse_function(next());
-    fail(t.pos, "expected a string or bytes(N), found " + describe(t));
+    fail(t.pos, "expected a string, bytes(N) or zeros(N), found " + describe(t));
 }
 
 Expr Parser::parse_signal() {
@@ -915,7 +917,7 @@ Expr Parser::parse_name(Ctx ctx) {
     const Token& t = next();
     if (peek().kind == TokenKind::LParen) {
         if (ctx == Ctx::Expect) return parse_function(t);
-        if (t.text == "bytes") fail(t.pos, "bytes(N) is allowed only as the text of store or msgsnd");
+        if (t.text == "bytes" || t.text == "zeros") fail(t.pos, t.text + "(N) is allowed only as the text of store or msgsnd, or in an expect");
         if (std::any_of(std::begin(kCalls), std::end(kCalls), [&](auto& c) { return c.name == t.text; }))
             fail(t.pos, "calls cannot be nested; make " + t.text + " a step of its own and use its variable");
         fail(peek().pos, "unexpected '(' after " + quoted(t.text));
@@ -935,18 +937,36 @@ Expr Parser::parse_function(const Token& name) {
     const Token& open = next();
     std::vector<Expr> args;
     SourcePos close_pos = comma_list(open, [&] { args.push_back(parse_fn_arg(*sig, args.size())); });
+    if (sig->name == "bytes" || sig->name == "zeros") return bytes_node(name, std::move(args), close_pos);
     check_arity(sig->name, sig->arity, sig->params, args, close_pos);
-    if (sig->name == "bytes") {
-        if (args[0].kind == ExprKind::Int && args[0].value < 0) fail(args[0].pos, "bytes(N) needs N >= 0");
-        return node(ExprKind::Bytes, name.pos, "", std::move(args));
-    }
     Expr call = node(ExprKind::Call, name.pos, name.text, std::move(args));
     if (sig->name == "shm" || sig->name == "msq") return parse_object_field(std::move(call));
     return call;
 }
 
+// bytes(N), bytes(N, "pattern"), zeros(N): N bytes repeating the pattern ("x" unless given, NUL for
+// zeros). The node keeps N as its argument and the pattern as its text.
+Expr Parser::bytes_node(const Token& name, std::vector<Expr> args, SourcePos close_pos) {
+    bool zeros = name.text == "zeros";
+    if (zeros) check_arity(name.text, 1, "n", args, close_pos);
+    else if (args.empty() || args.size() > 2)
+        fail(args.empty() ? close_pos : args[2].pos, "bytes takes 1 or 2 arguments (n [, pattern]), got " + std::to_string(args.size()));
+    if (args[0].kind == ExprKind::Int && args[0].value < 0) fail(args[0].pos, name.text + "(N) needs N >= 0");
+    std::string pattern = zeros ? std::string(1, '\0') : "x";
+    if (args.size() == 2) {
+        if (args[1].kind != ExprKind::String || args[1].text.empty()) fail(args[1].pos, "bytes(N, pattern) needs a non-empty string as its pattern");
+        pattern = args[1].text;
+        args.pop_back();
+    }
+    return node(ExprKind::Bytes, name.pos, pattern, std::move(args));
+}
+
 Expr Parser::parse_fn_arg(const FnSig& sig, std::size_t index) {
-    Ctx ctx = sig.name == "bytes" ? Ctx::Arg : Ctx::Expect;
+    if (sig.name == "bytes" && index == 1 && peek().kind == TokenKind::String) {
+        const Token& t = next();
+        return node(ExprKind::String, t.pos, t.text);
+    }
+    Ctx ctx = sig.name == "bytes" || sig.name == "zeros" ? Ctx::Arg : Ctx::Expect;
     if (index != 0 || sig.first == First::Expr) return parse_expr(ctx);
     const Token& t = expect(TokenKind::Name, sig.first == First::Proc ? "a process name" : "shm or msq");
     if (sig.first == First::Proc) require_process(t);
