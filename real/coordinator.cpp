@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/msg.h>
+#include <sys/shm.h>
 #include "real/pidfd.h"
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -83,11 +84,20 @@ Coordinator::~Coordinator() {
     if (m_init.lifeline >= 0) ::close(m_init.lifeline);
     while (::waitpid(-1, nullptr, __WALL) > 0 || errno == EINTR) {
     }
+    remove_ipc_objects();
     for (auto& p : m_procs) {
         for (int fd : {p.pidfd, p.channel, p.child_end})
             if (fd >= 0) ::close(fd);
     }
     if (m_init.pidfd >= 0) ::close(m_init.pidfd);
+}
+
+// With every process gone, removes what the run left, now: the kernel frees a dead namespace's
+// objects later, from a work queue, and until then a segment the run locked still counts against
+// its user's RLIMIT_MEMLOCK for the whole machine (the next run of the same file would see it).
+void Coordinator::remove_ipc_objects() {
+    for (const auto& r : read_sysvipc_shm(read_file("/proc/sysvipc/shm").value_or(""))) ::shmctl(r.shmid, IPC_RMID, nullptr);
+    for (const auto& r : read_sysvipc_msg(read_file("/proc/sysvipc/msg").value_or(""))) ::msgctl(r.msqid, IPC_RMID, nullptr);
 }
 
 Coordinator::Proc& Coordinator::proc(const std::string& name) {

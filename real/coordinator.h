@@ -57,6 +57,7 @@ private:
     void mark_gone(Proc& p, int status);
     bool asleep_in_ipc(const Proc& p) const;
     void refresh();
+    void remove_ipc_objects();
     std::vector<int> fds_a_child_keeps(const Proc& p) const;
 
     std::chrono::milliseconds m_timeout;
