@@ -43,7 +43,7 @@ int first_cpu() {
 
 }  // namespace
 
-Coordinator::Coordinator(const RunSetup& setup) : m_timeout(setup.settle_timeout_ms) {
+Coordinator::Coordinator(const RunSetup& setup) : m_timeout(setup.settle_timeout_ms), m_max_resident_bytes(setup.max_resident_bytes) {
     if (auto why = enter_run_namespaces()) throw RunError(*why);
     std::string why;
     m_init = start_namespace_init(why);
@@ -305,8 +305,14 @@ void Coordinator::refresh() {
                 v.maps.push_back({m.shmid, m.start, m.end, !m.writable, present_pages(p.pid, m.start, m.end)});
         o.procs.push_back(std::move(v));
     }
-    for (const auto& r : read_sysvipc_shm(read_file("/proc/sysvipc/shm").value_or("")))
+    std::uint64_t resident = 0;
+    for (const auto& r : read_sysvipc_shm(read_file("/proc/sysvipc/shm").value_or(""))) {
         o.shms.push_back({r.shmid, r.key, r.perms, r.size, r.nattch, r.cpid, r.lpid, r.uid, r.gid, r.cuid, r.cgid, r.rss_bytes / 4096});
+        resident += r.rss_bytes;
+    }
+    if (resident > static_cast<std::uint64_t>(m_max_resident_bytes))
+        throw RunError("the run's segments hold " + std::to_string(resident >> 20) + " MiB of memory, more than the " +
+                       std::to_string(m_max_resident_bytes >> 20) + " MiB a kernel run may");
     for (const auto& r : read_sysvipc_msg(read_file("/proc/sysvipc/msg").value_or(""))) {
         msqid_ds ds{};
         std::uint64_t qbytes = ::msgctl(r.msqid, IPC_STAT, &ds) == 0 ? ds.msg_qbytes : 0;

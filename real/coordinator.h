@@ -61,6 +61,7 @@ private:
     std::vector<int> fds_a_child_keeps(const Proc& p) const;
 
     std::chrono::milliseconds m_timeout;
+    std::int64_t m_max_resident_bytes;
     NamespaceInit m_init;
     bool m_frames_visible = false;
     std::int64_t m_msgmax = 8192;   // the namespace's, after the run's sysctls: the largest message

@@ -99,7 +99,8 @@ std::optional<std::string> RealBackend::cannot_run(const sim::scenario::Scenario
     return why;
 }
 
-RealBackend::RealBackend(std::chrono::milliseconds settle_timeout) : m_timeout(settle_timeout) {}
+RealBackend::RealBackend(std::chrono::milliseconds settle_timeout, std::int64_t max_resident_bytes)
+    : m_timeout(settle_timeout), m_max_resident_bytes(max_resident_bytes) {}
 
 RealBackend::~RealBackend() { stop_coordinator(); }
 
@@ -144,6 +145,7 @@ std::string RealBackend::exchange(const std::string& payload, std::chrono::milli
 void RealBackend::setup(const sim::scenario::Scenario& s) {
     RunSetup rs;
     rs.settle_timeout_ms = m_timeout.count();
+    rs.max_resident_bytes = m_max_resident_bytes;
     for (const auto& sc : s.sysctls) rs.sysctls.emplace_back(sc.name, sc.value);
     for (const auto& p : s.procs) rs.procs.push_back({p.name, p.uid, p.gid, true});
     for (const auto& st : s.steps)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,7 +24,7 @@ public:
     // Why the kernel run cannot be made here (exit status 3), or nothing when it can.
     static std::optional<std::string> cannot_run(const sim::scenario::Scenario& s);
 
-    explicit RealBackend(std::chrono::milliseconds settle_timeout = std::chrono::seconds(5));
+    explicit RealBackend(std::chrono::milliseconds settle_timeout = std::chrono::seconds(5), std::int64_t max_resident_bytes = std::int64_t{2} << 30);
     ~RealBackend() override;  // the coordinator goes, and the whole run with it
     RealBackend(const RealBackend&) = delete;
     RealBackend& operator=(const RealBackend&) = delete;
@@ -44,6 +45,7 @@ private:
     void stop_coordinator();
 
     std::chrono::milliseconds m_timeout;
+    std::int64_t m_max_resident_bytes;
     int m_pid = 0;
     int m_pidfd = -1;
     int m_channel = -1;

@@ -58,6 +58,7 @@ std::size_t WireReader::count(std::size_t min_bytes) {
 
 void encode(WireWriter& w, const RunSetup& s) {
     w.i64(s.settle_timeout_ms);
+    w.i64(s.max_resident_bytes);
     w.u64(s.sysctls.size());
     for (const auto& [name, value] : s.sysctls) w.str(name), w.i64(value);
     w.u64(s.procs.size());
@@ -68,6 +69,7 @@ std::optional<RunSetup> decode_setup(std::string_view payload) {
     WireReader r(payload);
     RunSetup s;
     s.settle_timeout_ms = r.i64();
+    s.max_resident_bytes = r.i64();
     for (std::size_t i = 0, n = r.count(16); i < n; ++i) {
         std::string name = r.str();
         s.sysctls.emplace_back(std::move(name), r.i64());

@@ -17,6 +17,9 @@ namespace real {
 // What the coordinator needs of a scenario before its first step.
 struct RunSetup {
     std::int64_t settle_timeout_ms = 5000;
+    // What the run's segments may hold resident in all: a store of one byte a page makes a page
+    // resident for each byte the run's budget counts, so pages are counted here too.
+    std::int64_t max_resident_bytes = std::int64_t{2} << 30;
     std::vector<std::pair<std::string, std::int64_t>> sysctls;  // name, value
     struct Proc {
         std::string name;

@@ -362,3 +362,22 @@ TEST(Sandbox, a_run_gives_back_the_memory_it_locked_before_the_next_run_starts) 
         ASSERT_EQ(last.record->outcome.err, 0) << "run " << run << ": the last run's 6 MiB still counted (" << last.record->outcome.err << ")";
     }
 }
+
+// what if a file stores one byte in each of a million pages? The bytes it moves are few, the pages
+// it makes resident are not: the kernel run counts those too, and stops with the reason.
+TEST(Sandbox, a_run_stops_when_its_segments_hold_more_than_it_may) {
+    NEEDS_ROOT();
+    std::string text = "proc a\na: id = shmget(IPC_PRIVATE, 1024 * PAGE_SIZE, 0600) => 0\na: p = shmat(id, NULL, 0) => ok\n";
+    for (int page = 0; page < 300; ++page) text += "a: store(p + " + std::to_string(page) + " * PAGE_SIZE, \"x\") => 0\n";
+    auto sc = parse_ok(text);
+    real::RealBackend k(std::chrono::seconds(5), 1 << 20);  // 256 pages
+    sim::RunState st;
+    sim::start_run(sc, k);
+    try {
+        while (st.next < sc.steps.size()) sim::run_step(sc, k, st);
+        FAIL() << "300 resident pages passed a limit of 256";
+    } catch (const real::RunError& e) {
+        EXPECT_NE(std::string(e.what()).find("more than the 1 MiB a kernel run may"), std::string::npos) << e.what();
+        EXPECT_EQ(st.next, 2u + 257u) << "stopped at the step that passed the limit";
+    }
+}
