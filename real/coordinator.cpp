@@ -1,4 +1,5 @@
 #include "real/coordinator.h"
+#include "real/errno_text.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -29,8 +30,6 @@ using sim::scenario::CallKind;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string because(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 // The one CPU every scenario process runs on: the first this process may use.
 int first_cpu() {

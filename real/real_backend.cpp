@@ -1,4 +1,5 @@
 #include "real/real_backend.h"
+#include "real/errno_text.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -28,8 +29,6 @@ constexpr int kChannelFd = 3;  // where the coordinator finds its socket
 // Real processes a run may make: a file of 20,000 `proc` lines is 200 KB of text, but 20,000
 // processes would cost the machine gigabytes and its pid space.
 constexpr std::size_t kMaxProcesses = 512;
-
-std::string because(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 // Waits for the coordinator to exit, at most `timeout_ms`; true when it did.
 bool exited_within(int pidfd, int timeout_ms) {

@@ -1,4 +1,5 @@
 #include "real/sandbox.h"
+#include "real/errno_text.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -22,8 +23,6 @@ bool write_text(const std::string& path, const std::string& text) {
     ::close(fd);
     return ok;
 }
-
-std::string because(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 // Without root: a user namespace in which the caller's own uid and gid are root, so that it may
 // make the other namespaces; no other uid exists there (so `uid=` processes need real root).

@@ -51,4 +51,12 @@ std::optional<ProcView> ObservationAnswers::proc(const std::string& name) const 
 std::optional<ShmView> ObservationAnswers::shm(int shmid) const { return copy_of(m_o.shm(shmid)); }
 std::optional<MsqView> ObservationAnswers::msq(int msqid) const { return copy_of(m_o.msq(msqid)); }
 
+void Observation::forget_queue_insides() {
+    for (auto& q : msqs) {
+        q.receivers.reset();
+        q.senders.reset();
+        q.messages.reset();
+    }
+}
+
 }  // namespace sim

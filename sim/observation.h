@@ -106,6 +106,9 @@ struct Observation {
     const ShmView* shm(int shmid) const;
     const MsqView* msq(int msqid) const;
     std::string pid_name(int pid) const;
+    // Forgets the wait lists and queued messages, which only the model can see: what is left is
+    // what the kernel run could see too.
+    void forget_queue_insides();
 };
 
 // An Observation answering the questions of ObservationQuery.

@@ -8,13 +8,8 @@ namespace sim {
 
 namespace {
 
-// What the kernel run can see: the wait lists and queued texts are the model's alone.
 Observation seen_from_outside(Observation o) {
-    for (auto& q : o.msqs) {
-        q.receivers.reset();
-        q.senders.reset();
-        q.messages.reset();
-    }
+    o.forget_queue_insides();
     return o;
 }
 

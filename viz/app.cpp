@@ -40,11 +40,7 @@ void trim_for_history(sim::Observation& o) {
             p.data.shrink_to_fit();
         }
     }
-    for (auto& q : o.msqs) {
-        q.receivers.reset();
-        q.senders.reset();
-        q.messages.reset();
-    }
+    o.forget_queue_insides();
 }
 
 std::size_t bytes_of(const sim::Observation& o) {
