@@ -173,12 +173,17 @@ Reply do_load(const Request& rq, std::string& data) {
     return result(rq.a[1]);
 }
 
+// The caller's buffer holds the text and then zero bytes up to msgsz, which goes to the kernel as
+// asked. Only what the kernel may read is backed: do_msgsnd refuses an msgsz over msgmax (or
+// negative) before it reads anything but mtype.
 Reply do_msgsnd(const Request& rq, const std::string& text) {
-    std::vector<char> buf(sizeof(long) + text.size());
+    std::int64_t msgsz = rq.a[3];
+    std::int64_t room = std::clamp<std::int64_t>(msgsz, 0, std::max<std::int64_t>(rq.recv_limit, 0));
+    std::vector<char> buf(sizeof(long) + static_cast<std::size_t>(room), '\0');
     long mtype = rq.a[1];
     std::memcpy(buf.data(), &mtype, sizeof mtype);
-    std::memcpy(buf.data() + sizeof mtype, text.data(), text.size());
-    return result(::msgsnd(static_cast<int>(rq.a[0]), buf.data(), text.size(), static_cast<int>(rq.a[2])));
+    std::memcpy(buf.data() + sizeof mtype, text.data(), std::min(text.size(), static_cast<std::size_t>(room)));
+    return result(::msgsnd(static_cast<int>(rq.a[0]), buf.data(), static_cast<std::size_t>(msgsz), static_cast<int>(rq.a[2])));
 }
 
 // The buffer msgrcv offers: the caller's msgsz goes to the kernel as asked (it decides E2BIG and

@@ -155,13 +155,17 @@ Request request_for(const sim::Invocation& call) {
     Request rq;
     rq.kind = static_cast<std::int32_t>(call.kind);
     for (std::size_t i = 0; i < call.args.size() && i < 4; ++i) rq.a[i] = call.args[i];
+    // msgsnd's msgsz: the one asked for (msgsz=), else the text's length.
+    if (call.kind == CallKind::Msgsnd) rq.a[3] = static_cast<std::int64_t>(call.text.size());
     static const char* const fields[] = {"mode", "uid", "gid", "qbytes"};
-    for (const auto& [name, value] : call.fields)
+    for (const auto& [name, value] : call.fields) {
+        if (call.kind == CallKind::Msgsnd && name == "msgsz") rq.a[3] = value;
         for (int i = 0; i < 4; ++i)
             if (name == fields[i]) {
                 rq.set_mask |= 1u << i;
                 rq.set[i] = value;
             }
+    }
     return rq;
 }
 

@@ -13,7 +13,7 @@ struct Request {
     std::uint32_t set_mask = 0;    // IPC_SET fields present: 1 mode, 2 uid, 4 gid, 8 qbytes
     std::int64_t set[4] = {};      // their values, in that order
     std::int32_t new_channel = -1; // fork: the channel (fd) the new process talks on
-    std::int64_t recv_limit = 0;   // msgrcv: the largest message the namespace lets anyone send (msgmax)
+    std::int64_t recv_limit = 0;   // msgrcv, msgsnd: the largest message the namespace lets anyone send (msgmax)
     std::uint64_t text_len = 0;    // then the bytes of store's or msgsnd's text
 };
 

@@ -22,6 +22,10 @@ std::int64_t arith(const std::string& op, std::int64_t a, std::int64_t b) {
 }
 
 Value arith_value(const std::string& op, const Value& l, const Value& r) {
+    if (l.kind == Value::Kind::Text && r.kind == Value::Kind::Text) {  // "hi" + zeros(4)
+        if (l.s.size() + r.s.size() > static_cast<std::size_t>(scenario::kMaxStepBytes)) return Value::missing("a text longer than 64 MiB");
+        return Value::text(l.s + r.s);
+    }
     std::int64_t raw = arith(op, l.i, r.i);
     // An address plus or minus a number still points into its attachment.
     if (l.kind == Value::Kind::Addr && r.kind == Value::Kind::Int && (op == "+" || op == "-"))
@@ -182,6 +186,7 @@ std::int64_t eval_int(const Expr& e, const Env& env) {
 
 std::string eval_text(const Expr& e, const Env& env) {
     if (e.kind == ExprKind::String) return e.text;
+    if (e.kind == ExprKind::Binary && e.args.size() == 2) return eval_text(e.args[0], env) + eval_text(e.args[1], env);
     if (e.kind == ExprKind::Bytes && !e.args.empty()) {
         std::int64_t n = eval_int(e.args[0], env);
         const std::string pattern = e.text.empty() ? "x" : e.text;  // the parser keeps the pattern
@@ -199,7 +204,9 @@ Value eval(const Expr& e, const EvalContext& cx) {
     case ExprKind::Name: return name_value(e.text, cx);
     case ExprKind::Binary: return arith_value(e.text, eval(e.args[0], cx), eval(e.args[1], cx));
     case ExprKind::Negate: return Value::integer(arith("-", 0, eval(e.args[0], cx).i));
-    case ExprKind::Bytes: return Value::text(eval_text(e, cx.env));
+    case ExprKind::Bytes:
+        if (!e.args.empty() && eval_int(e.args[0], cx.env) > scenario::kMaxStepBytes) return Value::missing("a text longer than 64 MiB");
+        return Value::text(eval_text(e, cx.env));
     case ExprKind::Field: return object_field(e.args[0], e.text, cx);
     case ExprKind::Call: return call_value(e, cx);
     case ExprKind::List:

@@ -204,7 +204,8 @@ public:
     SyscallResult exit(int pid, int status);
     SyscallResult kill(int pid, int target_pid, int sig);
     SyscallResult msgget(int pid, std::int64_t key, std::int64_t msgflg);
-    SyscallResult msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg);
+    SyscallResult msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg,
+                         std::optional<std::int64_t> msgsz = std::nullopt);
     SyscallResult msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg);
     SyscallResult msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set);
 

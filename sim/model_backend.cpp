@@ -37,6 +37,12 @@ static IpcSetFields set_fields(const Invocation& call) {
 
 namespace {
 
+std::optional<std::int64_t> field(const Invocation& call, std::string_view name) {
+    for (const auto& [n, v] : call.fields)
+        if (n == name) return v;
+    return std::nullopt;
+}
+
 // SCENARIO.md: a scenario's IPC_SET reads the object with IPC_STAT first and changes only the
 // fields it names, as C code does; with every field named (`all`), it makes no IPC_STAT, so an owner
 // can repair an object it may not read. `ctl(cmd, fields)` makes one shmctl or msgctl.
@@ -71,7 +77,7 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Kill: return m_kernel.kill(pid, pid_of(c.target), static_cast<int>(a(0)));
     case CallKind::Munmap: return m_kernel.munmap(pid, u(0), u(1));
     case CallKind::Msgget: return m_kernel.msgget(pid, a(0), a(1));
-    case CallKind::Msgsnd: return m_kernel.msgsnd(pid, a(0), a(1), c.text, a(2));
+    case CallKind::Msgsnd: return m_kernel.msgsnd(pid, a(0), a(1), c.text, a(2), field(c, "msgsz"));
     case CallKind::Msgrcv: return m_kernel.msgrcv(pid, a(0), a(1), a(2), a(3));
     case CallKind::Msgctl: {
         IpcSetFields f = set_fields(c);

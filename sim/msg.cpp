@@ -111,24 +111,32 @@ SyscallResult& Kernel::newque(std::int64_t key, std::int64_t msgflg) {
     return finish(id);
 }
 
-SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg) {
+SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg,
+                             std::optional<std::int64_t> explicit_msgsz) {
     begin(pid);
-    ENTRY(cat("calls msgsnd(msqid=", msqid, ", mtype=", mtype, ", ", text.size(), " byte(s) ", quoted(text), ", msgflg=",
+    // msgsz is what the caller passes; the text is only what its buffer starts with (version 2's msgsz=).
+    std::int64_t msgsz = explicit_msgsz.value_or(static_cast<std::int64_t>(text.size()));
+    ENTRY(cat("calls msgsnd(msqid=", msqid, ", mtype=", mtype, ", ", quoted(text), ", msgsz=", msgsz, ", msgflg=",
                    oct(static_cast<std::uint64_t>(msgflg)), ")"));
-    std::uint64_t msgsz = text.size();
     msg_queue* q = m_ns.msg_ids.find_id(static_cast<int>(msqid));
-    if (msgsz > static_cast<std::uint64_t>(m_ns.msg_ctlmax) || msqid < 0)
-        FAIL_CALL(EINVAL, "do_msgsnd", cat(msgsz, " bytes is more than msgmax (", m_ns.msg_ctlmax, "), or msqid is negative"));
+    if (msgsz > m_ns.msg_ctlmax || msgsz < 0 || msqid < 0)
+        FAIL_CALL(EINVAL, "do_msgsnd", msgsz < 0 ? cat("msgsz ", msgsz, " is negative (a size_t read as long)")
+                                    : msqid < 0 ? cat("msqid ", msqid, " is negative")
+                                                : cat(msgsz, " bytes is more than msgmax (", m_ns.msg_ctlmax, ")"));
     else if (mtype < 1)
         FAIL_CALL(EINVAL, "do_msgsnd", cat("mtype ", mtype, " is below 1"));
     else if (!q || msqid > INT32_MAX)
         FAIL_CALL(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
     else {
         EMIT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
+        // load_msg copies msgsz bytes from the caller's buffer: a prefix of the text, or the text
+        // and the zero bytes after it.
+        std::string body = text;
+        body.resize(static_cast<std::size_t>(msgsz), '\0');
         pending_ipc p;
         p.call = scenario::CallKind::Msgsnd;
         p.msqid = q->q_perm.id;
-        p.msg = msg_msg{mtype, text, ++m_ns.msg_serial};
+        p.msg = msg_msg{mtype, std::move(body), ++m_ns.msg_serial};
         p.msgflg = msgflg;
         msgsnd_try(*q, p);
     }

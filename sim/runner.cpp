@@ -2,6 +2,7 @@
 
 #include "sim/scenario/constants.h"
 #include "sim/text.h"
+#include "sim/uapi.h"
 
 namespace sim {
 
@@ -59,13 +60,9 @@ EvalContext context(const Backend& b, const RunState& st) {
     return EvalContext{b.query(), st.env, st.last_call, b.sees_inside_queues(), b.sees_frames()};
 }
 
-// The most bytes one step, and one whole run, may move (bytes(N), load's n): a scenario that asks
-// for more gets an error rather than allocations and copies that could take the machine down.
-constexpr std::int64_t kMaxStepBytes = std::int64_t{1} << 26;
-
 // `what` names the request in the message: "bytes(N)", "load of N bytes".
 std::optional<scenario::Diagnostic> over_budget(const Expr& e, const std::string& what, std::int64_t n, RunState& st) {
-    if (n > kMaxStepBytes) return scenario::Diagnostic{e.pos, cat(what, " is more than a step may move (64 MiB)"), {}};
+    if (n > scenario::kMaxStepBytes) return scenario::Diagnostic{e.pos, cat(what, " is more than a step may move (64 MiB)"), {}};
     if (n > 0 && st.bytes_moved + n > st.max_bytes_moved)
         return scenario::Diagnostic{e.pos, cat(what, " would take the run past the ", st.max_bytes_moved >> 20, " MiB it may move in all (",
                                                st.bytes_moved, " bytes so far)"), {}};
@@ -73,15 +70,50 @@ std::optional<scenario::Diagnostic> over_budget(const Expr& e, const std::string
     return std::nullopt;
 }
 
-std::optional<scenario::Diagnostic> too_big(const scenario::Step& step, RunState& st) {
-    for (const auto& a : step.call.args) {
-        if (a.kind != ExprKind::Bytes || a.args.empty()) continue;
-        std::int64_t n = eval_int(a.args[0], st.env);
-        if (auto err = over_budget(a, cat("bytes(", n, ")"), n, st)) return err;
+// Every bytes(N) and zeros(N) inside e, joined texts included, counts against the budget.
+std::optional<scenario::Diagnostic> texts_over_budget(const Expr& e, RunState& st) {
+    if (e.kind == ExprKind::Bytes && !e.args.empty()) {
+        std::int64_t n = eval_int(e.args[0], st.env);
+        return over_budget(e, cat(e.text == std::string(1, '\0') ? "zeros(" : "bytes(", n, ")"), n, st);
+    }
+    for (const auto& a : e.args)
+        if (auto err = texts_over_budget(a, st)) return err;
+    return std::nullopt;
+}
+
+// The namespace's msgmax: do_msgsnd refuses a longer msgsz before it copies anything.
+std::int64_t msgmax_of(const scenario::Scenario& s) {
+    std::int64_t msgmax = MSGMAX_DEFAULT;
+    for (const auto& sc : s.sysctls)
+        if (sc.name == "msgmax") msgmax = sc.value;
+    return msgmax;
+}
+
+// What the call and its outcome would make: checked before the step runs.
+std::optional<scenario::Diagnostic> too_big(const scenario::Step& step, RunState& st, const scenario::Scenario& s) {
+    for (const auto& a : step.call.args)
+        if (auto err = texts_over_budget(a, st)) return err;
+    if (step.outcome.kind == OutcomeKind::Text)
+        if (auto err = texts_over_budget(step.outcome.expr, st)) return err;
+    // msgsz= pads the text with zero bytes that the message then carries.
+    for (const auto& f : step.call.fields) {
+        if (step.call.kind != CallKind::Msgsnd || f.name != "msgsz") continue;
+        std::int64_t n = eval_int(f.value, st.env);
+        if (n <= msgmax_of(s))
+            if (auto err = over_budget(f.value, cat("msgsz=", n), n, st)) return err;
     }
     if (step.call.kind == CallKind::Load && step.call.args.size() == 2) {
         std::int64_t n = eval_int(step.call.args[1], st.env);
         return over_budget(step.call.args[1], cat("load of ", n, " bytes"), n, st);
+    }
+    return std::nullopt;
+}
+
+// The texts of the step's expect lines, checked once the step has set its variable.
+std::optional<scenario::Diagnostic> expects_too_big(const scenario::Step& step, RunState& st) {
+    for (const auto& e : step.expects) {
+        if (auto err = texts_over_budget(e.left, st)) return err;
+        if (auto err = texts_over_budget(e.right, st)) return err;
     }
     return std::nullopt;
 }
@@ -91,7 +123,7 @@ Invocation build_call(const scenario::Step& step, const Env& env) {
     inv.proc = step.proc;
     inv.kind = step.call.kind;
     for (const auto& a : step.call.args) {
-        if (a.kind == ExprKind::String || a.kind == ExprKind::Bytes) inv.text = eval_text(a, env);
+        if (scenario::is_text_expr(a)) inv.text = eval_text(a, env);
         else if ((inv.kind == CallKind::Fork || inv.kind == CallKind::Kill) && inv.target.empty() && a.kind == ExprKind::Name)
             inv.target = a.text;
         else inv.args.push_back(eval_int(a, env));
@@ -107,7 +139,7 @@ std::string outcome_text(const scenario::Outcome& o, const EvalContext& cx) {
     case OutcomeKind::Errno: return "-1 " + o.text;
     case OutcomeKind::Blocks: return "blocks";
     case OutcomeKind::Signal: return "killed by " + o.text;
-    case OutcomeKind::Text: return quoted(o.text, 64);
+    case OutcomeKind::Text: return quoted(eval_text(o.expr, cx.env), 64);
     case OutcomeKind::None: break;
     }
     return {};
@@ -121,7 +153,7 @@ bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const std::
     case OutcomeKind::Errno: return returned && r.ret == -1 && r.err == o.value;
     case OutcomeKind::Blocks: return r.fate == Fate::blocked;
     case OutcomeKind::Signal: return r.fate == Fate::killed && r.signo == o.value;
-    case OutcomeKind::Text: return returned && r.data == o.text;
+    case OutcomeKind::Text: return returned && r.data == eval_text(o.expr, cx.env);
     case OutcomeKind::None: break;
     }
     return true;
@@ -212,7 +244,7 @@ std::vector<Check> start_run(const scenario::Scenario& s, Backend& b) {
 StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st) {
     const scenario::Step& step = s.steps.at(st.next);
     if (auto err = cannot_step(step, b, st)) return {std::nullopt, err};
-    if (auto err = too_big(step, st)) return {std::nullopt, err};
+    if (auto err = too_big(step, st, s)) return {std::nullopt, err};
 
     StepRecord rec;
     rec.index = st.next++;
@@ -224,6 +256,7 @@ StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st) {
         std::optional<ProcView> p = b.query().proc(step.proc);
         st.env[*step.var] = p && rec.outcome.fate == Fate::returned ? typed_ret(*p, context(b, st)) : Value::integer(-1);
     }
+    if (auto err = expects_too_big(step, st)) return {std::nullopt, err};
     if (step.outcome.kind != OutcomeKind::None) rec.checks.push_back(check_outcome(step, rec.outcome, context(b, st)));
     auto more = check_expects(step.expects, b, st, s);
     rec.checks.insert(rec.checks.end(), more.begin(), more.end());

@@ -347,3 +347,20 @@ TEST(Hostile, ipcviz_draws_a_lesson_full_of_escape_sequences) {
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_GT(fs::file_size(png), 1000u);
 }
+
+// bytes(N) and zeros(N) make texts in expectations and outcomes too, not only as a step's text:
+// a constant N past 64 MiB is refused by the parser, and one known only at run time (an address)
+// by the run's byte budget, before anything is allocated.
+TEST(Hostile, texts_of_terabytes_in_expectations_are_errors_in_bounded_memory) {
+    Ran parsed = ipcsim("check", hostile("huge-texts.ipc"));
+    EXPECT_FALSE(parsed.too_big) << "over " << kMaxRssKiB << " KiB";
+    EXPECT_EQ(parsed.status, 2);
+    for (const char* at : {":4:24: error: bytes(N) is longer than a text may be (64 MiB)", ":6:47: error: zeros(N) is longer",
+                           ":7:30: error: bytes(N) is longer"})
+        EXPECT_NE(parsed.err.find(hostile("huge-texts.ipc") + at), std::string::npos) << parsed.err;
+    Ran ran = ipcsim("check", hostile("huge-texts-at-run.ipc"));
+    EXPECT_FALSE(ran.too_big) << "over " << kMaxRssKiB << " KiB";
+    EXPECT_EQ(ran.status, 2);
+    EXPECT_NE(ran.err.find(hostile("huge-texts-at-run.ipc") + ":6:18: error: zeros("), std::string::npos) << ran.err;
+    EXPECT_NE(ran.err.find(") is more than a step may move (64 MiB)"), std::string::npos) << ran.err;
+}

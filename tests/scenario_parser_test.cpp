@@ -584,7 +584,7 @@ TEST(Parser, kill_needs_a_process_and_a_signal_name) {
 
 TEST(Parser, string_outcome_only_for_calls_that_produce_bytes) {
     expect_error("proc a\na: shmget(1, 2, 3) => \"x\"\n", 2, 23,
-                 "only load and msgrcv produce text; shmget cannot have a string outcome");
+                 "only load and msgrcv produce text; shmget cannot have a text outcome");
     expect_error("proc a\na: shmget(1, 2, 3) =>\n", 2, 22,
                  "expected an outcome after '=>': a number, ok, an errno name, blocks, a signal name or a string");
 }
@@ -828,6 +828,35 @@ TEST(Parser, bytes_with_a_pattern_and_zeros) {
                  "bytes(N, pattern) needs a non-empty string as its pattern");
     expect_error("proc a\na: q = msgget(1, 0)\na: msgsnd(q, 1, zeros(), 0)\n", 3, 23, "zeros takes 1 argument (n), got 0");
     expect_error("proc a\na: q = msgget(1, 0)\na: msgsnd(q, 1, zeros(-2), 0)\n", 3, 23, "zeros(N) needs N >= 0");
+}
+
+
+TEST(Parser, msgsnd_takes_an_explicit_msgsz_and_nothing_else) {
+    Step s = parse_step("a: msgsnd(1, 2, \"hi\", 0, msgsz=-6) => 0");
+    ASSERT_EQ(s.call.fields.size(), 1u);
+    EXPECT_EQ(s.call.fields[0].name, "msgsz");
+    EXPECT_EQ(s.call.fields[0].value.value, -6);
+    expect_error("proc a\na: msgsnd(1, 2, \"hi\", 0, msgsize=6)\n", 2, 26, "unknown msgsnd field 'msgsize'; msgsnd takes only msgsz=N; did you mean 'msgsz'?");
+    expect_error("proc a\na: msgsnd(1, 2, \"hi\", 0, msgsz=1, msgsz=2)\n", 2, 35, "duplicate field 'msgsz'");
+    expect_error("proc a\na: msgsnd(1, 2, \"hi\", msgsz=6, 0)\n", 2, 32, "expected field=value: msgsz= comes after the other arguments");
+    expect_error("proc a\na: msgsnd(1, 2, \"hi\", msgsz=6)\n", 2, 30, "msgsnd takes 4 arguments (msqid, mtype, text, msgflg [, msgsz=N]), got 3");
+}
+
+TEST(Parser, texts_join_with_plus_in_steps_outcomes_and_expects) {
+    Step s = parse_step("a: store(0, \"hi\" + zeros(2) + bytes(3, \"ab\"))");
+    const Expr& text = s.call.args[1];
+    EXPECT_EQ(text.kind, ExprKind::Binary);
+    EXPECT_TRUE(sim::scenario::is_text_expr(text));
+    Step o = parse_step("a: load(0, 4) => \"hi\" + zeros(2)");
+    EXPECT_EQ(o.outcome.kind, OutcomeKind::Text);
+    EXPECT_TRUE(sim::scenario::is_text_expr(o.outcome.expr));
+    EXPECT_EQ(parse_step("a: load(0, 4) => zeros(4)").outcome.kind, OutcomeKind::Text);
+    expect_error("proc a\nexpect a.data == \"x\" + 1\n", 2, 22, "'+' joins two texts or adds two numbers, not a text and a number");
+    expect_error("proc a\nexpect a.data == 1 + zeros(1)\n", 2, 20, "'+' joins two texts or adds two numbers, not a text and a number");
+    expect_error("proc a\nexpect a.data == \"x\" - \"y\"\n", 2, 22, "'-' needs numbers on both sides");
+    expect_error("proc a\na: store(0, \"x\" + 3)\n", 2, 19, "expected a string, bytes(N) or zeros(N), found '3'");
+    expect_error("proc a\na: shmget(1, 2, 3) => zeros(1)\n", 2, 23, "only load and msgrcv produce text; shmget cannot have a text outcome");
+    expect_error("proc a\nexpect a.data == zeros(65 * 1024 * 1024)\n", 2, 24, "zeros(N) is longer than a text may be (64 MiB)");
 }
 
 }  // namespace

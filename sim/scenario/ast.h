@@ -39,7 +39,18 @@ struct Expr {
     std::vector<Expr> args;
 };
 
-// `field=value` in shmctl/msgctl IPC_SET.
+// A text, rather than a number: "bytes", bytes(N), zeros(N), or texts joined with '+' (whose
+// left side is a text too: the parser joins only texts).
+inline bool is_text_expr(const Expr& e) {
+    if (e.kind == ExprKind::String || e.kind == ExprKind::Bytes) return true;
+    return e.kind == ExprKind::Binary && e.text == "+" && !e.args.empty() && is_text_expr(e.args[0]);
+}
+
+// The most bytes one step may move (bytes(N), load's n, msgsz=), and one text may hold: a scenario
+// that asks for more gets an error rather than allocations that could take the machine down.
+inline constexpr std::int64_t kMaxStepBytes = std::int64_t{1} << 26;
+
+// `field=value` in shmctl/msgctl IPC_SET, and msgsnd's msgsz=.
 struct FieldArg {
     SourcePos pos;
     std::string name;
@@ -67,9 +78,9 @@ struct Outcome {
     OutcomeKind kind = OutcomeKind::None;
     SourcePos pos;
     std::int64_t value = 0;  // the errno or signal number for Errno/Signal
-    std::string text;        // Text bytes; errno or signal name
+    std::string text;        // Text: the bytes of a plain string; errno or signal name
     Expr expr;               // Value: an integer expression (literal, constant or variable),
-                             // evaluated when the step has settled
+                             // evaluated when the step has settled; Text: the text expression
 };
 
 enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge };

@@ -87,7 +87,7 @@ constexpr CallSig kCalls[] = {
     {"store", CallKind::Store, 2, "addr, text", {Slot::Int, Slot::Text}, false},
     {"load", CallKind::Load, 2, "addr, n", {}, false},
     {"msgget", CallKind::Msgget, 2, "key, msgflg", {}, false},
-    {"msgsnd", CallKind::Msgsnd, 4, "msqid, mtype, text, msgflg", {Slot::Int, Slot::Int, Slot::Text}, false},
+    {"msgsnd", CallKind::Msgsnd, 4, "msqid, mtype, text, msgflg [, msgsz=N]", {Slot::Int, Slot::Int, Slot::Text}, true},
     {"msgrcv", CallKind::Msgrcv, 4, "msqid, msgsz, msgtyp, msgflg", {}, false},
     {"msgctl", CallKind::Msgctl, 2, "msqid, cmd [, field=value ...]", {}, true},
     {"fork", CallKind::Fork, 1, "child", {Slot::NewProc}, false},
@@ -185,10 +185,15 @@ bool is_command(const Expr& cmd, std::string_view cmds) {
     return false;
 }
 
-bool is_text(const Expr& e) {
-    return e.kind == ExprKind::String || e.kind == ExprKind::Bytes || e.kind == ExprKind::List ||
-           e.kind == ExprKind::Tuple;
+// Not a number: a text (see is_text_expr) or a list or tuple.
+// Made of literals and constants alone, so that the parser can compute it.
+bool is_constant(const Expr& e) {
+    if (e.kind == ExprKind::Int) return true;
+    if (e.kind != ExprKind::Negate && e.kind != ExprKind::Binary) return false;
+    return std::all_of(e.args.begin(), e.args.end(), is_constant);
 }
+
+bool is_text(const Expr& e) { return is_text_expr(e) || e.kind == ExprKind::List || e.kind == ExprKind::Tuple; }
 
 // Checked int64 arithmetic for the values the parser must compute itself (sysctl, uid, gid).
 std::optional<std::int64_t> apply(char op, std::int64_t a, std::int64_t b) {
@@ -313,12 +318,14 @@ private:
     void parse_arg(const CallSig& sig, Call& call);
     Expr parse_slot(Slot slot);
     Expr parse_text();
+    Expr parse_text_term();
     Expr parse_signal();
     Expr bytes_node(const Token& name, std::vector<Expr> args, SourcePos close_pos);
     void check_arity(std::string_view name, std::size_t arity, std::string_view params,
                      const std::vector<Expr>& args, SourcePos close_pos);
     void check_call(const Call& call, const std::string& proc);
     void check_ctl(const Call& call);
+    void check_msgsz(const Call& call);
     void check_addresses(const Expr& e, const std::string& proc);
     bool may_use(const std::string& proc, const VarInfo& v) const;
     Outcome parse_outcome(const Call& call);
@@ -685,7 +692,8 @@ void Parser::parse_arg(const CallSig& sig, Call& call) {
         return;
     }
     if (!call.fields.empty())
-        fail(peek().pos, "expected field=value: the IPC_SET fields come after the other arguments");
+        fail(peek().pos, "expected field=value: " + std::string(sig.kind == CallKind::Msgsnd ? "msgsz=" : "the IPC_SET fields") +
+                             " come" + (sig.kind == CallKind::Msgsnd ? "s" : "") + " after the other arguments");
     std::size_t index = call.args.size();
     call.args.push_back(parse_slot(index < sig.arity ? sig.slots[index] : Slot::Int));
 }
@@ -708,8 +716,19 @@ Expr Parser::parse_slot(Slot slot) {
     }
 }
 
-// The bytes of store and msgsnd: "a string", bytes(N), bytes(N, "pattern") or zeros(N).
+// The bytes of store and msgsnd, and a text outcome: "a string", bytes(N), bytes(N, "pattern") or
+// zeros(N), or several joined with '+'.
 Expr Parser::parse_text() {
+    Expr text = parse_text_term();
+    while (peek().kind == TokenKind::Plus) {
+        const Token& plus = next();
+        Expr more = parse_text_term();
+        text = node(ExprKind::Binary, text.pos, plus.text, {std::move(text), std::move(more)});
+    }
+    return text;
+}
+
+Expr Parser::parse_text_term() {
     const Token& t = peek();
     if (t.kind == TokenKind::String) return node(ExprKind::String, next().pos, t.text);
     if (t.kind == TokenKind::Name && (t.text == "bytes" || t.text == "zeros") && peek(1).kind == TokenKind::LParen)
@@ -736,6 +755,7 @@ void Parser::check_arity(std::string_view name, std::size_t arity, std::string_v
 
 void Parser::check_call(const Call& call, const std::string& proc) {
     if (call.kind == CallKind::Shmctl || call.kind == CallKind::Msgctl) check_ctl(call);
+    if (call.kind == CallKind::Msgsnd) check_msgsz(call);
     for (const auto& a : call.args) check_addresses(a, proc);
     for (const auto& f : call.fields) check_addresses(f.value, proc);
     if (call.kind == CallKind::Fork) {
@@ -765,6 +785,15 @@ void Parser::check_ctl(const Call& call) {
         if (auto it = seen.find(f.name); it != seen.end())
             fail(f.pos, "duplicate field " + quoted(f.name), {{it->second, "first set here"}});
         seen[f.name] = f.pos;
+    }
+}
+
+// msgsnd's one field: an explicit msgsz, which may differ from the text's length (version 2).
+void Parser::check_msgsz(const Call& call) {
+    for (std::size_t i = 0; i < call.fields.size(); ++i) {
+        const FieldArg& f = call.fields[i];
+        if (f.name != "msgsz") fail(f.pos, "unknown msgsnd field " + quoted(f.name) + "; msgsnd takes only msgsz=N" + suggestion(f.name, {"msgsz"}));
+        if (i > 0) fail(f.pos, "duplicate field 'msgsz'", {{call.fields[0].pos, "first set here"}});
     }
 }
 
@@ -799,11 +828,13 @@ Outcome Parser::parse_outcome(const Call& call) {
     o.pos = t.pos;
     if (t.kind == TokenKind::End)
         fail(t.pos, "expected an outcome after '=>': a number, ok, an errno name, blocks, a signal name or a string");
-    if (t.kind == TokenKind::String) {
+    bool texty = t.kind == TokenKind::Name && (t.text == "bytes" || t.text == "zeros") && peek(1).kind == TokenKind::LParen;
+    if (t.kind == TokenKind::String || texty) {
         if (call.kind != CallKind::Load && call.kind != CallKind::Msgrcv)
-            fail(t.pos, "only load and msgrcv produce text; " + call.name + " cannot have a string outcome");
+            fail(t.pos, "only load and msgrcv produce text; " + call.name + " cannot have a text outcome");
         o.kind = OutcomeKind::Text;
-        o.text = next().text;
+        o.expr = parse_text();
+        if (o.expr.kind == ExprKind::String) o.text = o.expr.text;  // a plain string, as in version 1
         return o;
     }
     auto c = t.kind == TokenKind::Name ? find_constant(t.text) : std::nullopt;
@@ -842,7 +873,10 @@ Expr Parser::parse_expr(Ctx ctx, int min_prec) {
         if (prec == 0 || prec < min_prec) return lhs;
         next();
         Expr rhs = parse_expr(ctx, prec + 1);
-        if (is_text(lhs) || is_text(rhs)) fail(op.pos, quoted(op.text) + " needs numbers on both sides");
+        bool joins = op.kind == TokenKind::Plus && is_text_expr(lhs) && is_text_expr(rhs);  // "hi" + zeros(4)
+        if (!joins && op.kind == TokenKind::Plus && (is_text_expr(lhs) || is_text_expr(rhs)))
+            fail(op.pos, "'+' joins two texts or adds two numbers, not a text and a number");
+        if (!joins && (is_text(lhs) || is_text(rhs))) fail(op.pos, quoted(op.text) + " needs numbers on both sides");
         SourcePos pos = lhs.pos;
         lhs = node(ExprKind::Binary, pos, op.text, {std::move(lhs), std::move(rhs)});
     }
@@ -951,7 +985,12 @@ Expr Parser::bytes_node(const Token& name, std::vector<Expr> args, SourcePos clo
     if (zeros) check_arity(name.text, 1, "n", args, close_pos);
     else if (args.empty() || args.size() > 2)
         fail(args.empty() ? close_pos : args[2].pos, "bytes takes 1 or 2 arguments (n [, pattern]), got " + std::to_string(args.size()));
-    if (args[0].kind == ExprKind::Int && args[0].value < 0) fail(args[0].pos, name.text + "(N) needs N >= 0");
+    // A size known now is checked now: before the first step no budget guards an expectation.
+    if (is_constant(args[0])) {
+        std::int64_t n = eval_const(args[0]);
+        if (n < 0) fail(args[0].pos, name.text + "(N) needs N >= 0");
+        if (n > kMaxStepBytes) fail(args[0].pos, name.text + "(N) is longer than a text may be (64 MiB)");
+    }
     std::string pattern = zeros ? std::string(1, '\0') : "x";
     if (args.size() == 2) {
         if (args[1].kind != ExprKind::String || args[1].text.empty()) fail(args[1].pos, "bytes(N, pattern) needs a non-empty string as its pattern");
