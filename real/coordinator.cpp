@@ -174,6 +174,8 @@ Request request_for(const sim::Invocation& call) {
 sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
     Proc& caller = proc(call.proc);
     if (!caller.alive()) throw RunError("process '" + caller.name + "' does not exist in the kernel run");
+    for (const auto& [name, value] : call.sysctls)  // msg_next_id, shm_next_id: between steps
+        if (auto err = write_ipc_sysctl(name, value)) throw RunError(*err);
     Request rq = request_for(call);
     rq.recv_limit = m_msgmax;
     Proc* child = call.kind == CallKind::Fork ? &proc(call.target) : nullptr;

@@ -95,6 +95,8 @@ void encode(WireWriter& w, const sim::Invocation& c) {
     w.str(c.target);
     w.u64(c.fields.size());
     for (const auto& [name, value] : c.fields) w.str(name), w.i64(value);
+    w.u64(c.sysctls.size());
+    for (const auto& [name, value] : c.sysctls) w.str(name), w.i64(value);
 }
 
 std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
@@ -110,6 +112,10 @@ std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
     for (std::size_t i = 0, n = r.count(16); i < n; ++i) {
         std::string name = r.str();
         c.fields.emplace_back(std::move(name), r.i64());
+    }
+    for (std::size_t i = 0, n = r.count(16); i < n; ++i) {
+        std::string name = r.str();
+        c.sysctls.emplace_back(std::move(name), r.i64());
     }
     if (!r.ok() || !r.at_end()) return std::nullopt;
     return c;

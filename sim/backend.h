@@ -20,7 +20,8 @@ struct Invocation {
     std::vector<std::int64_t> args;   // integer arguments, in order (TEXT args are skipped)
     std::string text;                 // store's bytes, msgsnd's message text
     std::string target;               // fork's child name, kill's target name
-    std::vector<std::pair<std::string, std::int64_t>> fields;  // IPC_SET field=value
+    std::vector<std::pair<std::string, std::int64_t>> fields;  // IPC_SET field=value, msgsnd's msgsz=
+    std::vector<std::pair<std::string, std::int64_t>> sysctls;  // *_next_id to set before the call
     bool operator==(const Invocation&) const = default;
 };
 

@@ -17,6 +17,7 @@ int ModelBackend::pid_of(const std::string& name) const {
 }
 
 StepOutcome ModelBackend::execute(const Invocation& call) {
+    for (const auto& [name, value] : call.sysctls) m_kernel.set_sysctl(name, value);
     m_kernel.tick();
     StepOutcome out = dispatch(pid_of(call.proc), call);
     if (call.kind == CallKind::Fork && out.fate == Fate::returned && out.ret > 0)

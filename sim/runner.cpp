@@ -129,6 +129,7 @@ Invocation build_call(const scenario::Step& step, const Env& env) {
         else inv.args.push_back(eval_int(a, env));
     }
     for (const auto& f : step.call.fields) inv.fields.emplace_back(f.name, eval_int(f.value, env));
+    for (const auto& sc : step.sysctls) inv.sysctls.emplace_back(sc.name, sc.value);
     return inv;
 }
 

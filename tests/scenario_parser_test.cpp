@@ -657,7 +657,8 @@ TEST(Parser, process_is_not_a_value_in_a_call) {
 }
 
 TEST(Parser, sysctl_and_proc_only_before_the_first_step) {
-    Diagnostic d = expect_error("proc a\na: exit(0)\nsysctl msgmax = 1\n", 3, 1, "sysctl must come before the first step");
+    Diagnostic d = expect_error("proc a\na: exit(0)\nsysctl msgmax = 1\n", 3, 8,
+                                "sysctl 'msgmax' must come before the first step; between steps only msg_next_id shm_next_id may change");
     ASSERT_EQ(d.notes.size(), 1u);
     EXPECT_EQ(d.notes[0].pos, (SourcePos{2, 1}));
     expect_error("proc a\na: exit(0)\nproc b\n", 3, 1, "proc must come before the first step");
@@ -671,7 +672,7 @@ TEST(Parser, duplicate_title_notes_the_first) {
 
 TEST(Parser, sysctl_errors) {
     expect_error("sysctl shmmix = 1\n", 1, 8,
-                 "unknown sysctl 'shmmix'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id");
+                 "unknown sysctl 'shmmix'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id; did you mean 'shmmax'?");
     expect_error("sysctl msgmax = -1\n", 1, 17, "a sysctl value cannot be negative");
     expect_error("sysctl msgmax = x\n", 1, 17, "expected a number or a constant, found 'x'");
     expect_error("sysctl shmall = 9223372036854775807 + 1\n", 1, 17, "the value does not fit in 64 bits");
@@ -857,6 +858,23 @@ TEST(Parser, texts_join_with_plus_in_steps_outcomes_and_expects) {
     expect_error("proc a\na: store(0, \"x\" + 3)\n", 2, 19, "expected a string, bytes(N) or zeros(N), found '3'");
     expect_error("proc a\na: shmget(1, 2, 3) => zeros(1)\n", 2, 23, "only load and msgrcv produce text; shmget cannot have a text outcome");
     expect_error("proc a\nexpect a.data == zeros(65 * 1024 * 1024)\n", 2, 24, "zeros(N) is longer than a text may be (64 MiB)");
+}
+
+TEST(Parser, next_id_sysctls_between_steps_belong_to_the_next_step) {
+    ParseResult r = parse_ok("sysctl msg_next_id = 1\nproc a\na: fork(b)\nsysctl msg_next_id = 5\nsysctl shm_next_id = 7\nb: exit(0)\n");
+    ASSERT_EQ(r.scenario.sysctls.size(), 1u);
+    ASSERT_EQ(r.scenario.steps.size(), 2u);
+    EXPECT_TRUE(r.scenario.steps[0].sysctls.empty());
+    ASSERT_EQ(r.scenario.steps[1].sysctls.size(), 2u);
+    EXPECT_EQ(r.scenario.steps[1].sysctls[0].name, "msg_next_id");
+    EXPECT_EQ(r.scenario.steps[1].sysctls[1].value, 7);
+    Diagnostic d = expect_error("proc a\na: exit(0)\nsysctl msg_next_id = 1\nsysctl msg_next_id = 2\n", 4, 8, "duplicate sysctl 'msg_next_id'");
+    EXPECT_EQ(d.notes.at(0).pos, (SourcePos{3, 8}));
+    expect_error("proc a\na: fork(b)\nsysctl msg_next_id = 1\n", 3, 8,
+                 "sysctl 'msg_next_id' after the last step: no step follows that it could change");
+    expect_error("proc a\na: fork(b)\nsysctl shm_next_id = -1\nb: exit(0)\n", 3, 22, "a sysctl value cannot be negative");
+    expect_error("sysctl msg_nextid = 1\n", 1, 8, "unknown sysctl 'msg_nextid'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni "
+                 "msg_next_id shm_next_id; did you mean 'msg_next_id'?");
 }
 
 }  // namespace

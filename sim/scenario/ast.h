@@ -93,6 +93,12 @@ struct Expect {
     Expr right;
 };
 
+struct Sysctl {
+    SourcePos pos;
+    std::string name;  // msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id
+    std::int64_t value = 0;
+};
+
 struct Step {
     SourcePos pos;               // where the process name starts
     std::string proc;
@@ -101,13 +107,8 @@ struct Step {
     Call call;
     Outcome outcome;
     std::vector<std::string> notes;   // `note` lines since the previous step
+    std::vector<Sysctl> sysctls;      // msg_next_id, shm_next_id set since the previous step: applied first
     std::vector<Expect> expects;      // `expect` lines after this step, before the next
-};
-
-struct Sysctl {
-    SourcePos pos;
-    std::string name;  // msgmax msgmnb msgmni shmmax shmall shmmni
-    std::int64_t value = 0;
 };
 
 struct ProcDecl {

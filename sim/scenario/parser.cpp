@@ -36,6 +36,7 @@ constexpr std::string_view kStatements = "title note sysctl proc expect";
 constexpr std::string_view kReserved =
     "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas bytes zeros";
 constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id";
+constexpr std::string_view kSysctlsBetweenSteps = "msg_next_id shm_next_id";
 constexpr std::string_view kStates = "ready blocked exited killed";
 constexpr std::string_view kProcFields = "ret errno data mtype state minflt";
 constexpr std::string_view kShmFields = "key mode segsz nattch cpid lpid uid gid cuid cgid rss dest";
@@ -376,6 +377,8 @@ private:
     std::map<std::string, ProcInfo> m_procs;
     std::map<std::string, VarInfo> m_vars;
     std::map<std::string, SourcePos> m_sysctl_pos;
+    std::vector<Sysctl> m_pending_sysctls;  // set between steps, for the next step
+    std::map<std::string, SourcePos> m_pending_sysctl_pos;
     std::vector<std::string> m_pending_notes;
     std::optional<SourcePos> m_title_pos;
     std::optional<SourcePos> m_first_step;
@@ -399,6 +402,9 @@ ParseResult Parser::run() {
     }
     if (m_parse_lines < m_result.scenario.lines.size() && m_file_nodes <= kMaxFileNodes) too_many_statements();
     m_result.scenario.trailing_notes = std::move(m_pending_notes);
+    if (!m_pending_sysctls.empty() && m_result.diagnostics.empty())
+        m_result.diagnostics.push_back({m_pending_sysctls[0].pos, "sysctl " + quoted(m_pending_sysctls[0].name) +
+                                        " after the last step: no step follows that it could change", {}});
     return std::move(m_result);
 }
 
@@ -572,20 +578,27 @@ void Parser::require_before_steps(SourcePos pos, std::string_view what) {
         fail(pos, std::string(what) + " must come before the first step", {{*m_first_step, "the first step is here"}});
 }
 
+// Limits before the first step; the *_next_id sysctls also between steps (version 2), where they
+// apply just before the next step.
 void Parser::sysctl_stmt() {
-    require_before_steps(next().pos, "sysctl");
+    next();
     const Token& name = expect(TokenKind::Name, "a sysctl name");
     if (!in_list(kSysctls, name.text))
-        fail(name.pos, "unknown sysctl " + quoted(name.text) + "; expected one of: " + std::string(kSysctls));
-    if (auto it = m_sysctl_pos.find(name.text); it != m_sysctl_pos.end())
+        fail(name.pos, "unknown sysctl " + quoted(name.text) + "; expected one of: " + std::string(kSysctls) +
+                           suggestion(name.text, words(kSysctls)));
+    if (m_first_step && !in_list(kSysctlsBetweenSteps, name.text))
+        fail(name.pos, "sysctl " + quoted(name.text) + " must come before the first step; between steps only " +
+                           std::string(kSysctlsBetweenSteps) + " may change", {{*m_first_step, "the first step is here"}});
+    auto& seen = m_first_step ? m_pending_sysctl_pos : m_sysctl_pos;
+    if (auto it = seen.find(name.text); it != seen.end())
         fail(name.pos, "duplicate sysctl " + quoted(name.text), {{it->second, "first set here"}});
     expect(TokenKind::Assign, "'=' after the sysctl name");
     Expr value = parse_expr(Ctx::Const);
     std::int64_t v = eval_const(value);
     if (v < 0) fail(value.pos, "a sysctl value cannot be negative");
     expect_end();
-    m_sysctl_pos[name.text] = name.pos;
-    m_result.scenario.sysctls.push_back(Sysctl{name.pos, name.text, v});
+    seen[name.text] = name.pos;
+    (m_first_step ? m_pending_sysctls : m_result.scenario.sysctls).push_back(Sysctl{name.pos, name.text, v});
 }
 
 void Parser::proc_stmt() {
@@ -661,6 +674,9 @@ void Parser::step_stmt() {
     }
     s.notes = std::move(m_pending_notes);
     m_pending_notes.clear();
+    s.sysctls = std::move(m_pending_sysctls);
+    m_pending_sysctls.clear();
+    m_pending_sysctl_pos.clear();
     m_result.scenario.steps.push_back(std::move(s));
 }
 
