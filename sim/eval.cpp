@@ -136,6 +136,13 @@ Value call_value(const Expr& e, const EvalContext& cx) {
         std::optional<ProcView> p = cx.obs.proc(e.args[0].text);
         return p ? Value::integer(static_cast<std::int64_t>(p->maps.size())) : Value::missing("no process " + e.args[0].text);
     }
+    if (e.text == "ptpages") {
+        const std::string& proc = e.args[0].text;
+        if (!cx.obs.proc(proc)) return Value::missing("no process " + proc);
+        std::optional<std::uint64_t> n = cx.obs.ptpages(proc);
+        if (!n) return Value::unobservable("the kernel run cannot count page-table pages: a real process's libraries and stack share them");
+        return Value::integer(static_cast<std::int64_t>(*n));
+    }
     bool shm = !e.args.empty() && e.args[0].text == "shm";
     if (e.text == "count") return Value::integer(static_cast<std::int64_t>(shm ? cx.obs.shm_count() : cx.obs.msq_count()));
     if (e.text == "exists" && e.args.size() == 2) {

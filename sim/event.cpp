@@ -16,7 +16,9 @@ std::string_view to_string(EventKind k) {
     case EventKind::page_fault: return "page_fault";
     case EventKind::page_lookup: return "page_lookup";
     case EventKind::frame_alloc: return "frame_alloc";
+    case EventKind::pgtable_alloc: return "pgtable_alloc";
     case EventKind::pte_install: return "pte_install";
+    case EventKind::pgtable_free: return "pgtable_free";
     case EventKind::copy: return "copy";
     case EventKind::mark_destroy: return "mark_destroy";
     case EventKind::destroy: return "destroy";

@@ -43,7 +43,9 @@ enum class EventKind {
     page_fault,       // the MMU found no PTE
     page_lookup,      // the fault looked the page up in the segment
     frame_alloc,      // a physical frame was allocated and zeroed
+    pgtable_alloc,    // a fault allocated a page-table page (PUD, PMD or PTE table)
     pte_install,      // set_pte_at
+    pgtable_free,     // free_pgtables freed page-table pages after an unmap
     copy,             // bytes crossed between user and kernel or through a mapping
     mark_destroy,     // IPC_RMID with attachments: SHM_DEST
     destroy,          // an object and its frames were freed

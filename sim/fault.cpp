@@ -64,6 +64,7 @@ page* Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool wri
     std::uint64_t vpage = page_align_down(vaddr);
     std::uint64_t pgoff = (vpage - vma.vm_start) / PAGE_SIZE + vma.vm_pgoff;
     page* frame = nullptr;
+    alloc_page_tables(t, vpage);
     std::uint64_t pfn = shmem_get_page(*shp, pgoff, frame);
     // A shared writable mapping gets a writable PTE even on a read fault: shmem needs no dirty
     // tracking, so a later store to the page takes no second fault (measured).

@@ -308,6 +308,8 @@ private:
     page& alloc_frame(int shmid, std::uint64_t& pfn);  // a zeroed frame for the segment, and its number
     void free_frame(std::uint64_t pfn);
     void force_sigsegv(std::uint64_t vaddr, const std::string& why);
+    void alloc_page_tables(task_struct& t, std::uint64_t vaddr);
+    void free_pgtables(task_struct& t, std::uint64_t start, std::uint64_t end, std::uint64_t floor, std::uint64_t ceiling);
     void exit_mm(task_struct& t);
     void do_exit(task_struct& t, TaskState how, int code, int sig);
 

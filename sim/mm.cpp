@@ -37,4 +37,13 @@ std::uint64_t mm_struct::zap_range(std::uint64_t start, std::uint64_t end) {
     return page_table.erase_range(start, end);
 }
 
+std::pair<std::uint64_t, std::uint64_t> mm_struct::floor_ceiling(std::uint64_t start, std::uint64_t end) const {
+    std::uint64_t floor = 0, ceiling = 0;
+    auto above = mmap.lower_bound(end);
+    if (above != mmap.end()) ceiling = above->second.vm_start;
+    auto below = mmap.lower_bound(start);
+    if (below != mmap.begin()) floor = std::prev(below)->second.vm_end;
+    return {floor, ceiling};
+}
+
 }  // namespace sim

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "sim/radix_tree.h"
 #include "sim/uapi.h"
@@ -30,10 +31,23 @@ struct pte_t {
     bool operator==(const pte_t&) const = default;
 };
 
+// The page-table pages below the PGD (which every process has), by the region each one maps:
+// x86-64's PUD table maps 512 GiB, a PMD table 1 GiB, a PTE table 2 MiB. Only those under System V
+// mappings are modelled; a fault allocates them (__pud_alloc, __pmd_alloc, __pte_alloc) and an
+// unmap frees those that no mapping shares (free_pgtables).
+struct page_tables {
+    enum level { pud, pmd, pte };
+    static constexpr int kShift[3] = {39, 30, 21};  // PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT: what one table maps
+    std::set<std::uint64_t> tables[3];              // region start >> kShift[level]
+    std::size_t pages() const { return tables[pud].size() + tables[pmd].size() + tables[pte].size(); }
+    bool operator==(const page_tables&) const = default;
+};
+
 struct mm_struct {
     std::map<std::uint64_t, vm_area_struct> mmap;  // by vm_start (the kernel's maple tree)
     // Virtual page address -> pte, present ones only: x86-64's four levels of 512 entries.
     radix_tree<pte_t, 9, 4, PAGE_SHIFT> page_table;
+    page_tables pgtables;
     bool operator==(const mm_struct&) const = default;
 
     // find_vma's question, narrowed: the mapping that contains addr, if any.
@@ -45,6 +59,9 @@ struct mm_struct {
     std::optional<std::uint64_t> get_unmapped_area(std::uint64_t len) const;
     // Drops every PTE in [start, end) (zap_page_range); returns how many were present.
     std::uint64_t zap_range(std::uint64_t start, std::uint64_t end);
+    // Where free_pgtables may free after [start, end) is unmapped: from the end of the mapping
+    // below it (floor) to the start of the one above it (ceiling; 0 for none, as USER_PGTABLES_CEILING).
+    std::pair<std::uint64_t, std::uint64_t> floor_ceiling(std::uint64_t start, std::uint64_t end) const;
 };
 
 // Where top-down allocation starts: the same fixed base on every run, so addresses are deterministic

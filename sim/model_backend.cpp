@@ -156,4 +156,9 @@ std::string ModelBackend::pid_name(int pid) const {
     return t ? t->comm : "pid " + std::to_string(pid);
 }
 
+std::optional<std::uint64_t> ModelBackend::ptpages(const std::string& name) const {
+    const task_struct* t = m_kernel.task(pid_of(name));
+    return t ? std::optional<std::uint64_t>(t->mm.pgtables.pages()) : std::nullopt;
+}
+
 }  // namespace sim

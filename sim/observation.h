@@ -93,6 +93,12 @@ public:
     virtual std::size_t msq_count() const = 0;
     // The scenario's name for a pid ("" for 0, "pid N" when no process has it).
     virtual std::string pid_name(int pid) const = 0;
+    // Page-table pages under the process's System V mappings: only the model can count them (a
+    // real process's libraries and stack share its tables). Nothing when unknown.
+    virtual std::optional<std::uint64_t> ptpages(const std::string& name) const {
+        (void)name;
+        return std::nullopt;
+    }
 };
 
 struct Observation {

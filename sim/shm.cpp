@@ -153,11 +153,13 @@ void Kernel::cut_vma(vm_area_struct vma, std::uint64_t start, std::uint64_t end,
         if (shp) shm_open(*shp, pid, end, "__split_vma");
     }
     std::uint64_t zapped = mm.zap_range(start, end);
+    auto [floor, ceiling] = mm.floor_ceiling(start, end);
     bool whole = vma.vm_start == start && vma.vm_end == end;
     EMIT(EventKind::detach, "do_vmi_munmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)},
          cat(why, whole ? ": removes vm_area_struct [" : ": unmaps [", hex(start), ", ", hex(end),
              whole ? ")" : cat(") of vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ")"), " and clears ", zapped,
              " page-table entr", zapped == 1 ? "y" : "ies", whole ? "; the frames stay with the segment" : "; the rest stays mapped"));
+    free_pgtables(current(), start, end, floor, ceiling);
     if (shp) shm_close(vma.shmid, pid, start, why);
 }
 

@@ -42,6 +42,7 @@ void Kernel::exit_mm(task_struct& t) {
         t.mm.mmap.erase(start);
         shm_close(vma.shmid, t.pid, start, "exit_mmap");
     }
+    free_pgtables(t, 0, TASK_SIZE, 0, 0);  // exit_mmap frees them all at once
 }
 
 void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {

@@ -704,7 +704,7 @@ TEST(Parser, expectation_function_errors) {
     expect_error("proc a\nexpect exists(sem, 1) == 0\n", 2, 15, "expected shm or msq, found 'sem'");
     expect_error("proc a\nexpect count(shm, 1) == 0\n", 2, 19, "count takes 1 argument (shm|msq), got 2");
     expect_error("proc a\nexpect cuont(shm) == 0\n", 2, 8,
-                 "unknown function 'cuont'; expected one of: shm msq exists count pte frame vmas bytes zeros; did you mean "
+                 "unknown function 'cuont'; expected one of: shm msq exists count pte frame vmas ptpages bytes zeros; did you mean "
                  "'count'?");
 }
 
@@ -875,6 +875,16 @@ TEST(Parser, next_id_sysctls_between_steps_belong_to_the_next_step) {
     expect_error("proc a\na: fork(b)\nsysctl shm_next_id = -1\nb: exit(0)\n", 3, 22, "a sysctl value cannot be negative");
     expect_error("sysctl msg_nextid = 1\n", 1, 8, "unknown sysctl 'msg_nextid'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni "
                  "msg_next_id shm_next_id; did you mean 'msg_next_id'?");
+}
+
+TEST(Parser, ptpages_takes_one_process) {
+    ParseResult r = parse_ok("proc a\nexpect ptpages(a) == 0\n");
+    ASSERT_EQ(r.scenario.initial_expects.size(), 1u);
+    EXPECT_EQ(r.scenario.initial_expects[0].left.text, "ptpages");
+    expect_error("proc a\nexpect ptpages(b) == 0\n", 2, 16, "undeclared process 'b'");
+    expect_error("proc a\nexpect ptpages(a, a) == 0\n", 2, 19, "ptpages takes 1 argument (proc), got 2");
+    expect_error("proc a\nexpect ptpage(a) == 0\n", 2, 8,
+                 "unknown function 'ptpage'; expected one of: shm msq exists count pte frame vmas ptpages bytes zeros; did you mean 'ptpages'?");
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ constexpr std::size_t kKeptTokens = std::size_t{1} << 16;
 // Word lists, space-separated: they double as the "expected one of: ..." text of messages.
 constexpr std::string_view kStatements = "title note sysctl proc expect";
 constexpr std::string_view kReserved =
-    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas bytes zeros";
+    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas ptpages bytes zeros";
 constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id";
 constexpr std::string_view kSysctlsBetweenSteps = "msg_next_id shm_next_id";
 constexpr std::string_view kStates = "ready blocked exited killed";
@@ -46,7 +46,7 @@ constexpr std::string_view kShmCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_IN
 constexpr std::string_view kMsgCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO MSG_INFO MSG_STAT MSG_STAT_ANY";
 constexpr std::string_view kShmSetFields = "mode uid gid";
 constexpr std::string_view kMsgSetFields = "mode uid gid qbytes";
-constexpr std::string_view kFunctions = "shm msq exists count pte frame vmas bytes zeros";
+constexpr std::string_view kFunctions = "shm msq exists count pte frame vmas ptpages bytes zeros";
 // Only for "did you mean": the constants a scenario is most likely to misspell.
 constexpr std::string_view kCommonConstants =
     "IPC_PRIVATE IPC_CREAT IPC_EXCL IPC_NOWAIT IPC_RMID IPC_SET IPC_STAT IPC_INFO SHM_RDONLY SHM_RND "
@@ -111,7 +111,8 @@ constexpr FnSig kFunctionSigs[] = {
     {"shm", 1, "id", First::Expr},          {"msq", 1, "id", First::Expr},
     {"exists", 2, "shm|msq, id", First::IpcKind}, {"count", 1, "shm|msq", First::IpcKind},
     {"pte", 2, "proc, addr", First::Proc},  {"frame", 2, "proc, addr", First::Proc},
-    {"vmas", 1, "proc", First::Proc},       {"bytes", 1, "n", First::Expr},
+    {"vmas", 1, "proc", First::Proc},       {"ptpages", 1, "proc", First::Proc},
+    {"bytes", 1, "n", First::Expr},
     {"zeros", 1, "n", First::Expr},
 };
 
