@@ -106,7 +106,7 @@ std::string mapping_table(const sim::Kernel& k) {
         if (t.mm.mmap.empty()) out += "    no attachments\n";
         for (const auto& [start, vma] : t.mm.mmap) {
             out += fmt::format("    [{}, {}) shmid {} {}  PTEs:", sim::hex(vma.vm_start), sim::hex(vma.vm_end),
-                               vma.shmid, vma.vm_write ? "rw-" : "r--");
+                               vma.shmid, vma.perms().substr(0, 3));
             auto first = t.mm.page_table.lower_bound(vma.vm_start), last = t.mm.page_table.lower_bound(vma.vm_end);
             if (first == last) out += " none";
             for (auto it = first; it != last; ++it)

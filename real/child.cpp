@@ -259,6 +259,9 @@ Reply do_fork(const Request& rq, int& channel) {
         case CallKind::Msgctl: r = result(do_msgctl(rq)); break;
         case CallKind::Kill: r = do_kill(rq, channel); break;
         case CallKind::Munmap: r = result(::munmap(reinterpret_cast<void*>(rq.a[0]), static_cast<std::size_t>(rq.a[1]))); break;
+        case CallKind::Mprotect:
+            r = result(::mprotect(reinterpret_cast<void*>(rq.a[0]), static_cast<std::size_t>(rq.a[1]), static_cast<int>(rq.a[2])));
+            break;
         case CallKind::Exit: ::_exit(static_cast<int>(rq.a[0]));
         case CallKind::Fork:
             r = do_fork(rq, channel);

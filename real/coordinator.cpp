@@ -307,7 +307,7 @@ void Coordinator::refresh() {
         sim::ProcView v{p.name, p.pid, p.state, p.term_signal, p.ret, p.err, p.data, p.mtype, p.minflt, {}};
         if (p.alive())
             for (const auto& m : sysv_mappings(p.pid))
-                v.maps.push_back({m.shmid, m.start, m.end, !m.writable, present_pages(p.pid, m.start, m.end)});
+                v.maps.push_back({m.shmid, m.start, m.end, !m.writable, present_pages(p.pid, m.start, m.end), m.pgoff, m.perms});
         o.procs.push_back(std::move(v));
     }
     std::uint64_t resident = 0;

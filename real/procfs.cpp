@@ -82,7 +82,7 @@ std::optional<SysvMapping> parse_maps_line(const std::string& line) {
     if (std::sscanf(line.c_str(), "%llx-%llx %7s %llx %15s %llu %n", &start, &end, perms, &offset, dev, &inode, &path_at) < 6)
         return std::nullopt;
     if (path_at <= 0 || line.compare(static_cast<std::size_t>(path_at), 5, "/SYSV") != 0) return std::nullopt;
-    return SysvMapping{start, end, perms[1] == 'w', static_cast<int>(inode)};
+    return SysvMapping{start, end, perms[1] == 'w', static_cast<int>(inode), offset / 4096, perms};
 }
 
 std::vector<SysvMapping> sysv_mappings(int pid) {

@@ -20,6 +20,8 @@ struct SysvMapping {
     std::uint64_t start = 0, end = 0;
     bool writable = false;
     int shmid = -1;
+    std::uint64_t pgoff = 0;  // the offset column, in pages
+    std::string perms;        // "rw-s", "r--s", "---s" ...
 };
 std::vector<SysvMapping> sysv_mappings(int pid);
 // Parses one /proc/PID/maps line; empty when it is not a SysV segment.

@@ -104,7 +104,7 @@ std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
     sim::Invocation c;
     c.proc = r.str();
     auto kind = r.i64();
-    if (kind < 0 || kind > static_cast<std::int64_t>(sim::scenario::CallKind::Munmap)) return std::nullopt;
+    if (kind < 0 || kind > static_cast<std::int64_t>(sim::scenario::CallKind::Mprotect)) return std::nullopt;
     c.kind = static_cast<sim::scenario::CallKind>(kind);
     for (std::size_t i = 0, n = r.count(); i < n; ++i) c.args.push_back(r.i64());
     c.text = r.str();
@@ -131,6 +131,7 @@ void encode_proc(WireWriter& w, const sim::ProcView& p) {
         w.i64(m.shmid), w.u64(m.start), w.u64(m.end), w.u64(m.rdonly);
         w.u64(m.present.size());
         for (const auto& [page, pfn] : m.present) w.u64(page), w.u64(pfn);
+        w.u64(m.pgoff), w.str(m.perms);
     }
 }
 
@@ -155,6 +156,8 @@ sim::ProcView decode_proc(WireReader& r) {
             std::uint64_t page = r.u64();
             m.present.emplace_hint(m.present.end(), page, r.u64());
         }
+        m.pgoff = r.u64();
+        m.perms = r.str();
         p.maps.push_back(std::move(m));
     }
     return p;

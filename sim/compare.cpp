@@ -26,12 +26,13 @@ struct Differ {
     static std::string text(TaskState v) { return std::string(to_string(v)); }
 };
 
-// A process's attachments as a comparable list: where each is (segment), how big, whether
-// read-only, and which of its pages this process maps. Addresses themselves differ by design.
+// A process's attachments as a comparable list: where each is (segment and page in it), how big,
+// its permissions, and which of its pages this process maps. Addresses themselves differ by design.
 struct MapKey {
     int shmid;
+    std::uint64_t pgoff;
     std::uint64_t pages;
-    bool rdonly;
+    std::string perms;
     std::vector<std::uint64_t> present;
     auto operator<=>(const MapKey&) const = default;
 };
@@ -39,7 +40,7 @@ struct MapKey {
 std::vector<MapKey> map_keys(const ProcView& p) {
     std::vector<MapKey> keys;
     for (const auto& m : p.maps) {
-        MapKey k{m.shmid, (m.end - m.start) / 4096, m.rdonly, {}};
+        MapKey k{m.shmid, m.pgoff, (m.end - m.start) / 4096, m.perms, {}};
         for (const auto& [page, pfn] : m.present) k.present.push_back(page);
         keys.push_back(std::move(k));
     }
@@ -50,7 +51,7 @@ std::vector<MapKey> map_keys(const ProcView& p) {
 std::string maps_text(const std::vector<MapKey>& keys) {
     std::string s;
     for (const auto& k : keys) {
-        s += cat(s.empty() ? "" : "; ", "shm ", k.shmid, k.rdonly ? " r--" : " rw-", " pages mapped [");
+        s += cat(s.empty() ? "" : "; ", "shm ", k.shmid, " ", k.perms, k.pgoff ? cat(" from page ", k.pgoff) : "", " pages mapped [");
         for (std::size_t i = 0; i < k.present.size(); ++i) s += cat(i ? "," : "", k.present[i]);
         s += "]";
     }
@@ -58,12 +59,13 @@ std::string maps_text(const std::vector<MapKey>& keys) {
 }
 
 // Which mapped pages share a frame, as labels given in a fixed order: the same partition gives the
-// same labels, whatever the frame numbers are.
+// same labels, whatever the frame numbers are. A page is named by the segment page it maps
+// (pgoff + index), so the pieces of a split attachment sort the same way in both runs.
 std::vector<int> frame_partition(const Observation& o) {
     std::vector<std::tuple<std::string, int, std::uint64_t, bool, std::uint64_t>> pages;  // proc, shmid, page, rdonly, pfn
     for (const auto& p : o.procs)
         for (const auto& m : p.maps)
-            for (const auto& [page, pfn] : m.present) pages.emplace_back(p.name, m.shmid, page, m.rdonly, pfn);
+            for (const auto& [page, pfn] : m.present) pages.emplace_back(p.name, m.shmid, m.pgoff + page, m.rdonly, pfn);
     std::sort(pages.begin(), pages.end());
     std::map<std::uint64_t, int> label;
     std::vector<int> out;

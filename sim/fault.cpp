@@ -80,17 +80,12 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
     task_struct& t = current();
     std::uint64_t vpage = page_align_down(vaddr);
     auto pte = t.mm.page_table.find(vpage);
-    if (pte != t.mm.page_table.end() && (!write || pte->second.writable)) {
+    if (pte != t.mm.page_table.end() && !pte->second.protnone && (!write || pte->second.writable)) {
         EMIT(EventKind::lookup, "MMU", {pte_ref(t.pid, vpage), page_ref(pte->second.pfn)},
              cat("the page table already maps ", hex(vpage), " -> frame ", hex(pte->second.pfn), ": no fault"));
         return m_frames.lookup(pte->second.pfn);
     }
-    // A present PTE that still faults is a write to a read-only entry: a protection fault
-    // (X86_PF_PROT in the error code), not a missing page.
-    if (pte != t.mm.page_table.end())
-        EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage), page_ref(pte->second.pfn)},
-             cat("the PTE for ", hex(vpage), " in ", t.comm, "'s page table is present (frame ", hex(pte->second.pfn),
-                 ") but read-only: the write raises a protection fault (X86_PF_PROT | X86_PF_WRITE)"));
+    if (pte != t.mm.page_table.end()) explain_present_fault(vpage, pte->second, write);
     else
         EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
              cat("no PTE for ", hex(vpage), " in ", t.comm, "'s page table: the MMU raises a page fault (",
@@ -101,12 +96,32 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
         return nullptr;
     }
     EMIT(EventKind::lookup, "lock_mm_and_find_vma", {{ObjKind::vm_area_struct, t.pid, vma->vm_start}},
-         cat("finds vm_area_struct [", hex(vma->vm_start), ", ", hex(vma->vm_end), ") of segment ", vma->shmid));
+         cat("finds vm_area_struct [", hex(vma->vm_start), ", ", hex(vma->vm_end), ") ", vma->perms(), " of segment ", vma->shmid));
+    // access_error: a write needs VM_WRITE; on x86 a read needs any of VM_READ, VM_WRITE, VM_EXEC.
     if (write && !vma->vm_write) {
-        force_sigsegv(vaddr, "the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR");
+        force_sigsegv(vaddr, vma->vm_maywrite ? "the vm_area_struct has no VM_WRITE (mprotect took it away): access_error, SEGV_ACCERR"
+                                              : "the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR");
+        return nullptr;
+    }
+    if (!vma->accessible()) {
+        force_sigsegv(vaddr, "the vm_area_struct has none of VM_READ, VM_WRITE, VM_EXEC (PROT_NONE): access_error, SEGV_ACCERR");
         return nullptr;
     }
     return handle_mm_fault(*vma, vaddr, write);
+}
+
+// A present PTE that still faults: a write to a read-only entry (a protection fault, X86_PF_PROT in
+// the error code), or any access to a PROT_NONE entry, whose hardware present bit is clear.
+void Kernel::explain_present_fault(std::uint64_t vpage, const pte_t& pte, bool write) {
+    const task_struct& t = current();
+    if (pte.protnone)
+        EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage), page_ref(pte.pfn)},
+             cat("the PTE for ", hex(vpage), " in ", t.comm, "'s page table is present (frame ", hex(pte.pfn),
+                 ") but PROT_NONE: the MMU sees no present bit, so the ", write ? "write" : "read", " raises a page fault"));
+    else
+        EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage), page_ref(pte.pfn)},
+             cat("the PTE for ", hex(vpage), " in ", t.comm, "'s page table is present (frame ", hex(pte.pfn),
+                 ") but read-only: the write raises a protection fault (X86_PF_PROT | X86_PF_WRITE)"));
 }
 
 void Kernel::force_sigsegv(std::uint64_t vaddr, const std::string& why) {

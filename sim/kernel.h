@@ -197,6 +197,7 @@ public:
     SyscallResult shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg);
     SyscallResult shmdt(int pid, std::uint64_t addr);
     SyscallResult munmap(int pid, std::uint64_t addr, std::uint64_t len);
+    SyscallResult mprotect(int pid, std::uint64_t addr, std::uint64_t len, std::int64_t prot);
     SyscallResult shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set);
     SyscallResult store(int pid, std::uint64_t addr, const std::string& bytes);
     SyscallResult load(int pid, std::uint64_t addr, std::int64_t n);
@@ -284,6 +285,11 @@ private:
     void shm_close(int shmid, int pid, std::uint64_t vm_start, const char* why);
     void unmap_range(std::uint64_t start, std::uint64_t end, const char* why);
     void cut_vma(vm_area_struct vma, std::uint64_t start, std::uint64_t end, const char* why);
+    // mm/mprotect.c
+    SyscallResult& do_mprotect(std::uint64_t start, std::uint64_t end, std::int64_t prot);
+    SyscallResult* mprotect_vma(const vm_area_struct& vma, std::uint64_t start, std::uint64_t end, std::int64_t prot);
+    void split_vma(std::uint64_t vm_start, std::uint64_t at, const char* why);
+    void change_protection(const vm_area_struct& vma, std::uint64_t start, std::uint64_t end);
     void shm_destroy(shmid_kernel& shp);
     void dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set);
     SyscallResult& shmctl_stat(std::int64_t id, std::int64_t cmd);
@@ -303,6 +309,7 @@ private:
     void end_summary();
     // The frame the page now maps to; null when the access killed the process.
     page* touch_page(std::uint64_t vaddr, bool write);
+    void explain_present_fault(std::uint64_t vpage, const pte_t& pte, bool write);
     page* handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write);
     std::uint64_t shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff, page*& frame);
     page& alloc_frame(int shmid, std::uint64_t& pfn);  // a zeroed frame for the segment, and its number

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 
 #include "sim/radix_tree.h"
 #include "sim/uapi.h"
@@ -19,15 +20,27 @@ struct vm_area_struct {
     bool vm_write = false;        // VM_WRITE: absent for SHM_RDONLY
     int shmid = -1;               // the segment behind it (vm_file -> shm_file_data -> id)
     std::uint64_t vm_pgoff = 0;   // the segment's page at vm_start: not 0 once a split cut its front
+    bool vm_read = true;          // VM_READ: mprotect(PROT_NONE) or PROT_WRITE/PROT_EXEC alone clear it
+    bool vm_exec = false;         // VM_EXEC: shmat's SHM_EXEC, or mprotect(PROT_EXEC)
+    bool vm_maywrite = true;      // VM_MAYWRITE: absent for SHM_RDONLY, so mprotect may not add VM_WRITE
     bool operator==(const vm_area_struct&) const = default;
     std::uint64_t pages() const { return (vm_end - vm_start) / PAGE_SIZE; }
+    // vma_is_accessible: any of VM_READ, VM_WRITE, VM_EXEC. On x86 a load needs only that.
+    bool accessible() const { return vm_read || vm_write || vm_exec; }
+    // The permissions as /proc/PID/maps prints them: "rw-s", "r--s", "---s".
+    std::string perms() const {
+        return std::string{vm_read ? 'r' : '-', vm_write ? 'w' : '-', vm_exec ? 'x' : '-', 's'};
+    }
 };
 
 // A page-table entry: present entries only; absence means "not present".
-// One machine word, as on x86-64: the frame number and the R/W bit.
+// One machine word, as on x86-64: the frame number, the R/W bit, and _PAGE_PROTNONE: an entry that
+// mprotect(PROT_NONE) left is present to the kernel (pte_present, so pagemap reads it present) but
+// not to the MMU, so every access faults.
 struct pte_t {
-    std::uint64_t pfn : 63 = 0;
+    std::uint64_t pfn : 62 = 0;
     std::uint64_t writable : 1 = 0;
+    std::uint64_t protnone : 1 = 0;
     bool operator==(const pte_t&) const = default;
 };
 

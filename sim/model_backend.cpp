@@ -77,6 +77,7 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Exit: return m_kernel.exit(pid, static_cast<int>(a(0)));
     case CallKind::Kill: return m_kernel.kill(pid, pid_of(c.target), static_cast<int>(a(0)));
     case CallKind::Munmap: return m_kernel.munmap(pid, u(0), u(1));
+    case CallKind::Mprotect: return m_kernel.mprotect(pid, u(0), u(1), a(2));
     case CallKind::Msgget: return m_kernel.msgget(pid, a(0), a(1));
     case CallKind::Msgsnd: return m_kernel.msgsnd(pid, a(0), a(1), c.text, a(2), field(c, "msgsz"));
     case CallKind::Msgrcv: return m_kernel.msgrcv(pid, a(0), a(1), a(2), a(3));
@@ -92,7 +93,7 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
 Observation ModelBackend::observe() const { return sim::observe(m_kernel); }
 
 static MappingView mapping_view(const task_struct& t, const vm_area_struct& vma) {
-    MappingView m{vma.shmid, vma.vm_start, vma.vm_end, !vma.vm_write, {}};
+    MappingView m{vma.shmid, vma.vm_start, vma.vm_end, !vma.vm_write, {}, vma.vm_pgoff, vma.perms()};
     auto first = t.mm.page_table.lower_bound(vma.vm_start);
     auto last = t.mm.page_table.lower_bound(vma.vm_end);
     for (auto it = first; it != last; ++it) m.present[(it->first - vma.vm_start) / PAGE_SIZE] = it->second.pfn;

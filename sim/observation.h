@@ -21,6 +21,8 @@ struct MappingView {
     std::uint64_t end = 0;
     bool rdonly = false;
     std::map<std::uint64_t, std::uint64_t> present;  // page index in the mapping -> frame (pfn)
+    std::uint64_t pgoff = 0;  // the segment's page at start: not 0 for a piece a split cut off
+    std::string perms;        // as /proc/PID/maps prints them: "rw-s", "r--s", "---s" after mprotect
     bool operator==(const MappingView&) const = default;
 };
 

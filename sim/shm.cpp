@@ -112,9 +112,12 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
         EMIT(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}},
              cat("picks the highest free gap below mmap_base: ", hex(addr)));
     }
-    mm.mmap[addr] = vm_area_struct{addr, addr + len, !rdonly, id, 0};
+    vm_area_struct vma{addr, addr + len, !rdonly, id, 0};
+    vma.vm_exec = shmflg & SHM_EXEC;
+    vma.vm_maywrite = !rdonly;  // the segment's file is opened read-only, so do_mmap clears VM_MAYWRITE
+    mm.mmap[addr] = vma;
     EMIT(EventKind::attach, "do_mmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, addr)},
-         cat("adds vm_area_struct [", hex(addr), ", ", hex(addr + len), ") ", rdonly ? "r--" : "rw-", " to ", current().comm,
+         cat("adds vm_area_struct [", hex(addr), ", ", hex(addr + len), ") ", vma.perms(), " to ", current().comm,
              "'s mm; no page-table entry is made: pages are mapped on first touch"));
     shm_open(*shp, pid, addr, "shmat");
     return finish(static_cast<std::int64_t>(addr));

@@ -39,6 +39,16 @@ inline constexpr int MSG_STAT = 11;
 inline constexpr int MSG_INFO = 12;
 inline constexpr int MSG_STAT_ANY = 13;  // MSG_STAT without the read-permission check
 
+// mprotect's protections (include/uapi/asm-generic/mman-common.h). PROT_SEM is accepted and ignored on
+// x86; PROT_GROWSDOWN/PROT_GROWSUP ask to extend the change to a stack's whole vm_area_struct.
+inline constexpr int PROT_NONE = 0;
+inline constexpr int PROT_READ = 1;
+inline constexpr int PROT_WRITE = 2;
+inline constexpr int PROT_EXEC = 4;
+inline constexpr int PROT_SEM = 8;
+inline constexpr int PROT_GROWSDOWN = 0x01000000;
+inline constexpr int PROT_GROWSUP = 0x02000000;
+
 inline constexpr int PAGE_SHIFT = 12;
 inline constexpr std::uint64_t PAGE_SIZE = std::uint64_t{1} << PAGE_SHIFT;
 inline constexpr std::uint64_t SHMLBA = PAGE_SIZE;

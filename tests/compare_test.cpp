@@ -9,7 +9,7 @@ namespace {
 
 Observation two_processes_sharing_a_page(std::uint64_t base, int pid0, std::uint64_t pfn) {
     Observation o;
-    MappingView m{0, base, base + 8192, false, {{0, pfn}}};
+    MappingView m{0, base, base + 8192, false, {{0, pfn}}, 0, "rw-s"};
     o.procs.push_back(ProcView{"a", pid0, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}});
     o.procs.push_back(ProcView{"b", pid0 + 1, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}});
     o.shms.push_back(ShmView{0, 1234, 0666, 8192, 2, pid0, pid0 + 1, 0, 0, 0, 0, 1});
@@ -66,4 +66,26 @@ TEST(Compare, a_step_outcome_differs_but_a_different_address_from_shmat_does_not
     auto d = differences("a", m, blocked, scenario::CallKind::Msgrcv);
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].kernel, "blocks");
+}
+
+// mprotect: a piece's permissions are observed (/proc/PID/maps in the kernel run), and the pages of
+// split pieces are matched by the segment page they map, whatever order their frames come in.
+TEST(Compare, a_piece_with_other_permissions_differs_and_split_pieces_match_by_segment_page) {
+    LastCalls last;
+    auto split = [](std::uint64_t base, std::uint64_t pfn0, std::uint64_t pfn1) {
+        Observation o;
+        MappingView lo{0, base, base + 4096, false, {{0, pfn0}}, 0, "rw-s"};
+        MappingView hi{0, base + 4096, base + 8192, true, {{0, pfn1}}, 1, "r--s"};
+        o.procs.push_back(ProcView{"a", 1000, TaskState::ready, 0, 0, 0, "", 0, 2, {lo, hi}});
+        return o;
+    };
+    auto model = split(0x7f0000000000, 0x1a000, 0x1a001);
+    EXPECT_TRUE(differences(model, split(0x7f3a12345000, 0x115a71, 0x10003), last).empty());
+    auto kernel = model;
+    kernel.procs[0].maps[1].perms = "---s";
+    auto d = differences(model, kernel, last);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].what, "a.attachments");
+    EXPECT_NE(d[0].model.find("r--s from page 1"), std::string::npos) << d[0].model;
+    EXPECT_NE(d[0].kernel.find("---s from page 1"), std::string::npos) << d[0].kernel;
 }

@@ -52,6 +52,14 @@ TEST(Procfs, a_maps_line_of_a_sysv_segment_gives_its_range_and_its_shmid) {
     EXPECT_EQ(m->end, 0x7f2dd8c84000u);
     EXPECT_TRUE(m->writable);
     EXPECT_EQ(m->shmid, 32769);
+    EXPECT_EQ(m->pgoff, 0u);
+    EXPECT_EQ(m->perms, "rw-s");
+    // A piece that mprotect split off and made PROT_NONE: its offset is the segment page it starts at.
+    auto piece = parse_maps_line("7f2dd8c83000-7f2dd8c84000 ---s 00002000 00:01 32769                      /SYSV000004d2 (deleted)");
+    ASSERT_TRUE(piece.has_value());
+    EXPECT_EQ(piece->pgoff, 2u);
+    EXPECT_EQ(piece->perms, "---s");
+    EXPECT_FALSE(piece->writable);
     EXPECT_FALSE(parse_maps_line("7f2dd8c80000-7f2dd8c81000 r--p 00000000 08:01 1234   /usr/lib/libc.so.6").has_value());
     EXPECT_FALSE(parse_maps_line("7ffd1000-7ffd2000 rw-p 00000000 00:00 0").has_value());
 }

@@ -887,5 +887,18 @@ TEST(Parser, ptpages_takes_one_process) {
                  "unknown function 'ptpage'; expected one of: shm msq exists count pte frame vmas ptpages bytes zeros; did you mean 'ptpages'?");
 }
 
+// Version 2: mprotect(addr, len, prot) with the PROT_ constants and '|', and its errors.
+TEST(Parser, mprotect_takes_an_address_a_length_and_prot_constants) {
+    Step s = parse_step("a: mprotect(0x10000, 4096, PROT_READ | PROT_WRITE | PROT_EXEC)");
+    EXPECT_EQ(s.call.kind, CallKind::Mprotect);
+    ASSERT_EQ(s.call.args.size(), 3u);
+    EXPECT_EQ(parse_step("a: mprotect(0x10000, 4096, PROT_NONE)").call.kind, CallKind::Mprotect);
+    expect_error("proc a\na: mprotect(0x10000, 4096)\n", 2, 26, "mprotect takes 3 arguments (addr, len, prot), got 2");
+    expect_error("proc a\na: mprotect(0x10000, 4096, PROT_READ, 0)\n", 2, 39,
+                 "mprotect takes 3 arguments (addr, len, prot), got 4");
+    expect_error("proc a\na: mprotect(0x10000, 4096, PROT_RAED)\n", 2, 28, "unknown name 'PROT_RAED'; did you mean 'PROT_READ'?");
+    expect_error("proc a\na: mprotect(0x10000, 4096, PROT_WRTIE)\n", 2, 28, "unknown name 'PROT_WRTIE'; did you mean 'PROT_WRITE'?");
+}
+
 }  // namespace
 }  // namespace sim::scenario

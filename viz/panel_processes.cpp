@@ -49,7 +49,7 @@ void vma_box(const View& v, const sim::task_struct& t, const sim::vm_area_struct
     sim::ObjRef ref{sim::ObjKind::vm_area_struct, t.pid, vma.vm_start};
     ImGui::Indent();
     if (!first) ImGui::TextDisabled("  | vm_next");  // the mm's list, in address order
-    std::string label = "vm_area_struct  [" + sim::hex(vma.vm_start) + ", " + sim::hex(vma.vm_end) + ")  " + (vma.vm_write ? "rw-s" : "r--s") +
+    std::string label = "vm_area_struct  [" + sim::hex(vma.vm_start) + ", " + sim::hex(vma.vm_end) + ")  " + vma.perms() +
                         "  shmid " + std::to_string(vma.shmid);
     if (vma.vm_pgoff) label += "  from page " + std::to_string(vma.vm_pgoff);  // a piece left by a split
     text_box(label, object_colour(vma.shmid, 0.18f), v.touched_now(ref) ? highlight_colour(v.anim) : object_colour(vma.shmid), alpha);

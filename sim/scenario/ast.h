@@ -62,6 +62,7 @@ enum class CallKind {
     Msgget, Msgsnd, Msgrcv, Msgctl,
     Fork, Exit, Kill,
     Munmap,  // version 2
+    Mprotect,  // version 2
 };
 
 struct Call {

@@ -54,6 +54,9 @@ constexpr Named kIpc[] = {
     {"SHM_REMAP", SHM_REMAP, ""},     {"SHM_EXEC", SHM_EXEC, ""},
     {"SHM_NORESERVE", 010000, ""},    {"SHM_HUGETLB", SHM_HUGETLB, ""},
     {"SHM_STAT_ANY", SHM_STAT_ANY, ""}, {"MSG_STAT_ANY", MSG_STAT_ANY, ""},
+    // Version 2: mprotect's protections.
+    {"PROT_NONE", PROT_NONE, ""},     {"PROT_READ", PROT_READ, ""},
+    {"PROT_WRITE", PROT_WRITE, ""},   {"PROT_EXEC", PROT_EXEC, ""},
 };
 
 constexpr Named kOther[] = {

@@ -51,7 +51,8 @@ constexpr std::string_view kFunctions = "shm msq exists count pte frame vmas ptp
 constexpr std::string_view kCommonConstants =
     "IPC_PRIVATE IPC_CREAT IPC_EXCL IPC_NOWAIT IPC_RMID IPC_SET IPC_STAT IPC_INFO SHM_RDONLY SHM_RND "
     "SHM_STAT SHM_INFO SHM_LOCK SHM_UNLOCK SHM_DEST MSG_NOERROR MSG_EXCEPT MSG_COPY MSG_STAT MSG_INFO "
-    "NULL PAGE_SIZE SIGUSR1 SIGKILL SIGSEGV";
+    "NULL PAGE_SIZE SIGUSR1 SIGKILL SIGSEGV "
+    "PROT_NONE PROT_READ PROT_WRITE PROT_EXEC";
 
 std::vector<std::string_view> words(std::string_view list) {
     std::vector<std::string_view> out;
@@ -95,6 +96,7 @@ constexpr CallSig kCalls[] = {
     {"exit", CallKind::Exit, 1, "status", {}, false},
     {"kill", CallKind::Kill, 2, "target, sig", {Slot::Proc, Slot::Signal}, false},
     {"munmap", CallKind::Munmap, 2, "addr, len", {}, false},
+    {"mprotect", CallKind::Mprotect, 3, "addr, len, prot", {}, false},
 };
 
 // The functions of an expectation; each is followed by '.FIELD' (shm, msq) or stands alone.

@@ -1,0 +1,148 @@
+// mprotect on attachments: the rules of do_mprotect_pkey and mprotect_fixup (mm/mprotect.c) for a
+// System V mapping. Measured on Linux 6.18 (x86-64, no protection keys):
+// - an unaligned address is EINVAL; a length of 0 returns 0 before the protection is even looked
+//   at; a range that wraps is ENOMEM; bits other than PROT_READ|WRITE|EXEC|SEM are EINVAL.
+// - the vm_area_structs of the range change one by one, in address order: a hole (or a range that
+//   starts unmapped) stops the walk with ENOMEM, and PROT_WRITE on a SHM_RDONLY piece (no VM_MAYWRITE)
+//   stops it with EACCES; the pieces before keep their change. PROT_EXEC is allowed everywhere.
+// - a piece the range covers in part is split (__split_vma calls shm_open: nattch counts each piece,
+//   lpid and atime are set); the pieces are never merged back (shm's vm_ops has a close, so
+//   is_mergeable_vma says no). A change to the flags a piece already has splits nothing.
+// - change_protection rewrites the present PTEs: PROT_READ makes them read-only, so a store takes a
+//   protection fault and SIGSEGV; PROT_READ|PROT_WRITE makes them writable at once (shmem needs no
+//   write notification), so the store after takes no fault at all; PROT_NONE keeps them present to
+//   the kernel (pagemap still reads them present, frame and all) but every access faults.
+#include <algorithm>
+
+#include "sim/kernel.h"
+#include "sim/text.h"
+
+namespace sim {
+namespace {
+
+ObjRef vma_ref(int pid, std::uint64_t start) { return {ObjKind::vm_area_struct, pid, start}; }
+
+std::string prot_text(std::int64_t prot) {
+    if (prot == PROT_NONE) return "PROT_NONE";
+    std::string s;
+    for (auto [bit, name] : {std::pair{PROT_READ, "PROT_READ"}, {PROT_WRITE, "PROT_WRITE"}, {PROT_EXEC, "PROT_EXEC"},
+                             {PROT_SEM, "PROT_SEM"}, {PROT_GROWSDOWN, "PROT_GROWSDOWN"}, {PROT_GROWSUP, "PROT_GROWSUP"}})
+        if (prot & bit) s += (s.empty() ? "" : "|") + std::string(name);
+    std::int64_t rest = prot & ~std::int64_t{PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP};
+    if (rest) s += (s.empty() ? "" : "|") + hex(static_cast<std::uint64_t>(rest));
+    return s;
+}
+
+}  // namespace
+
+SyscallResult Kernel::mprotect(int pid, std::uint64_t addr, std::uint64_t len, std::int64_t prot) {
+    begin(pid);
+    ENTRY(cat("calls mprotect(", hex(addr), ", ", len, ", ", prot_text(prot), ")"));
+    std::int64_t grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+    std::uint64_t end = addr + page_align_up(len);
+    if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
+        FAIL_CALL(EINVAL, "do_mprotect_pkey", "PROT_GROWSDOWN and PROT_GROWSUP together");
+    else if (addr & (PAGE_SIZE - 1))
+        FAIL_CALL(EINVAL, "do_mprotect_pkey", cat(hex(addr), " is not page aligned"));
+    else if (len == 0) {
+        EMIT(EventKind::check, "do_mprotect_pkey", {}, "a length of 0 changes nothing, and the protection is not even checked");
+        finish(0);
+    } else if (end <= addr)
+        FAIL_CALL(ENOMEM, "do_mprotect_pkey", "the range wraps around the end of the address space");
+    else if (prot & ~std::int64_t{PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP})
+        FAIL_CALL(EINVAL, "arch_validate_prot", cat(prot_text(prot), " holds bits that are no protection"));
+    else
+        do_mprotect(addr, end, prot);
+    return take();
+}
+
+// The walk over the vm_area_structs of [start, end), each changed by mprotect_vma until one fails.
+SyscallResult& Kernel::do_mprotect(std::uint64_t start, std::uint64_t end, std::int64_t prot) {
+    mm_struct& mm = current().mm;
+    std::vector<vm_area_struct> hit;  // copies: the splits below change the map
+    for (auto it = mm.mmap.begin(); it != mm.mmap.end(); ++it)
+        if (it->second.vm_start < end && it->second.vm_end > start) hit.push_back(it->second);
+    if (hit.empty()) return FAIL_CALL(ENOMEM, "do_mprotect_pkey", cat("nothing is mapped in [", hex(start), ", ", hex(end), ")"));
+    // No System V mapping grows: PROT_GROWSDOWN finds no VM_GROWSDOWN, x86 has no VM_GROWSUP.
+    if (prot & PROT_GROWSDOWN) return FAIL_CALL(EINVAL, "do_mprotect_pkey", "PROT_GROWSDOWN on a mapping that is no stack");
+    std::uint64_t tmp = hit.front().vm_start;
+    if (tmp > start) return FAIL_CALL(ENOMEM, "do_mprotect_pkey", cat(hex(start), " is not mapped: the range starts in a hole"));
+    if (prot & PROT_GROWSUP) return FAIL_CALL(EINVAL, "do_mprotect_pkey", "PROT_GROWSUP on a mapping that is no stack");
+    std::uint64_t nstart = start;
+    for (const vm_area_struct& vma : hit) {
+        if (vma.vm_start != tmp)
+            return FAIL_CALL(ENOMEM, "do_mprotect_pkey", cat("[", hex(tmp), ", ", hex(vma.vm_start), ") is a hole; the mappings before it keep their change"));
+        tmp = std::min(vma.vm_end, end);
+        if (SyscallResult* failed = mprotect_vma(vma, nstart, tmp, prot)) return *failed;
+        nstart = tmp;
+    }
+    if (tmp < end) return FAIL_CALL(ENOMEM, "do_mprotect_pkey", cat("[", hex(tmp), ", ", hex(end), ") is not mapped; the mappings before it keep their change"));
+    return finish(0);
+}
+
+// One vm_area_struct: the VM_MAY* check, then mprotect_fixup: split off what the range leaves out,
+// set the flags, rewrite the PTEs. Null when it went well, else the failed call.
+SyscallResult* Kernel::mprotect_vma(const vm_area_struct& vma, std::uint64_t start, std::uint64_t end, std::int64_t prot) {
+    int pid = m_current;
+    vm_area_struct want = vma;
+    want.vm_read = prot & PROT_READ;
+    want.vm_write = prot & PROT_WRITE;
+    want.vm_exec = prot & PROT_EXEC;
+    EMIT(EventKind::check, "do_mprotect_pkey", {vma_ref(pid, vma.vm_start)},
+         cat("vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ") ", vma.perms(), " is to become ", want.perms(),
+             vma.vm_maywrite ? "" : "; it has no VM_MAYWRITE (attached SHM_RDONLY)"));
+    if (want.vm_write && !vma.vm_maywrite)
+        return &FAIL_CALL(EACCES, "do_mprotect_pkey", "VM_WRITE without VM_MAYWRITE: a SHM_RDONLY attachment never becomes writable");
+    if (want == vma) {
+        EMIT(EventKind::check, "mprotect_fixup", {vma_ref(pid, vma.vm_start)}, "the flags are already these: nothing changes, nothing is split");
+        return nullptr;
+    }
+    if (vma.vm_start < start) split_vma(vma.vm_start, start, "mprotect");
+    if (end < vma.vm_end) split_vma(start, end, "mprotect");
+    vm_area_struct& piece = current().mm.mmap.at(start);
+    piece.vm_read = want.vm_read;
+    piece.vm_write = want.vm_write;
+    piece.vm_exec = want.vm_exec;
+    change_protection(piece, start, end);
+    return nullptr;
+}
+
+// __split_vma: [vm_start, at) stays the old vm_area_struct and [at, vm_end) becomes a new one, its
+// vm_pgoff moved on; the new one is one more mapping of the segment (vm_ops->open is shm_open).
+void Kernel::split_vma(std::uint64_t vm_start, std::uint64_t at, const char* why) {
+    mm_struct& mm = current().mm;
+    vm_area_struct& vma = mm.mmap.at(vm_start);
+    vm_area_struct right = vma;
+    right.vm_start = at;
+    right.vm_pgoff = vma.vm_pgoff + (at - vma.vm_start) / PAGE_SIZE;
+    vma.vm_end = at;
+    mm.mmap[at] = right;
+    EMIT(EventKind::attach, "__split_vma", {{ObjKind::mm_struct, m_current}, vma_ref(m_current, vm_start), vma_ref(m_current, at)},
+         cat("splits vm_area_struct [", hex(vm_start), ", ", hex(right.vm_end), ") at ", hex(at), ": [", hex(vm_start), ", ", hex(at),
+             ") and [", hex(at), ", ", hex(right.vm_end), ") with vm_pgoff ", right.vm_pgoff));
+    if (shmid_kernel* shp = m_ns.shm_ids.find_id(right.shmid)) shm_open(*shp, m_current, at, why);
+}
+
+// change_protection: every present PTE of [start, end) gets the new vm_page_prot. A shared shmem
+// mapping needs no write notification, so VM_WRITE gives writable entries straight away.
+void Kernel::change_protection(const vm_area_struct& vma, std::uint64_t start, std::uint64_t end) {
+    task_struct& t = current();
+    const auto& table = t.mm.page_table;
+    std::vector<std::uint64_t> present;
+    for (auto it = table.lower_bound(start); it != table.end() && it->first < end; ++it) present.push_back(it->first);
+    for (std::uint64_t vpage : present) {
+        pte_t* pte = t.mm.page_table.lookup(vpage);
+        pte->writable = vma.vm_write;
+        pte->protnone = !vma.accessible();
+    }
+    std::uint64_t changed = present.size();
+    const char* now = !vma.accessible() ? "PROT_NONE: still present, but no access passes the MMU"
+                      : vma.vm_write     ? "writable"
+                                         : "read-only";
+    EMIT(EventKind::field_change, "change_protection", {{ObjKind::mm_struct, t.pid}, vma_ref(t.pid, start)},
+         cat("vm_area_struct [", hex(start), ", ", hex(end), ") is now ", vma.perms(),
+             changed ? cat("; its ", changed, " present PTE", changed == 1 ? " is " : "s are ", now)
+                     : std::string("; no page of it is mapped yet, so no PTE changes")));
+}
+
+}  // namespace sim
