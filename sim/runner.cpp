@@ -149,7 +149,14 @@ std::string outcome_text(const scenario::Outcome& o, const EvalContext& cx) {
 bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const std::optional<ProcView>& p, const EvalContext& cx) {
     bool returned = r.fate == Fate::returned;
     switch (o.kind) {
-    case OutcomeKind::Value: return returned && p && compare(typed_ret(*p, cx), scenario::CompareOp::Eq, eval(o.expr, cx)) == Verdict::holds;
+    case OutcomeKind::Value: {
+        if (!returned || !p) return false;
+        // `=> 0x1000` after shmat is the address returned, as in C; only an expect compares an
+        // address with a number by its offset into the attachment.
+        Value want = eval(o.expr, cx), got = typed_ret(*p, cx);
+        if (got.kind == Value::Kind::Addr && want.kind == Value::Kind::Int) got = Value::integer(got.i);
+        return compare(got, scenario::CompareOp::Eq, want) == Verdict::holds;
+    }
     case OutcomeKind::Ok: return returned && r.ret != -1;
     case OutcomeKind::Errno: return returned && r.ret == -1 && r.err == o.value;
     case OutcomeKind::Blocks: return r.fate == Fate::blocked;

@@ -1,7 +1,5 @@
 #include "sim/value.h"
 
-#include <tuple>
-
 #include "sim/text.h"
 
 namespace sim {
@@ -54,10 +52,13 @@ Verdict compare(const Value& l, CompareOp op, const Value& r) {
     if (l.kind == K::Unobservable || r.kind == K::Unobservable) return Verdict::unobservable;
     auto verdict = [](bool b) { return b ? Verdict::holds : Verdict::fails; };
     if (l.kind == K::Missing || r.kind == K::Missing) return Verdict::fails;
-    if (l.kind == K::Addr && r.kind == K::Addr && l.shmid >= 0 && r.shmid >= 0)
-        return verdict(ordered(std::tie(l.shmid, l.offset), op, std::tie(r.shmid, r.offset)));
+    // Two addresses of one process (the parser refuses two processes'): virtual addresses, so
+    // that two attachments of one segment differ. An address and a number: the address's offset
+    // into its attachment, which is the same on the model and the kernel.
+    if (l.kind == K::Addr && r.kind == K::Addr) return verdict(ordered(l.i, op, r.i));
+    auto number = [](const Value& v) { return v.kind == K::Addr && v.shmid >= 0 ? static_cast<std::int64_t>(v.offset) : v.i; };
     bool li = l.kind == K::Int || l.kind == K::Addr, ri = r.kind == K::Int || r.kind == K::Addr;
-    if (li && ri) return verdict(ordered(l.i, op, r.i));
+    if (li && ri) return verdict(ordered(number(l), op, number(r)));
     if (l.kind != r.kind) return verdict(op == CompareOp::Ne);
     switch (l.kind) {
     case K::Text:

@@ -900,5 +900,17 @@ TEST(Parser, mprotect_takes_an_address_a_length_and_prot_constants) {
     expect_error("proc a\na: mprotect(0x10000, 4096, PROT_WRTIE)\n", 2, 28, "unknown name 'PROT_WRTIE'; did you mean 'PROT_WRITE'?");
 }
 
+TEST(Parser, addresses_of_two_processes_do_not_compare) {
+    std::string two = "proc a\nproc b\na: p = shmat(1, NULL, 0)\nb: q = shmat(1, NULL, 0)\n";
+    Diagnostic d = expect_error(two + "expect p + 1 != q\n", 5, 17,
+                                "cannot compare addresses of two processes: 'p' is an address in a, 'q' in b; "
+                                "compare frame(a, p) with frame(b, q) instead");
+    ASSERT_EQ(d.notes.size(), 2u);
+    EXPECT_EQ(d.notes[0].pos, (SourcePos{3, 4}));
+    EXPECT_EQ(d.notes[1].pos, (SourcePos{4, 4}));
+    EXPECT_TRUE(parse_ok(two + "expect p == 0\nexpect q != 4096\nexpect frame(a, p) == frame(b, q)\n").ok());
+    EXPECT_TRUE(parse_ok("proc a\na: p = shmat(1, NULL, 0)\na: q = shmat(1, NULL, 0)\nexpect p != q\n").ok());
+}
+
 }  // namespace
 }  // namespace sim::scenario

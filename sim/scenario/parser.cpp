@@ -330,6 +330,8 @@ private:
     void check_call(const Call& call, const std::string& proc);
     void check_ctl(const Call& call);
     void check_msgsz(const Call& call);
+    const Expr* address_in(const Expr& e) const;
+    void check_address_comparison(const Expect& e);
     void check_addresses(const Expr& e, const std::string& proc);
     bool may_use(const std::string& proc, const VarInfo& v) const;
     Outcome parse_outcome(const Call& call);
@@ -646,8 +648,36 @@ void Parser::expect_stmt() {
     e.op_pos = op.pos;
     e.right = parse_expr(Ctx::Expect);
     expect_end();
+    check_address_comparison(e);
     auto& steps = m_result.scenario.steps;
     (steps.empty() ? m_result.scenario.initial_expects : steps.back().expects).push_back(std::move(e));
+}
+
+// The first address variable in e (directly or in arithmetic), or null.
+const Expr* Parser::address_in(const Expr& e) const {
+    if (e.kind == ExprKind::Name) {
+        auto it = m_vars.find(e.text);
+        return it != m_vars.end() && !it->second.attacher.empty() ? &e : nullptr;
+    }
+    if (e.kind != ExprKind::Binary && e.kind != ExprKind::Negate) return nullptr;
+    for (const auto& a : e.args)
+        if (const Expr* found = address_in(a)) return found;
+    return nullptr;
+}
+
+// Two processes' addresses live in two address spaces: comparing them says nothing, and the
+// model's and the kernel's layouts differ. Offsets (`p - q`) and frames (`frame(P, A)`) compare.
+void Parser::check_address_comparison(const Expect& e) {
+    const Expr* l = address_in(e.left);
+    const Expr* r = address_in(e.right);
+    if (!l || !r) return;
+    const VarInfo& lv = m_vars.at(l->text);
+    const VarInfo& rv = m_vars.at(r->text);
+    if (lv.attacher == rv.attacher) return;
+    fail(r->pos, "cannot compare addresses of two processes: " + quoted(l->text) + " is an address in " + lv.attacher + ", " +
+                     quoted(r->text) + " in " + rv.attacher + "; compare frame(" + lv.attacher + ", " + l->text + ") with frame(" +
+                     rv.attacher + ", " + r->text + ") instead",
+         {{lv.pos, quoted(l->text) + " is attached here"}, {rv.pos, quoted(r->text) + " is attached here"}});
 }
 
 // NAME: [VAR =] CALL [=> OUTCOME]
