@@ -10,9 +10,9 @@ namespace {
 Observation two_processes_sharing_a_page(std::uint64_t base, int pid0, std::uint64_t pfn) {
     Observation o;
     MappingView m{0, base, base + 8192, false, {{0, pfn}}};
-    o.procs.push_back(ProcView{"a", pid0, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}});
-    o.procs.push_back(ProcView{"b", pid0 + 1, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}});
-    o.shms.push_back(ShmView{0, 1234, 0666, 8192, 2, pid0, pid0 + 1, 0, 0, 0, 0, 1});
+    o.procs.push_back(ProcView{"a", pid0, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}, {}});
+    o.procs.push_back(ProcView{"b", pid0 + 1, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}, {}});
+    o.shms.push_back(ShmView{0, 1234, 0666, 8192, 2, pid0, pid0 + 1, 0, 0, 0, 0, 1, 0, 0, 0});
     return o;
 }
 

@@ -439,10 +439,10 @@ TEST(Parser, other_characters_are_unexpected) {
 }
 
 TEST(Parser, integer_literal_errors) {
-    expect_error("proc a\na: exit(9223372036854775808)\n", 2, 9,
-                 "integer literal is too large (the largest is 9223372036854775807)");
+    expect_error("proc a\na: exit(18446744073709551616)\n", 2, 9,
+                 "integer literal is too large (the largest is 18446744073709551615)");
     expect_error("proc a\na: exit(0x10000000000000000)\n", 2, 9,
-                 "integer literal is too large (the largest is 9223372036854775807)");
+                 "integer literal is too large (the largest is 18446744073709551615)");
     expect_error("proc a\na: exit(0678)\n", 2, 12, "invalid digit '8' in octal literal");
     expect_error("proc a\na: exit(12abc)\n", 2, 11, "invalid suffix 'abc' on integer literal");
     expect_error("proc a\na: exit(0x)\n", 2, 9, "hexadecimal literal '0x' has no digits");
@@ -802,7 +802,7 @@ TEST(Parser, huge_and_odd_inputs_do_not_crash) {
     std::string long_line(1 << 20, 'x');
     expect_error(long_line, 1, 1, "expected a statement: title, note, sysctl, proc, expect, or NAME: CALL");
     expect_error("proc a\na: exit(" + std::string(5000, '9') + ")\n", 2, 9,
-                 "integer literal is too large (the largest is 9223372036854775807)");
+                 "integer literal is too large (the largest is 18446744073709551615)");
     ParseResult nul = parse("t.ipc", std::string(1000, '\0'));
     ASSERT_EQ(nul.diagnostics.size(), 1u);
     EXPECT_EQ(nul.diagnostics[0].message, "invalid byte 0x00");
