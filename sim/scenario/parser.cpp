@@ -664,6 +664,11 @@ void Parser::check_time_rules(const Expect& e) {
         const Expr& at = l == TimeSide::now ? e.right : e.left;
         if (other != TimeSide::time)
             fail(at.pos, "now compares only with a time field (atime dtime ctime stime rtime), as in shm(ID).atime == now");
+        // PROC.buf's times were copied by a *_STAT call, which sets no time: an earlier step set
+        // them, never the step just made (in the kernel run the same second could make it look so).
+        if (at.args[0].kind == ExprKind::Field)
+            fail(at.pos, "a buffer's times were set before the call that copied them, never by the step just made; compare them "
+                         "with 0 or with shm(ID)/msq(ID)'s times (<= >=)");
         if (e.op != CompareOp::Eq)
             fail(e.op_pos, "a time field compares with now only by '==' (it was set by the step just made)");
         return;
