@@ -67,3 +67,35 @@ TEST(Compare, a_step_outcome_differs_but_a_different_address_from_shmat_does_not
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].kernel, "blocks");
 }
+
+TEST(Compare, buffers_compare_field_by_field_with_pids_as_names_and_times_only_as_set_or_not) {
+    LastCalls last;
+    auto model = two_processes_sharing_a_page(0x7f0000000000, 1000, 0x1a000);
+    auto kernel = two_processes_sharing_a_page(0x7f0000000000, 4242, 0x1a000);
+    CtlBuf b;
+    b.kind = BufKind::shmid_ds;
+    b.segsz = 8192;
+    b.cpid = 1000;
+    b.atime = 7;  // step 7
+    model.procs[0].buf = b;
+    b.cpid = 4242;
+    b.atime = 1764514400;  // seconds
+    kernel.procs[0].buf = b;
+    EXPECT_TRUE(differences(model, kernel, last).empty());
+    kernel.procs[0].buf.segsz = 4096;
+    kernel.procs[0].buf.atime = 0;
+    kernel.shms[0].ctime = 5;
+    auto d = differences(model, kernel, last);
+    ASSERT_EQ(d.size(), 3u);
+    EXPECT_EQ(d[0].what, "a.buf.segsz");
+    EXPECT_EQ(d[1].what, "a.buf.atime");
+    EXPECT_EQ(d[1].model, "set");
+    EXPECT_EQ(d[1].kernel, "0 (never set)");
+    EXPECT_EQ(d[2].what, "shm(0).ctime");
+    kernel.procs[0].buf.kind = BufKind::shminfo;
+    d = differences(model, kernel, last);
+    ASSERT_FALSE(d.empty());
+    EXPECT_EQ(d[0].what, "a.buf");
+    EXPECT_EQ(d[0].model, "shmid_ds");
+    EXPECT_EQ(d[0].kernel, "shminfo");
+}
