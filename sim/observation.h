@@ -129,8 +129,8 @@ public:
     // The scenario's name for a pid ("" for 0, "pid N" when no process has it).
     virtual std::string pid_name(int pid) const = 0;
     // The time of the step just made, as [earliest, latest]: the model's step number twice, or the
-    // kernel's seconds read just before and just after the step.
-    virtual StepTime now() const = 0;
+    // kernel's seconds read just before and just after the step. 0 before any step.
+    virtual StepTime now() const { return {}; }
 };
 
 struct Observation {
