@@ -118,44 +118,98 @@ void set_up(const ChildSetup& s) {
     warm_up();
 }
 
-Reply result(long ret) { return Reply{ret, ret == -1 ? errno : 0, 0, g_minflt, 0}; }
+Reply result(long ret) { return Reply{ret, ret == -1 ? errno : 0, 0, g_minflt, 0, {}}; }
 
-// IPC_SET as C code does it: IPC_STAT first, then change only the named fields.
-long do_shmctl(const Request& rq) {
-    union {
-        shmid_ds ds;
-        shminfo info;
-        shm_info sinfo;
-        char pad[512];
-    } buf{};
+union ShmBuf {
+    shmid_ds ds;
+    shminfo info;
+    shm_info sinfo;
+    char pad[512];
+};
+union MsgBuf {
+    msqid_ds ds;
+    msginfo info;
+    char pad[512];
+};
+
+// PROC.buf after a shmctl that succeeded: the fields of the structure its command filled.
+sim::CtlBuf shm_buf(int cmd, const ShmBuf& b) {
+    sim::CtlBuf out;
+    out.cmd = cmd;
+    if (cmd == IPC_STAT || cmd == SHM_STAT || cmd == SHM_STAT_ANY) {
+        const shmid_ds& d = b.ds;
+        out.kind = sim::BufKind::shmid_ds;
+        out.key = d.shm_perm.__key;
+        out.mode = d.shm_perm.mode;
+        out.uid = d.shm_perm.uid, out.gid = d.shm_perm.gid, out.cuid = d.shm_perm.cuid, out.cgid = d.shm_perm.cgid;
+        out.segsz = d.shm_segsz, out.nattch = d.shm_nattch, out.cpid = d.shm_cpid, out.lpid = d.shm_lpid;
+        out.atime = d.shm_atime, out.dtime = d.shm_dtime, out.ctime = d.shm_ctime;
+    } else if (cmd == IPC_INFO) {
+        out.kind = sim::BufKind::shminfo;
+        out.shmmax = b.info.shmmax, out.shmmin = b.info.shmmin, out.shmmni = b.info.shmmni;
+        out.shmseg = b.info.shmseg, out.shmall = b.info.shmall;
+    } else if (cmd == SHM_INFO) {
+        out.kind = sim::BufKind::shm_info;
+        out.used_ids = static_cast<std::uint64_t>(b.sinfo.used_ids);
+        out.shm_tot = b.sinfo.shm_tot, out.shm_rss = b.sinfo.shm_rss, out.shm_swp = b.sinfo.shm_swp;
+    }
+    return out;
+}
+
+// PROC.buf after a msgctl that succeeded; MSG_INFO fills msginfo with totals.
+sim::CtlBuf msg_buf(int cmd, const MsgBuf& b) {
+    sim::CtlBuf out;
+    out.cmd = cmd;
+    if (cmd == IPC_STAT || cmd == MSG_STAT || cmd == MSG_STAT_ANY) {
+        const msqid_ds& d = b.ds;
+        out.kind = sim::BufKind::msqid_ds;
+        out.key = d.msg_perm.__key;
+        out.mode = d.msg_perm.mode;
+        out.uid = d.msg_perm.uid, out.gid = d.msg_perm.gid, out.cuid = d.msg_perm.cuid, out.cgid = d.msg_perm.cgid;
+        out.qnum = d.msg_qnum, out.cbytes = d.__msg_cbytes, out.qbytes = d.msg_qbytes;
+        out.lspid = d.msg_lspid, out.lrpid = d.msg_lrpid;
+        out.stime = d.msg_stime, out.rtime = d.msg_rtime, out.ctime = d.msg_ctime;
+    } else if (cmd == IPC_INFO || cmd == MSG_INFO) {
+        const msginfo& i = b.info;
+        out.kind = sim::BufKind::msginfo;
+        out.msgpool = i.msgpool, out.msgmap = i.msgmap, out.msgmax = i.msgmax, out.msgmnb = i.msgmnb;
+        out.msgmni = i.msgmni, out.msgssz = i.msgssz, out.msgtql = i.msgtql, out.msgseg = i.msgseg;
+    }
+    return out;
+}
+
+// IPC_SET as C code does it: IPC_STAT first, then change only the named fields. That IPC_STAT
+// fills a buffer of its own: PROC.buf changes only by a call the scenario names.
+Reply do_shmctl(const Request& rq) {
+    ShmBuf buf{};
     int id = static_cast<int>(rq.a[0]), cmd = static_cast<int>(rq.a[1]);
     if (cmd == IPC_SET) {
         // Every field named: nothing to keep, so no IPC_STAT first (SCENARIO.md).
-        if ((rq.set_mask & 7) != 7 && ::shmctl(id, IPC_STAT, &buf.ds) == -1) return -1;
+        if ((rq.set_mask & 7) != 7 && ::shmctl(id, IPC_STAT, &buf.ds) == -1) return result(-1);
         if (rq.set_mask & 1) buf.ds.shm_perm.mode = static_cast<unsigned short>(rq.set[0]);
         if (rq.set_mask & 2) buf.ds.shm_perm.uid = static_cast<uid_t>(rq.set[1]);
         if (rq.set_mask & 4) buf.ds.shm_perm.gid = static_cast<gid_t>(rq.set[2]);
     }
     // Every command gets the buffer, so that one the scenario names by number (SHM_STAT_ANY, or
     // an invalid one) writes into it, never to a null pointer.
-    return ::shmctl(id, cmd, &buf.ds);
+    Reply r = result(::shmctl(id, cmd, &buf.ds));
+    if (r.ret != -1) r.buf = shm_buf(cmd, buf);
+    return r;
 }
 
-long do_msgctl(const Request& rq) {
-    union {
-        msqid_ds ds;
-        msginfo info;
-        char pad[512];
-    } buf{};
+Reply do_msgctl(const Request& rq) {
+    MsgBuf buf{};
     int id = static_cast<int>(rq.a[0]), cmd = static_cast<int>(rq.a[1]);
     if (cmd == IPC_SET) {
-        if ((rq.set_mask & 15) != 15 && ::msgctl(id, IPC_STAT, &buf.ds) == -1) return -1;
+        if ((rq.set_mask & 15) != 15 && ::msgctl(id, IPC_STAT, &buf.ds) == -1) return result(-1);
         if (rq.set_mask & 1) buf.ds.msg_perm.mode = static_cast<unsigned short>(rq.set[0]);
         if (rq.set_mask & 2) buf.ds.msg_perm.uid = static_cast<uid_t>(rq.set[1]);
         if (rq.set_mask & 4) buf.ds.msg_perm.gid = static_cast<gid_t>(rq.set[2]);
         if (rq.set_mask & 8) buf.ds.msg_qbytes = static_cast<msglen_t>(rq.set[3]);
     }
-    return ::msgctl(id, cmd, &buf.ds);
+    Reply r = result(::msgctl(id, cmd, &buf.ds));
+    if (r.ret != -1) r.buf = msg_buf(cmd, buf);
+    return r;
 }
 
 Reply do_store(const Request& rq, const std::string& text) {
@@ -250,13 +304,13 @@ Reply do_fork(const Request& rq, int& channel) {
         case CallKind::Shmget: r = result(::shmget(static_cast<key_t>(rq.a[0]), static_cast<std::size_t>(rq.a[1]), static_cast<int>(rq.a[2]))); break;
         case CallKind::Shmat: r = result(reinterpret_cast<long>(::shmat(static_cast<int>(rq.a[0]), reinterpret_cast<void*>(rq.a[1]), static_cast<int>(rq.a[2])))); break;
         case CallKind::Shmdt: r = result(::shmdt(reinterpret_cast<void*>(rq.a[0]))); break;
-        case CallKind::Shmctl: r = result(do_shmctl(rq)); break;
+        case CallKind::Shmctl: r = do_shmctl(rq); break;
         case CallKind::Store: r = do_store(rq, text); break;
         case CallKind::Load: r = do_load(rq, data); break;
         case CallKind::Msgget: r = result(::msgget(static_cast<key_t>(rq.a[0]), static_cast<int>(rq.a[1]))); break;
         case CallKind::Msgsnd: r = do_msgsnd(rq, text); break;
         case CallKind::Msgrcv: r = do_msgrcv(rq, data); break;
-        case CallKind::Msgctl: r = result(do_msgctl(rq)); break;
+        case CallKind::Msgctl: r = do_msgctl(rq); break;
         case CallKind::Kill: r = do_kill(rq, channel); break;
         case CallKind::Munmap: r = result(::munmap(reinterpret_cast<void*>(rq.a[0]), static_cast<std::size_t>(rq.a[1]))); break;
         case CallKind::Mprotect:

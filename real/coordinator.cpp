@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <thread>
 
@@ -52,6 +53,7 @@ Coordinator::Coordinator(const RunSetup& setup) : m_timeout(setup.settle_timeout
     m_msgmax = read_ipc_sysctl("msgmax").value_or(m_msgmax);
     m_frames_visible = pagemap_shows_frames();
     m_cpu = first_cpu();
+    m_step_start = ::time(nullptr);
     make_channels(setup);
     for (const auto& p : setup.procs)
         if (p.exists_at_start) spawn(proc(p.name), p.uid, p.gid);
@@ -129,6 +131,7 @@ void Coordinator::spawn(Proc& p, std::uint32_t uid, std::uint32_t gid) {
     p.pid = pid;
     p.pidfd = open_pidfd(pid);  // not yet reaped, so the pid is still this process
     if (p.pidfd < 0) throw RunError(because("pidfd_open"));
+    p.inner_pid = inner_pid(pid).value_or(0);
 }
 
 namespace {
@@ -178,6 +181,9 @@ sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
         if (auto err = write_ipc_sysctl(name, value)) throw RunError(*err);
     Request rq = request_for(call);
     rq.recv_limit = m_msgmax;
+    // SCENARIO.md, Time: the step's `now` is the coarse clock's seconds from just before the step
+    // to just after it has settled (time() reads what ktime_get_real_seconds gives the kernel).
+    m_step_start = ::time(nullptr);
     Proc* child = call.kind == CallKind::Fork ? &proc(call.target) : nullptr;
     if (child) rq.new_channel = child->child_end;
     if (call.kind == CallKind::Kill) {
@@ -202,7 +208,10 @@ sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
     caller.waiting = true;
     auto deadline = Clock::now() + m_timeout;
     settle(call, caller);
-    if (child && caller.state == sim::TaskState::ready && caller.ret > 0) caller.ret = adopt_forked_child(*child, deadline);
+    if (child && caller.state == sim::TaskState::ready && caller.ret > 0) {
+        caller.ret = adopt_forked_child(*child, deadline);
+        child->buf = caller.buf;  // the child's memory, its buffer with it, is a copy
+    }
     refresh();
     return outcome_of(caller);
 }
@@ -220,6 +229,7 @@ int Coordinator::adopt_forked_child(Proc& child, Clock::time_point deadline) {
     child.pid = pid;
     child.pidfd = open_pidfd(pid);  // the coordinator's child (CLONE_PARENT), not yet reaped
     if (child.pidfd < 0) throw RunError(because("pidfd_open"));
+    child.inner_pid = inner_pid(pid).value_or(0);
     child.state = sim::TaskState::ready;
     return pid;
 }
@@ -234,9 +244,26 @@ bool Coordinator::read_reply(Proc& p) {
     p.data = r.err ? std::string() : std::move(data);
     p.mtype = r.err ? 0 : r.mtype;
     p.minflt = r.minflt;
+    if (r.buf.kind != sim::BufKind::none) {
+        p.buf = r.buf;
+        outer_pids(p.buf);
+    }
     p.waiting = false;
     p.state = sim::TaskState::ready;
     return true;
+}
+
+// IPC_STAT gave the pids as the run's processes see them; the rest of the run speaks of the
+// coordinator's, which name processes in observations.
+void Coordinator::outer_pids(sim::CtlBuf& b) const {
+    auto outer = [&](std::int32_t& pid) {
+        for (const auto& p : m_procs)
+            if (pid != 0 && p.inner_pid == pid) {
+                pid = p.pid;
+                return;
+            }
+    };
+    outer(b.cpid), outer(b.lpid), outer(b.lspid), outer(b.lrpid);
 }
 
 void Coordinator::mark_gone(Proc& p, int status) {
@@ -304,7 +331,7 @@ void Coordinator::refresh() {
     sim::Observation o;
     for (const auto& p : m_procs) {
         if (p.pid == 0) continue;  // a fork target not yet forked
-        sim::ProcView v{p.name, p.pid, p.state, p.term_signal, p.ret, p.err, p.data, p.mtype, p.minflt, {}};
+        sim::ProcView v{p.name, p.pid, p.state, p.term_signal, p.ret, p.err, p.data, p.mtype, p.minflt, {}, p.buf};
         if (p.alive())
             for (const auto& m : sysv_mappings(p.pid))
                 v.maps.push_back({m.shmid, m.start, m.end, !m.writable, present_pages(p.pid, m.start, m.end), m.pgoff, m.perms});
@@ -312,7 +339,8 @@ void Coordinator::refresh() {
     }
     std::uint64_t resident = 0;
     for (const auto& r : read_sysvipc_shm(read_file("/proc/sysvipc/shm").value_or(""))) {
-        o.shms.push_back({r.shmid, r.key, r.perms, r.size, r.nattch, r.cpid, r.lpid, r.uid, r.gid, r.cuid, r.cgid, r.rss_bytes / 4096});
+        o.shms.push_back({r.shmid, r.key, r.perms, r.size, r.nattch, r.cpid, r.lpid, r.uid, r.gid, r.cuid, r.cgid, r.rss_bytes / 4096,
+                          r.atime, r.dtime, r.ctime});
         resident += r.rss_bytes;
     }
     if (resident > static_cast<std::uint64_t>(m_max_resident_bytes))
@@ -322,8 +350,9 @@ void Coordinator::refresh() {
         msqid_ds ds{};
         std::uint64_t qbytes = ::msgctl(r.msqid, IPC_STAT, &ds) == 0 ? ds.msg_qbytes : 0;
         o.msqs.push_back({r.msqid, r.key, r.perms, r.qnum, r.cbytes, qbytes, r.lspid, r.lrpid, r.uid, r.gid, r.cuid, r.cgid,
-                          std::nullopt, std::nullopt, std::nullopt});
+                          r.stime, r.rtime, r.ctime, std::nullopt, std::nullopt, std::nullopt});
     }
+    o.now = {m_step_start, static_cast<std::int64_t>(::time(nullptr))};
     m_obs = std::move(o);
 }
 

@@ -43,6 +43,8 @@ private:
         std::string data;
         std::int64_t mtype = 0;
         std::uint64_t minflt = 0;
+        sim::CtlBuf buf;      // PROC.buf, with its pids as the coordinator sees them
+        int inner_pid = 0;    // its pid inside the run's PID namespace, which IPC_STAT shows
         bool alive() const { return pid > 0 && (state == sim::TaskState::ready || state == sim::TaskState::blocked); }
     };
 
@@ -57,6 +59,7 @@ private:
     void mark_gone(Proc& p, int status);
     bool asleep_in_ipc(const Proc& p) const;
     void refresh();
+    void outer_pids(sim::CtlBuf& b) const;
     void remove_ipc_objects();
     std::vector<int> fds_a_child_keeps(const Proc& p) const;
 
@@ -68,6 +71,7 @@ private:
     std::vector<Proc> m_procs;      // in the order they came to be (forked ones once they are)
     std::map<std::string, std::size_t> m_index;
     int m_cpu = -1;
+    std::int64_t m_step_start = 0;  // time() just before the step in progress was sent
     sim::Observation m_obs;
 };
 

@@ -216,6 +216,21 @@ std::map<std::uint64_t, std::uint64_t> present_pages(int pid, std::uint64_t star
     return present_pages_read(pid, start, end);
 }
 
+std::optional<int> inner_pid(int pid) {
+    auto status = read_file("/proc/" + std::to_string(pid) + "/status");
+    if (!status) return std::nullopt;
+    std::istringstream lines(*status);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind("NSpid:", 0) != 0) continue;
+        std::istringstream nums(line.substr(6));
+        int v = 0, last = 0;
+        while (nums >> v) last = v;
+        return last > 0 ? std::optional<int>(last) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
 std::vector<ShmRow> read_sysvipc_shm(const std::string& text) {
     std::vector<ShmRow> out;
     std::istringstream lines(text);
@@ -232,6 +247,9 @@ std::vector<ShmRow> read_sysvipc_shm(const std::string& text) {
         r.size = size;
         r.nattch = nattch;
         r.rss_bytes = rss;
+        r.atime = static_cast<std::int64_t>(atime);
+        r.dtime = static_cast<std::int64_t>(dtime);
+        r.ctime = static_cast<std::int64_t>(ctime);
         out.push_back(r);
     }
     return out;
@@ -244,11 +262,14 @@ std::vector<MsgRow> read_sysvipc_msg(const std::string& text) {
     std::getline(lines, line);
     while (std::getline(lines, line)) {
         MsgRow r;
-        unsigned long long cbytes = 0, qnum = 0;
+        unsigned long long cbytes = 0, qnum = 0, stime = 0, rtime = 0, ctime = 0;
         long long key = 0;
-        if (std::sscanf(line.c_str(), "%lld %d %o %llu %llu %d %d %u %u %u %u", &key, &r.msqid, &r.perms, &cbytes, &qnum,
-                        &r.lspid, &r.lrpid, &r.uid, &r.gid, &r.cuid, &r.cgid) != 11)
+        if (std::sscanf(line.c_str(), "%lld %d %o %llu %llu %d %d %u %u %u %u %llu %llu %llu", &key, &r.msqid, &r.perms, &cbytes, &qnum,
+                        &r.lspid, &r.lrpid, &r.uid, &r.gid, &r.cuid, &r.cgid, &stime, &rtime, &ctime) < 11)
             continue;
+        r.stime = static_cast<std::int64_t>(stime);
+        r.rtime = static_cast<std::int64_t>(rtime);
+        r.ctime = static_cast<std::int64_t>(ctime);
         r.key = key;
         r.cbytes = cbytes;
         r.qnum = qnum;

@@ -55,6 +55,7 @@ struct ShmRow {
     std::uint64_t nattch = 0;
     std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
     std::uint64_t rss_bytes = 0;
+    std::int64_t atime = 0, dtime = 0, ctime = 0;  // seconds; 0 when never set
 };
 std::vector<ShmRow> read_sysvipc_shm(const std::string& text);
 
@@ -66,8 +67,13 @@ struct MsgRow {
     std::uint64_t cbytes = 0, qnum = 0;
     int lspid = 0, lrpid = 0;
     std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::int64_t stime = 0, rtime = 0, ctime = 0;
 };
 std::vector<MsgRow> read_sysvipc_msg(const std::string& text);
+
+// The pid a process has in the innermost PID namespace it belongs to (the last NSpid of
+// /proc/PID/status): what the run's own processes see, in IPC_STAT's pids. Empty when unreadable.
+std::optional<int> inner_pid(int pid);
 
 // A whole small file (procfs reports size 0, so it is read until EOF); empty when unreadable.
 std::optional<std::string> read_file(const std::string& path);

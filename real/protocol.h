@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/observation.h"
+
 namespace real {
 
 struct Request {
@@ -23,6 +25,7 @@ struct Reply {
     std::int64_t mtype = 0;
     std::uint64_t minflt = 0;      // faults inside store/load so far (getrusage around the access alone)
     std::uint64_t data_len = 0;    // then the bytes a load or msgrcv produced
+    sim::CtlBuf buf;               // shmctl/msgctl: the structure it filled (kind none: nothing)
 };
 
 // Whole-buffer I/O on a stream socket; false on EOF or error. read_all waits at most

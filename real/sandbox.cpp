@@ -86,7 +86,9 @@ bool is_ipc_sysctl(const std::string& name) {
 
 std::optional<std::string> write_ipc_sysctl(const std::string& name, std::int64_t value) {
     if (!is_ipc_sysctl(name)) return "kernel." + name + " is not a sysctl of the IPC namespace";
-    if (write_text("/proc/sys/kernel/" + name, std::to_string(value) + "\n")) return std::nullopt;
+    bool is_unsigned = name == "shmmax" || name == "shmall";  // unsigned longs: up to 2^64 - 1
+    std::string text = is_unsigned ? std::to_string(static_cast<std::uint64_t>(value)) : std::to_string(value);
+    if (write_text("/proc/sys/kernel/" + name, text + "\n")) return std::nullopt;
     return because("cannot set kernel." + name + " in the run's IPC namespace");
 }
 

@@ -123,6 +123,33 @@ std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
 
 namespace {
 
+// PROC.buf, field by field in declaration order.
+void encode_buf(WireWriter& w, const sim::CtlBuf& b) {
+    w.i64(static_cast<std::int64_t>(b.kind)), w.i64(b.cmd), w.i64(b.key);
+    for (std::uint32_t v : {b.mode, b.uid, b.gid, b.cuid, b.cgid}) w.u64(v);
+    w.u64(b.segsz), w.u64(b.nattch), w.i64(b.cpid), w.i64(b.lpid);
+    w.u64(b.qnum), w.u64(b.cbytes), w.u64(b.qbytes), w.i64(b.lspid), w.i64(b.lrpid);
+    for (std::int64_t v : {b.atime, b.dtime, b.ctime, b.stime, b.rtime}) w.i64(v);
+    for (std::uint64_t v : {b.shmmax, b.shmmin, b.shmmni, b.shmseg, b.shmall, b.used_ids, b.shm_tot, b.shm_rss, b.shm_swp}) w.u64(v);
+    for (std::int64_t v : {b.msgpool, b.msgmap, b.msgmax, b.msgmnb, b.msgmni, b.msgssz, b.msgtql, b.msgseg}) w.i64(v);
+}
+
+sim::CtlBuf decode_buf(WireReader& r) {
+    sim::CtlBuf b;
+    b.kind = static_cast<sim::BufKind>(std::min<std::uint64_t>(r.u64(), static_cast<std::uint64_t>(sim::BufKind::msginfo)));
+    b.cmd = static_cast<std::int32_t>(r.i64());
+    b.key = r.i64();
+    for (std::uint32_t* v : {&b.mode, &b.uid, &b.gid, &b.cuid, &b.cgid}) *v = static_cast<std::uint32_t>(r.u64());
+    b.segsz = r.u64(), b.nattch = r.u64();
+    b.cpid = static_cast<std::int32_t>(r.i64()), b.lpid = static_cast<std::int32_t>(r.i64());
+    b.qnum = r.u64(), b.cbytes = r.u64(), b.qbytes = r.u64();
+    b.lspid = static_cast<std::int32_t>(r.i64()), b.lrpid = static_cast<std::int32_t>(r.i64());
+    for (std::int64_t* v : {&b.atime, &b.dtime, &b.ctime, &b.stime, &b.rtime}) *v = r.i64();
+    for (std::uint64_t* v : {&b.shmmax, &b.shmmin, &b.shmmni, &b.shmseg, &b.shmall, &b.used_ids, &b.shm_tot, &b.shm_rss, &b.shm_swp}) *v = r.u64();
+    for (std::int64_t* v : {&b.msgpool, &b.msgmap, &b.msgmax, &b.msgmnb, &b.msgmni, &b.msgssz, &b.msgtql, &b.msgseg}) *v = r.i64();
+    return b;
+}
+
 void encode_proc(WireWriter& w, const sim::ProcView& p) {
     w.str(p.name), w.i64(p.pid), w.u64(static_cast<std::uint64_t>(p.state)), w.i64(p.term_signal);
     w.i64(p.ret), w.i64(p.err), w.str(p.data), w.i64(p.mtype), w.u64(p.minflt);
@@ -133,6 +160,7 @@ void encode_proc(WireWriter& w, const sim::ProcView& p) {
         for (const auto& [page, pfn] : m.present) w.u64(page), w.u64(pfn);
         w.u64(m.pgoff), w.str(m.perms);
     }
+    encode_buf(w, p.buf);
 }
 
 sim::ProcView decode_proc(WireReader& r) {
@@ -160,12 +188,14 @@ sim::ProcView decode_proc(WireReader& r) {
         m.perms = r.str();
         p.maps.push_back(std::move(m));
     }
+    p.buf = decode_buf(r);
     return p;
 }
 
 void encode_shm(WireWriter& w, const sim::ShmView& s) {
     w.i64(s.shmid), w.i64(s.key), w.u64(s.mode), w.u64(s.segsz), w.u64(s.nattch), w.i64(s.cpid), w.i64(s.lpid);
     w.u64(s.uid), w.u64(s.gid), w.u64(s.cuid), w.u64(s.cgid), w.u64(s.rss);
+    w.i64(s.atime), w.i64(s.dtime), w.i64(s.ctime);
 }
 
 sim::ShmView decode_shm(WireReader& r) {
@@ -182,6 +212,7 @@ sim::ShmView decode_shm(WireReader& r) {
     s.cuid = static_cast<std::uint32_t>(r.u64());
     s.cgid = static_cast<std::uint32_t>(r.u64());
     s.rss = r.u64();
+    s.atime = r.i64(), s.dtime = r.i64(), s.ctime = r.i64();
     return s;
 }
 
@@ -189,6 +220,7 @@ sim::ShmView decode_shm(WireReader& r) {
 void encode_msq(WireWriter& w, const sim::MsqView& q) {
     w.i64(q.msqid), w.i64(q.key), w.u64(q.mode), w.u64(q.qnum), w.u64(q.cbytes), w.u64(q.qbytes), w.i64(q.lspid), w.i64(q.lrpid);
     w.u64(q.uid), w.u64(q.gid), w.u64(q.cuid), w.u64(q.cgid);
+    w.i64(q.stime), w.i64(q.rtime), w.i64(q.ctime);
 }
 
 sim::MsqView decode_msq(WireReader& r) {
@@ -205,6 +237,7 @@ sim::MsqView decode_msq(WireReader& r) {
     q.gid = static_cast<std::uint32_t>(r.u64());
     q.cuid = static_cast<std::uint32_t>(r.u64());
     q.cgid = static_cast<std::uint32_t>(r.u64());
+    q.stime = r.i64(), q.rtime = r.i64(), q.ctime = r.i64();
     return q;
 }
 
@@ -224,6 +257,7 @@ void encode(WireWriter& w, const RunReply& r) {
     for (const auto& s : obs.shms) encode_shm(w, s);
     w.u64(obs.msqs.size());
     for (const auto& q : obs.msqs) encode_msq(w, q);
+    w.i64(obs.now.earliest), w.i64(obs.now.latest);
 }
 
 std::optional<RunReply> decode_reply(std::string_view payload) {
@@ -244,6 +278,8 @@ std::optional<RunReply> decode_reply(std::string_view payload) {
     for (std::size_t i = 0, n = r.count(80); i < n && r.ok(); ++i) obs.procs.push_back(decode_proc(r));
     for (std::size_t i = 0, n = r.count(96); i < n && r.ok(); ++i) obs.shms.push_back(decode_shm(r));
     for (std::size_t i = 0, n = r.count(96); i < n && r.ok(); ++i) obs.msqs.push_back(decode_msq(r));
+    obs.now.earliest = r.i64();
+    obs.now.latest = r.i64();
     if (!r.ok() || !r.at_end()) return std::nullopt;
     return out;
 }

@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "sim/ctl_buf.h"
 #include "sim/runner.h"
 #include "sim/scenario/constants.h"
 #include "sim/text.h"
@@ -73,6 +74,38 @@ std::vector<int> frame_partition(const Observation& o) {
     return out;
 }
 
+// SCENARIO.md, Time: the model counts steps and the kernel seconds, so a time compares only as
+// set or never set.
+std::string time_text(std::int64_t t) { return t ? "set" : "0 (never set)"; }
+
+void compare_time(Differ& d, const std::string& what, std::int64_t m, std::int64_t k) {
+    if ((m != 0) != (k != 0)) d.out.push_back({what, time_text(m), time_text(k)});
+}
+
+// PROC.buf: which structure, then each of its fields; pids by name, times as set or not.
+void compare_buf(const Observation& mo, const ProcView& mp, const Observation& ko, const ProcView& kp, Differ& d) {
+    const std::string n = mp.name + ".buf";
+    if (mp.buf.kind != kp.buf.kind) {
+        d.out.push_back({n, std::string(buf_kind_name(mp.buf.kind)), std::string(buf_kind_name(kp.buf.kind))});
+        return;
+    }
+    std::string_view fields = buf_fields(mp.buf.kind);
+    while (!fields.empty()) {
+        std::size_t sp = fields.find(' ');
+        std::string f(fields.substr(0, sp));
+        fields = sp == std::string_view::npos ? std::string_view{} : fields.substr(sp + 1);
+        auto mv = read_buf_field(mp.buf, f), kv = read_buf_field(kp.buf, f);
+        if (!mv || !kv) continue;
+        std::string what = n + "." + f;
+        if (mv->type == BufField::Type::Time) compare_time(d, what, mv->value, kv->value);
+        else if (mv->type == BufField::Type::Pid)
+            d.field(what, mo.pid_name(static_cast<int>(mv->value)), ko.pid_name(static_cast<int>(kv->value)));
+        else if (mv->type == BufField::Type::Unsigned)
+            d.field(what, static_cast<std::uint64_t>(mv->value), static_cast<std::uint64_t>(kv->value));
+        else d.field(what, mv->value, kv->value);
+    }
+}
+
 void compare_procs(const Observation& m, const Observation& k, const LastCalls& last, Differ& d) {
     for (const auto& mp : m.procs) {
         const ProcView* kp = k.proc(mp.name);
@@ -92,6 +125,7 @@ void compare_procs(const Observation& m, const Observation& k, const LastCalls& 
         d.field(n + "signal", std::string(scenario::signal_name(mp.term_signal)), std::string(scenario::signal_name(kp->term_signal)));
         auto mk = map_keys(mp), kk = map_keys(*kp);
         if (mk != kk) d.out.push_back({n + "attachments", maps_text(mk), maps_text(kk)});
+        compare_buf(m, mp, k, *kp, d);
     }
 }
 
@@ -114,6 +148,9 @@ void compare_shms(const Observation& m, const Observation& k, Differ& d) {
         d.field(n + "cuid", ms.cuid, ks->cuid);
         d.field(n + "cgid", ms.cgid, ks->cgid);
         d.field(n + "rss", ms.rss, ks->rss);
+        compare_time(d, n + "atime", ms.atime, ks->atime);
+        compare_time(d, n + "dtime", ms.dtime, ks->dtime);
+        compare_time(d, n + "ctime", ms.ctime, ks->ctime);
     }
     for (const auto& ks : k.shms)
         if (!m.shm(ks.shmid)) d.out.push_back({cat("shm(", ks.shmid, ").exists"), "0", "1"});
@@ -138,6 +175,9 @@ void compare_msqs(const Observation& m, const Observation& k, Differ& d) {
         d.field(n + "gid", mq.gid, kq->gid);
         d.field(n + "cuid", mq.cuid, kq->cuid);
         d.field(n + "cgid", mq.cgid, kq->cgid);
+        compare_time(d, n + "stime", mq.stime, kq->stime);
+        compare_time(d, n + "rtime", mq.rtime, kq->rtime);
+        compare_time(d, n + "ctime", mq.ctime, kq->ctime);
     }
     for (const auto& kq : k.msqs)
         if (!m.msq(kq.msqid)) d.out.push_back({cat("msq(", kq.msqid, ").exists"), "0", "1"});
@@ -169,8 +209,14 @@ std::vector<Difference> differences(const std::string& proc, const StepOutcome& 
 
 std::size_t values_compared(const Observation& o) {
     std::size_t n = 1;  // the frame partition
-    for (const auto& p : o.procs) n += 8 + p.maps.size();
-    return n + o.shms.size() * 11 + o.msqs.size() * 11;
+    for (const auto& p : o.procs) {
+        n += 8 + p.maps.size();
+        for (std::string_view f = buf_fields(p.buf.kind); !f.empty(); ++n) {
+            std::size_t sp = f.find(' ');
+            f = sp == std::string_view::npos ? std::string_view{} : f.substr(sp + 1);
+        }
+    }
+    return n + o.shms.size() * 14 + o.msqs.size() * 14;
 }
 
 }  // namespace sim

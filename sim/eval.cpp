@@ -1,5 +1,6 @@
 #include "sim/eval.h"
 
+#include "sim/ctl_buf.h"
 #include "sim/scenario/constants.h"
 #include "sim/text.h"
 
@@ -50,8 +51,29 @@ Value proc_field(const std::string& proc, const std::string& f, const EvalContex
     return Value::missing("no field " + f);
 }
 
+// PROC.buf.F: a field of what PROC's last successful shmctl/msgctl filled, or why there is none.
+Value buf_field(const std::string& proc, const std::string& f, const EvalContext& cx) {
+    std::optional<ProcView> p = cx.obs.proc(proc);
+    if (!p) return Value::missing("no process " + proc + " yet");
+    const CtlBuf& b = p->buf;
+    if (b.kind == BufKind::none) return Value::missing(proc + " has no buffer yet: no shmctl or msgctl of it has filled one");
+    std::optional<BufField> v = read_buf_field(b, f);
+    if (!v) {
+        bool shm = b.kind == BufKind::shmid_ds || b.kind == BufKind::shminfo || b.kind == BufKind::shm_info;
+        return Value::missing(cat(proc, "'s last ", shm ? "shmctl" : "msgctl", " was ", ctl_cmd_name(shm, b.cmd), ": its buffer (",
+                                  buf_kind_name(b.kind), ") has no field ", f));
+    }
+    switch (v->type) {
+    case BufField::Type::Unsigned: return Value::uinteger(static_cast<std::uint64_t>(v->value));
+    case BufField::Type::Pid: return pid_value(cx.obs, static_cast<int>(v->value));
+    case BufField::Type::Time: return Value::time(v->value);
+    case BufField::Type::Signed: break;
+    }
+    return Value::integer(v->value);
+}
+
 Value shm_field(const ShmView& s, const std::string& f, const ObservationQuery& obs) {
-    auto u = [](std::uint64_t v) { return Value::integer(static_cast<std::int64_t>(v)); };
+    auto u = [](std::uint64_t v) { return Value::uinteger(v); };
     if (f == "key") return Value::integer(s.key);
     if (f == "mode") return u(s.mode);
     if (f == "segsz") return u(s.segsz);
@@ -64,6 +86,9 @@ Value shm_field(const ShmView& s, const std::string& f, const ObservationQuery& 
     if (f == "cgid") return u(s.cgid);
     if (f == "rss") return u(s.rss);
     if (f == "dest") return Value::integer((s.mode & 01000) ? 1 : 0);
+    if (f == "atime") return Value::time(s.atime);
+    if (f == "dtime") return Value::time(s.dtime);
+    if (f == "ctime") return Value::time(s.ctime);
     return Value::missing("no field " + f);
 }
 
@@ -74,7 +99,7 @@ Value name_list(const std::vector<std::string>& names) {
 }
 
 Value msq_field(const MsqView& q, const std::string& f, const EvalContext& cx) {
-    auto u = [](std::uint64_t v) { return Value::integer(static_cast<std::int64_t>(v)); };
+    auto u = [](std::uint64_t v) { return Value::uinteger(v); };
     if (f == "key") return Value::integer(q.key);
     if (f == "mode") return u(q.mode);
     if (f == "qnum") return u(q.qnum);
@@ -86,6 +111,9 @@ Value msq_field(const MsqView& q, const std::string& f, const EvalContext& cx) {
     if (f == "gid") return u(q.gid);
     if (f == "cuid") return u(q.cuid);
     if (f == "cgid") return u(q.cgid);
+    if (f == "stime") return Value::time(q.stime);
+    if (f == "rtime") return Value::time(q.rtime);
+    if (f == "ctime") return Value::time(q.ctime);
     bool inside = f == "receivers" || f == "senders" || f == "messages";
     if (inside && (!cx.sees_inside_queues || !q.receivers))
         return Value::unobservable("the kernel run cannot see inside a queue");
@@ -102,6 +130,7 @@ Value msq_field(const MsqView& q, const std::string& f, const EvalContext& cx) {
 
 Value object_field(const Expr& obj, const std::string& f, const EvalContext& cx) {
     if (obj.kind == ExprKind::Name) return proc_field(obj.text, f, cx);
+    if (obj.kind == ExprKind::Field && obj.text == "buf" && !obj.args.empty()) return buf_field(obj.args[0].text, f, cx);
     if (obj.kind != ExprKind::Call || obj.args.empty()) return Value::missing("not an object");
     auto id = static_cast<int>(eval(obj.args[0], cx).i);
     if (obj.text == "shm") {
@@ -155,6 +184,10 @@ Value call_value(const Expr& e, const EvalContext& cx) {
 Value name_value(const std::string& name, const EvalContext& cx) {
     if (auto it = cx.env.find(name); it != cx.env.end()) return it->second;
     if (name == "ready" || name == "blocked" || name == "exited" || name == "killed") return Value::text(name);
+    if (name == "now") {
+        StepTime t = cx.obs.now();
+        return Value::now(t.earliest, t.latest);
+    }
     return Value::proc(name);
 }
 

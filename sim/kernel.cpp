@@ -9,7 +9,7 @@
 namespace sim {
 
 bool Kernel::set_sysctl(const std::string& name, std::int64_t value) {
-    if (value < 0) return false;
+    if (value < 0 && name != "shmmax" && name != "shmall") return false;  // those two are unsigned
     auto u = static_cast<std::uint64_t>(value);
     if (name == "shmmax") m_ns.shm_ctlmax = u;
     else if (name == "shmall") m_ns.shm_ctlall = u;
@@ -83,7 +83,7 @@ SyscallResult& Kernel::finish(std::int64_t ret, std::string data, std::int64_t m
     bool access = m_current == m_caller && m_entry == Entry::memory_access;
     EMIT(EventKind::ret, access ? "user space" : "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}},
          access ? cat("the access is done; ", t.comm, " carries on") : cat("returns ", ret, " to ", t.comm));
-    t.regs = user_regs{ret, 0, std::move(data), mtype};
+    t.regs = user_regs{ret, 0, std::move(data), mtype, std::move(t.regs.buf)};
     return m_result;
 }
 
@@ -96,12 +96,16 @@ SyscallResult& Kernel::fail(int err, std::string_view function, std::string why)
         m_result.ret = -1;
         m_result.err = err;
     }
-    t.regs = user_regs{-1, err, {}, 0};
+    t.regs = user_regs{-1, err, {}, 0, std::move(t.regs.buf)};
     auto name = scenario::errno_name(err);
     EMIT(EventKind::error, function, {{ObjKind::task_struct, m_current}},
          cat(why, ": returns -", name, " (", scenario::errno_text(err), ") to ", t.comm,
              "; the C library sets errno and returns -1"));
     return m_result;
+}
+
+void Kernel::copy_to_buf(CtlBuf b) {
+    if (m_into_buf) current().regs.buf = std::move(b);
 }
 
 SyscallResult Kernel::take() {

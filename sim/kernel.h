@@ -124,6 +124,9 @@ struct user_regs {
     int err = 0;
     std::string data;
     std::int64_t mtype = 0;
+    // PROC.buf: the structure the last successful shmctl/msgctl filled. Only a call that fills one
+    // changes it; it is the process's memory, so a fork copies it.
+    CtlBuf buf;
     bool operator==(const user_regs&) const = default;
 };
 
@@ -198,7 +201,9 @@ public:
     SyscallResult shmdt(int pid, std::uint64_t addr);
     SyscallResult munmap(int pid, std::uint64_t addr, std::uint64_t len);
     SyscallResult mprotect(int pid, std::uint64_t addr, std::uint64_t len, std::int64_t prot);
-    SyscallResult shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set);
+    // `into_buf` false: the structure goes to a buffer of the scenario's own, not PROC.buf (the
+    // IPC_STAT an IPC_SET makes first).
+    SyscallResult shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set, bool into_buf = true);
     SyscallResult store(int pid, std::uint64_t addr, const std::string& bytes);
     SyscallResult load(int pid, std::uint64_t addr, std::int64_t n);
     SyscallResult fork(int pid, const std::string& child_comm);
@@ -208,7 +213,7 @@ public:
     SyscallResult msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg,
                          std::optional<std::int64_t> msgsz = std::nullopt);
     SyscallResult msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg);
-    SyscallResult msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set);
+    SyscallResult msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf = true);
 
     // Reading the model (for observations, the window and the tests).
     const ipc_namespace& ns() const { return m_ns; }
@@ -270,6 +275,7 @@ private:
     void dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set);
     SyscallResult& msgctl_stat(std::int64_t id, std::int64_t cmd);
     SyscallResult& msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
+    CtlBuf msginfo_buf(std::int64_t cmd) const;
     // Waking and settling: woken tasks run in wake order until each returns or sleeps again.
     void wake_up(int pid, std::string_view function, std::string why);
     void settle();
@@ -295,6 +301,9 @@ private:
     SyscallResult& shmctl_stat(std::int64_t id, std::int64_t cmd);
     SyscallResult& shmctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
     SyscallResult& shmctl_lock(std::int64_t id, std::int64_t cmd);
+    CtlBuf shminfo_buf(std::int64_t cmd) const;
+    // The call in progress copies `b` to the caller's buffer (copy_to_user), unless into_buf said no.
+    void copy_to_buf(CtlBuf b);
     void user_shm_unlock(shmid_kernel& shp);
 
     // mm/: faults and memory access
@@ -348,6 +357,7 @@ private:
     std::uint64_t m_races = 0;
     Entry m_entry = Entry::syscall;  // how the caller's call began, so it ends the same way
     bool m_record_events = true;
+    bool m_into_buf = true;  // the shmctl/msgctl in progress fills PROC.buf
     std::optional<page_summary> m_summary;  // set only inside a long store or load
 };
 

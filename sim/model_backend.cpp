@@ -49,10 +49,10 @@ std::optional<std::int64_t> field(const Invocation& call, std::string_view name)
 // can repair an object it may not read. `ctl(cmd, fields)` makes one shmctl or msgctl.
 template <typename Ctl>
 SyscallResult stat_then_set(std::int64_t cmd, const IpcSetFields& fields, bool all, Ctl ctl) {
-    if (cmd != IPC_SET || all) return ctl(cmd, fields);
-    SyscallResult stat = ctl(IPC_STAT, IpcSetFields{});
+    if (cmd != IPC_SET || all) return ctl(cmd, fields, true);
+    SyscallResult stat = ctl(IPC_STAT, IpcSetFields{}, false);  // into a buffer of its own, not PROC.buf
     if (stat.err) return stat;
-    SyscallResult set = ctl(IPC_SET, fields);
+    SyscallResult set = ctl(IPC_SET, fields, true);
     stat.events.insert(stat.events.end(), std::make_move_iterator(set.events.begin()), std::make_move_iterator(set.events.end()));
     set.events = std::move(stat.events);
     return set;
@@ -69,7 +69,7 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Shmdt: return m_kernel.shmdt(pid, u(0));
     case CallKind::Shmctl: {
         IpcSetFields f = set_fields(c);
-        return stat_then_set(a(1), f, f.mode && f.uid && f.gid, [&](std::int64_t cmd, const IpcSetFields& g) { return m_kernel.shmctl(pid, a(0), cmd, g); });
+        return stat_then_set(a(1), f, f.mode && f.uid && f.gid, [&](std::int64_t cmd, const IpcSetFields& g, bool into_buf) { return m_kernel.shmctl(pid, a(0), cmd, g, into_buf); });
     }
     case CallKind::Store: return m_kernel.store(pid, u(0), c.text);
     case CallKind::Load: return m_kernel.load(pid, u(0), a(1));
@@ -84,7 +84,7 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Msgctl: {
         IpcSetFields f = set_fields(c);
         return stat_then_set(a(1), f, f.mode && f.uid && f.gid && f.qbytes,
-                             [&](std::int64_t cmd, const IpcSetFields& g) { return m_kernel.msgctl(pid, a(0), cmd, g); });
+                             [&](std::int64_t cmd, const IpcSetFields& g, bool into_buf) { return m_kernel.msgctl(pid, a(0), cmd, g, into_buf); });
     }
     }
     return {};
@@ -101,7 +101,7 @@ static MappingView mapping_view(const task_struct& t, const vm_area_struct& vma)
 }
 
 static ProcView proc_view(const task_struct& t) {
-    ProcView p{t.comm, t.pid, t.state, t.term_signal, t.regs.ret, t.regs.err, t.regs.data, t.regs.mtype, t.min_flt, {}};
+    ProcView p{t.comm, t.pid, t.state, t.term_signal, t.regs.ret, t.regs.err, t.regs.data, t.regs.mtype, t.min_flt, {}, t.regs.buf};
     for (const auto& [start, vma] : t.mm.mmap) p.maps.push_back(mapping_view(t, vma));
     return p;
 }
@@ -109,14 +109,16 @@ static ProcView proc_view(const task_struct& t) {
 static ShmView shm_view(const shmid_kernel& s) {
     const kern_ipc_perm& perm = s.shm_perm;
     return {perm.id, perm.key, perm.mode, s.shm_segsz, s.shm_nattch, s.shm_cprid, s.shm_lprid,
-            perm.uid, perm.gid, perm.cuid, perm.cgid, s.pages.size()};
+            perm.uid, perm.gid, perm.cuid, perm.cgid, s.pages.size(),
+            static_cast<std::int64_t>(s.shm_atim), static_cast<std::int64_t>(s.shm_dtim), static_cast<std::int64_t>(s.shm_ctim)};
 }
 
 // msqid_ds, plus what only the model can see: the wait lists and the messages themselves.
 static MsqView msq_view(const Kernel& k, const msg_queue& q) {
     const kern_ipc_perm& p = q.q_perm;
     MsqView v{p.id, p.key, p.mode, q.q_qnum, q.q_cbytes, q.q_qbytes, q.q_lspid, q.q_lrpid,
-              p.uid, p.gid, p.cuid, p.cgid, std::vector<std::string>{}, std::vector<std::string>{}, std::vector<MessageView>{}};
+              p.uid, p.gid, p.cuid, p.cgid, static_cast<std::int64_t>(q.q_stime), static_cast<std::int64_t>(q.q_rtime),
+              static_cast<std::int64_t>(q.q_ctime), std::vector<std::string>{}, std::vector<std::string>{}, std::vector<MessageView>{}};
     for (const auto& r : q.q_receivers) v.receivers->push_back(k.task(r.r_tsk)->comm);
     for (const auto& s : q.q_senders) v.senders->push_back(k.task(s.tsk)->comm);
     for (const auto& m : q.q_messages) v.messages->push_back({m.m_type, m.m_text});
@@ -128,6 +130,8 @@ Observation observe(const Kernel& k) {
     for (const auto& [pid, t] : k.tasks()) o.procs.push_back(proc_view(t));
     for (const auto& [idx, s] : k.ns().shm_ids.entries) o.shms.push_back(shm_view(s));
     for (const auto& [idx, q] : k.ns().msg_ids.entries) o.msqs.push_back(msq_view(k, q));
+    auto now = static_cast<std::int64_t>(k.now());
+    o.now = {now, now};
     return o;
 }
 
@@ -149,6 +153,12 @@ std::optional<ShmView> ModelBackend::shm(int shmid) const {
 std::optional<MsqView> ModelBackend::msq(int msqid) const {
     const msg_queue* q = m_kernel.ns().msg_ids.find_id(msqid);
     return q ? std::optional<MsqView>(msq_view(m_kernel, *q)) : std::nullopt;
+}
+
+// The model's clock is the step number, counted from 1 (Kernel::tick before each step).
+StepTime ModelBackend::now() const {
+    auto now = static_cast<std::int64_t>(m_kernel.now());
+    return {now, now};
 }
 
 std::string ModelBackend::pid_name(int pid) const {

@@ -26,6 +26,7 @@ public:
     std::size_t msq_count() const override { return m_kernel.ns().msg_ids.entries.size(); }
     std::string pid_name(int pid) const override;
     std::optional<std::uint64_t> ptpages(const std::string& name) const override;
+    StepTime now() const override;
 
     const Kernel& kernel() const { return m_kernel; }
     void record_events(bool on) { m_kernel.record_events(on); }

@@ -10,11 +10,13 @@ ObjRef q_ref(int id) { return {ObjKind::msg_queue, id}; }
 
 }  // namespace
 
-SyscallResult Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set) {
+SyscallResult Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
     begin(pid);
+    m_into_buf = into_buf;
     ENTRY(cat("calls msgctl(msqid=", msqid, ", cmd=", cmd, ")"));
     if (msqid < 0 || cmd < 0) FAIL_CALL(EINVAL, "ksys_msgctl", "a negative msqid or cmd");
     else dispatch_msgctl(msqid, cmd, set);
+    m_into_buf = true;
     return take();
 }
 
@@ -24,6 +26,7 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
     case MSG_INFO:
         EMIT(EventKind::lookup, "msgctl_info", {kMsgIds},
              cat(cmd == IPC_INFO ? "copies the limits (msginfo)" : "copies the totals (msginfo)", "; returns the highest index in use"));
+        copy_to_buf(msginfo_buf(cmd));
         finish(m_ns.msg_ids.max_idx());
         break;
     case IPC_STAT:
@@ -38,6 +41,32 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
     default:
         FAIL_CALL(EINVAL, "ksys_msgctl", cat("cmd ", cmd, " is not a msgctl command"));
     }
+}
+
+// msgctl_info. IPC_INFO: msgmax, msgmnb and msgmni are the sysctls; the rest are the uapi
+// constants whatever the sysctls say (measured on 6.18: msgpool 512000 = MSGMNI * MSGMNB / 1024,
+// msgmap and msgtql 16384 = MSGMNB, msgssz 16, msgseg 65535). MSG_INFO reuses the structure for
+// totals: msgpool = queues in use, msgmap = queued messages, msgtql = queued bytes.
+CtlBuf Kernel::msginfo_buf(std::int64_t cmd) const {
+    CtlBuf b;
+    b.kind = BufKind::msginfo;
+    b.cmd = static_cast<std::int32_t>(cmd);
+    b.msgmax = m_ns.msg_ctlmax;
+    b.msgmnb = m_ns.msg_ctlmnb;
+    b.msgmni = m_ns.msg_ctlmni;
+    b.msgssz = 16;
+    b.msgseg = 0xffff;
+    if (cmd == IPC_INFO) {
+        b.msgpool = MSGMNI_DEFAULT * MSGMNB_DEFAULT / 1024;
+        b.msgmap = b.msgtql = MSGMNB_DEFAULT;
+        return b;
+    }
+    b.msgpool = m_ns.msg_ids.in_use;
+    for (const auto& [idx, q] : m_ns.msg_ids.entries) {
+        b.msgmap += static_cast<std::int64_t>(q.q_qnum);
+        b.msgtql += static_cast<std::int64_t>(q.q_cbytes);
+    }
+    return b;
 }
 
 // IPC_STAT by id; MSG_STAT and MSG_STAT_ANY by index, returning the id. MSG_STAT_ANY skips the
@@ -56,6 +85,19 @@ SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
     }
     EMIT(EventKind::copy, "msgctl_stat", {q_ref(qid)},
          cat("copies msqid_ds: qnum ", q->q_qnum, ", cbytes ", q->q_cbytes, ", qbytes ", q->q_qbytes, ", mode ", oct(q->q_perm.mode)));
+    const kern_ipc_perm& p = q->q_perm;
+    CtlBuf b;
+    b.kind = BufKind::msqid_ds;
+    b.cmd = static_cast<std::int32_t>(cmd);
+    b.key = p.key;
+    b.mode = p.mode;
+    b.uid = p.uid, b.gid = p.gid, b.cuid = p.cuid, b.cgid = p.cgid;
+    b.qnum = q->q_qnum, b.cbytes = q->q_cbytes, b.qbytes = q->q_qbytes;
+    b.lspid = q->q_lspid, b.lrpid = q->q_lrpid;
+    b.stime = static_cast<std::int64_t>(q->q_stime);
+    b.rtime = static_cast<std::int64_t>(q->q_rtime);
+    b.ctime = static_cast<std::int64_t>(q->q_ctime);
+    copy_to_buf(b);
     return finish(by_index ? qid : 0);
 }
 

@@ -26,6 +26,32 @@ struct MappingView {
     bool operator==(const MappingView&) const = default;
 };
 
+// The structure a process's last successful shmctl/msgctl filled (PROC.buf): shmid_ds or msqid_ds
+// after a *_STAT*, shminfo or msginfo after IPC_INFO, shm_info after SHM_INFO, and msginfo again
+// after MSG_INFO (the kernel reuses it for totals). Plain fields only: the kernel run's processes
+// send it as bytes. `kind` says which fields hold something; see sim/ctl_buf.h for their names.
+enum class BufKind : std::int32_t { none, shmid_ds, shminfo, shm_info, msqid_ds, msginfo };
+struct CtlBuf {
+    BufKind kind = BufKind::none;
+    std::int32_t cmd = 0;  // the command that filled it, for messages
+    // shmid_ds and msqid_ds
+    std::int64_t key = 0;
+    std::uint32_t mode = 0, uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::uint64_t segsz = 0, nattch = 0;
+    std::int32_t cpid = 0, lpid = 0;
+    std::uint64_t qnum = 0, cbytes = 0, qbytes = 0;
+    std::int32_t lspid = 0, lrpid = 0;
+    std::int64_t atime = 0, dtime = 0, ctime = 0;  // shmid_ds; msqid_ds uses stime, rtime and ctime
+    std::int64_t stime = 0, rtime = 0;
+    // shminfo
+    std::uint64_t shmmax = 0, shmmin = 0, shmmni = 0, shmseg = 0, shmall = 0;
+    // shm_info
+    std::uint64_t used_ids = 0, shm_tot = 0, shm_rss = 0, shm_swp = 0;
+    // msginfo (ints in the C structure)
+    std::int64_t msgpool = 0, msgmap = 0, msgmax = 0, msgmnb = 0, msgmni = 0, msgssz = 0, msgtql = 0, msgseg = 0;
+    bool operator==(const CtlBuf&) const = default;
+};
+
 struct ProcView {
     std::string name;
     int pid = 0;
@@ -37,6 +63,7 @@ struct ProcView {
     std::int64_t mtype = 0;
     std::uint64_t minflt = 0;   // minor faults inside store/load since the start
     std::vector<MappingView> maps;
+    CtlBuf buf;                 // what the last successful shmctl/msgctl filled
     bool operator==(const ProcView&) const = default;
 };
 
@@ -51,6 +78,8 @@ struct ShmView {
     int lpid = 0;
     std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
     std::uint64_t rss = 0;      // resident pages
+    // Times: the model's step number, or the kernel's seconds; 0 when never set.
+    std::int64_t atime = 0, dtime = 0, ctime = 0;
     bool operator==(const ShmView&) const = default;
 };
 
@@ -72,10 +101,16 @@ struct MsqView {
     int lspid = 0;
     int lrpid = 0;
     std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::int64_t stime = 0, rtime = 0, ctime = 0;  // as ShmView's times
     // Model only: the kernel run cannot see inside the queue.
     std::optional<std::vector<std::string>> receivers, senders;
     std::optional<std::vector<MessageView>> messages;
     bool operator==(const MsqView&) const = default;
+};
+
+struct StepTime {
+    std::int64_t earliest = 0, latest = 0;
+    bool operator==(const StepTime&) const = default;
 };
 
 // Questions an expectation asks about the current state. The model answers them straight from its
@@ -101,12 +136,16 @@ public:
         (void)name;
         return std::nullopt;
     }
+    // The time of the step just made, as [earliest, latest]: the model's step number twice, or the
+    // kernel's seconds read just before and just after the step. 0 before any step.
+    virtual StepTime now() const { return {}; }
 };
 
 struct Observation {
     std::vector<ProcView> procs;  // in the order the processes came to be
     std::vector<ShmView> shms;    // by id
     std::vector<MsqView> msqs;
+    StepTime now;                 // when the step just made ran
     bool operator==(const Observation&) const = default;
 
     const ProcView* proc(const std::string& name) const;
@@ -129,6 +168,7 @@ public:
     std::size_t shm_count() const override { return m_o.shms.size(); }
     std::size_t msq_count() const override { return m_o.msqs.size(); }
     std::string pid_name(int pid) const override { return m_o.pid_name(pid); }
+    StepTime now() const override { return m_o.now; }
 
 private:
     const Observation& m_o;

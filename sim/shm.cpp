@@ -243,11 +243,13 @@ SyscallResult Kernel::munmap(int pid, std::uint64_t addr, std::uint64_t len) {
     return take();
 }
 
-SyscallResult Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set) {
+SyscallResult Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
     begin(pid);
+    m_into_buf = into_buf;
     ENTRY(cat("calls shmctl(shmid=", shmid, ", cmd=", cmd, ")"));
     if (cmd < 0 || shmid < 0) FAIL_CALL(EINVAL, "ksys_shmctl", "a negative shmid or cmd");
     else dispatch_shmctl(shmid, cmd, set);
+    m_into_buf = true;
     return take();
 }
 
@@ -258,6 +260,7 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
         EMIT(EventKind::lookup, cmd == IPC_INFO ? "shmctl_ipc_info" : "shmctl_shm_info", {kShmIds},
              cat(cmd == IPC_INFO ? "copies the limits (shminfo)" : "copies the totals (shm_info)",
                  "; returns the highest index in use"));
+        copy_to_buf(shminfo_buf(cmd));
         finish(m_ns.shm_ids.max_idx());
         break;
     case IPC_STAT:
@@ -278,6 +281,27 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
     }
 }
 
+// shmctl_ipc_info and shmctl_shm_info. Measured (Linux 6.18): IPC_INFO gives shmmax and shmall
+// as the sysctls, shmmin 1, and shmmni and shmseg both as the shmmni sysctl; SHM_INFO gives
+// used_ids (segments), shm_tot (their pages), shm_rss (resident pages) and shm_swp (0 here).
+CtlBuf Kernel::shminfo_buf(std::int64_t cmd) const {
+    CtlBuf b;
+    b.cmd = static_cast<std::int32_t>(cmd);
+    if (cmd == IPC_INFO) {
+        b.kind = BufKind::shminfo;
+        b.shmmax = m_ns.shm_ctlmax;
+        b.shmmin = SHMMIN;
+        b.shmmni = b.shmseg = static_cast<std::uint64_t>(m_ns.shm_ctlmni);
+        b.shmall = m_ns.shm_ctlall;
+        return b;
+    }
+    b.kind = BufKind::shm_info;
+    b.used_ids = static_cast<std::uint64_t>(m_ns.shm_ids.in_use);
+    b.shm_tot = m_ns.shm_tot;
+    for (const auto& [idx, shp] : m_ns.shm_ids.entries) b.shm_rss += shp.pages.size();
+    return b;
+}
+
 // IPC_STAT by id; SHM_STAT and SHM_STAT_ANY by index, returning the id. SHM_STAT_ANY skips the
 // read-permission check (shmctl_stat).
 SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
@@ -294,6 +318,20 @@ SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
     }
     EMIT(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
          cat("copies shmid_ds: nattch ", shp->shm_nattch, ", segsz ", shp->shm_segsz, ", mode ", oct(shp->shm_perm.mode)));
+    const kern_ipc_perm& p = shp->shm_perm;
+    CtlBuf b;
+    b.kind = BufKind::shmid_ds;
+    b.cmd = static_cast<std::int32_t>(cmd);
+    b.key = p.key;
+    b.mode = p.mode;
+    b.uid = p.uid, b.gid = p.gid, b.cuid = p.cuid, b.cgid = p.cgid;
+    b.segsz = shp->shm_segsz;
+    b.nattch = shp->shm_nattch;
+    b.cpid = shp->shm_cprid, b.lpid = shp->shm_lprid;
+    b.atime = static_cast<std::int64_t>(shp->shm_atim);
+    b.dtime = static_cast<std::int64_t>(shp->shm_dtim);
+    b.ctime = static_cast<std::int64_t>(shp->shm_ctim);
+    copy_to_buf(b);
     return finish(by_index ? sid : 0);
 }
 
@@ -307,8 +345,9 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
              " and uid ", shp->shm_perm.uid, " (the mode does not matter here)"));
     if (!ipc_owner(shp->shm_perm, c))
         return FAIL_CALL(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
-    shp->shm_ctim = m_now;
     if (cmd == IPC_SET) {
+        // Only IPC_SET changes shm_ctim; IPC_RMID of an attached segment leaves it (measured).
+        shp->shm_ctim = m_now;
         kern_ipc_perm& p = shp->shm_perm;
         if (set.uid) p.uid = *set.uid;
         if (set.gid) p.gid = *set.gid;

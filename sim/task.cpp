@@ -29,7 +29,8 @@ SyscallResult Kernel::fork(int pid, const std::string& child_comm) {
     m_tasks.emplace(cpid, std::move(child));
     for (const auto& [start, vma] : m_tasks.at(cpid).mm.mmap)
         if (shmid_kernel* shp = m_ns.shm_ids.find_id(vma.shmid)) shm_open(*shp, cpid, start, "fork");
-    m_tasks.at(cpid).regs = user_regs{0, 0, {}, 0};  // fork returns 0 in the child
+    // fork returns 0 in the child; its memory, PROC.buf with it, is a copy of the parent's.
+    m_tasks.at(cpid).regs = user_regs{0, 0, {}, 0, current().regs.buf};
     finish(cpid);
     return take();
 }

@@ -8,7 +8,11 @@ using scenario::CompareOp;
 
 std::string display(const Value& v) {
     switch (v.kind) {
-    case Value::Kind::Int: return v.label.empty() ? std::to_string(v.i) : v.label;
+    case Value::Kind::Int:
+        if (!v.label.empty()) return v.label;
+        return v.is_unsigned ? std::to_string(static_cast<std::uint64_t>(v.i)) : std::to_string(v.i);
+    case Value::Kind::Time: return v.i == 0 ? "0 (never set)" : std::to_string(v.i);
+    case Value::Kind::Now: return v.i == v.latest ? cat("now (", v.i, ")") : cat("now (", v.i, " to ", v.latest, ")");
     case Value::Kind::Text: return quoted(v.s, 64);
     case Value::Kind::Proc: return v.s;
     case Value::Kind::Addr:
@@ -47,11 +51,32 @@ static bool compare_items(const Value& l, CompareOp op, const Value& r) {
     return op == CompareOp::Eq ? eq : op == CompareOp::Ne ? !eq : false;
 }
 
+// SCENARIO.md, Time: a time field against `now` holds when the step just made set it, that is when
+// it lies in the step's time ([step, step] in the model, the seconds around it in the kernel run).
+// Against a number or another time field it compares as a number; the parser allows only what is
+// portable (== != with 0, == with now, <= >= between time fields).
+static Verdict compare_time(const Value& l, CompareOp op, const Value& r) {
+    using K = Value::Kind;
+    auto verdict = [](bool b) { return b ? Verdict::holds : Verdict::fails; };
+    if (l.kind == K::Now && r.kind == K::Now) return verdict(op == CompareOp::Eq);
+    if (l.kind == K::Now || r.kind == K::Now) {
+        const Value& t = l.kind == K::Now ? r : l;
+        const Value& n = l.kind == K::Now ? l : r;
+        bool during = t.kind == K::Time && t.i != 0 && t.i >= n.i && t.i <= n.latest;
+        return verdict(op == CompareOp::Eq ? during : op == CompareOp::Ne ? !during : false);
+    }
+    return verdict(ordered(l.i, op, r.i));
+}
+
 Verdict compare(const Value& l, CompareOp op, const Value& r) {
     using K = Value::Kind;
     if (l.kind == K::Unobservable || r.kind == K::Unobservable) return Verdict::unobservable;
     auto verdict = [](bool b) { return b ? Verdict::holds : Verdict::fails; };
     if (l.kind == K::Missing || r.kind == K::Missing) return Verdict::fails;
+    bool lt = l.kind == K::Time || l.kind == K::Now, rt = r.kind == K::Time || r.kind == K::Now;
+    if ((lt || rt) && (lt || l.kind == K::Int) && (rt || r.kind == K::Int)) return compare_time(l, op, r);
+    if (l.kind == K::Int && r.kind == K::Int && (l.is_unsigned || r.is_unsigned))
+        return verdict(ordered(static_cast<std::uint64_t>(l.i), op, static_cast<std::uint64_t>(r.i)));
     // Two addresses of one process (the parser refuses two processes'): virtual addresses, so
     // that two attachments of one segment differ. An address and a number: the address's offset
     // into its attachment, which is the same on the model and the kernel.

@@ -20,6 +20,8 @@ struct Value {
         Tuple,         // items
         Missing,       // s says what is missing ("no segment 3")
         Unobservable,  // s says why (the kernel run cannot see wait lists)
+        Time,          // i = a time field: the model's step number or the kernel's seconds; 0 = never set
+        Now,           // the step just made ran in [i, latest]
     };
     Kind kind = Kind::Int;
     std::int64_t i = 0;
@@ -28,11 +30,24 @@ struct Value {
     int shmid = -1;
     std::uint64_t offset = 0;
     std::vector<Value> items;
+    bool is_unsigned = false;  // Int: a field the kernel keeps unsigned; compares as uint64
+    std::int64_t latest = 0;   // Now: the end of the step's time
 
     static Value integer(std::int64_t v, std::string label = {}) { return {Kind::Int, v, {}, std::move(label), -1, 0, {}}; }
     static Value text(std::string t) { return {Kind::Text, 0, std::move(t), {}, -1, 0, {}}; }
     static Value proc(std::string name) { return {Kind::Proc, 0, std::move(name), {}, -1, 0, {}}; }
     static Value addr(std::int64_t raw, int shmid, std::uint64_t off) { return {Kind::Addr, raw, {}, {}, shmid, off, {}}; }
+    static Value uinteger(std::uint64_t v) {
+        Value out = integer(static_cast<std::int64_t>(v));
+        out.is_unsigned = true;
+        return out;
+    }
+    static Value time(std::int64_t t) { return {Kind::Time, t, {}, {}, -1, 0, {}}; }
+    static Value now(std::int64_t earliest, std::int64_t latest) {
+        Value out{Kind::Now, earliest, {}, {}, -1, 0, {}};
+        out.latest = latest;
+        return out;
+    }
     static Value missing(std::string why) { return {Kind::Missing, 0, std::move(why), {}, -1, 0, {}}; }
     static Value unobservable(std::string why) { return {Kind::Unobservable, 0, std::move(why), {}, -1, 0, {}}; }
     bool operator==(const Value&) const = default;

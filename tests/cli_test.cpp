@@ -162,3 +162,23 @@ TEST(Cli, a_step_that_would_move_more_than_64_mib_is_an_error_not_an_allocation)
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find(":3:17: error: bytes(1099511627776) is more than a step may move (64 MiB)"), std::string::npos) << r.err;
 }
+
+TEST(Cli, reading_a_buf_field_the_buffer_lacks_fails_with_why) {
+    // The file's last filling call is IPC_INFO, which passes the static check; it fails at run
+    // time, so the buffer still holds the IPC_STAT before it.
+    auto f = scenario_file("ipcsim_buf.ipc",
+                           "proc a\n"
+                           "a: s = shmget(IPC_PRIVATE, 100, 0600)\n"
+                           "a: shmctl(s, IPC_STAT) => 0\n"
+                           "a: shmctl(-1, IPC_INFO)\n"
+                           "expect a.buf.shmmax != 0\n");
+    Ran r = ipcsim("check " + f);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find(f + ":5: expected a.buf.shmmax != 0, got <a's last shmctl was IPC_STAT: its buffer (shmid_ds) has no field shmmax>"),
+              std::string::npos)
+        << r.out;
+    Ran real = ipcsim("check --real " + f);
+    if (real.status != 3) {
+        EXPECT_EQ(real.out, r.out);
+    }
+}

@@ -10,9 +10,9 @@ namespace {
 Observation two_processes_sharing_a_page(std::uint64_t base, int pid0, std::uint64_t pfn) {
     Observation o;
     MappingView m{0, base, base + 8192, false, {{0, pfn}}, 0, "rw-s"};
-    o.procs.push_back(ProcView{"a", pid0, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}});
-    o.procs.push_back(ProcView{"b", pid0 + 1, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}});
-    o.shms.push_back(ShmView{0, 1234, 0666, 8192, 2, pid0, pid0 + 1, 0, 0, 0, 0, 1});
+    o.procs.push_back(ProcView{"a", pid0, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}, {}});
+    o.procs.push_back(ProcView{"b", pid0 + 1, TaskState::ready, 0, static_cast<std::int64_t>(base), 0, "", 0, 1, {m}, {}});
+    o.shms.push_back(ShmView{0, 1234, 0666, 8192, 2, pid0, pid0 + 1, 0, 0, 0, 0, 1, 0, 0, 0});
     return o;
 }
 
@@ -76,7 +76,7 @@ TEST(Compare, a_piece_with_other_permissions_differs_and_split_pieces_match_by_s
         Observation o;
         MappingView lo{0, base, base + 4096, false, {{0, pfn0}}, 0, "rw-s"};
         MappingView hi{0, base + 4096, base + 8192, true, {{0, pfn1}}, 1, "r--s"};
-        o.procs.push_back(ProcView{"a", 1000, TaskState::ready, 0, 0, 0, "", 0, 2, {lo, hi}});
+        o.procs.push_back(ProcView{"a", 1000, TaskState::ready, 0, 0, 0, "", 0, 2, {lo, hi}, {}});
         return o;
     };
     auto model = split(0x7f0000000000, 0x1a000, 0x1a001);
@@ -88,4 +88,36 @@ TEST(Compare, a_piece_with_other_permissions_differs_and_split_pieces_match_by_s
     EXPECT_EQ(d[0].what, "a.attachments");
     EXPECT_NE(d[0].model.find("r--s from page 1"), std::string::npos) << d[0].model;
     EXPECT_NE(d[0].kernel.find("---s from page 1"), std::string::npos) << d[0].kernel;
+}
+
+TEST(Compare, buffers_compare_field_by_field_with_pids_as_names_and_times_only_as_set_or_not) {
+    LastCalls last;
+    auto model = two_processes_sharing_a_page(0x7f0000000000, 1000, 0x1a000);
+    auto kernel = two_processes_sharing_a_page(0x7f0000000000, 4242, 0x1a000);
+    CtlBuf b;
+    b.kind = BufKind::shmid_ds;
+    b.segsz = 8192;
+    b.cpid = 1000;
+    b.atime = 7;  // step 7
+    model.procs[0].buf = b;
+    b.cpid = 4242;
+    b.atime = 1764514400;  // seconds
+    kernel.procs[0].buf = b;
+    EXPECT_TRUE(differences(model, kernel, last).empty());
+    kernel.procs[0].buf.segsz = 4096;
+    kernel.procs[0].buf.atime = 0;
+    kernel.shms[0].ctime = 5;
+    auto d = differences(model, kernel, last);
+    ASSERT_EQ(d.size(), 3u);
+    EXPECT_EQ(d[0].what, "a.buf.segsz");
+    EXPECT_EQ(d[1].what, "a.buf.atime");
+    EXPECT_EQ(d[1].model, "set");
+    EXPECT_EQ(d[1].kernel, "0 (never set)");
+    EXPECT_EQ(d[2].what, "shm(0).ctime");
+    kernel.procs[0].buf.kind = BufKind::shminfo;
+    d = differences(model, kernel, last);
+    ASSERT_FALSE(d.empty());
+    EXPECT_EQ(d[0].what, "a.buf");
+    EXPECT_EQ(d[0].model, "shmid_ds");
+    EXPECT_EQ(d[0].kernel, "shminfo");
 }

@@ -439,10 +439,10 @@ TEST(Parser, other_characters_are_unexpected) {
 }
 
 TEST(Parser, integer_literal_errors) {
-    expect_error("proc a\na: exit(9223372036854775808)\n", 2, 9,
-                 "integer literal is too large (the largest is 9223372036854775807)");
+    expect_error("proc a\na: exit(18446744073709551616)\n", 2, 9,
+                 "integer literal is too large (the largest is 18446744073709551615)");
     expect_error("proc a\na: exit(0x10000000000000000)\n", 2, 9,
-                 "integer literal is too large (the largest is 9223372036854775807)");
+                 "integer literal is too large (the largest is 18446744073709551615)");
     expect_error("proc a\na: exit(0678)\n", 2, 12, "invalid digit '8' in octal literal");
     expect_error("proc a\na: exit(12abc)\n", 2, 11, "invalid suffix 'abc' on integer literal");
     expect_error("proc a\na: exit(0x)\n", 2, 9, "hexadecimal literal '0x' has no digits");
@@ -689,14 +689,14 @@ TEST(Parser, proc_option_errors) {
 
 TEST(Parser, unknown_field_lists_the_valid_ones) {
     expect_error("proc a\nexpect a.rett == 0\n", 2, 10,
-                 "unknown field 'rett' of a process; expected one of: ret errno data mtype state minflt; "
+                 "unknown field 'rett' of a process; expected one of: ret errno data mtype state minflt buf; "
                  "did you mean 'ret'?");
     expect_error("proc a\nexpect shm(0).qnum == 0\n", 2, 15,
                  "unknown field 'qnum' of shm(ID); expected one of: key mode segsz nattch cpid lpid uid gid cuid "
-                 "cgid rss dest");
+                 "cgid rss dest atime dtime ctime");
     expect_error("proc a\nexpect msq(0).nattch == 0\n", 2, 15,
                  "unknown field 'nattch' of msq(ID); expected one of: key mode qnum cbytes qbytes lspid lrpid uid "
-                 "gid cuid cgid receivers senders messages");
+                 "gid cuid cgid receivers senders messages stime rtime ctime");
     expect_error("proc a\nexpect shm(0) == 0\n", 2, 15, "expected '.FIELD' after shm(...), as in shm(id).mode");
 }
 
@@ -803,7 +803,7 @@ TEST(Parser, huge_and_odd_inputs_do_not_crash) {
     std::string long_line(1 << 20, 'x');
     expect_error(long_line, 1, 1, "expected a statement: title, note, sysctl, proc, expect, or NAME: CALL");
     expect_error("proc a\na: exit(" + std::string(5000, '9') + ")\n", 2, 9,
-                 "integer literal is too large (the largest is 9223372036854775807)");
+                 "integer literal is too large (the largest is 18446744073709551615)");
     ParseResult nul = parse("t.ipc", std::string(1000, '\0'));
     ASSERT_EQ(nul.diagnostics.size(), 1u);
     EXPECT_EQ(nul.diagnostics[0].message, "invalid byte 0x00");
@@ -910,6 +910,72 @@ TEST(Parser, addresses_of_two_processes_do_not_compare) {
     EXPECT_EQ(d.notes[1].pos, (SourcePos{4, 4}));
     EXPECT_TRUE(parse_ok(two + "expect p == 0\nexpect q != 4096\nexpect frame(a, p) == frame(b, q)\n").ok());
     EXPECT_TRUE(parse_ok("proc a\na: p = shmat(1, NULL, 0)\na: q = shmat(1, NULL, 0)\nexpect p != q\n").ok());
+}
+
+}  // namespace
+}  // namespace sim::scenario
+
+namespace sim::scenario {
+namespace {
+
+constexpr std::string_view kShmStat = "proc a\na: s = shmget(IPC_PRIVATE, 100, 0600)\na: shmctl(s, IPC_STAT) => 0\n";
+
+TEST(Parser, buf_fields_parse_as_a_field_of_the_process_buffer) {
+    ParseResult r = parse_ok(std::string(kShmStat) + "expect a.buf.segsz == 100\nexpect a.buf.ctime != 0\n");
+    const Expr& e = r.scenario.steps[1].expects[0].left;
+    EXPECT_EQ(e.kind, ExprKind::Field);
+    EXPECT_EQ(e.text, "segsz");
+    ASSERT_EQ(e.args.size(), 1u);
+    EXPECT_EQ(e.args[0].text, "buf");
+}
+
+TEST(Parser, a_buf_field_the_last_ctl_call_does_not_fill_is_an_error) {
+    expect_error(std::string(kShmStat) + "expect a.buf.msgpool == 0\n", 4, 14,
+                 "'a''s last shmctl was IPC_STAT: its buffer (shmid_ds) has no field 'msgpool'; it has: key mode segsz nattch "
+                 "cpid lpid uid gid cuid cgid atime dtime ctime");
+    // Calls that fill nothing, or fail, leave the buffer the earlier call filled.
+    parse_ok(std::string(kShmStat) + "a: shmctl(s, IPC_RMID)\na: shmctl(s, IPC_INFO) => EINVAL\nexpect a.buf.segsz == 100\n");
+    // A fork's child starts with its parent's buffer.
+    parse_ok(std::string(kShmStat) + "a: fork(c)\nexpect c.buf.segsz == 100\n");
+}
+
+TEST(Parser, a_buf_field_before_any_filling_call_is_an_error) {
+    expect_error("proc a\nexpect a.buf.segsz == 0\n", 2, 14,
+                 "'a' has made no shmctl or msgctl that fills a buffer before this line, so a.buf holds nothing");
+}
+
+TEST(Parser, an_unknown_buf_field_suggests_the_nearest) {
+    expect_error(std::string(kShmStat) + "expect a.buf.msgpol == 0\n", 4, 14,
+                 "unknown field 'msgpol' of a shmctl/msgctl buffer; expected one of: key mode segsz nattch cpid lpid uid gid "
+                 "cuid cgid atime dtime ctime qnum cbytes qbytes lspid lrpid stime rtime shmmax shmmin shmmni shmseg shmall "
+                 "used_ids shm_tot shm_rss shm_swp msgpool msgmap msgmax msgmnb msgmni msgssz msgtql msgseg; did you mean 'msgpool'?");
+    expect_error(std::string(kShmStat) + "expect a.buf == 0\n", 4, 14, "expected '.FIELD' after a.buf, as in a.buf.segsz");
+}
+
+TEST(Parser, time_fields_compare_only_with_0_now_or_another_time_field) {
+    std::string s(kShmStat);
+    parse_ok(s + "expect shm(s).atime == 0\nexpect shm(s).ctime != 0\nexpect now == shm(s).ctime\n"
+                 "expect shm(s).atime <= shm(s).ctime\nexpect a.buf.ctime >= shm(s).atime\n");
+    expect_error(s + "expect shm(s).atime < 5\n", 4, 23,
+                 "a time field compares only with 0 (== !=), with now (==) or with another time field (<= >=)");
+    expect_error(s + "expect shm(s).atime < 0\n", 4, 21, "a time field compares with 0 only by '==' or '!=' (0 means never set)");
+    expect_error(s + "expect shm(s).atime != now\n", 4, 21, "a time field compares with now only by '==' (it was set by the step just made)");
+    expect_error(s + "expect shm(s).atime == shm(s).ctime\n", 4, 21,
+                 "two time fields compare only by '<=' or '>=': the model counts steps, the kernel seconds, so only order is portable");
+    expect_error(s + "expect a.buf.ctime == now\n", 4, 8,
+                 "a buffer's times were set before the call that copied them, never by the step just made; compare them "
+                 "with 0 or with shm(ID)/msq(ID)'s times (<= >=)");
+    expect_error(s + "expect now == 3\n", 4, 15, "now compares only with a time field (atime dtime ctime stime rtime), as in shm(ID).atime == now");
+    expect_error(s + "expect msq(0).stime == a.ret\n", 4, 24,
+                 "a time field compares only with 0 (== !=), with now (==) or with another time field (<= >=)");
+}
+
+TEST(Parser, literals_reach_2_to_the_64_minus_1) {
+    ParseResult r = parse_ok(std::string(kShmStat) + "expect a.buf.segsz < 0xfffffffffeffffff\nexpect a.buf.segsz < 18446744073709551615\n");
+    EXPECT_EQ(static_cast<std::uint64_t>(r.scenario.steps[1].expects[0].right.value), 0xfffffffffeffffffull);
+    EXPECT_EQ(static_cast<std::uint64_t>(r.scenario.steps[1].expects[1].right.value), 0xffffffffffffffffull);
+    parse_ok("sysctl shmmax = 0xfffffffffeffffff\nproc a\n");
+    expect_error("sysctl msgmax = 0xfffffffffeffffff\nproc a\n", 1, 17, "a sysctl value cannot be negative");
 }
 
 }  // namespace

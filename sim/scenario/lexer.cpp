@@ -148,23 +148,25 @@ bool LineLexer::lex_number() {
     return lex_digits(start, start, 10);
 }
 
-// Reads the digits of one literal from `from` up to m_i and pushes it.
+// Reads the digits of one literal from `from` up to m_i and pushes it. Literals go up to 2^64 - 1
+// (0xfffffffffeffffff is the default shmmax); one above 2^63 - 1 is kept as its 64-bit pattern,
+// as C's unsigned long long would be, and unsigned fields compare with it as unsigned.
 bool LineLexer::lex_digits(std::size_t start, std::size_t from, int base) {
-    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-    std::int64_t value = 0;
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t value = 0;
     bool too_large = false;
     std::size_t i = from;
     for (; i < m_i && digit_value(m_s[i]) < base; ++i) {
-        int d = digit_value(m_s[i]);
-        if (value > (kMax - d) / base) too_large = true;
-        if (!too_large) value = value * base + d;
+        auto d = static_cast<std::uint64_t>(digit_value(m_s[i]));
+        if (value > (kMax - d) / static_cast<std::uint64_t>(base)) too_large = true;
+        if (!too_large) value = value * static_cast<std::uint64_t>(base) + d;
     }
     if (i < m_i && base == 8 && (m_s[i] == '8' || m_s[i] == '9'))
         return fail(i, std::string("invalid digit '") + m_s[i] + "' in octal literal");
     if (i < m_i)
         return fail(i, "invalid suffix '" + shorten(m_s.substr(i, m_i - i)) + "' on integer literal");
-    if (too_large) return fail(start, "integer literal is too large (the largest is 9223372036854775807)");
-    push(TokenKind::Int, start, std::string(m_s.substr(start, m_i - start)), value);
+    if (too_large) return fail(start, "integer literal is too large (the largest is 18446744073709551615)");
+    push(TokenKind::Int, start, std::string(m_s.substr(start, m_i - start)), static_cast<std::int64_t>(value));
     return true;
 }
 

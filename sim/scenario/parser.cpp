@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "sim/ctl_buf.h"
 #include "sim/scenario/constants.h"
 #include "sim/scenario/lexer.h"
 #include "sim/uapi.h"
@@ -34,14 +35,14 @@ constexpr std::size_t kKeptTokens = std::size_t{1} << 16;
 // Word lists, space-separated: they double as the "expected one of: ..." text of messages.
 constexpr std::string_view kStatements = "title note sysctl proc expect";
 constexpr std::string_view kReserved =
-    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas ptpages bytes zeros";
+    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas ptpages bytes zeros now";
 constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id";
 constexpr std::string_view kSysctlsBetweenSteps = "msg_next_id shm_next_id";
 constexpr std::string_view kStates = "ready blocked exited killed";
-constexpr std::string_view kProcFields = "ret errno data mtype state minflt";
-constexpr std::string_view kShmFields = "key mode segsz nattch cpid lpid uid gid cuid cgid rss dest";
+constexpr std::string_view kProcFields = "ret errno data mtype state minflt buf";
+constexpr std::string_view kShmFields = "key mode segsz nattch cpid lpid uid gid cuid cgid rss dest atime dtime ctime";
 constexpr std::string_view kMsqFields =
-    "key mode qnum cbytes qbytes lspid lrpid uid gid cuid cgid receivers senders messages";
+    "key mode qnum cbytes qbytes lspid lrpid uid gid cuid cgid receivers senders messages stime rtime ctime";
 constexpr std::string_view kShmCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_INFO SHM_STAT SHM_STAT_ANY SHM_LOCK SHM_UNLOCK";
 constexpr std::string_view kMsgCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO MSG_INFO MSG_STAT MSG_STAT_ANY";
 constexpr std::string_view kShmSetFields = "mode uid gid";
@@ -220,6 +221,18 @@ std::optional<std::int64_t> apply(char op, std::int64_t a, std::int64_t b) {
     }
 }
 
+// What an expectation's side is, for the rules of time fields (SCENARIO.md, Time).
+enum class TimeSide { other, time, now, zero };
+
+TimeSide time_side(const Expr& e) {
+    if (e.kind == ExprKind::Name && e.text == "now") return TimeSide::now;
+    if (e.kind == ExprKind::Field && is_time_field_name(e.text) && !e.args.empty() &&
+        (e.args[0].kind == ExprKind::Call || (e.args[0].kind == ExprKind::Field && e.args[0].text == "buf")))
+        return TimeSide::time;
+    if (e.kind == ExprKind::Int && e.value == 0) return TimeSide::zero;
+    return TimeSide::other;
+}
+
 // A line of spaces and tabs only: no statement, and no need to lex it (a file may hold millions).
 bool is_blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
@@ -241,6 +254,14 @@ struct ProcInfo {
     SourcePos pos;       // where it was declared or forked
     std::string parent;  // "" for a `proc` declaration
     int fork_step = -1;  // the step that forked it
+};
+
+// The last shmctl/msgctl of a process that fills PROC.buf, as far as the file says.
+struct BufInfo {
+    SourcePos pos;
+    BufKind kind = BufKind::none;
+    bool shm = true;
+    std::int64_t cmd = 0;
 };
 
 struct VarInfo {
@@ -316,6 +337,8 @@ private:
     void expect_stmt();
     void step_stmt();
     void require_before_steps(SourcePos pos, std::string_view what);
+    void check_time_rules(const Expect& e);
+    void note_buf(const Step& s);
 
     // Calls and outcomes.
     Call parse_call(const std::string& proc);
@@ -349,6 +372,7 @@ private:
     Expr parse_fn_arg(const FnSig& sig, std::size_t index);
     Expr parse_object_field(Expr object);
     Expr parse_process_field(const Token& proc);
+    Expr parse_buf_field(const Token& proc, Expr buf);
     const Token& check_field(std::string_view list, std::string_view owner);
     Expr name_value(const Token& t, Ctx ctx);
     std::int64_t eval_const(const Expr& e);
@@ -380,6 +404,7 @@ private:
     std::size_t m_file_nodes = 0;  // past kMaxFileNodes the parse stops
 
     std::map<std::string, ProcInfo> m_procs;
+    std::map<std::string, BufInfo> m_bufs;  // by process
     std::map<std::string, VarInfo> m_vars;
     std::map<std::string, SourcePos> m_sysctl_pos;
     std::vector<Sysctl> m_pending_sysctls;  // set between steps, for the next step
@@ -600,7 +625,9 @@ void Parser::sysctl_stmt() {
     expect(TokenKind::Assign, "'=' after the sysctl name");
     Expr value = parse_expr(Ctx::Const);
     std::int64_t v = eval_const(value);
-    if (v < 0) fail(value.pos, "a sysctl value cannot be negative");
+    // shmmax and shmall are unsigned longs: a literal up to 2^64 - 1 is kept as its bit pattern.
+    bool unsigned_literal = (name.text == "shmmax" || name.text == "shmall") && value.kind == ExprKind::Int && value.text.empty();
+    if (v < 0 && !unsigned_literal) fail(value.pos, "a sysctl value cannot be negative");
     expect_end();
     seen[name.text] = name.pos;
     (m_first_step ? m_pending_sysctls : m_result.scenario.sysctls).push_back(Sysctl{name.pos, name.text, v});
@@ -649,6 +676,7 @@ void Parser::expect_stmt() {
     e.right = parse_expr(Ctx::Expect);
     expect_end();
     check_address_comparison(e);
+    check_time_rules(e);
     auto& steps = m_result.scenario.steps;
     (steps.empty() ? m_result.scenario.initial_expects : steps.back().expects).push_back(std::move(e));
 }
@@ -678,6 +706,56 @@ void Parser::check_address_comparison(const Expect& e) {
                      quoted(r->text) + " in " + rv.attacher + "; compare frame(" + lv.attacher + ", " + l->text + ") with frame(" +
                      rv.attacher + ", " + r->text + ") instead",
          {{lv.pos, quoted(l->text) + " is attached here"}, {rv.pos, quoted(r->text) + " is attached here"}});
+}
+
+// A time field compares with 0 (== !=), with now (== only) or with another time field (<= >=):
+// what holds the same on the model's step numbers and on the kernel's seconds.
+void Parser::check_time_rules(const Expect& e) {
+    TimeSide l = time_side(e.left), r = time_side(e.right);
+    if (l == TimeSide::now || r == TimeSide::now) {
+        TimeSide other = l == TimeSide::now ? r : l;
+        const Expr& at = l == TimeSide::now ? e.right : e.left;
+        if (other != TimeSide::time)
+            fail(at.pos, "now compares only with a time field (atime dtime ctime stime rtime), as in shm(ID).atime == now");
+        // PROC.buf's times were copied by a *_STAT call, which sets no time: an earlier step set
+        // them, never the step just made (in the kernel run the same second could make it look so).
+        if (at.args[0].kind == ExprKind::Field)
+            fail(at.pos, "a buffer's times were set before the call that copied them, never by the step just made; compare them "
+                         "with 0 or with shm(ID)/msq(ID)'s times (<= >=)");
+        if (e.op != CompareOp::Eq)
+            fail(e.op_pos, "a time field compares with now only by '==' (it was set by the step just made)");
+        return;
+    }
+    if (l != TimeSide::time && r != TimeSide::time) return;
+    TimeSide other = l == TimeSide::time ? r : l;
+    const Expr& at = l == TimeSide::time ? e.right : e.left;
+    if (other == TimeSide::zero) {
+        if (e.op != CompareOp::Eq && e.op != CompareOp::Ne)
+            fail(e.op_pos, "a time field compares with 0 only by '==' or '!=' (0 means never set)");
+        return;
+    }
+    if (other == TimeSide::time) {
+        if (e.op != CompareOp::Le && e.op != CompareOp::Ge)
+            fail(e.op_pos, "two time fields compare only by '<=' or '>=': the model counts steps, the kernel seconds, so only order is portable");
+        return;
+    }
+    fail(at.pos, "a time field compares only with 0 (== !=), with now (==) or with another time field (<= >=)");
+}
+
+// Remembers which structure a shmctl/msgctl step fills into PROC.buf, for the static check of
+// PROC.buf.F. A step whose outcome is an errno fills nothing; a fork's child starts with a copy.
+void Parser::note_buf(const Step& s) {
+    if (s.call.kind == CallKind::Fork && !s.call.args.empty()) {
+        if (auto it = m_bufs.find(s.proc); it != m_bufs.end()) m_bufs[s.call.args[0].text] = it->second;
+        return;
+    }
+    bool shm = s.call.kind == CallKind::Shmctl;
+    if ((!shm && s.call.kind != CallKind::Msgctl) || s.call.args.size() < 2) return;
+    if (s.outcome.kind == OutcomeKind::Errno) return;
+    const Expr& cmd = s.call.args[1];
+    if (cmd.kind != ExprKind::Int) return;  // -N: an invalid command fills nothing
+    BufKind kind = filled_by(shm, cmd.value);
+    if (kind != BufKind::none) m_bufs[s.proc] = BufInfo{cmd.pos, kind, shm, cmd.value};
 }
 
 // NAME: [VAR =] CALL [=> OUTCOME]
@@ -710,6 +788,7 @@ void Parser::step_stmt() {
     s.sysctls = std::move(m_pending_sysctls);
     m_pending_sysctls.clear();
     m_pending_sysctl_pos.clear();
+    note_buf(s);
     m_result.scenario.steps.push_back(std::move(s));
 }
 
@@ -1079,7 +1158,27 @@ Expr Parser::parse_process_field(const Token& proc) {
     require_process(proc);
     next();  // '.'
     const Token& f = check_field(kProcFields, "a process");
-    return node(ExprKind::Field, proc.pos, f.text, {node(ExprKind::Name, proc.pos, proc.text)});
+    Expr field = node(ExprKind::Field, proc.pos, f.text, {node(ExprKind::Name, proc.pos, proc.text)});
+    if (f.text == "buf") return parse_buf_field(proc, std::move(field));
+    return field;
+}
+
+// PROC.buf.F: F must be a field of some structure shmctl/msgctl fill, and of the one that PROC's
+// last filling call before this line fills (the call may still fail at run time, which the
+// evaluation then reports).
+Expr Parser::parse_buf_field(const Token& proc, Expr buf) {
+    if (peek().kind != TokenKind::Dot) fail(peek().pos, "expected '.FIELD' after " + proc.text + ".buf, as in " + proc.text + ".buf.segsz");
+    next();
+    const Token& f = check_field(kAllBufFields, "a shmctl/msgctl buffer");
+    auto it = m_bufs.find(proc.text);
+    if (it == m_bufs.end())
+        fail(f.pos, quoted(proc.text) + " has made no shmctl or msgctl that fills a buffer before this line, so " + proc.text + ".buf holds nothing");
+    const BufInfo& b = it->second;
+    if (!buf_has(b.kind, f.text))
+        fail(f.pos, quoted(proc.text) + "'s last " + (b.shm ? "shmctl" : "msgctl") + " was " + ctl_cmd_name(b.shm, b.cmd) + ": its buffer (" +
+                        std::string(buf_kind_name(b.kind)) + ") has no field " + quoted(f.text) + "; it has: " + std::string(buf_fields(b.kind)),
+             {{b.pos, "that " + ctl_cmd_name(b.shm, b.cmd) + " is here"}});
+    return node(ExprKind::Field, proc.pos, f.text, {std::move(buf)});
 }
 
 const Token& Parser::check_field(std::string_view list, std::string_view owner) {
@@ -1099,7 +1198,7 @@ Expr Parser::name_value(const Token& t, Ctx ctx) {
         if (ctx == Ctx::Arg) fail(t.pos, quoted(t.text) + " is a process, not a value");
         return node(ExprKind::Name, t.pos, t.text);
     }
-    if (ctx == Ctx::Expect && in_list(kStates, t.text)) return node(ExprKind::Name, t.pos, t.text);
+    if (ctx == Ctx::Expect && (in_list(kStates, t.text) || t.text == "now")) return node(ExprKind::Name, t.pos, t.text);
     undefined_name(t);
 }
 
