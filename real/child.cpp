@@ -13,11 +13,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cinttypes>
 #include <cerrno>
+#include <cstdio>
+#include <optional>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "real/procfs.h"
 #include "real/protocol.h"
 #include "sim/scenario/ast.h"
 
@@ -83,6 +87,30 @@ void warm_up() {
     (void)minflt_now();
 }
 
+// A PROT_NONE page at the top of every gap in the address space. shmat(addr=NULL) takes the top of
+// the highest gap that fits, so an attachment then always has nothing usable right above it, as
+// in the model, whose processes map nothing but their attachments: a load one byte past the end
+// of a segment is SIGSEGV, not a read of whatever library happened to sit there.
+void guard_gaps() {
+    std::optional<std::string> maps = read_file("/proc/self/maps");
+    if (!maps) return;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+    for (std::size_t at = 0; at < maps->size();) {
+        std::size_t eol = maps->find('\n', at);
+        if (eol == std::string::npos) eol = maps->size();
+        std::uint64_t lo = 0, hi = 0;
+        if (std::sscanf(maps->c_str() + at, "%" SCNx64 "-%" SCNx64, &lo, &hi) == 2) ranges.emplace_back(lo, hi);
+        at = eol + 1;
+    }
+    const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    for (std::size_t i = 1; i < ranges.size(); ++i) {
+        std::uint64_t gap_lo = ranges[i - 1].second, gap_hi = ranges[i].first;
+        if (gap_hi < gap_lo + page) continue;
+        ::mmap(reinterpret_cast<void*>(gap_hi - page), page, PROT_NONE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    }
+}
+
 // Dies with the coordinator, as a second guard beside the PID namespace's init: the kernel sends
 // SIGKILL when its parent goes. Set after any privilege drop, since setresuid clears it. The
 // parent lives outside this PID namespace, so getppid() reads 0 while it is alive: anything
@@ -116,6 +144,7 @@ void set_up(const ChildSetup& s) {
     }
     die_with_coordinator();
     warm_up();
+    guard_gaps();
 }
 
 Reply result(long ret) { return Reply{ret, ret == -1 ? errno : 0, 0, g_minflt, 0, {}}; }
