@@ -258,7 +258,8 @@ StepRun run_step(const scenario::Scenario& s, Backend& b, RunState& st) {
     rec.index = st.next++;
     rec.call = build_call(step, st.env);
     rec.outcome = b.execute(rec.call);
-    st.last_call[step.proc] = step.call.kind;
+    // PROC.ret is the last *finished* call's: a call that killed its caller leaves the one before.
+    if (rec.outcome.fate == Fate::returned || rec.outcome.fate == Fate::blocked) st.last_call[step.proc] = step.call.kind;
     track_stuck(b.query(), rec.call, step.pos.line, st);
     if (step.var) {
         std::optional<ProcView> p = b.query().proc(step.proc);
