@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project builds and tests with, and only the missing ones.
-# The package list and its reasons live in ../shared/DEPENDENCIES.md; keep the two in step.
+# This list is the project's whole dependency list, each package with what it is for; a new dependency
+# is added here, with its reason.
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev
-  libimgui-dev libglfw3-dev libgl-dev libstb-dev libgl1-mesa-dri
-  fonts-wqy-microhei fonts-dejavu-core
-  xvfb xauth
+  build-essential cmake pkg-config           # the C++20 compiler and the build
+  libgtest-dev libgmock-dev                  # the tests (GoogleTest)
+  libbenchmark-dev                           # make bench (Google Benchmark)
+  libcli11-dev                               # ipcsim's and ipcviz's command lines
+  libfmt-dev                                 # formatting (libstdc++ 12 has no <format>)
+  nlohmann-json3-dev                         # ipcsim run --json
+  libimgui-dev libglfw3-dev libgl-dev        # the window: Dear ImGui over GLFW and OpenGL
+  libstb-dev                                 # PNG screenshots (stbi_write_png)
+  libgl1-mesa-dri                            # software OpenGL (llvmpipe) for the headless window tests
+  fonts-wqy-microhei fonts-dejavu-core       # the window's fonts: Chinese glyphs, and Latin text
+  xvfb xauth                                 # a headless X server for the window tests (xvfb-run needs xauth)
 )
 
 # `install-deps.sh fuzz`: clang and its libFuzzer runtime, only for make fuzz.
