@@ -266,7 +266,9 @@ Reply do_msgsnd(const Request& rq, const std::string& text) {
     long mtype = rq.a[1];
     std::memcpy(buf.data(), &mtype, sizeof mtype);
     std::memcpy(buf.data() + sizeof mtype, text.data(), std::min(text.size(), static_cast<std::size_t>(room)));
-    return result(::msgsnd(static_cast<int>(rq.a[0]), buf.data(), static_cast<std::size_t>(msgsz), static_cast<int>(rq.a[2])));
+    // Straight to the kernel: a sanitizer's msgsnd checks all msgsz bytes of the buffer before the
+    // call, where the kernel refuses an msgsz over msgmax without reading it.
+    return result(::syscall(SYS_msgsnd, static_cast<int>(rq.a[0]), buf.data(), static_cast<std::size_t>(msgsz), static_cast<int>(rq.a[2])));
 }
 
 // The buffer msgrcv offers: the caller's msgsz goes to the kernel as asked (it decides E2BIG and
