@@ -9,7 +9,7 @@
 
 namespace cli {
 
-// Exit statuses shared by every command (SCENARIO.md).
+// Exit statuses shared by every command (docs/scenario-language.md).
 enum Exit { exit_ok = 0, exit_failed = 1, exit_scenario = 2, exit_no_kernel = 3 };
 
 // The parsed scenario, or nothing after printing why to stderr: the file cannot be read

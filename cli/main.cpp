@@ -6,7 +6,7 @@
 
 int main(int argc, char** argv) {
     CLI::App app{"ipcsim: System V shared memory and message queues, modelled step by step.\n"
-                 "Runs .ipc scenarios (see SCENARIO.md) and shows the kernel path of every call."};
+                 "Runs .ipc scenarios (see docs/scenario-language.md) and shows the kernel path of every call."};
     app.require_subcommand(1);
     app.failure_message(CLI::FailureMessage::help);
 

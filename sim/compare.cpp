@@ -74,7 +74,7 @@ std::vector<int> frame_partition(const Observation& o) {
     return out;
 }
 
-// SCENARIO.md, Time: the model counts steps and the kernel seconds, so a time compares only as
+// docs/scenario-language.md, "Times": the model counts steps and the kernel seconds, so a time compares only as
 // set or never set.
 std::string time_text(std::int64_t t) { return t ? "set" : "0 (never set)"; }
 

@@ -51,7 +51,7 @@ static bool compare_items(const Value& l, CompareOp op, const Value& r) {
     return op == CompareOp::Eq ? eq : op == CompareOp::Ne ? !eq : false;
 }
 
-// SCENARIO.md, Time: a time field against `now` holds when the step just made set it, that is when
+// docs/scenario-language.md, "Times": a time field against `now` holds when the step just made set it, that is when
 // it lies in the step's time ([step, step] in the model, the seconds around it in the kernel run).
 // Against a number or another time field it compares as a number; the parser allows only what is
 // portable (== != with 0, == with now, <= >= between time fields).

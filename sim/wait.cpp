@@ -1,5 +1,5 @@
 // Sleeping and waking: wake_up puts a task on the step's wake queue; settle runs the woken tasks in
-// wake order until each has returned or gone back to sleep (SCENARIO.md, "Settling"). The kernel
+// wake order until each has returned or gone back to sleep (docs/scenario-language.md, "Settling"). The kernel
 // leaves that order to the scheduler; the kernel run serialises it the same way.
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-// The message-queue model against ipc/msg.c and measurements on this machine (KERNEL-FACTS.md).
+// The message-queue model against ipc/msg.c and measurements on this machine (each rule measured with a C program; see the scenarios in tests/scenarios).
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The shared-memory model against rules measured on this machine's kernel (KERNEL-FACTS.md).
+// The shared-memory model against rules measured on this machine's kernel (each rule measured with a C program; see the scenarios in tests/scenarios).
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The names a scenario may use for numbers, with their Linux x86-64 values (SCENARIO.md, "Lexical rules").
+// The names a scenario may use for numbers, with their Linux x86-64 values (docs/scenario-language.md, "Lexical rules").
 // Kept here rather than taken from <sys/ipc.h> so the model means the same on any host.
 #pragma once
 

@@ -191,7 +191,7 @@ bool LineLexer::lex_string() {
     return true;
 }
 
-// The escapes of SCENARIO.md: \n \t \\ \" \0 \xHH. C's other octal escapes are refused rather
+// The string escapes of the language (docs/scenario-language.md): \n \t \\ \" \0 \xHH. C's other octal escapes are refused rather
 // than misread: "\012" would otherwise quietly become a NUL followed by "12".
 bool LineLexer::lex_escape(std::size_t quote, std::string& bytes) {
     std::size_t slash = m_i;

@@ -1,4 +1,4 @@
-// The .ipc lexer (SCENARIO.md, "Lexical rules"). A statement never spans lines, so the lexer works
+// The .ipc lexer (docs/scenario-language.md, "Lexical rules"). A statement never spans lines, so the lexer works
 // one line at a time: that is what lets the parser report one error per line and carry on.
 #pragma once
 
