@@ -9,6 +9,8 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -72,6 +74,23 @@ std::optional<long> proc_syscall(int pid) {
     } catch (...) {
         return std::nullopt;
     }
+}
+
+std::optional<SignalAction> signal_action_in_status(const std::string& status, int sig) {
+    auto mask = [&](const char* field) -> std::optional<std::uint64_t> {
+        auto at = status.find(field);
+        if (at == std::string::npos) return std::nullopt;
+        return std::strtoull(status.c_str() + at + std::strlen(field), nullptr, 16);
+    };
+    auto ign = mask("\nSigIgn:"), cgt = mask("\nSigCgt:");
+    if (!ign || !cgt || sig < 1 || sig > 64) return std::nullopt;
+    std::uint64_t bit = std::uint64_t{1} << (sig - 1);
+    return (*cgt & bit) ? SignalAction::caught : (*ign & bit) ? SignalAction::ignored : SignalAction::deflt;
+}
+
+std::optional<SignalAction> proc_signal_action(int pid, int sig) {
+    auto text = read_file("/proc/" + std::to_string(pid) + "/status");
+    return text ? signal_action_in_status(*text, sig) : std::nullopt;
 }
 
 std::optional<SysvMapping> parse_maps_line(const std::string& line) {

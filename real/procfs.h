@@ -15,6 +15,13 @@ std::optional<char> proc_state(int pid);
 // -1 while it runs in user space, empty when unreadable.
 std::optional<long> proc_syscall(int pid);
 
+// What the process does with signal `sig`, from the SigIgn and SigCgt masks of /proc/PID/status;
+// empty when the process is gone.
+enum class SignalAction { deflt, ignored, caught };
+std::optional<SignalAction> proc_signal_action(int pid, int sig);
+// The same from the text of a status file.
+std::optional<SignalAction> signal_action_in_status(const std::string& status, int sig);
+
 // A SysV shared-memory mapping from /proc/PID/maps: "/SYSV<key> (deleted)", with the shmid as inode.
 struct SysvMapping {
     std::uint64_t start = 0, end = 0;

@@ -64,6 +64,17 @@ TEST(Procfs, a_maps_line_of_a_sysv_segment_gives_its_range_and_its_shmid) {
     EXPECT_FALSE(parse_maps_line("7ffd1000-7ffd2000 rw-p 00000000 00:00 0").has_value());
 }
 
+// How the kernel run knows whether a kill will end its target: the status masks, bit sig - 1.
+TEST(Procfs, status_masks_say_whether_a_signal_is_caught_ignored_or_left_at_its_default) {
+    std::string status = "Name:\tipcsim\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000004000\nSigCgt:\t0000000000000600\n";
+    EXPECT_EQ(signal_action_in_status(status, SIGUSR1), SignalAction::caught);   // bit 9 of 600
+    EXPECT_EQ(signal_action_in_status(status, SIGSEGV), SignalAction::caught);   // bit 10
+    EXPECT_EQ(signal_action_in_status(status, SIGTERM), SignalAction::ignored);  // bit 14 of 4000
+    EXPECT_EQ(signal_action_in_status(status, SIGUSR2), SignalAction::deflt);
+    EXPECT_FALSE(signal_action_in_status("Name:\tx\n", SIGTERM).has_value());
+    EXPECT_FALSE(signal_action_in_status(status, 0).has_value());
+}
+
 TEST(Procfs, a_pagemap_entry_gives_a_frame_only_when_present) {
     EXPECT_EQ(pagemap_frame((std::uint64_t{1} << 63) | 0x115a71), 0x115a71u);
     EXPECT_FALSE(pagemap_frame(0x115a71).has_value());
