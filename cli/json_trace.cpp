@@ -14,6 +14,7 @@ static const char* fate_name(sim::Fate f) {
     case sim::Fate::blocked: return "blocked";
     case sim::Fate::killed: return "killed";
     case sim::Fate::exited: return "exited";
+    case sim::Fate::abandoned: return "abandoned";
     }
     return "?";
 }

@@ -2,6 +2,7 @@
 
 #include <grp.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
@@ -29,10 +30,40 @@ namespace real {
 namespace {
 
 using sim::scenario::CallKind;
+using sim::scenario::SigDisposition;
 
 std::uint64_t g_minflt = 0;  // faults inside store/load, this process's own
 
 void on_sigusr1(int) {}  // SCENARIO.md: a do-nothing handler, so a sleep ends with EINTR
+
+// Where a SIGSEGV handler lands: just after the measured access it abandons (SCENARIO.md, Signals).
+sigjmp_buf g_access;
+volatile sig_atomic_t g_in_access = 0;
+volatile long g_access_before = 0;  // minflt as the access began, for the faults of an abandoned one
+
+// The handler that `signal(SIG, handler)` installs: it does nothing, except for a SIGSEGV raised by a
+// measured access, which it leaves with siglongjmp as a C program's recovery would.
+void on_signal(int sig) {
+    if (sig == SIGSEGV && g_in_access) {
+        g_in_access = 0;
+        siglongjmp(g_access, 1);
+    }
+}
+
+// The kernel's struct sigaction for rt_sigaction, which a sanitizer runtime cannot intercept: its
+// sigaction ignores requests for the signals it handles itself (SIGSEGV).
+struct kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long mask;
+};
+constexpr unsigned long kSaRestorer = 0x04000000;  // SA_RESTORER: return through `restorer`
+kernel_sigaction g_libc_action{};  // what the C library passes for a handler (its restorer), read in set_up
+
+long raw_sigaction(int sig, const kernel_sigaction* act) {
+    return ::syscall(SYS_rt_sigaction, sig, act, nullptr, sizeof act->mask);
+}
 
 // The measured code is left uninstrumented and calls the kernel directly, so that a sanitizer
 // build takes no faults of its own (shadow memory, interceptors) inside a measurement.
@@ -55,11 +86,13 @@ MEASURED void copy_out(char* dst, const volatile char* src, std::size_t n) {
 // The faults of one access: getrusage, the access, getrusage, with nothing else between.
 MEASURED long measured_store(volatile char* dst, const char* src, std::size_t n) {
     long before = minflt_now();
+    g_access_before = before;
     copy_in(dst, src, n);
     return minflt_now() - before;
 }
 MEASURED long measured_load(char* dst, const volatile char* src, std::size_t n) {
     long before = minflt_now();
+    g_access_before = before;
     copy_out(dst, src, n);
     return minflt_now() - before;
 }
@@ -67,13 +100,8 @@ MEASURED long measured_load(char* dst, const volatile char* src, std::size_t n) 
 // SIGSEGV must kill the process as the kernel's default action does, even in a sanitizer build
 // whose runtime installed its own handler (and would refuse sigaction): straight to the kernel.
 void default_sigsegv() {
-    struct {
-        void (*handler)(int);
-        unsigned long flags;
-        void (*restorer)();
-        unsigned long mask;
-    } k{SIG_DFL, 0, nullptr, 0};
-    ::syscall(SYS_rt_sigaction, SIGSEGV, &k, nullptr, sizeof k.mask);
+    kernel_sigaction k{SIG_DFL, 0, nullptr, 0};
+    raw_sigaction(SIGSEGV, &k);
 }
 
 // Runs every code path of store and load once, and grows the stack, so that their own page
@@ -85,6 +113,12 @@ void warm_up() {
     (void)measured_load(local, stack, sizeof local);
     for (std::size_t i = 0; i < sizeof stack; i += 4096) stack[i] = 0;
     (void)minflt_now();
+    // The way out of an abandoned access, once: the handler's code and siglongjmp's.
+    if (sigsetjmp(g_access, 1) == 0) {
+        g_in_access = 1;
+        on_signal(SIGSEGV);
+    }
+    g_in_access = 0;
 }
 
 // A PROT_NONE page at the top of every gap in the address space. shmat(addr=NULL) takes the top of
@@ -125,6 +159,8 @@ void set_up(const ChildSetup& s) {
     sa.sa_handler = on_sigusr1;
     sa.sa_flags = SA_RESTART;  // restartable, and still msgsnd/msgrcv end with EINTR
     ::sigaction(SIGUSR1, &sa, nullptr);
+    kernel_sigaction k{};  // how the C library asks for a handler: its flags and its restorer
+    if (::syscall(SYS_rt_sigaction, SIGUSR1, nullptr, &k, sizeof k.mask) == 0) g_libc_action = k;
     default_sigsegv();
     if (s.cpu >= 0) {
         cpu_set_t set;
@@ -148,6 +184,57 @@ void set_up(const ChildSetup& s) {
 }
 
 Reply result(long ret) { return Reply{ret, ret == -1 ? errno : 0, 0, g_minflt, 0, {}}; }
+
+// signal(SIG, WORD) as glibc's signal() makes it (SA_RESTART, its restorer), straight to the kernel.
+long do_signal(const Request& rq) {
+    auto how = static_cast<SigDisposition>(rq.a[1]);
+    kernel_sigaction k{};
+    k.handler = how == SigDisposition::handler ? on_signal : how == SigDisposition::ign ? SIG_IGN : SIG_DFL;
+    k.flags = SA_RESTART | (g_libc_action.flags & kSaRestorer);
+    k.restorer = g_libc_action.restorer;
+    return raw_sigaction(static_cast<int>(rq.a[0]), &k);
+}
+
+// setuid and friends for real. A changed effective id clears the death signal (commit_creds
+// resets pdeath_signal; measured), so it is set again: the process must still die with the coordinator.
+long do_set_id(const Request& rq) {
+    auto id = static_cast<std::uint32_t>(rq.a[0]);
+    long ret = -1;
+    switch (static_cast<CallKind>(rq.kind)) {
+    case CallKind::Setuid: ret = ::setuid(id); break;
+    case CallKind::Setgid: ret = ::setgid(id); break;
+    case CallKind::Seteuid: ret = ::seteuid(id); break;
+    default: ret = ::setegid(id); break;
+    }
+    int err = errno;
+    if (ret == 0) die_with_coordinator();
+    errno = err;
+    return ret;
+}
+
+// setrlimit(RLIMIT_MEMLOCK, N): the soft and the hard limit (SCENARIO.md, Credentials).
+long do_setrlimit(const Request& rq) {
+    rlimit r{static_cast<rlim_t>(rq.a[1]), static_cast<rlim_t>(rq.a[1])};
+    return ::setrlimit(static_cast<__rlimit_resource>(rq.a[0]), &r);
+}
+
+// One measured access, unless a SIGSEGV handler siglongjmps out of it: then the faults up to the
+// bad page still count, and the reply says which signal abandoned it.
+template <typename Access>
+Reply guarded_access(Access access, long ret) {
+    if (sigsetjmp(g_access, 1) != 0) {
+        g_minflt += static_cast<std::uint64_t>(minflt_now() - g_access_before);
+        Reply r = result(0);
+        r.caught = SIGSEGV;
+        return r;
+    }
+    g_in_access = 1;
+    long faults = access();
+    g_in_access = 0;
+    g_minflt += static_cast<std::uint64_t>(faults);
+    return result(ret);
+}
+
 
 union ShmBuf {
     shmid_ds ds;
@@ -242,8 +329,7 @@ Reply do_msgctl(const Request& rq) {
 }
 
 Reply do_store(const Request& rq, const std::string& text) {
-    g_minflt += static_cast<std::uint64_t>(measured_store(reinterpret_cast<volatile char*>(rq.a[0]), text.data(), text.size()));
-    return result(0);
+    return guarded_access([&] { return measured_store(reinterpret_cast<volatile char*>(rq.a[0]), text.data(), text.size()); }, 0);
 }
 
 Reply do_load(const Request& rq, std::string& data) {
@@ -252,8 +338,9 @@ Reply do_load(const Request& rq, std::string& data) {
         return result(-1);
     }
     data.assign(static_cast<std::size_t>(rq.a[1]), '\0');  // touched now, before the measurement
-    g_minflt += static_cast<std::uint64_t>(measured_load(data.data(), reinterpret_cast<const volatile char*>(rq.a[0]), data.size()));
-    return result(rq.a[1]);
+    Reply r = guarded_access([&] { return measured_load(data.data(), reinterpret_cast<const volatile char*>(rq.a[0]), data.size()); }, rq.a[1]);
+    if (r.caught) data.clear();
+    return r;
 }
 
 // The caller's buffer holds the text and then zero bytes up to msgsz, which goes to the kernel as
@@ -313,6 +400,7 @@ Reply do_fork(const Request& rq, int& channel) {
     if (pid == 0) {
         die_with_coordinator();  // the death signal is not inherited
         channel = rq.new_channel;
+        warm_up();     // the stack is copy-on-write now: its pages fault once more, but not inside a measurement
         g_minflt = 0;  // rusage counters start afresh in a new process
         if (!send_hello(channel)) ::_exit(0);
     }
@@ -344,6 +432,12 @@ Reply do_fork(const Request& rq, int& channel) {
         case CallKind::Msgctl: r = do_msgctl(rq); break;
         case CallKind::Kill: r = do_kill(rq, channel); break;
         case CallKind::Munmap: r = result(::munmap(reinterpret_cast<void*>(rq.a[0]), static_cast<std::size_t>(rq.a[1]))); break;
+        case CallKind::Signal: r = result(do_signal(rq)); break;
+        case CallKind::Setuid:
+        case CallKind::Setgid:
+        case CallKind::Seteuid:
+        case CallKind::Setegid: r = result(do_set_id(rq)); break;
+        case CallKind::Setrlimit: r = result(do_setrlimit(rq)); break;
         case CallKind::Mprotect:
             r = result(::mprotect(reinterpret_cast<void*>(rq.a[0]), static_cast<std::size_t>(rq.a[1]), static_cast<int>(rq.a[2])));
             break;

@@ -143,7 +143,10 @@ sim::StepOutcome outcome_of(const auto& caller) {
     out.data = caller.data;
     out.mtype = caller.mtype;
     switch (caller.state) {
-    case sim::TaskState::ready: out.fate = sim::Fate::returned; break;
+    case sim::TaskState::ready:
+        out.fate = caller.caught ? sim::Fate::abandoned : sim::Fate::returned;
+        out.signo = caller.caught;
+        break;
     case sim::TaskState::blocked: out.fate = sim::Fate::blocked; break;
     case sim::TaskState::exited: out.fate = sim::Fate::exited; break;
     case sim::TaskState::killed:
@@ -179,12 +182,14 @@ sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
     if (!caller.alive()) throw RunError("process '" + caller.name + "' does not exist in the kernel run");
     for (const auto& [name, value] : call.sysctls)  // msg_next_id, shm_next_id: between steps
         if (auto err = write_ipc_sysctl(name, value)) throw RunError(*err);
+    caller.caught = 0;
     Request rq = request_for(call);
     rq.recv_limit = m_msgmax;
     // SCENARIO.md, Time: the step's `now` is the coarse clock's seconds from just before the step
     // to just after it has settled (time() reads what ktime_get_real_seconds gives the kernel).
     m_step_start = ::time(nullptr);
     Proc* child = call.kind == CallKind::Fork ? &proc(call.target) : nullptr;
+    Proc* doomed = nullptr;  // the process a kill will end, which the step waits to see dead
     if (child) rq.new_channel = child->child_end;
     if (call.kind == CallKind::Kill) {
         Proc& target = proc(call.target);
@@ -200,6 +205,7 @@ sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
         }
         rq.a[0] = 0;
         rq.a[1] = call.args.empty() ? 0 : call.args[0];
+        if (kill_ends(target, static_cast<int>(rq.a[1]))) doomed = &target;
         if (!send_request(caller.channel, rq, "") || !send_fd(caller.channel, target.pidfd))
             throw RunError("lost the connection to process '" + caller.name + "'");
     } else if (!send_request(caller.channel, rq, call.text)) {
@@ -207,7 +213,7 @@ sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
     }
     caller.waiting = true;
     auto deadline = Clock::now() + m_timeout;
-    settle(call, caller);
+    settle(caller, doomed);
     if (child && caller.state == sim::TaskState::ready && caller.ret > 0) {
         caller.ret = adopt_forked_child(*child, deadline);
         child->buf = caller.buf;  // the child's memory, its buffer with it, is a copy
@@ -239,17 +245,19 @@ bool Coordinator::read_reply(Proc& p) {
     if (!read_all(p.channel, &r, sizeof r)) return false;
     std::string data(r.data_len, '\0');
     if (!read_all(p.channel, data.data(), data.size())) return false;
+    p.minflt = r.minflt;
+    p.waiting = false;
+    p.state = sim::TaskState::ready;
+    p.caught = r.caught;
+    if (r.caught) return true;  // an abandoned access returned nothing: ret, errno and data stay
     p.ret = r.ret;
     p.err = r.err;
     p.data = r.err ? std::string() : std::move(data);
     p.mtype = r.err ? 0 : r.mtype;
-    p.minflt = r.minflt;
     if (r.buf.kind != sim::BufKind::none) {
         p.buf = r.buf;
         outer_pids(p.buf);
     }
-    p.waiting = false;
-    p.state = sim::TaskState::ready;
     return true;
 }
 
@@ -282,6 +290,15 @@ void Coordinator::reap() {
     }
 }
 
+// Whether signal `sig` ends `target`: SIGKILL always; any other only when the target left it at its
+// default action (it has no handler and does not ignore it, as its /proc status says) and that
+// action is to end the process.
+bool Coordinator::kill_ends(const Proc& target, int sig) const {
+    if (sig == SIGKILL) return true;
+    if (sig == 0 || sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH) return false;
+    return proc_signal_action(target.pid, sig) == SignalAction::deflt;
+}
+
 // Asleep in msgsnd or msgrcv: state S, in system call 69 or 70 (x86-64).
 bool Coordinator::asleep_in_ipc(const Proc& p) const {
     auto state = proc_state(p.pid);
@@ -293,12 +310,7 @@ bool Coordinator::asleep_in_ipc(const Proc& p) const {
 // Waits until the step has settled (SCENARIO.md): every process with a call out has answered,
 // died, or sleeps in msgsnd/msgrcv; a process the step kills is dead. Polls with a short backoff,
 // never longer than the timeout in all.
-void Coordinator::settle(const sim::Invocation& call, Proc& caller) {
-    Proc* doomed = nullptr;
-    if (call.kind == CallKind::Kill && !call.args.empty()) {
-        int sig = static_cast<int>(call.args[0]);
-        if (sig != 0 && sig != SIGUSR1 && sig != SIGCHLD && sig != SIGCONT && sig != SIGURG && sig != SIGWINCH) doomed = &proc(call.target);
-    }
+void Coordinator::settle(Proc& caller, Proc* doomed) {
     auto deadline = Clock::now() + m_timeout;
     int backoff_ms = 0;
     int quiet = 0;  // consecutive polls that found everything settled

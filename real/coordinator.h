@@ -45,6 +45,7 @@ private:
         std::uint64_t minflt = 0;
         sim::CtlBuf buf;      // PROC.buf, with its pids as the coordinator sees them
         int inner_pid = 0;    // its pid inside the run's PID namespace, which IPC_STAT shows
+        int caught = 0;       // the signal whose handler abandoned its last access (SIGSEGV), else 0
         bool alive() const { return pid > 0 && (state == sim::TaskState::ready || state == sim::TaskState::blocked); }
     };
 
@@ -53,7 +54,8 @@ private:
     void make_channels(const RunSetup& setup);
     void spawn(Proc& p, std::uint32_t uid, std::uint32_t gid);
     int adopt_forked_child(Proc& child, std::chrono::steady_clock::time_point deadline);
-    void settle(const sim::Invocation& call, Proc& caller);
+    void settle(Proc& caller, Proc* doomed);
+    bool kill_ends(const Proc& target, int sig) const;
     bool read_reply(Proc& p);
     void reap();
     void mark_gone(Proc& p, int status);

@@ -26,6 +26,7 @@ struct Reply {
     std::uint64_t minflt = 0;      // faults inside store/load so far (getrusage around the access alone)
     std::uint64_t data_len = 0;    // then the bytes a load or msgrcv produced
     sim::CtlBuf buf;               // shmctl/msgctl: the structure it filled (kind none: nothing)
+    std::int32_t caught = 0;       // store/load: the signal whose handler abandoned the access (SIGSEGV), else 0
 };
 
 // Whole-buffer I/O on a stream socket; false on EOF or error. read_all waits at most

@@ -67,6 +67,11 @@ std::optional<std::string> RealBackend::cannot_run(const sim::scenario::Scenario
         for (const auto& p : s.procs)
             if (p.uid != 0 || p.gid != 0)
                 return "process '" + p.name + "' asks for uid=/gid=: dropping to another user for real needs root";
+        using sim::scenario::CallKind;
+        for (const auto& st : s.steps)
+            if (st.call.kind == CallKind::Setuid || st.call.kind == CallKind::Setgid || st.call.kind == CallKind::Seteuid ||
+                st.call.kind == CallKind::Setegid)
+                return "line " + std::to_string(st.pos.line) + " calls " + st.call.name + ": changing to another user for real needs root";
     }
     if (!can_pin_wake_order())
         if (auto step = sim::first_step_the_wake_order_decides(s))

@@ -104,7 +104,7 @@ std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
     sim::Invocation c;
     c.proc = r.str();
     auto kind = r.i64();
-    if (kind < 0 || kind > static_cast<std::int64_t>(sim::scenario::CallKind::Mprotect)) return std::nullopt;
+    if (kind < 0 || kind > static_cast<std::int64_t>(sim::scenario::CallKind::Setrlimit)) return std::nullopt;
     c.kind = static_cast<sim::scenario::CallKind>(kind);
     for (std::size_t i = 0, n = r.count(); i < n; ++i) c.args.push_back(r.i64());
     c.text = r.str();
@@ -268,7 +268,7 @@ std::optional<RunReply> decode_reply(std::string_view payload) {
     if (failed) out.error = std::move(why);
     out.sees_frames = r.u64() != 0;
     auto& o = out.outcome;
-    o.fate = static_cast<sim::Fate>(std::min<std::uint64_t>(r.u64(), 3));
+    o.fate = static_cast<sim::Fate>(std::min<std::uint64_t>(r.u64(), static_cast<std::uint64_t>(sim::Fate::abandoned)));
     o.ret = r.i64();
     o.err = static_cast<int>(r.i64());
     o.signo = static_cast<int>(r.i64());

@@ -25,7 +25,9 @@ struct Invocation {
     bool operator==(const Invocation&) const = default;
 };
 
-enum class Fate { returned, blocked, killed, exited };
+// abandoned: a signal's handler took the caller out of its access (a SIGSEGV handler that
+// siglongjmps): no value was returned, and the caller carries on, ready; signo says which signal.
+enum class Fate { returned, blocked, killed, exited, abandoned };
 
 // What the step did to its caller, and the kernel path it took (empty for the kernel run).
 struct StepOutcome {

@@ -75,7 +75,8 @@ page* Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool wri
     return frame;
 }
 
-// One page touched by the CPU: the frame it reaches, or null when the access killed the process.
+// One page touched by the CPU: the frame it reaches, or null when its SIGSEGV ended the access
+// (killed the process, or was caught by a handler that abandons the access).
 page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
     task_struct& t = current();
     std::uint64_t vpage = page_align_down(vaddr);
@@ -124,16 +125,6 @@ void Kernel::explain_present_fault(std::uint64_t vpage, const pte_t& pte, bool w
                  ") but read-only: the write raises a protection fault (X86_PF_PROT | X86_PF_WRITE)"));
 }
 
-void Kernel::force_sigsegv(std::uint64_t vaddr, const std::string& why) {
-    end_summary();  // the death is always shown
-    task_struct& t = current();
-    EMIT(EventKind::signal, "force_sig_fault", {{ObjKind::task_struct, t.pid}},
-         cat(why, ": SIGSEGV at ", hex(vaddr), "; with no handler, ", t.comm, " dies"));
-    do_exit(t, TaskState::killed, 0, SIGSEGV);
-    m_result.fate = Fate::killed;
-    m_result.signo = SIGSEGV;
-}
-
 // An access over many pages shows the path of its first pages one by one and sums the rest up in
 // one event: a 64 MiB store would otherwise record some 80,000 events in a single step.
 constexpr std::uint64_t kPagesShown = 16;
@@ -156,7 +147,7 @@ void Kernel::end_summary() {
 }
 
 // Touches the pages of [addr, addr+n) in address order and hands each chunk, with its frame, to
-// fn; false when a page killed the process.
+// fn; false when a page's SIGSEGV ended the access.
 template <typename Fn>
 bool Kernel::walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn) {
     std::uint64_t end = addr + n, done = 0;
@@ -164,7 +155,7 @@ bool Kernel::walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn) 
         if (done == kPagesShown && m_record_events) begin_summary();
         page* frame = touch_page(a, write);
         if (!frame) {
-            end_summary();  // no-op after force_sigsegv, which shows the summary before the death
+            end_summary();  // no-op after force_sigsegv, which shows the summary before the signal
             return false;
         }
         if (m_summary) m_summary->pages++;

@@ -11,11 +11,19 @@
 
 namespace sim {
 
-// The credentials a caller brings (struct cred). Root holds CAP_IPC_OWNER, CAP_SYS_ADMIN and
-// CAP_IPC_LOCK; this sandbox's root lacks CAP_SYS_RESOURCE (measured: CapEff bit 24 is clear).
+// The credentials a caller brings (struct cred): real, effective and saved ids. Root holds
+// CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_IPC_LOCK, CAP_KILL and CAP_SETUID; this sandbox's root lacks
+// CAP_SYS_RESOURCE (measured: CapEff bit 24 is clear). The capabilities follow euid 0
+// (cap_emulate_setxuid): a change of euid away from 0 clears the effective set, a return to 0 restores
+// it, and the permitted set goes only once no id is 0, after which euid can never be 0 again.
 struct cred {
     std::uint32_t euid = 0;
     std::uint32_t egid = 0;
+    std::uint32_t uid = 0;    // real: whose process this is (kill_ok_by_cred, the ucounts SHM_LOCK charges)
+    std::uint32_t gid = 0;
+    std::uint32_t suid = 0;   // saved: what an unprivileged setuid may go back to
+    std::uint32_t sgid = 0;
+    static cred of(std::uint32_t uid, std::uint32_t gid) { return cred{uid, gid, uid, gid, uid, gid}; }
     bool is_root() const { return euid == 0; }
     bool operator==(const cred&) const = default;
 };

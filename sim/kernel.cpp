@@ -27,7 +27,7 @@ int Kernel::spawn(const std::string& comm, std::uint32_t uid, std::uint32_t gid)
     task_struct t;
     t.pid = m_next_pid++;
     t.comm = comm;
-    t.cred = cred{uid, gid};
+    t.cred = cred::of(uid, gid);
     int pid = t.pid;
     m_tasks.emplace(pid, std::move(t));
     return pid;

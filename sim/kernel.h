@@ -2,6 +2,8 @@
 // is a snapshot; objects refer to each other by integer ids (pid, shmid, pfn), never by pointer.
 #pragma once
 
+#include <array>
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -130,6 +132,17 @@ struct user_regs {
     bool operator==(const user_regs&) const = default;
 };
 
+// What a process does with each signal: struct sighand_struct's k_sigaction, reduced to its
+// handler. SCENARIO.md: SIGUSR1 starts with a do-nothing handler, every other signal with SIG_DFL.
+struct sighand_struct {
+    std::array<scenario::SigDisposition, 65> action{};  // by signal number (1 to _NSIG); 0 is SIG_DFL
+    sighand_struct() { action[SIGUSR1] = scenario::SigDisposition::handler; }
+    scenario::SigDisposition of(int sig) const {
+        return sig > 0 && sig < static_cast<int>(action.size()) ? action[static_cast<std::size_t>(sig)] : scenario::SigDisposition::dfl;
+    }
+    bool operator==(const sighand_struct&) const = default;
+};
+
 // A process (struct task_struct), reduced to what System V IPC needs.
 struct task_struct {
     int pid = 0;
@@ -140,7 +153,10 @@ struct task_struct {
     int exit_code = 0;
     int term_signal = 0;       // the signal that killed it
     std::uint64_t min_flt = 0; // minor faults taken inside store/load (ru_minflt)
-    std::uint64_t rlim_memlock = MLOCK_LIMIT;  // RLIMIT_MEMLOCK in bytes; fork copies it
+    // RLIMIT_MEMLOCK in bytes; fork copies it. The soft and the hard limit are always equal here
+    // (both start at 8 MiB, and setrlimit sets both), so one number stands for the two.
+    std::uint64_t rlim_memlock = MLOCK_LIMIT;
+    sighand_struct sighand;    // fork copies it (copy_sighand)
     mm_struct mm;
     user_regs regs;
     std::optional<pending_ipc> pending;  // set while blocked in msgsnd/msgrcv
@@ -209,6 +225,11 @@ public:
     SyscallResult fork(int pid, const std::string& child_comm);
     SyscallResult exit(int pid, int status);
     SyscallResult kill(int pid, int target_pid, int sig);
+    SyscallResult signal(int pid, int sig, scenario::SigDisposition how);
+    // setuid, setgid, seteuid and setegid as the C library makes them (seteuid is setresuid(-1, N, -1)).
+    enum class SetId { setuid, setgid, seteuid, setegid };
+    SyscallResult set_id(int pid, SetId which, std::int64_t id);
+    SyscallResult setrlimit(int pid, std::int64_t resource, std::uint64_t limit);
     SyscallResult msgget(int pid, std::int64_t key, std::int64_t msgflg);
     SyscallResult msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg,
                          std::optional<std::int64_t> msgsz = std::nullopt);
@@ -326,6 +347,12 @@ private:
     void force_sigsegv(std::uint64_t vaddr, const std::string& why);
     void alloc_page_tables(task_struct& t, std::uint64_t vaddr);
     void free_pgtables(task_struct& t, std::uint64_t start, std::uint64_t end, std::uint64_t floor, std::uint64_t ceiling);
+    void deliver_signal(task_struct& target, int sig);  // kill's signal reaches its target
+
+    // kernel/sys.c: the credential changes
+    SyscallResult& sys_setid(bool group, std::uint32_t id);
+    SyscallResult& sys_setresid_effective(bool group, std::uint32_t id);
+    void commit_creds(const cred& next);
     void exit_mm(task_struct& t);
     void do_exit(task_struct& t, TaskState how, int code, int sig);
 

@@ -78,6 +78,12 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
     case CallKind::Kill: return m_kernel.kill(pid, pid_of(c.target), static_cast<int>(a(0)));
     case CallKind::Munmap: return m_kernel.munmap(pid, u(0), u(1));
     case CallKind::Mprotect: return m_kernel.mprotect(pid, u(0), u(1), a(2));
+    case CallKind::Signal: return m_kernel.signal(pid, static_cast<int>(a(0)), static_cast<scenario::SigDisposition>(a(1)));
+    case CallKind::Setuid: return m_kernel.set_id(pid, Kernel::SetId::setuid, a(0));
+    case CallKind::Setgid: return m_kernel.set_id(pid, Kernel::SetId::setgid, a(0));
+    case CallKind::Seteuid: return m_kernel.set_id(pid, Kernel::SetId::seteuid, a(0));
+    case CallKind::Setegid: return m_kernel.set_id(pid, Kernel::SetId::setegid, a(0));
+    case CallKind::Setrlimit: return m_kernel.setrlimit(pid, a(0), u(1));
     case CallKind::Msgget: return m_kernel.msgget(pid, a(0), a(1));
     case CallKind::Msgsnd: return m_kernel.msgsnd(pid, a(0), a(1), c.text, a(2), field(c, "msgsz"));
     case CallKind::Msgrcv: return m_kernel.msgrcv(pid, a(0), a(1), a(2), a(3));

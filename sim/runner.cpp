@@ -28,6 +28,7 @@ std::string describe(const StepOutcome& o, CallKind kind) {
     case Fate::blocked: return "blocks";
     case Fate::killed: return cat("killed by ", scenario::signal_name(o.signo));
     case Fate::exited: return "exited";
+    case Fate::abandoned: return cat(scenario::signal_name(o.signo), ", caught by its handler: the access is abandoned");
     case Fate::returned: break;
     }
     if (o.ret == -1 && o.err) return cat("-1 ", scenario::errno_name(o.err));
@@ -139,7 +140,7 @@ std::string outcome_text(const scenario::Outcome& o, const EvalContext& cx) {
     case OutcomeKind::Ok: return "ok";
     case OutcomeKind::Errno: return "-1 " + o.text;
     case OutcomeKind::Blocks: return "blocks";
-    case OutcomeKind::Signal: return "killed by " + o.text;
+    case OutcomeKind::Signal: return o.text;  // killed by it, or abandoned by its handler
     case OutcomeKind::Text: return quoted(eval_text(o.expr, cx.env), 64);
     case OutcomeKind::None: break;
     }
@@ -160,7 +161,8 @@ bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const std::
     case OutcomeKind::Ok: return returned && r.ret != -1;
     case OutcomeKind::Errno: return returned && r.ret == -1 && r.err == o.value;
     case OutcomeKind::Blocks: return r.fate == Fate::blocked;
-    case OutcomeKind::Signal: return r.fate == Fate::killed && r.signo == o.value;
+    // A signal ends the call either way: it killed the caller, or the caller's handler abandoned it.
+    case OutcomeKind::Signal: return (r.fate == Fate::killed || r.fate == Fate::abandoned) && r.signo == o.value;
     case OutcomeKind::Text: return returned && r.data == eval_text(o.expr, cx.env);
     case OutcomeKind::None: break;
     }

@@ -382,13 +382,15 @@ SyscallResult& Kernel::shmctl_lock(std::int64_t id, std::int64_t cmd) {
         return FAIL_CALL(EPERM, "ksys_shmctl", "without CAP_IPC_LOCK, an RLIMIT_MEMLOCK of 0 forbids any lock");
     std::uint64_t pages = shp->npages();
     if (cmd == SHM_LOCK && !shp->mlock_uid) {
-        std::uint64_t limit = t.rlim_memlock / PAGE_SIZE, locked = m_locked_pages[c.euid] + pages;
+        // The count is the real user's (current_ucounts(), keyed by cred->uid); measured: with uid 1000
+        // and euid 2000, a lock counts against uid 1000's 8 MiB.
+        std::uint64_t limit = t.rlim_memlock / PAGE_SIZE, locked = m_locked_pages[c.uid] + pages;
         EMIT(EventKind::check, "user_shm_lock", {seg_ref(shp->shm_perm.id)},
-             cat("user ", c.euid, " would have ", locked, " page(s) locked; RLIMIT_MEMLOCK allows ", limit,
+             cat("user ", c.uid, " would have ", locked, " page(s) locked; RLIMIT_MEMLOCK allows ", limit,
                  c.is_root() ? ", and CAP_IPC_LOCK lets root pass it" : ""));
         if (!c.is_root() && locked > limit) return FAIL_CALL(ENOMEM, "user_shm_lock", "locking this segment would pass RLIMIT_MEMLOCK");
-        m_locked_pages[c.euid] = locked;
-        shp->mlock_uid = c.euid;
+        m_locked_pages[c.uid] = locked;
+        shp->mlock_uid = c.uid;
     } else if (cmd == SHM_UNLOCK && shp->mlock_uid) {
         user_shm_unlock(*shp);
     }

@@ -6,11 +6,6 @@
 
 namespace sim {
 
-// Signals whose default action is to do nothing (signal(7): SIGCHLD, SIGCONT, SIGURG, SIGWINCH).
-static bool sig_default_ignored(int sig) {
-    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
-}
-
 SyscallResult Kernel::fork(int pid, const std::string& child_comm) {
     begin(pid);
     ENTRY(cat("calls fork() for ", child_comm));
@@ -18,11 +13,14 @@ SyscallResult Kernel::fork(int pid, const std::string& child_comm) {
     child.pid = m_next_pid++;
     child.comm = child_comm;
     child.ppid = pid;
-    child.cred = current().cred;
+    child.cred = current().cred;                  // copy_creds
+    child.rlim_memlock = current().rlim_memlock;  // the signal_struct's rlimits
+    child.sighand = current().sighand;            // copy_sighand: handlers survive fork, not exec
     child.mm.mmap = current().mm.mmap;  // same attachments at the same addresses
     int cpid = child.pid;
     EMIT(EventKind::task_change, "copy_process", {{ObjKind::task_struct, pid}, {ObjKind::task_struct, cpid}},
-         cat("creates task_struct ", cpid, " (", child_comm, ") with ", current().comm, "'s uid ", child.cred.euid, " and gid ", child.cred.egid));
+         cat("creates task_struct ", cpid, " (", child_comm, ") with ", current().comm, "'s credentials (euid ", child.cred.euid, ", egid ",
+             child.cred.egid, "), signal dispositions and RLIMIT_MEMLOCK"));
     EMIT(EventKind::attach, "dup_mmap", {{ObjKind::mm_struct, cpid}},
          cat("copies ", child.mm.mmap.size(), " vm_area_struct(s); the PTEs of shared mappings are not copied",
              " (vma_needs_copy is false), so ", child_comm, " faults on its first touch of each page"));
@@ -79,28 +77,22 @@ SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
     if (it == m_tasks.end() || it->second.state == TaskState::exited || it->second.state == TaskState::killed)
         return FAIL_CALL(ESRCH, "kill_pid_info", "the target is gone (reaped)"), take();
     task_struct& target = it->second;
+    // kill_ok_by_cred: the sender's real or effective uid is the target's real or saved uid, or the
+    // sender holds CAP_KILL (root's euid 0). The target's effective uid does not count.
     const cred& c = current().cred;
+    const cred& tc = target.cred;
+    bool same_user = c.euid == tc.suid || c.euid == tc.uid || c.uid == tc.suid || c.uid == tc.uid;
     EMIT(EventKind::perm_check, "kill_ok_by_cred", {{ObjKind::task_struct, target_pid}},
-         cat("sender euid ", c.euid, c.is_root() ? " (CAP_KILL)" : "", ", target uid ", target.cred.euid));
-    if (!c.is_root() && c.euid != target.cred.euid)
+         cat("sender uid ", c.uid, " euid ", c.euid, c.is_root() ? " (CAP_KILL)" : "", ", target uid ", tc.uid, " suid ", tc.suid));
+    if (!c.is_root() && !same_user)
         return FAIL_CALL(EPERM, "check_kill_permission", "only root or a process of the same user may signal it"), take();
-    EMIT(EventKind::signal, "send_signal", {{ObjKind::task_struct, target_pid}},
-         cat("queues ", scenario::signal_name(sig), " for ", target.comm));
-    if (sig == SIGUSR1) {
-        if (target.state == TaskState::blocked && target.pending) interrupt_sleep(target, sig);
-        EMIT(EventKind::signal, "handle_signal", {{ObjKind::task_struct, target_pid}},
-             cat(target.comm, "'s do-nothing handler runs and returns"));
-    } else if (sig_default_ignored(sig)) {
-        EMIT(EventKind::signal, "sig_ignored", {{ObjKind::task_struct, target_pid}},
-             cat(scenario::signal_name(sig), "'s default action is to ignore it: nothing happens"));
-    } else if (sig != 0) {
-        do_exit(target, TaskState::killed, 0, sig);
-    }
-    finish(0);
-    if (target_pid == pid && current().state == TaskState::killed) {
+    if (sig != 0) deliver_signal(target, sig);
+    if (target_pid == pid && current().state == TaskState::killed) {  // it killed itself: kill never returns
         m_result.fate = Fate::killed;
         m_result.signo = sig;
+        return take();
     }
+    finish(0);
     return take();
 }
 

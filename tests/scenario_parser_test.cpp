@@ -978,5 +978,46 @@ TEST(Parser, literals_reach_2_to_the_64_minus_1) {
     expect_error("sysctl msgmax = 0xfffffffffeffffff\nproc a\n", 1, 17, "a sysctl value cannot be negative");
 }
 
+// Version 2: signal dispositions, credentials and RLIMIT_MEMLOCK, with their errors.
+TEST(Parser, signal_takes_a_signal_name_and_one_of_three_words) {
+    Step s = parse_step("a: signal(SIGTERM, ignore) => 0");
+    EXPECT_EQ(s.call.kind, CallKind::Signal);
+    ASSERT_EQ(s.call.args.size(), 2u);
+    expect_int(s.call.args[0], 15, "SIGTERM");
+    expect_int(s.call.args[1], static_cast<std::int64_t>(SigDisposition::ign), "ignore");
+    expect_int(parse_step("a: signal(SIGSEGV, handler)").call.args[1], static_cast<std::int64_t>(SigDisposition::handler), "handler");
+    expect_int(parse_step("a: signal(SIGUSR1, default)").call.args[1], static_cast<std::int64_t>(SigDisposition::dfl), "default");
+    expect_error("proc a\na: signal(SIGTERM, ingore)\n", 2, 20, "expected handler, default or ignore, found 'ingore'; did you mean 'ignore'?");
+    expect_error("proc a\na: signal(SIGTERM, SIG_DFL)\n", 2, 20, "expected handler, default or ignore, found 'SIG_DFL'; did you mean 'default'?");
+    expect_error("proc a\na: signal(SIGTERM, 1)\n", 2, 20, "expected handler, default or ignore, found '1'");
+    expect_error("proc a\na: signal(15, ignore)\n", 2, 11, "expected a signal name such as SIGUSR1 or SIGKILL, found '15'");
+    expect_error("proc a\na: signal(SIGTERM)\n", 2, 18, "signal takes 2 arguments (sig, handler|default|ignore), got 1");
+    expect_error("proc a\na: signal(SIGTERM, ignore, 0)\n", 2, 28, "signal takes 2 arguments (sig, handler|default|ignore), got 3");
+}
+
+TEST(Parser, setuid_family_takes_one_id) {
+    Step s = parse_step("a: seteuid(1000) => 0");
+    EXPECT_EQ(s.call.kind, CallKind::Seteuid);
+    expect_int(s.call.args[0], 1000);
+    EXPECT_EQ(parse_step("a: setuid(0)").call.kind, CallKind::Setuid);
+    EXPECT_EQ(parse_step("a: setgid(0)").call.kind, CallKind::Setgid);
+    EXPECT_EQ(parse_step("a: setegid(-1) => EINVAL").call.kind, CallKind::Setegid);
+    expect_error("proc a\na: setuid()\n", 2, 11, "setuid takes 1 argument (uid), got 0");
+    expect_error("proc a\na: setegid(1, 2)\n", 2, 15, "setegid takes 1 argument (egid), got 2");
+    expect_error("proc a\na: setuids(1)\n", 2, 4, "unknown call 'setuids'; did you mean 'setuid'?");
+}
+
+TEST(Parser, setrlimit_takes_only_rlimit_memlock) {
+    Step s = parse_step("a: setrlimit(RLIMIT_MEMLOCK, 3 * PAGE_SIZE) => 0");
+    EXPECT_EQ(s.call.kind, CallKind::Setrlimit);
+    expect_int(s.call.args[0], 8, "RLIMIT_MEMLOCK");
+    expect_error("proc a\na: setrlimit(RLIMIT_NOFILE, 1)\n", 2, 14,
+                 "setrlimit takes only RLIMIT_MEMLOCK as its resource, found 'RLIMIT_NOFILE'");
+    expect_error("proc a\na: setrlimit(RLIMIT_MEMLOK, 1)\n", 2, 14,
+                 "setrlimit takes only RLIMIT_MEMLOCK as its resource, found 'RLIMIT_MEMLOK'; did you mean 'RLIMIT_MEMLOCK'?");
+    expect_error("proc a\na: setrlimit(8, 1)\n", 2, 14, "setrlimit takes only RLIMIT_MEMLOCK as its resource, found '8'");
+    expect_error("proc a\na: setrlimit(RLIMIT_MEMLOCK)\n", 2, 28, "setrlimit takes 2 arguments (RLIMIT_MEMLOCK, bytes), got 1");
+}
+
 }  // namespace
 }  // namespace sim::scenario

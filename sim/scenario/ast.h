@@ -63,7 +63,12 @@ enum class CallKind {
     Fork, Exit, Kill,
     Munmap,  // version 2
     Mprotect,  // version 2
+    Signal, Setuid, Setgid, Seteuid, Setegid, Setrlimit,  // version 2: dispositions, credentials, limits
 };
+
+// signal(SIG, WORD)'s second argument as the call carries it: SIG_DFL and SIG_IGN keep the kernel's
+// values (0 and 1); `handler` is a do-nothing handler (for SIGSEGV, one that siglongjmps out of the access).
+enum class SigDisposition : std::uint8_t { dfl = 0, ign = 1, handler = 2 };
 
 struct Call {
     CallKind kind = CallKind::Exit;

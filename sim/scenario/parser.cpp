@@ -71,7 +71,7 @@ bool in_list(std::string_view list, std::string_view word) {
 }
 
 // What a call's argument slot holds, which decides how it is parsed.
-enum class Slot { Int, Text, NewProc, Proc, Signal };
+enum class Slot { Int, Text, NewProc, Proc, Signal, Disposition, Resource };
 
 struct CallSig {
     std::string_view name;
@@ -98,6 +98,12 @@ constexpr CallSig kCalls[] = {
     {"kill", CallKind::Kill, 2, "target, sig", {Slot::Proc, Slot::Signal}, false},
     {"munmap", CallKind::Munmap, 2, "addr, len", {}, false},
     {"mprotect", CallKind::Mprotect, 3, "addr, len, prot", {}, false},
+    {"signal", CallKind::Signal, 2, "sig, handler|default|ignore", {Slot::Signal, Slot::Disposition}, false},
+    {"setuid", CallKind::Setuid, 1, "uid", {}, false},
+    {"setgid", CallKind::Setgid, 1, "gid", {}, false},
+    {"seteuid", CallKind::Seteuid, 1, "euid", {}, false},
+    {"setegid", CallKind::Setegid, 1, "egid", {}, false},
+    {"setrlimit", CallKind::Setrlimit, 2, "RLIMIT_MEMLOCK, bytes", {Slot::Resource}, false},
 };
 
 // The functions of an expectation; each is followed by '.FIELD' (shm, msq) or stands alone.
@@ -347,6 +353,8 @@ private:
     Expr parse_text();
     Expr parse_text_term();
     Expr parse_signal();
+    Expr parse_disposition();
+    Expr parse_resource();
     Expr bytes_node(const Token& name, std::vector<Expr> args, SourcePos close_pos);
     void check_arity(std::string_view name, std::size_t arity, std::string_view params,
                      const std::vector<Expr>& args, SourcePos close_pos);
@@ -830,6 +838,8 @@ Expr Parser::parse_slot(Slot slot) {
     switch (slot) {
     case Slot::Text: return parse_text();
     case Slot::Signal: return parse_signal();
+    case Slot::Disposition: return parse_disposition();
+    case Slot::Resource: return parse_resource();
     case Slot::Proc: {
         const Token& t = expect(TokenKind::Name, "a process name");
         require_process(t);
@@ -869,6 +879,31 @@ Expr Parser::parse_signal() {
     auto c = t.kind == TokenKind::Name ? find_constant(t.text) : std::nullopt;
     if (!c || c->cls != ConstantClass::Signal)
         fail(t.pos, "expected a signal name such as SIGUSR1 or SIGKILL, found " + describe(t));
+    next();
+    return node(ExprKind::Int, t.pos, t.text, {}, c->value);
+}
+
+// signal's second argument: a word, carried as the SigDisposition it names.
+Expr Parser::parse_disposition() {
+    constexpr std::string_view kWords = "handler default ignore";
+    const Token& t = peek();
+    if (t.kind != TokenKind::Name || !in_list(kWords, t.text)) {
+        std::string hint;
+        if (t.kind == TokenKind::Name) hint = t.text == "SIG_IGN" ? "; did you mean 'ignore'?" : t.text == "SIG_DFL" ? "; did you mean 'default'?" : suggestion(t.text, words(kWords));
+        fail(t.pos, "expected handler, default or ignore, found " + describe(t) + hint);
+    }
+    next();
+    auto how = t.text == "handler" ? SigDisposition::handler : t.text == "ignore" ? SigDisposition::ign : SigDisposition::dfl;
+    return node(ExprKind::Int, t.pos, t.text, {}, static_cast<std::int64_t>(how));
+}
+
+// setrlimit's resource: the model keeps only RLIMIT_MEMLOCK, the limit SHM_LOCK counts against.
+Expr Parser::parse_resource() {
+    const Token& t = peek();
+    auto c = t.kind == TokenKind::Name ? find_constant(t.text) : std::nullopt;
+    if (!c || t.text != "RLIMIT_MEMLOCK")
+        fail(t.pos, "setrlimit takes only RLIMIT_MEMLOCK as its resource, found " + describe(t) +
+                        (t.kind == TokenKind::Name ? suggestion(t.text, {"RLIMIT_MEMLOCK"}) : ""));
     next();
     return node(ExprKind::Int, t.pos, t.text, {}, c->value);
 }
