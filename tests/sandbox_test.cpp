@@ -322,6 +322,21 @@ TEST(Sandbox, check_real_over_every_lesson_passes_as_a_normal_user) {
     EXPECT_EQ(alone, 3) << alone_out;
 }
 
+// what if a student without root checks a file that calls setuid on the kernel? In a user namespace
+// that maps only the student's own uid, there is no uid 1000 to change to.
+TEST(Sandbox, a_setuid_call_needs_root_for_the_kernel_run) {
+    NEEDS_ROOT();  // to become uid 65534
+    std::string dir = copy_for_any_user();
+    {
+        std::ofstream f(dir + "/setuid.ipc");
+        f << "proc a\na: signal(SIGTERM, ignore) => 0\na: seteuid(1000) => 0\n";
+    }
+    auto [status, out] = ipcsim_as_nobody(dir, "check --real setuid.ipc");
+    fs::remove_all(dir);
+    EXPECT_EQ(status, 3) << out;
+    EXPECT_NE(out.find("line 3 calls seteuid: changing to another user for real needs root"), std::string::npos) << out;
+}
+
 // what if a process attaches a terabyte it never touches but for two pages?
 TEST(Sandbox, a_terabyte_attachment_costs_the_run_what_its_touched_pages_cost) {
     NEEDS_ROOT();
