@@ -36,7 +36,7 @@ std::uint64_t g_minflt = 0;  // faults inside store/load, this process's own
 
 void on_sigusr1(int) {}  // SCENARIO.md: a do-nothing handler, so a sleep ends with EINTR
 
-// Where a SIGSEGV handler lands: just after the measured access it abandons (SCENARIO.md, Signals).
+// Where a SIGSEGV handler lands: just after the measured access it abandons (docs/scenario-language.md, signal).
 sigjmp_buf g_access;
 volatile sig_atomic_t g_in_access = 0;
 volatile long g_access_before = 0;  // minflt as the access began, for the faults of an abandoned one
@@ -212,7 +212,7 @@ long do_set_id(const Request& rq) {
     return ret;
 }
 
-// setrlimit(RLIMIT_MEMLOCK, N): the soft and the hard limit (SCENARIO.md, Credentials).
+// setrlimit(RLIMIT_MEMLOCK, N): the soft and the hard limit (docs/scenario-language.md, setrlimit).
 long do_setrlimit(const Request& rq) {
     rlimit r{static_cast<rlim_t>(rq.a[1]), static_cast<rlim_t>(rq.a[1])};
     return ::setrlimit(static_cast<__rlimit_resource>(rq.a[0]), &r);

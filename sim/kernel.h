@@ -133,7 +133,7 @@ struct user_regs {
 };
 
 // What a process does with each signal: struct sighand_struct's k_sigaction, reduced to its
-// handler. SCENARIO.md: SIGUSR1 starts with a do-nothing handler, every other signal with SIG_DFL.
+// handler. docs/scenario-language.md: SIGUSR1 starts with a do-nothing handler, every other signal with SIG_DFL.
 struct sighand_struct {
     std::array<scenario::SigDisposition, 65> action{};  // by signal number (1 to _NSIG); 0 is SIG_DFL
     sighand_struct() { action[SIGUSR1] = scenario::SigDisposition::handler; }
