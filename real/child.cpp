@@ -34,7 +34,7 @@ using sim::scenario::SigDisposition;
 
 std::uint64_t g_minflt = 0;  // faults inside store/load, this process's own
 
-void on_sigusr1(int) {}  // SCENARIO.md: a do-nothing handler, so a sleep ends with EINTR
+void on_sigusr1(int) {}  // docs/scenario-language.md: a do-nothing handler, so a sleep ends with EINTR
 
 // Where a SIGSEGV handler lands: just after the measured access it abandons (docs/scenario-language.md, signal).
 sigjmp_buf g_access;
@@ -300,7 +300,7 @@ Reply do_shmctl(const Request& rq) {
     ShmBuf buf{};
     int id = static_cast<int>(rq.a[0]), cmd = static_cast<int>(rq.a[1]);
     if (cmd == IPC_SET) {
-        // Every field named: nothing to keep, so no IPC_STAT first (SCENARIO.md).
+        // Every field named: nothing to keep, so no IPC_STAT first (docs/scenario-language.md).
         if ((rq.set_mask & 7) != 7 && ::shmctl(id, IPC_STAT, &buf.ds) == -1) return result(-1);
         if (rq.set_mask & 1) buf.ds.shm_perm.mode = static_cast<unsigned short>(rq.set[0]);
         if (rq.set_mask & 2) buf.ds.shm_perm.uid = static_cast<uid_t>(rq.set[1]);

@@ -185,7 +185,7 @@ sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
     caller.caught = 0;
     Request rq = request_for(call);
     rq.recv_limit = m_msgmax;
-    // SCENARIO.md, Time: the step's `now` is the coarse clock's seconds from just before the step
+    // docs/scenario-language.md, "Times": the step's `now` is the coarse clock's seconds from just before the step
     // to just after it has settled (time() reads what ktime_get_real_seconds gives the kernel).
     m_step_start = ::time(nullptr);
     Proc* child = call.kind == CallKind::Fork ? &proc(call.target) : nullptr;
@@ -307,7 +307,7 @@ bool Coordinator::asleep_in_ipc(const Proc& p) const {
     return nr && (*nr == SYS_msgsnd || *nr == SYS_msgrcv);
 }
 
-// Waits until the step has settled (SCENARIO.md): every process with a call out has answered,
+// Waits until the step has settled (docs/scenario-language.md): every process with a call out has answered,
 // died, or sleeps in msgsnd/msgrcv; a process the step kills is dead. Polls with a short backoff,
 // never longer than the timeout in all.
 void Coordinator::settle(Proc& caller, Proc* doomed) {

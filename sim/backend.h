@@ -46,7 +46,7 @@ public:
     virtual ~Backend() = default;
     // Before the first step: the sysctls and the processes that exist at the start.
     virtual void setup(const scenario::Scenario& s) = 0;
-    // Runs one call and lets the system settle (SCENARIO.md, "Settling").
+    // Runs one call and lets the system settle (docs/scenario-language.md, "Settling").
     virtual StepOutcome execute(const Invocation& call) = 0;
     // Everything observable, for comparing backends and for tables.
     virtual Observation observe() const = 0;

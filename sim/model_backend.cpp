@@ -44,7 +44,7 @@ std::optional<std::int64_t> field(const Invocation& call, std::string_view name)
     return std::nullopt;
 }
 
-// SCENARIO.md: a scenario's IPC_SET reads the object with IPC_STAT first and changes only the
+// docs/scenario-language.md: a scenario's IPC_SET reads the object with IPC_STAT first and changes only the
 // fields it names, as C code does; with every field named (`all`), it makes no IPC_STAT, so an owner
 // can repair an object it may not read. `ctl(cmd, fields)` makes one shmctl or msgctl.
 template <typename Ctl>

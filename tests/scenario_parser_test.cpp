@@ -1,4 +1,4 @@
-// The .ipc parser (SCENARIO.md): every form it accepts, every error it reports and where, and
+// The .ipc parser (docs/scenario-language.md): every form it accepts, every error it reports and where, and
 // what if it is fed garbage.
 #include "sim/scenario/parser.h"
 

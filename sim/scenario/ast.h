@@ -1,4 +1,4 @@
-// The parsed form of a .ipc scenario (SCENARIO.md). Every node keeps its source position so
+// The parsed form of a .ipc scenario (docs/scenario-language.md). Every node keeps its source position so
 // that the model, the kernel run and the checker can point back at the line that asked.
 #pragma once
 

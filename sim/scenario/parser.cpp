@@ -1,4 +1,4 @@
-// The .ipc parser (SCENARIO.md): a recursive-descent parser over one line at a time, plus the
+// The .ipc parser (docs/scenario-language.md): a recursive-descent parser over one line at a time, plus the
 // static checks that need no model (declared processes, assigned variables, who may use an address).
 #include "sim/scenario/parser.h"
 
@@ -227,7 +227,7 @@ std::optional<std::int64_t> apply(char op, std::int64_t a, std::int64_t b) {
     }
 }
 
-// What an expectation's side is, for the rules of time fields (SCENARIO.md, Time).
+// What an expectation's side is, for the rules of time fields (docs/scenario-language.md, "Times").
 enum class TimeSide { other, time, now, zero };
 
 TimeSide time_side(const Expr& e) {
@@ -960,7 +960,7 @@ void Parser::check_msgsz(const Call& call) {
     }
 }
 
-// SCENARIO.md: an address may be used only by the process that attached it and by children
+// docs/scenario-language.md: an address may be used only by the process that attached it and by children
 // forked after the attach, since only they have the mapping at that address.
 void Parser::check_addresses(const Expr& e, const std::string& proc) {
     for (const auto& a : e.args) check_addresses(a, proc);
