@@ -104,6 +104,33 @@ SyscallResult& Kernel::fail(int err, std::string_view function, std::string why)
     return m_result;
 }
 
+namespace {
+const char* any_stat_name(ObjKind k) { return k == ObjKind::shmid_kernel ? "SHM_STAT_ANY" : "MSG_STAT_ANY"; }
+}  // namespace
+
+// The read check of shmctl_stat and msgctl_stat, which *_STAT_ANY skips; false when it failed the call.
+bool Kernel::stat_permitted(const kern_ipc_perm& p, ObjRef ref, bool any, std::string_view function) {
+    if (any) {
+        EMIT(EventKind::check, function, {ref}, cat(any_stat_name(ref.kind), ": no read permission is needed"));
+        return true;
+    }
+    EMIT(EventKind::perm_check, "ipcperms", {ref}, ipcperms_text(p, current().cred, 0444));
+    if (ipcperms(p, current().cred, 0444)) return true;
+    FAIL_CALL(EACCES, function, "IPC_STAT needs read permission");
+    return false;
+}
+
+// The kern_ipc_perm half of shmid_ds and msqid_ds (struct ipc64_perm, kernel_to_ipc64_perm).
+CtlBuf Kernel::perm_buf(const kern_ipc_perm& p, BufKind kind, std::int64_t cmd) {
+    CtlBuf b;
+    b.kind = kind;
+    b.cmd = static_cast<std::int32_t>(cmd);
+    b.key = p.key;
+    b.mode = p.mode;
+    b.uid = p.uid, b.gid = p.gid, b.cuid = p.cuid, b.cgid = p.cgid;
+    return b;
+}
+
 void Kernel::copy_to_buf(CtlBuf b) {
     if (m_into_buf) current().regs.buf = std::move(b);
 }

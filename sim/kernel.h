@@ -325,6 +325,8 @@ private:
     CtlBuf shminfo_buf(std::int64_t cmd) const;
     // The call in progress copies `b` to the caller's buffer (copy_to_user), unless into_buf said no.
     void copy_to_buf(CtlBuf b);
+    bool stat_permitted(const kern_ipc_perm& p, ObjRef ref, bool any, std::string_view function);
+    static CtlBuf perm_buf(const kern_ipc_perm& p, BufKind kind, std::int64_t cmd);
     void user_shm_unlock(shmid_kernel& shp);
 
     // mm/: faults and memory access

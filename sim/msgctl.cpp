@@ -77,21 +77,10 @@ SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
     if (!q || id > INT32_MAX)
         return FAIL_CALL(EINVAL, "msq_obtain_object", cat(by_index ? "no queue at index " : "no queue has msqid ", id));
     int qid = q->q_perm.id;
-    if (cmd == MSG_STAT_ANY) {
-        EMIT(EventKind::check, "msgctl_stat", {q_ref(qid)}, "MSG_STAT_ANY: no read permission is needed");
-    } else {
-        EMIT(EventKind::perm_check, "ipcperms", {q_ref(qid)}, ipcperms_text(q->q_perm, current().cred, 0444));
-        if (!ipcperms(q->q_perm, current().cred, 0444)) return FAIL_CALL(EACCES, "msgctl_stat", "IPC_STAT needs read permission");
-    }
+    if (!stat_permitted(q->q_perm, q_ref(qid), cmd == MSG_STAT_ANY, "msgctl_stat")) return m_result;
     EMIT(EventKind::copy, "msgctl_stat", {q_ref(qid)},
          cat("copies msqid_ds: qnum ", q->q_qnum, ", cbytes ", q->q_cbytes, ", qbytes ", q->q_qbytes, ", mode ", oct(q->q_perm.mode)));
-    const kern_ipc_perm& p = q->q_perm;
-    CtlBuf b;
-    b.kind = BufKind::msqid_ds;
-    b.cmd = static_cast<std::int32_t>(cmd);
-    b.key = p.key;
-    b.mode = p.mode;
-    b.uid = p.uid, b.gid = p.gid, b.cuid = p.cuid, b.cgid = p.cgid;
+    CtlBuf b = perm_buf(q->q_perm, BufKind::msqid_ds, cmd);
     b.qnum = q->q_qnum, b.cbytes = q->q_cbytes, b.qbytes = q->q_qbytes;
     b.lspid = q->q_lspid, b.lrpid = q->q_lrpid;
     b.stime = static_cast<std::int64_t>(q->q_stime);

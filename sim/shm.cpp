@@ -310,21 +310,10 @@ SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
     if (!shp || id > INT32_MAX)
         return FAIL_CALL(EINVAL, "shm_obtain_object", cat(by_index ? "no segment at index " : "no segment has shmid ", id));
     int sid = shp->shm_perm.id;
-    if (cmd == SHM_STAT_ANY) {
-        EMIT(EventKind::check, "shmctl_stat", {seg_ref(sid)}, "SHM_STAT_ANY: no read permission is needed");
-    } else {
-        EMIT(EventKind::perm_check, "ipcperms", {seg_ref(sid)}, ipcperms_text(shp->shm_perm, current().cred, 0444));
-        if (!ipcperms(shp->shm_perm, current().cred, 0444)) return FAIL_CALL(EACCES, "shmctl_stat", "IPC_STAT needs read permission");
-    }
+    if (!stat_permitted(shp->shm_perm, seg_ref(sid), cmd == SHM_STAT_ANY, "shmctl_stat")) return m_result;
     EMIT(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
          cat("copies shmid_ds: nattch ", shp->shm_nattch, ", segsz ", shp->shm_segsz, ", mode ", oct(shp->shm_perm.mode)));
-    const kern_ipc_perm& p = shp->shm_perm;
-    CtlBuf b;
-    b.kind = BufKind::shmid_ds;
-    b.cmd = static_cast<std::int32_t>(cmd);
-    b.key = p.key;
-    b.mode = p.mode;
-    b.uid = p.uid, b.gid = p.gid, b.cuid = p.cuid, b.cgid = p.cgid;
+    CtlBuf b = perm_buf(shp->shm_perm, BufKind::shmid_ds, cmd);
     b.segsz = shp->shm_segsz;
     b.nattch = shp->shm_nattch;
     b.cpid = shp->shm_cprid, b.lpid = shp->shm_lprid;
