@@ -1019,5 +1019,11 @@ TEST(Parser, setrlimit_takes_only_rlimit_memlock) {
     expect_error("proc a\na: setrlimit(RLIMIT_MEMLOCK)\n", 2, 28, "setrlimit takes 2 arguments (RLIMIT_MEMLOCK, bytes), got 1");
 }
 
+TEST(Parser, kill_with_sigstop_is_refused) {
+    expect_error("proc a\nproc b\na: kill(b, SIGSTOP)\n", 3, 12,
+                 "kill with SIGSTOP is not in the language: it stops the target rather than ending or interrupting it");
+    EXPECT_TRUE(parse_ok("proc a\nproc b\na: kill(b, SIGCONT) => 0\n").ok());
+}
+
 }  // namespace
 }  // namespace sim::scenario

@@ -921,6 +921,10 @@ void Parser::check_call(const Call& call, const std::string& proc) {
     if (call.kind == CallKind::Msgsnd) check_msgsz(call);
     for (const auto& a : call.args) check_addresses(a, proc);
     for (const auto& f : call.fields) check_addresses(f.value, proc);
+    // SIGSTOP stops its target (state T) rather than ending or interrupting it: a stopped process
+    // takes no step and wakes only for SIGCONT, which is outside what a step can settle into.
+    if (call.kind == CallKind::Kill && call.args.size() == 2 && call.args[1].text == "SIGSTOP")
+        fail(call.args[1].pos, "kill with SIGSTOP is not in the language: it stops the target rather than ending or interrupting it");
     if (call.kind == CallKind::Fork) {
         const Expr& child = call.args[0];
         m_procs[child.text] = ProcInfo{child.pos, proc, m_step_no};
