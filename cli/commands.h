@@ -8,9 +8,11 @@
 
 namespace cli {
 
-int run_command(const std::string& file, bool json);
-// On the model, or with on_kernel on the real kernel in a private IPC namespace.
-int check_command(const std::vector<std::string>& files, bool on_kernel);
+// The lesson's title and notes in `lang`; kernel paths and tables are English for now.
+int run_command(const std::string& file, bool json, sim::scenario::Lang lang);
+// On the model, or with on_kernel on the real kernel in a private IPC namespace. `lint` also lists
+// the titles and notes without a zh text and the steps that no expect follows.
+int check_command(const std::vector<std::string>& files, bool on_kernel, bool lint);
 // Model and kernel side by side, compared after every step.
 int compare_command(const std::vector<std::string>& files);
 

@@ -47,7 +47,7 @@ static json outcome_json(const sim::StepOutcome& o) {
     return j;
 }
 
-json step_json(const sim::scenario::Scenario& s, const sim::StepRecord& r) {
+json step_json(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang) {
     const auto& step = s.steps[r.index];
     json events = json::array(), checks = json::array();
     for (const auto& e : r.outcome.events) events.push_back(event_json(e));
@@ -55,7 +55,8 @@ json step_json(const sim::scenario::Scenario& s, const sim::StepRecord& r) {
         checks.push_back({{"line", c.pos.line}, {"col", c.pos.col}, {"verdict", verdict_name(c.verdict)},
                           {"expected", c.expected}, {"got", c.got}});
     json j = {{"step", r.index + 1}, {"line", step.pos.line}, {"proc", step.proc}, {"call", call_source(s, step)},
-              {"outcome", outcome_json(r.outcome)}, {"events", events}, {"checks", checks}, {"notes", step.notes}};
+              {"outcome", outcome_json(r.outcome)}, {"events", events}, {"checks", checks}, {"notes", json::array()}};
+    for (const auto& n : step.notes) j["notes"].push_back(n.in(lang));
     if (step.var) j["var"] = *step.var;
     return j;
 }

@@ -7,6 +7,7 @@
 
 namespace cli {
 
-nlohmann::json step_json(const sim::scenario::Scenario& s, const sim::StepRecord& r);
+// The notes in `lang`; everything else is language-neutral data.
+nlohmann::json step_json(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang);
 
 }  // namespace cli

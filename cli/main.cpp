@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/lang.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"ipcsim: System V shared memory and message queues, modelled step by step.\n"
@@ -15,16 +16,27 @@ int main(int argc, char** argv) {
     auto* run = app.add_subcommand("run", "Run FILE on the model: each step, its kernel path, the notes, and the final tables");
     run->add_option("FILE", run_file, "the .ipc scenario")->required();
     run->add_flag("--json", json, "print one JSON object per step instead of text");
+    std::string lang;
+    auto lang_option = [&](CLI::App* command) {
+        command->add_option("--lang", lang, "the language of the lesson's title and notes: en or zh (default: from LANGUAGE, LC_ALL, "
+                                            "LC_MESSAGES or LANG)")
+            ->check(CLI::IsMember({"en", "zh"}));
+    };
+    lang_option(run);
 
     std::vector<std::string> check_files;
     bool on_kernel = false;
     auto* check = app.add_subcommand("check", "Check every => and expect of each FILE on the model, or with --real on the kernel");
     check->add_option("FILE", check_files, "the .ipc scenarios")->required();
     check->add_flag("--real", on_kernel, "run on the real kernel, in a private IPC namespace, with real processes");
+    bool lint = false;
+    check->add_flag("--lint", lint, "also list titles and notes without a zh text, and steps that no expect follows");
+    lang_option(check);
 
     std::vector<std::string> compare_files;
     auto* compare = app.add_subcommand("compare", "Run each FILE on the model and on the kernel and compare after every step");
     compare->add_option("FILE", compare_files, "the .ipc scenarios")->required();
+    lang_option(compare);
 
     try {
         app.parse(argc, argv);
@@ -32,7 +44,8 @@ int main(int argc, char** argv) {
         int code = app.exit(e);
         return code == 0 ? 0 : cli::exit_scenario;
     }
-    if (*run) return cli::run_command(run_file, json);
+    sim::scenario::Lang language = cli::choose_lang(lang);
+    if (*run) return cli::run_command(run_file, json, language);
     if (*compare) return cli::compare_command(compare_files);
-    return cli::check_command(check_files, on_kernel);
+    return cli::check_command(check_files, on_kernel, lint);
 }

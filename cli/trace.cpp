@@ -37,10 +37,10 @@ std::string format_check(const sim::Check& c) {
     return fmt::format("    {} {} {}   (got {})\n", mark, form, printable(c.expected), printable(c.got));
 }
 
-std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r) {
+std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang) {
     const auto& step = s.steps[r.index];
     std::string out;
-    for (const auto& n : step.notes) out += fmt::format("\n  note: {}\n", printable(n));
+    for (const auto& n : step.notes) out += fmt::format("\n  note: {}\n", printable(n.in(lang)));
     std::string lhs = step.var ? *step.var + " = " : "";
     std::string result = sim::describe(r.outcome, step.call.kind);
     if (step.call.kind == sim::scenario::CallKind::Fork && r.outcome.ret > 0) result += " (" + r.call.target + ")";

@@ -182,3 +182,36 @@ TEST(Cli, reading_a_buf_field_the_buffer_lacks_fails_with_why) {
         EXPECT_EQ(real.out, r.out);
     }
 }
+
+// Version 2's `zh` texts: ipcsim shows the lesson's title and notes in the language asked for with
+// --lang, else the one the locale variables name; a note without zh shows its English in both.
+TEST(Cli, lesson_texts_follow_lang_and_the_locale_and_lint_lists_what_lacks_zh) {
+    auto f = scenario_file("ipcsim_zh.ipc",
+                           "title \"Shared memory\" zh \"共享内存\"\n"
+                           "proc a\n"
+                           "note \"A new segment\" zh \"新的共享内存段\"\n"
+                           "a: id = shmget(IPC_PRIVATE, PAGE_SIZE, 0600) => ok\n"
+                           "expect count(shm) == 1\n"
+                           "note \"English only\"\n"
+                           "a: exit(0)\n");
+    for (const char* var : {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}) ::unsetenv(var);
+    Ran en = ipcsim("run " + f);
+    EXPECT_EQ(en.out.rfind("Shared memory\n", 0), 0u) << en.out;
+    EXPECT_NE(en.out.find("note: A new segment\n"), std::string::npos);
+    Ran zh = ipcsim("run --lang zh " + f);
+    EXPECT_EQ(zh.out.rfind("共享内存\n", 0), 0u) << zh.out;
+    EXPECT_NE(zh.out.find("note: 新的共享内存段\n"), std::string::npos);
+    EXPECT_NE(zh.out.find("note: English only\n"), std::string::npos);
+    ::setenv("LANGUAGE", "zh_CN:en", 1);
+    ::setenv("LANG", "en_US.UTF-8", 1);
+    EXPECT_NE(ipcsim("run " + f).out.find("note: 新的共享内存段\n"), std::string::npos) << "LANGUAGE comes first";
+    EXPECT_NE(ipcsim("run --lang en " + f).out.find("note: A new segment\n"), std::string::npos) << "--lang wins";
+    ::unsetenv("LANGUAGE");
+    EXPECT_NE(ipcsim("run " + f).out.find("note: A new segment\n"), std::string::npos);
+    ::unsetenv("LANG");
+    EXPECT_EQ(ipcsim("run --lang fr " + f).status, 2);
+    Ran lint = ipcsim("check --lint " + f);
+    EXPECT_EQ(lint.status, 0);
+    EXPECT_EQ(lint.out, f + ":6: lint: no zh text: the Chinese class sees the English\n" + f +
+                            ":7: lint: no expect follows this step\n2 passed, 0 failed\n");
+}

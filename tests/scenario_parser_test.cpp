@@ -81,14 +81,14 @@ TEST(Parser, keeps_file_name_and_lines_without_newlines_or_cr) {
 }
 
 TEST(Parser, title_sets_the_title_and_a_comment_may_follow) {
-    EXPECT_EQ(parse_ok("title \"Shared # memory\"  # not part of it\n").scenario.title, "Shared # memory");
+    EXPECT_EQ(parse_ok("title \"Shared # memory\"  # not part of it\n").scenario.title.en, "Shared # memory");
 }
 
 TEST(Parser, note_goes_with_the_next_step_and_late_notes_trail) {
     ParseResult r = parse_ok("proc a\nnote \"one\"\nnote \"two\"\na: exit(0)\nnote \"end\"\n");
     ASSERT_EQ(r.scenario.steps.size(), 1u);
-    EXPECT_EQ(r.scenario.steps[0].notes, (std::vector<std::string>{"one", "two"}));
-    EXPECT_EQ(r.scenario.trailing_notes, (std::vector<std::string>{"end"}));
+    EXPECT_EQ(r.scenario.steps[0].notes, (std::vector<LessonText>{{"one", ""}, {"two", ""}}));
+    EXPECT_EQ(r.scenario.trailing_notes, (std::vector<LessonText>{{"end", ""}}));
 }
 
 TEST(Parser, sysctl_value_is_computed_from_literals_and_constants) {
@@ -430,7 +430,7 @@ TEST(Parser, invalid_bytes_are_reported_in_hex_where_they_are) {
 }
 
 TEST(Parser, utf8_is_welcome_in_strings_and_comments) {
-    EXPECT_EQ(parse_ok("title \"共享内存\"  # 注释\n").scenario.title, "共享内存");
+    EXPECT_EQ(parse_ok("title \"共享内存\"  # 注释\n").scenario.title.en, "共享内存");
 }
 
 TEST(Parser, other_characters_are_unexpected) {
@@ -499,7 +499,7 @@ TEST(Parser, missing_close_paren_points_at_the_end_and_notes_the_open_one) {
 
 TEST(Parser, trailing_junk_after_a_statement) {
     expect_error("proc a\na: shmget(1, 2, 3) => ok ok\n", 2, 26, "unexpected 'ok' after the statement");
-    expect_error("title \"a\" \"b\"\n", 1, 11, "unexpected string after the statement");
+    expect_error("title \"a\" \"b\"\n", 1, 11, "expected zh \"...\" or the end of the line after the title's text, found string");
 }
 
 TEST(Parser, expect_needs_a_comparison) {
@@ -1023,6 +1023,22 @@ TEST(Parser, kill_with_sigstop_is_refused) {
     expect_error("proc a\nproc b\na: kill(b, SIGSTOP)\n", 3, 12,
                  "kill with SIGSTOP is not in the language: it stops the target rather than ending or interrupting it");
     EXPECT_TRUE(parse_ok("proc a\nproc b\na: kill(b, SIGCONT) => 0\n").ok());
+}
+
+TEST(Parser, titles_and_notes_carry_a_chinese_text_after_zh) {
+    ParseResult r = parse_ok("title \"Shared memory\" zh \"共享内存\"\nproc a\nnote \"A page fault\" zh \"缺页异常\"\n"
+                             "note \"English only\"\na: exit(0)\nnote \"end\" zh \"结束\"  # comment\n");
+    EXPECT_EQ(r.scenario.title.in(Lang::zh), "共享内存");
+    EXPECT_EQ(r.scenario.title.in(Lang::en), "Shared memory");
+    ASSERT_EQ(r.scenario.steps[0].notes.size(), 2u);
+    EXPECT_EQ(r.scenario.steps[0].notes[0].in(Lang::zh), "缺页异常");
+    EXPECT_EQ(r.scenario.steps[0].notes[1].in(Lang::zh), "English only") << "without zh, the English shows in both";
+    EXPECT_EQ(r.scenario.trailing_notes.at(0).zh, "结束");
+    ASSERT_EQ(r.scenario.lacks_zh.size(), 1u);
+    EXPECT_EQ(r.scenario.lacks_zh[0], (SourcePos{4, 1}));
+    expect_error("note \"x\" zh\n", 1, 12, "expected the Chinese text after 'zh', as in note \"...\" zh \"...\", found end of line");
+    expect_error("note \"x\" zh \"\"\n", 1, 13, "the zh text is empty: leave 'zh' out to show the English in both languages");
+    expect_error("title \"x\" fr \"y\"\n", 1, 11, "expected zh \"...\" or the end of the line after the title's text, found 'fr'");
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ static void notes(const View& v) {
     const auto& step = v.scenario->steps[v.record->index];
     for (const auto& n : step.notes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.85f, 0.35f, 1.0f));
-        ImGui::TextWrapped("%s", n.c_str());
+        ImGui::TextWrapped("%s", n.en.c_str());
         ImGui::PopStyleColor();
     }
     if (!step.notes.empty()) ImGui::Separator();
@@ -97,7 +97,7 @@ void panel_scenario(App& app, const View& v) {
         ImGui::PopStyleColor();
     }
     if (!v.scenario) return;
-    ImGui::TextWrapped("%s", v.scenario->title.empty() ? app.file().c_str() : v.scenario->title.c_str());
+    ImGui::TextWrapped("%s", v.scenario->title.en.empty() ? app.file().c_str() : v.scenario->title.en.c_str());
     ImGui::Separator();
     notes(v);
     source(v);

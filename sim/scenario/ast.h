@@ -105,6 +105,18 @@ struct Sysctl {
     std::int64_t value = 0;
 };
 
+// The language a lesson's words are shown in.
+enum class Lang { en, zh };
+
+// A text a lesson shows (title, note): English, and the Simplified Chinese of `zh "..."` when the
+// file gives one (version 2). Without it, the English is shown in both languages.
+struct LessonText {
+    std::string en;
+    std::string zh;  // empty: none given
+    const std::string& in(Lang lang) const { return lang == Lang::zh && !zh.empty() ? zh : en; }
+    bool operator==(const LessonText&) const = default;
+};
+
 struct Step {
     SourcePos pos;               // where the process name starts
     std::string proc;
@@ -112,7 +124,7 @@ struct Step {
     SourcePos var_pos;
     Call call;
     Outcome outcome;
-    std::vector<std::string> notes;   // `note` lines since the previous step
+    std::vector<LessonText> notes;    // `note` lines since the previous step
     std::vector<Sysctl> sysctls;      // msg_next_id, shm_next_id set since the previous step: applied first
     std::vector<Expect> expects;      // `expect` lines after this step, before the next
 };
@@ -178,12 +190,13 @@ bool operator==(const SourceLines& a, const std::vector<std::string>& b);
 struct Scenario {
     std::string file;                 // as given on the command line
     SourceLines lines;                // the source, for diagnostics and the window
-    std::string title;
+    LessonText title;
     std::vector<Sysctl> sysctls;
     std::vector<ProcDecl> procs;      // processes that exist at the start, in declaration order
     std::vector<Expect> initial_expects;  // expects before the first step
     std::vector<Step> steps;
-    std::vector<std::string> trailing_notes;  // notes after the last step
+    std::vector<LessonText> trailing_notes;   // notes after the last step
+    std::vector<SourcePos> lacks_zh;          // titles and notes without a `zh` text, for --lint
 };
 
 }  // namespace sim::scenario

@@ -337,6 +337,7 @@ private:
     void statement(const LineDecls& d);
     void title_stmt();
     void note_stmt();
+    LessonText lesson_text(SourcePos pos, std::string_view what);
     void sysctl_stmt();
     void proc_stmt();
     void proc_option(ProcDecl& decl, bool& seen_uid, bool& seen_gid);
@@ -417,7 +418,7 @@ private:
     std::map<std::string, SourcePos> m_sysctl_pos;
     std::vector<Sysctl> m_pending_sysctls;  // set between steps, for the next step
     std::map<std::string, SourcePos> m_pending_sysctl_pos;
-    std::vector<std::string> m_pending_notes;
+    std::vector<LessonText> m_pending_notes;
     std::optional<SourcePos> m_title_pos;
     std::optional<SourcePos> m_first_step;
     int m_step_count = 0;
@@ -598,17 +599,30 @@ void Parser::statement(const LineDecls& d) {
 void Parser::title_stmt() {
     SourcePos pos = next().pos;
     if (m_title_pos) fail(pos, "duplicate title", {{*m_title_pos, "the first title is here"}});
-    const Token& text = expect(TokenKind::String, "a string after 'title'");
-    expect_end();
+    LessonText text = lesson_text(pos, "title");
     m_title_pos = pos;
-    m_result.scenario.title = text.text;
+    m_result.scenario.title = std::move(text);
 }
 
 void Parser::note_stmt() {
-    next();
-    const Token& text = expect(TokenKind::String, "a string after 'note'");
+    SourcePos pos = next().pos;
+    m_pending_notes.push_back(lesson_text(pos, "note"));
+}
+
+// "English" [zh "中文"] to the end of the line, after title or note.
+LessonText Parser::lesson_text(SourcePos pos, std::string_view what) {
+    LessonText text{expect(TokenKind::String, "a string after '" + std::string(what) + "'").text, {}};
+    if (peek().kind == TokenKind::Name && peek().text == "zh") {
+        next();
+        const Token& zh = expect(TokenKind::String, "the Chinese text after 'zh', as in " + std::string(what) + " \"...\" zh \"...\"");
+        if (zh.text.empty()) fail(zh.pos, "the zh text is empty: leave 'zh' out to show the English in both languages");
+        text.zh = zh.text;
+    } else if (peek().kind != TokenKind::End) {
+        fail(peek().pos, "expected zh \"...\" or the end of the line after the " + std::string(what) + "'s text, found " + describe(peek()));
+    }
     expect_end();
-    m_pending_notes.push_back(text.text);
+    if (text.zh.empty()) m_result.scenario.lacks_zh.push_back(pos);
+    return text;
 }
 
 void Parser::require_before_steps(SourcePos pos, std::string_view what) {
