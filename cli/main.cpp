@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/lang.h"
+#include "explain/lang.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"ipcsim: System V shared memory and message queues, modelled step by step.\n"
@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
         int code = app.exit(e);
         return code == 0 ? 0 : cli::exit_scenario;
     }
-    sim::scenario::Lang language = cli::choose_lang(lang);
+    sim::scenario::Lang language = explain::choose_lang(lang);
     if (*run) return cli::run_command(run_file, json, language);
     if (*compare) return cli::compare_command(compare_files);
     return cli::check_command(check_files, on_kernel, lint);

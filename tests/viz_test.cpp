@@ -2,6 +2,7 @@
 // context (as Dear ImGui's example_null does); and ipcviz itself under Xvfb, looked at as a PNG.
 #include <gtest/gtest.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <stb_image.h>
 
 #include <filesystem>
@@ -70,4 +71,65 @@ TEST(Viz, a_screenshot_under_xvfb_is_a_real_picture) {
         EXPECT_GT(colours.size(), 50u) << lesson << ": the picture is nearly blank";
         fs::remove(out);
     }
+}
+
+// The atlas is built from the characters the window will show, not from a fixed range: with
+// ImGui's "common" Chinese range alone, 拟, 函, 拷, 逻 and 辑 (in 虚拟内存, 函数, 拷贝, 逻辑地址, words
+// of the seed) were boxes.
+TEST(Viz, the_font_atlas_has_a_glyph_for_every_character_of_every_lesson) {
+    Headless h;
+    std::string text = viz::lesson_text(assets(), "") + "虚拟内存 函数 拷贝 逻辑地址";
+    ASSERT_TRUE(viz::load_fonts(17.0f, text)) << "no Chinese font (fonts-wqy-microhei)";
+    unsigned char* pixels;
+    int w, hgt;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &hgt);
+    ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+    std::set<unsigned> missing;
+    for (const char* p = text.data(), *end = p + text.size(); p < end;) {
+        unsigned c = 0;
+        int n = ImTextCharFromUtf8(&c, p, end);
+        p += n > 0 ? n : 1;
+        if (c >= 0x20 && !font->FindGlyphNoFallback(static_cast<ImWchar>(c))) missing.insert(c);
+    }
+    EXPECT_TRUE(missing.empty()) << missing.size() << " characters have no glyph, the first U+" << std::hex << *missing.begin();
+}
+
+// A file that lists thousands of rare characters gets the common set, not an atlas past the GPU's size.
+TEST(Viz, a_file_of_every_cjk_character_keeps_the_atlas_to_the_common_set) {
+    Headless h;
+    std::string text;
+    for (unsigned c = 0x4e00; c < 0x9fff; ++c) {
+        char buf[5] = {};
+        ImTextCharToUtf8(buf, c);
+        text += buf;
+    }
+    ASSERT_TRUE(viz::load_fonts(17.0f, text));
+    unsigned char* pixels;
+    int w, hgt;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &hgt);
+    EXPECT_LE(hgt, 8192);
+    ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+    EXPECT_NE(font->FindGlyphNoFallback(0x5171), nullptr) << "共, of the common set";
+}
+
+// 'l' switches the lesson's title and notes between English and Chinese; the window draws the
+// Chinese note's glyphs (more vertices than the same frame in English, whose note is shorter).
+TEST(Viz, the_l_key_switches_the_lesson_texts_to_chinese) {
+    Headless imgui;
+    viz::App app(assets());
+    ASSERT_TRUE(app.open_text("zh.ipc", "title \"Shared memory\" zh \"共享内存\"\nproc a\n"
+                                        "note \"x\" zh \"第一次访问共享内存时，内核为它分配物理页面并填写页表项。\"\n"
+                                        "a: id = shmget(IPC_PRIVATE, PAGE_SIZE, 0600)\n"));
+    app.settle_at(1);
+    imgui.frame(app);
+    int english = ImGui::GetDrawData()->TotalVtxCount;
+    EXPECT_EQ(app.lang, sim::scenario::Lang::en);
+    ImGui::GetIO().AddInputCharacter('l');
+    imgui.frame(app);
+    EXPECT_EQ(app.lang, sim::scenario::Lang::zh);
+    imgui.frame(app);
+    EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, english + 4 * 20) << "the Chinese note's glyphs are drawn";
+    ImGui::GetIO().AddInputCharacter('l');
+    imgui.frame(app);
+    EXPECT_EQ(app.lang, sim::scenario::Lang::en);
 }

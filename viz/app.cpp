@@ -293,6 +293,7 @@ void App::handle_keys() {
         if (c == '-') zoom = std::max(0.5f, zoom - 0.25f), fonts_dirty = true;
         if (c == 'p') playing = !playing;
         if (c == 't') dark = !dark;
+        if (c == 'l') lang = lang == sim::scenario::Lang::en ? sim::scenario::Lang::zh : sim::scenario::Lang::en;
     }
 }
 

@@ -43,6 +43,7 @@ public:
 
     float zoom = 1.0f;
     bool dark = true;
+    sim::scenario::Lang lang = sim::scenario::Lang::en;  // of the lesson's title and notes; 'l' switches
     bool playing = false;
     float seconds_per_event = 0.35f;
     bool fonts_dirty = false;  // zoom changed: main rebuilds the font atlas

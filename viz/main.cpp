@@ -14,6 +14,7 @@
 #include <iostream>
 #include <vector>
 
+#include "explain/lang.h"
 #include "viz/app.h"
 #include "viz/fonts.h"
 #include "viz/layout.h"
@@ -42,9 +43,9 @@ std::string assets_dir() {
 }
 
 // Fonts and sizes follow zoom times the monitor's content scale, rebuilt crisp rather than stretched.
-void apply_scale(viz::App& app, float content_scale) {
+void apply_scale(viz::App& app, float content_scale, const std::string& glyphs) {
     float scale = app.zoom * content_scale;
-    viz::load_fonts(17.0f * scale);
+    viz::load_fonts(17.0f * scale, glyphs);
     ImGuiStyle fresh;
     if (app.dark) ImGui::StyleColorsDark(&fresh);
     else ImGui::StyleColorsLight(&fresh);
@@ -153,6 +154,9 @@ int main(int argc, char** argv) {
     cli.add_option("--anim", anim, "with --event: how far that event's animation has got, 0 to 1")->default_val(1.0f);
     cli.add_option("--screenshot", screenshot, "render, write a PNG to this path, and exit");
     cli.add_option("--size", size, "window size, WxH")->default_val("1600x900");
+    std::string lang;
+    cli.add_option("--lang", lang, "the language of the lesson's title and notes: en or zh (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")
+        ->check(CLI::IsMember({"en", "zh"}));
     std::string assets;
     cli.add_option("--assets", assets, "the folder whose lessons/ the window lists (default: " IPCSIM_ASSETS_DIR ")");
     cli.add_option("--bench-frames", bench_frames, "draw N frames of the last step (of FILE, or of a large generated scene) and print the median frame time");
@@ -164,6 +168,7 @@ int main(int argc, char** argv) {
     }
 
     viz::App app(assets.empty() ? assets_dir() : assets);
+    app.lang = explain::choose_lang(lang);
     if (!app.errors().empty()) {
         // docs/decisions.md: 2 when the folder is the user's (--assets), 3 when it is the installation's.
         for (const auto& e : app.errors()) std::cerr << e;
@@ -199,7 +204,8 @@ int main(int argc, char** argv) {
     ImGui::GetIO().IniFilename = ini.c_str();
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
-    apply_scale(app, xscale);
+    const std::string glyphs = viz::lesson_text(assets.empty() ? assets_dir() : assets, file);
+    apply_scale(app, xscale, glyphs);
     bool dark = app.dark;
     if (bench_frames > 0) return bench(window, app, bench_frames);
     if (step >= 0 && event >= 0) app.freeze_at(static_cast<std::size_t>(step), event, anim);
@@ -214,7 +220,7 @@ int main(int argc, char** argv) {
         last = now;
         if (app.fonts_dirty || app.dark != dark) {
             dark = app.dark;
-            apply_scale(app, xscale);
+            apply_scale(app, xscale, glyphs);
         }
         render(window, app);
         // ImGui lays out auto-sized things over two frames: the third is the one to keep.

@@ -48,15 +48,15 @@ void panel_toolbar(App& app, const View& v) {
             if (ImGui::Selectable(std::filesystem::path(l).filename().string().c_str(), l == app.file())) app.open(l);
         ImGui::EndCombo();
     }
-    ImGui::TextDisabled("Space/Right: next step   Left: back   Shift: one kernel-path event   Home/End   p: play   +/-: zoom   t: theme");
+    ImGui::TextDisabled("Space/Right: next step   Left: back   Shift: one kernel-path event   Home/End   p: play   +/-: zoom   t: theme   l: 中文/English");
 }
 
-static void notes(const View& v) {
+static void notes(const App& app, const View& v) {
     if (!v.record) return;
     const auto& step = v.scenario->steps[v.record->index];
     for (const auto& n : step.notes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.85f, 0.35f, 1.0f));
-        ImGui::TextWrapped("%s", n.en.c_str());
+        ImGui::TextWrapped("%s", n.in(app.lang).c_str());
         ImGui::PopStyleColor();
     }
     if (!step.notes.empty()) ImGui::Separator();
@@ -97,9 +97,9 @@ void panel_scenario(App& app, const View& v) {
         ImGui::PopStyleColor();
     }
     if (!v.scenario) return;
-    ImGui::TextWrapped("%s", v.scenario->title.en.empty() ? app.file().c_str() : v.scenario->title.en.c_str());
+    ImGui::TextWrapped("%s", v.scenario->title.en.empty() ? app.file().c_str() : v.scenario->title.in(app.lang).c_str());
     ImGui::Separator();
-    notes(v);
+    notes(app, v);
     source(v);
 }
 

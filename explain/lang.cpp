@@ -1,9 +1,9 @@
-#include "cli/lang.h"
+#include "explain/lang.h"
 
 #include <cstdlib>
 #include <string_view>
 
-namespace cli {
+namespace explain {
 
 sim::scenario::Lang choose_lang(const std::string& flag) {
     using sim::scenario::Lang;
@@ -17,4 +17,4 @@ sim::scenario::Lang choose_lang(const std::string& flag) {
     return Lang::en;
 }
 
-}  // namespace cli
+}  // namespace explain
