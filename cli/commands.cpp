@@ -1,3 +1,4 @@
+#include "explain/catalog.h"
 #include "cli/commands.h"
 
 #include <fmt/format.h>
@@ -46,7 +47,9 @@ void report(const std::string& file, const std::vector<sim::Check>& checks, Tota
         if (c.verdict != sim::Verdict::fails) continue;
         ++t.failed;
         t.worst(exit_failed);
-        std::cout << printable(fmt::format("{}:{}: expected {}, got {}", file, c.pos.line, c.expected, c.got)) << "\n";
+        std::cout << printable(explain::say("{file}:{line}: expected {expected}, got {got}", fmt::arg("file", file), fmt::arg("line", c.pos.line),
+                                            fmt::arg("expected", c.expected), fmt::arg("got", c.got)))
+                  << "\n";
     }
 }
 
@@ -114,7 +117,7 @@ int run_command(const std::string& file, bool json, sim::scenario::Lang lang) {
         else std::cout << format_step(*s, *r.record, lang);
     }
     if (!json) {
-        for (const auto& n : s->trailing_notes) std::cout << fmt::format("\n  note: {}\n", printable(n.in(lang)));
+        for (const auto& n : s->trailing_notes) std::cout << "\n  " << explain::say("note: {text}", fmt::arg("text", printable(n.in(lang)))) << "\n";
         std::cout << "\n" << format_tables(model.kernel());
         if (auto asleep = sim::deadlocked(model.observe()); !asleep.empty()) std::cout << "\n" << sim::deadlock_text(asleep) << "\n";
     }
@@ -134,9 +137,9 @@ void for_each_scenario(const std::vector<std::string>& files, Totals& t, Fn each
 // --lint: what a lesson still lacks, FILE:LINE: lint: ..., in line order. It fails nothing.
 void lint(const sim::scenario::Scenario& s) {
     std::vector<std::pair<int, std::string>> found;
-    for (const auto& pos : s.lacks_zh) found.emplace_back(pos.line, "no zh text: the Chinese class sees the English");
+    for (const auto& pos : s.lacks_zh) found.emplace_back(pos.line, std::string(explain::tr("no zh text: the Chinese class sees the English")));
     for (const auto& step : s.steps)
-        if (step.expects.empty()) found.emplace_back(step.pos.line, "no expect follows this step");
+        if (step.expects.empty()) found.emplace_back(step.pos.line, std::string(explain::tr("no expect follows this step")));
     std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [line, what] : found) std::cout << printable(fmt::format("{}:{}: lint: {}", s.file, line, what)) << "\n";
 }
@@ -153,9 +156,9 @@ int check_command(const std::vector<std::string>& files, bool on_kernel, bool wi
             check_on(s, kernel, t);
         }
     });
-    std::cout << fmt::format("{} passed, {} failed", t.held, t.failed);
-    if (t.unobservable) std::cout << fmt::format(" ({} not observable on the kernel)", t.unobservable);
-    if (t.not_here) std::cout << fmt::format("; {} file(s) skipped: the kernel run cannot be made for them here", t.not_here);
+    std::cout << explain::say("{passed} passed, {failed} failed", fmt::arg("passed", t.held), fmt::arg("failed", t.failed));
+    if (t.unobservable) std::cout << explain::say(" ({n} not observable on the kernel)", fmt::arg("n", t.unobservable));
+    if (t.not_here) std::cout << explain::say("; {n} file(s) skipped: the kernel run cannot be made for them here", fmt::arg("n", t.not_here));
     std::cout << "\n";
     return t.exit_status();
 }
@@ -166,8 +169,9 @@ namespace {
 void print_differences(const sim::scenario::Scenario& s, std::size_t step, const std::vector<sim::Difference>& diffs) {
     int line = step ? s.steps[step - 1].pos.line : 0;
     for (std::size_t i = 0; i < diffs.size() && i < 10; ++i)
-        std::cout << printable(fmt::format("{}:{}: after step {}, {}: model {}, kernel {}", s.file, line, step, diffs[i].what,
-                                           diffs[i].model, diffs[i].kernel))
+        std::cout << printable(explain::say("{file}:{line}: after step {step}, {what}: model {model}, kernel {kernel}", fmt::arg("file", s.file),
+                                            fmt::arg("line", line), fmt::arg("step", step), fmt::arg("what", diffs[i].what),
+                                            fmt::arg("model", diffs[i].model), fmt::arg("kernel", diffs[i].kernel)))
                   << "\n";
 }
 
@@ -198,7 +202,9 @@ bool compare_steps(const sim::scenario::Scenario& s, sim::RunState& ms, sim::Run
         t.worst(exit_failed);
         return false;
     }
-    std::cout << printable(s.file) << fmt::format(": model and kernel agree after each of {} steps ({} values compared)\n", s.steps.size(), values);
+    std::cout << explain::say("{file}: model and kernel agree after each of {steps} steps ({values} values compared)", fmt::arg("file", printable(s.file)),
+                              fmt::arg("steps", s.steps.size()), fmt::arg("values", values))
+              << "\n";
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "explain/catalog.h"
 #include "explain/lang.h"
 
 int main(int argc, char** argv) {
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : cli::exit_scenario;
     }
     sim::scenario::Lang language = explain::choose_lang(lang);
+    explain::set_language(language);
     if (*run) return cli::run_command(run_file, json, language);
     if (*compare) return cli::compare_command(compare_files);
     return cli::check_command(check_files, on_kernel, lint);

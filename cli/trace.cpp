@@ -1,3 +1,4 @@
+#include "explain/catalog.h"
 #include "cli/trace.h"
 
 #include <fmt/format.h>
@@ -40,7 +41,7 @@ std::string format_check(const sim::Check& c) {
 std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang) {
     const auto& step = s.steps[r.index];
     std::string out;
-    for (const auto& n : step.notes) out += fmt::format("\n  note: {}\n", printable(n.in(lang)));
+    for (const auto& n : step.notes) out += "\n  " + explain::say("note: {text}", fmt::arg("text", printable(n.in(lang)))) + "\n";
     std::string lhs = step.var ? *step.var + " = " : "";
     std::string result = sim::describe(r.outcome, step.call.kind);
     if (step.call.kind == sim::scenario::CallKind::Fork && r.outcome.ret > 0) result += " (" + r.call.target + ")";

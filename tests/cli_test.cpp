@@ -200,11 +200,12 @@ TEST(Cli, lesson_texts_follow_lang_and_the_locale_and_lint_lists_what_lacks_zh) 
     EXPECT_NE(en.out.find("note: A new segment\n"), std::string::npos);
     Ran zh = ipcsim("run --lang zh " + f);
     EXPECT_EQ(zh.out.rfind("共享内存\n", 0), 0u) << zh.out;
-    EXPECT_NE(zh.out.find("note: 新的共享内存段\n"), std::string::npos);
-    EXPECT_NE(zh.out.find("note: English only\n"), std::string::npos);
+    EXPECT_NE(zh.out.find("说明：新的共享内存段\n"), std::string::npos) << "the catalog's words around the lesson's";
+    EXPECT_NE(zh.out.find("说明：English only\n"), std::string::npos);
+    EXPECT_NE(ipcsim("check --lang zh " + f).out.find("2 项通过，0 项失败\n"), std::string::npos);
     ::setenv("LANGUAGE", "zh_CN:en", 1);
     ::setenv("LANG", "en_US.UTF-8", 1);
-    EXPECT_NE(ipcsim("run " + f).out.find("note: 新的共享内存段\n"), std::string::npos) << "LANGUAGE comes first";
+    EXPECT_NE(ipcsim("run " + f).out.find("说明：新的共享内存段\n"), std::string::npos) << "LANGUAGE comes first";
     EXPECT_NE(ipcsim("run --lang en " + f).out.find("note: A new segment\n"), std::string::npos) << "--lang wins";
     ::unsetenv("LANGUAGE");
     EXPECT_NE(ipcsim("run " + f).out.find("note: A new segment\n"), std::string::npos);

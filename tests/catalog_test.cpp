@@ -1,0 +1,61 @@
+// The message catalog (po/zh_CN.po, compiled by msgfmt): every message the programs say has its
+// Chinese, and each translation keeps the English's named placeholders, in any order.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "explain/catalog.h"
+#include "real/procfs.h"
+
+namespace {
+
+std::set<std::string> placeholders(const std::string& text) {
+    std::set<std::string> out;
+    static const std::regex name(R"(\{([a-z_]+)\})");
+    for (std::sregex_iterator it(text.begin(), text.end(), name), end; it != end; ++it) out.insert((*it)[1]);
+    return out;
+}
+
+// The first argument of every explain::say("...") and explain::tr("...") in the programs' sources.
+std::set<std::string> messages_in_sources() {
+    namespace fs = std::filesystem;
+    std::set<std::string> out;
+    static const std::regex call(R"re(explain::(?:say|tr)\(\s*"((?:[^"\\]|\\.)*)")re");
+    for (const char* dir : {"cli", "viz", "explain"})
+        for (const auto& f : fs::directory_iterator(fs::path(IPCSIM_SOURCE_DIR) / dir)) {
+            std::string text = real::read_file(f.path().string()).value_or("");
+            for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) out.insert((*it)[1]);
+        }
+    return out;
+}
+
+}  // namespace
+
+TEST(Catalog, every_chinese_message_keeps_the_english_placeholders) {
+    auto zh = explain::Catalog::load(IPCSIM_CATALOG_DIR "/zh_CN.mo");
+    ASSERT_TRUE(zh) << "po/zh_CN.po was not compiled";
+    ASSERT_GT(zh->size(), 5u);
+    for (const auto& [id, str] : zh->entries()) {
+        EXPECT_FALSE(str.empty()) << "no Chinese for: " << id;
+        EXPECT_EQ(placeholders(id), placeholders(str)) << id << "\n -> " << str;
+    }
+}
+
+TEST(Catalog, every_message_the_programs_say_is_in_the_chinese_catalog) {
+    auto zh = explain::Catalog::load(IPCSIM_CATALOG_DIR "/zh_CN.mo");
+    ASSERT_TRUE(zh);
+    std::set<std::string> said = messages_in_sources();
+    ASSERT_GT(said.size(), 5u) << "the scan found no explain::say calls";
+    for (const auto& m : said) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN.po: \"" << m << "\"";
+}
+
+TEST(Catalog, the_program_language_picks_the_catalog_or_the_english_key) {
+    explain::set_language(explain::Lang::zh);
+    EXPECT_EQ(explain::say("{passed} passed, {failed} failed", fmt::arg("passed", 3), fmt::arg("failed", 1)), "3 项通过，1 项失败");
+    EXPECT_EQ(explain::tr("a message nobody translated"), "a message nobody translated");
+    explain::set_language(explain::Lang::en);
+    EXPECT_EQ(explain::say("{passed} passed, {failed} failed", fmt::arg("passed", 3), fmt::arg("failed", 1)), "3 passed, 1 failed");
+}
