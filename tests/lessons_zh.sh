@@ -9,6 +9,7 @@ dir=$2
 
 files=0
 missing=0
+unreadable=0
 for f in "$dir"/*.ipc; do
   [ -e "$f" ] || continue
   files=$((files + 1))
@@ -18,7 +19,7 @@ for f in "$dir"/*.ipc; do
   if [ "$rc" -ge 2 ]; then
     echo "$f: ipcsim check --lint exited $rc:"
     echo "$out" | sed 's/^/    /'
-    missing=$((missing + 1))
+    unreadable=$((unreadable + 1))
     continue
   fi
   lines=$(echo "$out" | grep -F 'lint: no zh text')
@@ -34,6 +35,11 @@ if [ "$files" -eq 0 ]; then
 fi
 if [ "$missing" -gt 0 ]; then
   echo "$missing title(s)/note(s) in $dir lack a zh text (add: note \"English\" zh \"中文\")"
+fi
+if [ "$unreadable" -gt 0 ]; then
+  echo "$unreadable lesson(s) in $dir could not be read"
+fi
+if [ "$missing" -gt 0 ] || [ "$unreadable" -gt 0 ]; then
   exit 1
 fi
 echo "all titles and notes of $files lessons have a zh text"
