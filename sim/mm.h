@@ -46,7 +46,7 @@ struct pte_t {
 
 // The page-table pages below the PGD (which every process has), by the region each one maps:
 // x86-64's PUD table maps 512 GiB, a PMD table 1 GiB, a PTE table 2 MiB. Only those under System V
-// mappings are modelled; a fault allocates them (__pud_alloc, __pmd_alloc, __pte_alloc) and an
+// mappings are modelled; a fault allocates them (__pud_alloc, __pmd_alloc, __do_fault's pte_alloc_one) and an
 // unmap frees those that no mapping shares (free_pgtables).
 struct page_tables {
     enum level { pud, pmd, pte };

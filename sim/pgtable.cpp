@@ -1,13 +1,16 @@
-// The page-table pages under System V mappings: a fault makes the tables its walk needs
-// (mm/memory.c __handle_mm_fault: __pud_alloc, __pmd_alloc, __pte_alloc), and an unmap frees the
-// ones no remaining mapping shares (mm/memory.c free_pgtables, free_pgd_range).
+// The page-table pages under System V mappings: a fault makes the tables its walk needs, and an
+// unmap frees the ones no remaining mapping shares (mm/memory.c free_pgtables, free_pgd_range).
+// __handle_mm_fault makes the PUD and PMD tables (__pud_alloc, __pmd_alloc); for a mapping with a
+// fault handler, as a segment's is, __do_fault preallocates the PTE table (pte_alloc_one, before
+// the handler may sleep) and finish_fault installs it (pmd_install), where anonymous memory would
+// call __pte_alloc.
 #include "sim/kernel.h"
 #include "sim/text.h"
 
 namespace sim {
 namespace {
 
-constexpr const char* kAlloc[3] = {"__pud_alloc", "__pmd_alloc", "__pte_alloc"};
+constexpr const char* kAlloc[3] = {"__pud_alloc", "__pmd_alloc", "__do_fault"};
 constexpr const char* kName[3] = {"PUD", "PMD", "PTE"};
 constexpr const char* kParent[3] = {"PGD", "PUD", "PMD"};
 constexpr const char* kSpan[3] = {"512 GiB", "1 GiB", "2 MiB"};
@@ -24,8 +27,11 @@ void Kernel::alloc_page_tables(task_struct& t, std::uint64_t vaddr) {
         if (!t.mm.pgtables.tables[level].insert(region).second) continue;
         std::uint64_t start = region << page_tables::kShift[level];
         EMIT(EventKind::pgtable_alloc, kAlloc[level], {{ObjKind::mm_struct, t.pid}},
-             cat("no ", kName[level], " table maps [", hex(start), ", +", kSpan[level], ") yet: allocates a zeroed page of 512 entries and "
-                 "points the ", kParent[level], " entry at it (", t.comm, " now has ", tables_text(t.mm.pgtables.pages()), ")"));
+             cat("no ", kName[level], " table maps [", hex(start), ", +", kSpan[level], ") yet: ",
+                 level == page_tables::pte ? "pte_alloc_one allocates" : "allocates", " a zeroed page of 512 entries",
+                 level == page_tables::pte ? " before the segment's fault handler runs; finish_fault points the PMD entry at it ("
+                                           : cat(" and points the ", kParent[level], " entry at it ("),
+                 t.comm, " now has ", tables_text(t.mm.pgtables.pages()), ")"));
     }
 }
 
