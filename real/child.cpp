@@ -248,6 +248,13 @@ union MsgBuf {
     char pad[512];
 };
 
+// The ipc_perm half of shmid_ds and msqid_ds.
+void copy_perm(sim::CtlBuf& out, const ipc_perm& p) {
+    out.key = p.__key;
+    out.mode = p.mode;
+    out.uid = p.uid, out.gid = p.gid, out.cuid = p.cuid, out.cgid = p.cgid;
+}
+
 // PROC.buf after a shmctl that succeeded: the fields of the structure its command filled.
 sim::CtlBuf shm_buf(int cmd, const ShmBuf& b) {
     sim::CtlBuf out;
@@ -255,9 +262,7 @@ sim::CtlBuf shm_buf(int cmd, const ShmBuf& b) {
     if (cmd == IPC_STAT || cmd == SHM_STAT || cmd == SHM_STAT_ANY) {
         const shmid_ds& d = b.ds;
         out.kind = sim::BufKind::shmid_ds;
-        out.key = d.shm_perm.__key;
-        out.mode = d.shm_perm.mode;
-        out.uid = d.shm_perm.uid, out.gid = d.shm_perm.gid, out.cuid = d.shm_perm.cuid, out.cgid = d.shm_perm.cgid;
+        copy_perm(out, d.shm_perm);
         out.segsz = d.shm_segsz, out.nattch = d.shm_nattch, out.cpid = d.shm_cpid, out.lpid = d.shm_lpid;
         out.atime = d.shm_atime, out.dtime = d.shm_dtime, out.ctime = d.shm_ctime;
     } else if (cmd == IPC_INFO) {
@@ -279,9 +284,7 @@ sim::CtlBuf msg_buf(int cmd, const MsgBuf& b) {
     if (cmd == IPC_STAT || cmd == MSG_STAT || cmd == MSG_STAT_ANY) {
         const msqid_ds& d = b.ds;
         out.kind = sim::BufKind::msqid_ds;
-        out.key = d.msg_perm.__key;
-        out.mode = d.msg_perm.mode;
-        out.uid = d.msg_perm.uid, out.gid = d.msg_perm.gid, out.cuid = d.msg_perm.cuid, out.cgid = d.msg_perm.cgid;
+        copy_perm(out, d.msg_perm);
         out.qnum = d.msg_qnum, out.cbytes = d.__msg_cbytes, out.qbytes = d.msg_qbytes;
         out.lspid = d.msg_lspid, out.lrpid = d.msg_lrpid;
         out.stime = d.msg_stime, out.rtime = d.msg_rtime, out.ctime = d.msg_ctime;
