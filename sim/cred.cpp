@@ -19,7 +19,6 @@ namespace sim {
 namespace {
 
 constexpr std::uint32_t kNoId = 0xffffffffu;      // (uid_t) -1: "no id" to the kernel, "unchanged" to setresuid
-constexpr std::int64_t kRlimitMemlock = 8;        // RLIMIT_MEMLOCK on Linux
 
 std::string ids_text(const cred& c) {
     return cat("uid ", c.uid, "/", c.euid, "/", c.suid, ", gid ", c.gid, "/", c.egid, "/", c.sgid, " (real/effective/saved)");
@@ -108,7 +107,7 @@ SyscallResult Kernel::setrlimit(int pid, std::int64_t resource, std::uint64_t li
     begin(pid);
     ENTRY(cat("calls setrlimit(RLIMIT_MEMLOCK, {", limit, ", ", limit, "}): soft and hard limit in bytes"));
     task_struct& t = current();
-    if (resource != kRlimitMemlock) return FAIL_CALL(EINVAL, "do_prlimit", cat("resource ", resource, " is not modelled")), take();
+    if (resource != RLIMIT_MEMLOCK) return FAIL_CALL(EINVAL, "do_prlimit", cat("resource ", resource, " is not modelled")), take();
     EMIT(EventKind::check, "do_prlimit", {{ObjKind::task_struct, pid}},
          cat("the hard limit is ", t.rlim_memlock, " bytes; raising it needs CAP_SYS_RESOURCE, which ",
              capable_sys_resource(t.cred) ? "this process holds" : "no process here holds"));

@@ -63,6 +63,7 @@ inline constexpr std::int64_t MSGMNB_DEFAULT = 16384;
 inline constexpr std::int64_t MSGMNI_DEFAULT = 32000;
 inline constexpr int IPCMNI = 32768;  // ids are seq * IPCMNI + idx (ipc_buildid)
 inline constexpr int IPC_MIN_CYCLE = 64;  // RADIX_TREE_MAP_SIZE: idr_alloc_cyclic never wraps below this
+inline constexpr int RLIMIT_MEMLOCK = 8;  // setrlimit's resource number on Linux
 inline constexpr std::uint64_t MLOCK_LIMIT = 8u << 20;  // RLIMIT_MEMLOCK's default since Linux 5.16 (8 MiB)
 
 // errno and signal numbers come from <cerrno> and <csignal>: standard headers whose values on

@@ -62,7 +62,7 @@ constexpr Named kIpc[] = {
 constexpr Named kOther[] = {
     {"NULL", 0, ""},
     {"PAGE_SIZE", static_cast<std::int64_t>(PAGE_SIZE), ""},
-    {"RLIMIT_MEMLOCK", 8, ""},  // version 2: setrlimit's one resource
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK, ""},  // version 2: setrlimit's one resource
 };
 
 template <typename Table>
