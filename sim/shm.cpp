@@ -134,27 +134,16 @@ void Kernel::unmap_range(std::uint64_t start, std::uint64_t end, const char* why
     for (const auto& vma : hit) cut_vma(vma, std::max(start, vma.vm_start), std::min(end, vma.vm_end), why);
 }
 
-// Takes [start, end) out of one mapping, as __split_vma and the unmap do it: a piece left of it
-// stays the old vm_area_struct, a piece right of it is a new one (shm_open, with vm_pgoff moved on),
-// and the piece in between goes (shm_close).
+// Takes [start, end) out of one mapping, as the unmap does it: split_vma (which mprotect shares)
+// cuts off what lies outside the range, each new piece one more shm_open, and the piece in between
+// goes (shm_close).
 void Kernel::cut_vma(vm_area_struct vma, std::uint64_t start, std::uint64_t end, const char* why) {
     int pid = m_current;
     mm_struct& mm = current().mm;
     shmid_kernel* shp = m_ns.shm_ids.find_id(vma.shmid);
-    mm.mmap.erase(vma.vm_start);
-    if (vma.vm_start < start) {
-        vm_area_struct left = vma;
-        left.vm_end = start;
-        mm.mmap[left.vm_start] = left;
-        if (shp) shm_open(*shp, pid, start, "__split_vma");  // the piece from start on is new
-    }
-    if (end < vma.vm_end) {
-        vm_area_struct right = vma;
-        right.vm_start = end;
-        right.vm_pgoff = vma.vm_pgoff + (end - vma.vm_start) / PAGE_SIZE;
-        mm.mmap[end] = right;
-        if (shp) shm_open(*shp, pid, end, "__split_vma");
-    }
+    if (vma.vm_start < start) split_vma(vma.vm_start, start, "__split_vma");  // the piece from start on is new
+    if (end < vma.vm_end) split_vma(start, end, "__split_vma");
+    mm.mmap.erase(start);
     std::uint64_t zapped = mm.zap_range(start, end);
     auto [floor, ceiling] = mm.floor_ceiling(start, end);
     bool whole = vma.vm_start == start && vma.vm_end == end;
