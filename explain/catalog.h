@@ -1,5 +1,5 @@
 // The message catalog: every sentence a user reads, keyed by its English text with named
-// placeholders ("{passed} passed, {failed} failed"), and its Simplified Chinese from po/zh_CN.po,
+// placeholders ("{passed} passed, {failed} failed"), and its Simplified Chinese from po/zh_CN/*.po,
 // which the build compiles with msgfmt. English needs no catalog: the key is the text.
 #pragma once
 

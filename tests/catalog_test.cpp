@@ -1,4 +1,4 @@
-// The message catalog (po/zh_CN.po, compiled by msgfmt): every message the programs say has its
+// The message catalog (po/zh_CN/*.po, joined by msgcat and compiled by msgfmt): every message the programs say has its
 // Chinese, and each translation keeps the English's named placeholders, in any order.
 #include <gtest/gtest.h>
 
@@ -36,7 +36,7 @@ std::set<std::string> messages_in_sources() {
 
 TEST(Catalog, every_chinese_message_keeps_the_english_placeholders) {
     auto zh = explain::Catalog::load(IPCSIM_CATALOG_DIR "/zh_CN.mo");
-    ASSERT_TRUE(zh) << "po/zh_CN.po was not compiled";
+    ASSERT_TRUE(zh) << "po/zh_CN/*.po was not compiled";
     ASSERT_GT(zh->size(), 5u);
     for (const auto& [id, str] : zh->entries()) {
         EXPECT_FALSE(str.empty()) << "no Chinese for: " << id;
@@ -49,7 +49,7 @@ TEST(Catalog, every_message_the_programs_say_is_in_the_chinese_catalog) {
     ASSERT_TRUE(zh);
     std::set<std::string> said = messages_in_sources();
     ASSERT_GT(said.size(), 5u) << "the scan found no explain::say calls";
-    for (const auto& m : said) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN.po: \"" << m << "\"";
+    for (const auto& m : said) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN/*.po: \"" << m << "\"";
 }
 
 TEST(Catalog, the_program_language_picks_the_catalog_or_the_english_key) {
