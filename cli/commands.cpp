@@ -113,8 +113,8 @@ int run_command(const std::string& file, bool json, sim::scenario::Lang lang) {
             return exit_scenario;
         }
         failed = failed || any_failed(r.record->checks);
-        if (json) print_json_line(step_json(*s, *r.record, lang));
-        else std::cout << format_step(*s, *r.record, lang);
+        if (json) print_json_line(step_json(*s, *r.record, lang, model.kernel()));
+        else std::cout << format_step(*s, *r.record, lang, model.kernel());
     }
     if (!json) {
         for (const auto& n : s->trailing_notes) std::cout << "\n  " << explain::say("note: {text}", fmt::arg("text", printable(n.in(lang)))) << "\n";

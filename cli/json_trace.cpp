@@ -1,6 +1,7 @@
 #include "cli/json_trace.h"
 
 #include "cli/trace.h"
+#include "explain/present.h"
 #include "sim/scenario/constants.h"
 #include "sim/text.h"
 
@@ -28,11 +29,25 @@ static const char* verdict_name(sim::Verdict v) {
     return "?";
 }
 
-static json event_json(const sim::KernelEvent& e) {
+// Language-neutral: the kind, the function, the sentence's key and its arguments; the sentence in the
+// chosen language is an extra field.
+static json event_json(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names) {
     json touched = json::array();
     for (const auto& t : e.touched)
         touched.push_back({{"kind", sim::to_string(t.kind)}, {"id", t.id}, {"sub", t.sub}});
-    return {{"kind", sim::to_string(e.kind)}, {"function", std::string(e.function)}, {"text", e.text}, {"touched", touched}};
+    json args = json::object();
+    for (std::size_t i = 0; i < e.nargs; ++i) {
+        switch (e.specs[i].type) {
+        case sim::ArgType::num:
+        case sim::ArgType::task: args[e.specs[i].name] = static_cast<std::int64_t>(e.args[i]); break;
+        case sim::ArgType::unum:
+        case sim::ArgType::hex:
+        case sim::ArgType::oct: args[e.specs[i].name] = e.args[i]; break;
+        default: args[e.specs[i].name] = explain::neutral_value(e, i, texts);
+        }
+    }
+    return {{"kind", sim::to_string(e.kind)}, {"function", std::string(e.function)}, {"key", e.msgid}, {"args", args},
+            {"touched", touched}, {"text", explain::sentence(e, texts, names)}};
 }
 
 static json outcome_json(const sim::StepOutcome& o) {
@@ -47,10 +62,10 @@ static json outcome_json(const sim::StepOutcome& o) {
     return j;
 }
 
-json step_json(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang) {
+json step_json(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang, const sim::Kernel& names) {
     const auto& step = s.steps[r.index];
     json events = json::array(), checks = json::array();
-    for (const auto& e : r.outcome.events) events.push_back(event_json(e));
+    for (const auto& e : r.outcome.events) events.push_back(event_json(e, r.outcome.texts, names));
     for (const auto& c : r.checks)
         checks.push_back({{"line", c.pos.line}, {"col", c.pos.col}, {"verdict", verdict_name(c.verdict)},
                           {"expected", c.expected}, {"got", c.got}});

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "sim/scenario/diagnostic.h"
+#include "explain/present.h"
 #include "sim/text.h"
 #include "sim/uapi.h"
 
@@ -38,7 +39,8 @@ std::string format_check(const sim::Check& c) {
     return fmt::format("    {} {} {}   (got {})\n", mark, form, printable(c.expected), printable(c.got));
 }
 
-std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang) {
+std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang,
+                        const sim::Kernel& names) {
     const auto& step = s.steps[r.index];
     std::string out;
     for (const auto& n : step.notes) out += "\n  " + explain::say("note: {text}", fmt::arg("text", printable(n.in(lang)))) + "\n";
@@ -52,7 +54,7 @@ std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord&
     for (const auto& e : r.outcome.events) {
         if (e.kind == EventKind::syscall) continue;
         if (e.kind == EventKind::ret && !e.touched.empty() && e.touched[0].id == caller) continue;
-        out += fmt::format("      {:<26} {}\n", e.function, printable(e.text));
+        out += fmt::format("      {:<26} {}\n", e.function, printable(explain::sentence(e, r.outcome.texts, names)));
     }
     for (const auto& c : r.checks) out += format_check(c);
     return out;

@@ -11,7 +11,8 @@ namespace cli {
 // The source text of a step's call, as written: "shmget(1234, 2052, 0666 | IPC_CREAT)".
 std::string call_source(const sim::scenario::Scenario& s, const sim::scenario::Step& step);
 
-std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang);
+std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang,
+                        const sim::Kernel& names);
 std::string format_check(const sim::Check& c);
 // ipcs -m and ipcs -q style tables, each queue's messages and wait lists, then each process's
 // attachments and page tables.

@@ -38,8 +38,20 @@ struct StepOutcome {
     std::string data;
     std::int64_t mtype = 0;
     std::vector<KernelEvent> events;
+    std::vector<std::string> texts;  // the bytes the events' text arguments show (ArgType::text)
     bool operator==(const StepOutcome&) const = default;
 };
+
+// Appends `from`'s kernel path to `to`'s, keeping each text argument pointing at its own bytes.
+inline void append_path(StepOutcome& to, StepOutcome&& from) {
+    std::size_t base = to.texts.size();
+    for (auto& e : from.events) {
+        for (std::size_t i = 0; i < e.nargs; ++i)
+            if (e.specs[i].type == ArgType::text || e.specs[i].type == ArgType::legacy) e.args[i] += base;
+        to.events.push_back(e);
+    }
+    for (auto& t : from.texts) to.texts.push_back(std::move(t));
+}
 
 class Backend {
 public:

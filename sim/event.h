@@ -1,11 +1,18 @@
 // Kernel-path events: the small steps a call takes inside the kernel. The window animates them and
-// `ipcsim run` prints them; each names the structures it touched and says in one sentence why.
+// `ipcsim run` prints them; each names the structures it touched and keeps the numbers that say why.
+
+// N_ marks a catalog key: an English sentence with {named} placeholders, translated when shown
+// (po/zh_CN/*.po). It is the text itself, as gettext's N_ is.
+#ifndef N_
+#define N_(s) s
+#endif
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -85,12 +92,96 @@ private:
     std::uint8_t m_n = 0;
 };
 
-struct KernelEvent {
-    EventKind kind;
-    std::string_view function;     // the kernel function the step belongs to: "shmem_fault" (a literal)
-    ObjRefs touched;
-    std::string text;              // one plain sentence
-    bool operator==(const KernelEvent&) const = default;
+// What an argument of an event is, which says how the presentation layer (explain/) shows it.
+enum class ArgType : std::uint8_t {
+    num,      // a signed number: 5, -1
+    unum,     // an unsigned number
+    hex,      // 0x7f0000000000: addresses, pfns
+    oct,      // 0666: modes and flag words
+    task,     // a pid: {NAME} is the process's name, {NAME_pid} its number
+    err,      // an errno: {NAME} is EINVAL, {NAME_text} what it means, in the reader's language
+    sig,      // a signal number: SIGSEGV
+    perms,    // three permission bits: rw-
+    vmflags,  // a shared mapping's permission bits: rw-s
+    word,     // a catalog key (a literal): a phrase with placeholders of its own, filled from this event's args
+    text,     // bytes: an index into the step's texts (StepOutcome::texts), shown C-quoted and cut
+    legacy,   // an English sentence made while the model ran: being replaced by the above
 };
+
+// An argument's name and type: the same at every call of one EVENT site, so one static array per
+// site holds them and an event carries only the values.
+struct ArgSpec {
+    const char* name;
+    ArgType type;
+};
+
+// A placeholder name as a template argument: ev::num<"msqid">(id).
+template <std::size_t N>
+struct ArgName {
+    char s[N];
+    constexpr ArgName(const char (&a)[N]) { std::copy_n(a, N, s); }
+};
+
+template <ArgName Name, ArgType T>
+struct Arg {
+    std::uint64_t v;
+    static constexpr ArgSpec spec{Name.s, T};
+};
+
+// The argument makers an EVENT line uses.
+namespace ev {
+template <ArgName N> constexpr Arg<N, ArgType::num> num(std::int64_t v) { return {static_cast<std::uint64_t>(v)}; }
+template <ArgName N> constexpr Arg<N, ArgType::unum> unum(std::uint64_t v) { return {v}; }
+template <ArgName N> constexpr Arg<N, ArgType::hex> hex(std::uint64_t v) { return {v}; }
+template <ArgName N> constexpr Arg<N, ArgType::oct> oct(std::uint64_t v) { return {v}; }
+template <ArgName N> constexpr Arg<N, ArgType::task> task(int pid) { return {static_cast<std::uint64_t>(pid)}; }
+template <ArgName N> constexpr Arg<N, ArgType::err> err(int e) { return {static_cast<std::uint64_t>(e)}; }
+template <ArgName N> constexpr Arg<N, ArgType::sig> sig(int s) { return {static_cast<std::uint64_t>(s)}; }
+template <ArgName N> constexpr Arg<N, ArgType::perms> perms(int bits) { return {static_cast<std::uint64_t>(bits & 7)}; }
+template <ArgName N> constexpr Arg<N, ArgType::vmflags> vmflags(int bits) { return {static_cast<std::uint64_t>(bits & 7)}; }
+template <ArgName N> Arg<N, ArgType::word> word(const char* msgid) { return {reinterpret_cast<std::uintptr_t>(msgid)}; }
+template <ArgName N> constexpr Arg<N, ArgType::text> text(std::size_t index) { return {index}; }
+template <ArgName N> constexpr Arg<N, ArgType::legacy> legacy(std::size_t index) { return {index}; }
+}  // namespace ev
+
+// One step of a call's kernel path, as data: what kind of step, the kernel function it belongs to,
+// the structures it touched, and a sentence key (an English template from the catalog, such as
+// "finds msg_queue {msqid}") with its typed arguments. Nothing here is text to show: explain/
+// makes the words when the event is shown, in the reader's language.
+struct KernelEvent {
+    static constexpr std::size_t kMaxArgs = 8;
+    EventKind kind = EventKind::check;
+    std::uint8_t nargs = 0;
+    std::string_view function;     // "shmem_fault" (a literal)
+    const char* msgid = "";        // the sentence's catalog key (a literal)
+    const ArgSpec* specs = nullptr;  // nargs names and types (a static array of the EVENT site)
+    ObjRefs touched;
+    std::array<std::uint64_t, kMaxArgs> args{};
+
+    // The value of the argument called `name`, if the event has one.
+    std::optional<std::uint64_t> arg(std::string_view name) const {
+        for (std::size_t i = 0; i < nargs; ++i)
+            if (name == specs[i].name) return args[i];
+        return std::nullopt;
+    }
+    bool operator==(const KernelEvent& o) const {
+        if (kind != o.kind || nargs != o.nargs || function != o.function || std::string_view(msgid) != o.msgid || !(touched == o.touched))
+            return false;
+        for (std::size_t i = 0; i < nargs; ++i)
+            if (args[i] != o.args[i] || std::string_view(specs[i].name) != o.specs[i].name || specs[i].type != o.specs[i].type) return false;
+        return true;
+    }
+};
+
+// Fills an event's arguments and their specs from EVENT's argument list.
+template <typename... As>
+void set_args(KernelEvent& e, As... as) {
+    static_assert(sizeof...(As) <= KernelEvent::kMaxArgs, "an event has at most eight arguments");
+    static constexpr ArgSpec specs[sizeof...(As) + 1] = {As::spec..., {"", ArgType::num}};
+    e.nargs = sizeof...(As);
+    e.specs = specs;
+    [[maybe_unused]] std::size_t i = 0;
+    ((e.args[i++] = as.v), ...);
+}
 
 }  // namespace sim

@@ -44,14 +44,11 @@ const task_struct* Kernel::task_by_name(const std::string& comm) const {
     return nullptr;
 }
 
-void Kernel::emit(EventKind kind, std::string_view function, ObjRefs touched, std::string text) {
-    m_result.events.push_back({kind, function, touched, std::move(text)});
-}
-
 void Kernel::begin(int pid, Entry how) {
     m_caller = pid;
     set_current(pid);
     m_entry = how;
+    m_ret_address = false;
     // Field by field: take() moved the last result out, so its vectors hold no memory to free.
     m_result.fate = Fate::returned;
     m_result.ret = 0;
@@ -59,12 +56,8 @@ void Kernel::begin(int pid, Entry how) {
     m_result.data.clear();
     m_result.mtype = 0;
     m_result.events.clear();
+    m_result.texts.clear();
     if (m_record_events) m_result.events.reserve(16);  // a typical path, in one allocation
-}
-
-void Kernel::emit_entry(std::string entry_text) {
-    emit(EventKind::syscall, m_entry == Entry::syscall ? "entry_SYSCALL_64" : "user space", {{ObjKind::task_struct, m_caller}},
-         cat(current().comm, " (pid ", m_caller, ") ", entry_text));
 }
 
 // The current task's call returns: into its registers, and into the step's result when it is the caller
@@ -81,13 +74,24 @@ SyscallResult& Kernel::finish(std::int64_t ret, std::string data, std::int64_t m
         m_result.mtype = mtype;
     }
     bool access = m_current == m_caller && m_entry == Entry::memory_access;
-    EMIT(EventKind::ret, access ? "user space" : "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}},
-         access ? cat("the access is done; ", t.comm, " carries on") : cat("returns ", ret, " to ", t.comm));
-    t.regs = user_regs{ret, 0, std::move(data), mtype, std::move(t.regs.buf)};
+    if (access)
+        EVENT(EventKind::ret, "user space", {{ObjKind::task_struct, m_current}}, N_("the access is done; {who} carries on"),
+              ev::task<"who">(m_current));
+    else if (m_ret_address && m_current == m_caller)
+        EVENT(EventKind::ret, "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}}, N_("returns {addr} to {who}"),
+              ev::hex<"addr">(static_cast<std::uint64_t>(ret)), ev::task<"who">(m_current));
+    else
+        EVENT(EventKind::ret, "syscall_exit_to_user_mode", {{ObjKind::task_struct, m_current}}, N_("returns {ret} to {who}"),
+              ev::num<"ret">(ret), ev::task<"who">(m_current));
+    // Field by field: PROC.buf, the largest part of the registers, stays as it is.
+    t.regs.ret = ret;
+    t.regs.err = 0;
+    t.regs.data = std::move(data);
+    t.regs.mtype = mtype;
     return m_result;
 }
 
-SyscallResult& Kernel::fail(int err, std::string_view function, std::string why) {
+SyscallResult& Kernel::fail(int err) {
     task_struct& t = current();
     t.state = TaskState::ready;
     t.pending.reset();
@@ -96,11 +100,10 @@ SyscallResult& Kernel::fail(int err, std::string_view function, std::string why)
         m_result.ret = -1;
         m_result.err = err;
     }
-    t.regs = user_regs{-1, err, {}, 0, std::move(t.regs.buf)};
-    auto name = scenario::errno_name(err);
-    EMIT(EventKind::error, function, {{ObjKind::task_struct, m_current}},
-         cat(why, ": returns -", name, " (", scenario::errno_text(err), ") to ", t.comm,
-             "; the C library sets errno and returns -1"));
+    t.regs.ret = -1;
+    t.regs.err = err;
+    t.regs.data.clear();
+    t.regs.mtype = 0;
     return m_result;
 }
 

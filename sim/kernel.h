@@ -187,20 +187,33 @@ struct IpcSetFields {
     std::optional<std::uint64_t> qbytes;
 };
 
-// Records a kernel-path event, formatting its sentence only when events are being recorded: a
-// replay towards an earlier step (Stepper::seek) needs the state, not the words.
+// Records a kernel-path event: its kind, function, touched structures, sentence key and typed
+// arguments (sim/event.h). Arguments are evaluated only when events are being recorded: a replay
+// towards an earlier step (Stepper::seek) needs the state, not the path.
+//   EVENT(EventKind::lookup, "msq_obtain_object_check", {q_ref(id)}, N_("finds msg_queue {msqid}"), ev::num<"msqid">(id));
+#define EVENT(kind, function, touched, ...)                      \
+    do {                                                         \
+        if (m_record_events) emit(kind, function, touched, __VA_ARGS__); \
+    } while (0)
+// The call in progress fails with an errno; the event adds {errno} and {who} to the reason's arguments.
+#define FAILS(err, function, ...) (m_record_events ? emit_error(err, function, __VA_ARGS__) : void(), fail(err))
+// A sleeper is woken: its task joins the wake queue.
+#define WAKE(pid, function, ...) \
+    (m_record_events ? emit(EventKind::wake, function, {{ObjKind::task_struct, pid}}, __VA_ARGS__) : void(), wake_up(pid))
+// A call's first event: who enters the kernel, and with what (after begin()). {who} is the caller.
+#define ENTER(msgid, ...)                                                 \
+    do {                                                                  \
+        if (m_record_events) emit_entry(msgid __VA_OPT__(, ) __VA_ARGS__); \
+    } while (0)
+
+// The same, with a sentence made in English while the model runs: being replaced by the above.
 #define EMIT(...)                              \
     do {                                       \
-        if (m_record_events) emit(__VA_ARGS__); \
+        if (m_record_events) emit_legacy(__VA_ARGS__); \
     } while (0)
-// A call fails, or a sleeper is woken, with a sentence that is formatted only when events are recorded.
-#define FAIL_CALL(err, function, ...) fail(err, function, m_record_events ? std::string(__VA_ARGS__) : std::string())
-#define WAKE_UP(pid, function, ...) wake_up(pid, function, m_record_events ? std::string(__VA_ARGS__) : std::string())
-// A call's first event: who enters the kernel, and with what (after begin()).
-#define ENTRY(...)                                  \
-    do {                                            \
-        if (m_record_events) emit_entry(__VA_ARGS__); \
-    } while (0)
+#define FAIL_CALL(err, function, ...) FAILS(err, function, N_("{text}"), ev::legacy<"text">(keep(std::string(__VA_ARGS__))))
+#define WAKE_UP(pid, function, ...) WAKE(pid, function, N_("{text}"), ev::legacy<"text">(keep(std::string(__VA_ARGS__))))
+#define ENTRY(...) ENTER(N_("{who} (pid {who_pid}) {text}"), ev::legacy<"text">(keep(std::string(__VA_ARGS__))))
 
 class Kernel {
 public:
@@ -256,13 +269,38 @@ public:
 
 private:
     // Event recording for the call in progress.
-    void emit(EventKind kind, std::string_view function, ObjRefs touched, std::string text);
+    template <typename... As>
+    void emit(EventKind kind, std::string_view function, ObjRefs touched, const char* msgid, As... args) {
+        KernelEvent& e = m_result.events.emplace_back();
+        e.kind = kind;
+        e.function = function;
+        e.msgid = msgid;
+        e.touched = touched;
+        set_args(e, args...);
+    }
+    void emit_legacy(EventKind kind, std::string_view function, ObjRefs touched, std::string text) {
+        emit(kind, function, touched, N_("{text}"), ev::legacy<"text">(keep(std::move(text))));
+    }
+    // Keeps bytes for an event's text argument; the index it returns is the argument.
+    std::size_t keep(std::string bytes) {
+        m_result.texts.push_back(std::move(bytes));
+        return m_result.texts.size() - 1;
+    }
+    template <typename... As>
+    void emit_error(int err, std::string_view function, const char* msgid, As... args) {
+        emit(EventKind::error, function, {{ObjKind::task_struct, m_current}}, msgid, args..., ev::err<"errno">(err),
+             ev::task<"who">(m_current));
+    }
     // A call starts: a system call, or a plain memory access by the CPU (store, load).
     enum class Entry { syscall, memory_access };
     void begin(int pid, Entry how = Entry::syscall);
-    void emit_entry(std::string entry_text);
+    template <typename... As>
+    void emit_entry(const char* msgid, As... args) {
+        emit(EventKind::syscall, m_entry == Entry::syscall ? "entry_SYSCALL_64" : "user space", {{ObjKind::task_struct, m_caller}},
+             msgid, ev::task<"who">(m_caller), args...);
+    }
     SyscallResult& finish(std::int64_t ret, std::string data = {}, std::int64_t mtype = 0);
-    SyscallResult& fail(int err, std::string_view function, std::string why);
+    SyscallResult& fail(int err);
     SyscallResult take();  // lets the system settle, then hands the step's result over
 
     task_struct& current() { return *m_cur.task; }
@@ -298,7 +336,7 @@ private:
     SyscallResult& msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
     CtlBuf msginfo_buf(std::int64_t cmd) const;
     // Waking and settling: woken tasks run in wake order until each returns or sleeps again.
-    void wake_up(int pid, std::string_view function, std::string why);
+    void wake_up(int pid);  // WAKE records why
     void settle();
     void resume(task_struct& t);
     void interrupt_sleep(task_struct& t, int sig);
@@ -385,6 +423,7 @@ private:
     std::map<std::uint32_t, std::uint64_t> m_locked_pages;
     std::uint64_t m_races = 0;
     Entry m_entry = Entry::syscall;  // how the caller's call began, so it ends the same way
+    bool m_ret_address = false;      // the caller's call returns an address (shmat): shown in hex
     bool m_record_events = true;
     bool m_into_buf = true;  // the shmctl/msgctl in progress fills PROC.buf
     std::optional<page_summary> m_summary;  // set only inside a long store or load

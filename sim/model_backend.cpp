@@ -53,8 +53,9 @@ SyscallResult stat_then_set(std::int64_t cmd, const IpcSetFields& fields, bool a
     SyscallResult stat = ctl(IPC_STAT, IpcSetFields{}, false);  // into a buffer of its own, not PROC.buf
     if (stat.err) return stat;
     SyscallResult set = ctl(IPC_SET, fields, true);
-    stat.events.insert(stat.events.end(), std::make_move_iterator(set.events.begin()), std::make_move_iterator(set.events.end()));
+    append_path(stat, std::move(set));
     set.events = std::move(stat.events);
+    set.texts = std::move(stat.texts);
     return set;
 }
 

@@ -120,6 +120,7 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
          cat("adds vm_area_struct [", hex(addr), ", ", hex(addr + len), ") ", vma.perms(), " to ", current().comm,
              "'s mm; no page-table entry is made: pages are mapped on first touch"));
     shm_open(*shp, pid, addr, "shmat");
+    m_ret_address = true;
     return finish(static_cast<std::int64_t>(addr));
 }
 

@@ -9,8 +9,7 @@
 
 namespace sim {
 
-void Kernel::wake_up(int pid, std::string_view function, std::string why) {
-    EMIT(EventKind::wake, function, {{ObjKind::task_struct, pid}}, std::move(why));
+void Kernel::wake_up(int pid) {
     if (std::find(m_wake_q.begin(), m_wake_q.end(), pid) == m_wake_q.end()) m_wake_q.push_back(pid);
 }
 

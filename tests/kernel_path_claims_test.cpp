@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "explain/present.h"
 #include "sim/scenario/parser.h"
 #include "sim/stepper.h"
 
@@ -24,7 +25,10 @@ std::vector<fs::path> scenarios() {
     return out;
 }
 
-bool says(const sim::KernelEvent& e, const char* words) { return e.text.find(words) != std::string::npos; }
+// The event's sentence in English, as the presentation layer makes it.
+std::string text_of(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names) {
+    return explain::english_sentence(e, texts, names);
+}
 
 const sim::ObjRef* touched(const sim::KernelEvent& e, sim::ObjKind kind) {
     for (const auto& r : e.touched)
@@ -33,7 +37,10 @@ const sim::ObjRef* touched(const sim::KernelEvent& e, sim::ObjKind kind) {
 }
 
 // Checks one event against the model before its step and after it; a message for each false claim.
-void check_claims(const sim::KernelEvent& e, const sim::Kernel& before, const sim::Kernel& after, const std::string& where) {
+void check_claims(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& before, const sim::Kernel& after,
+                  const std::string& where) {
+    const std::string text = text_of(e, texts, after);
+    auto says = [&](const char* words) { return text.find(words) != std::string::npos; };
     const sim::ObjRef* pte = touched(e, sim::ObjKind::pte);
     const sim::ObjRef* frame = touched(e, sim::ObjKind::page);
     if (e.function == "do_user_addr_fault" && pte) {
@@ -41,29 +48,29 @@ void check_claims(const sim::KernelEvent& e, const sim::Kernel& before, const si
         ASSERT_NE(t, nullptr) << where;
         auto entry = t->mm.page_table.find(pte->sub);
         bool present = entry != t->mm.page_table.end();
-        if (says(e, "no PTE")) {
-            EXPECT_FALSE(present) << where << ": " << e.text;
+        if (says("no PTE")) {
+            EXPECT_FALSE(present) << where << ": " << text;
         }
-        if (says(e, "is present")) {
-            EXPECT_TRUE(present) << where << ": " << e.text;
-            EXPECT_TRUE(!present || !entry->second.writable) << where << ": " << e.text;
+        if (says("is present")) {
+            EXPECT_TRUE(present) << where << ": " << text;
+            EXPECT_TRUE(!present || !entry->second.writable) << where << ": " << text;
         }
     }
     if (e.function == "MMU" && pte) {
         const sim::task_struct* t = before.task(static_cast<int>(pte->id));
         ASSERT_NE(t, nullptr) << where;
-        EXPECT_NE(t->mm.page_table.find(pte->sub), t->mm.page_table.end()) << where << ": " << e.text;
+        EXPECT_NE(t->mm.page_table.find(pte->sub), t->mm.page_table.end()) << where << ": " << text;
     }
-    if (e.function == "shmem_fault" && says(e, "already holds it") && frame) {
-        EXPECT_NE(before.frames().find(static_cast<std::uint64_t>(frame->id)), before.frames().end()) << where << ": " << e.text;
+    if (e.function == "shmem_fault" && says("already holds it") && frame) {
+        EXPECT_NE(before.frames().find(static_cast<std::uint64_t>(frame->id)), before.frames().end()) << where << ": " << text;
     }
     if (e.function == "finish_fault" && pte) {
         const sim::task_struct* t = after.task(static_cast<int>(pte->id));
         ASSERT_NE(t, nullptr) << where;
         const sim::vm_area_struct* vma = t->mm.find_vma(pte->sub);
         if (vma && t->state == sim::TaskState::ready) {
-            EXPECT_EQ(says(e, "(read-only)"), !vma->vm_write) << where << ": " << e.text;
-            EXPECT_EQ(says(e, "(read-write)"), vma->vm_write) << where << ": " << e.text;
+            EXPECT_EQ(says("(read-only)"), !vma->vm_write) << where << ": " << text;
+            EXPECT_EQ(says("(read-write)"), vma->vm_write) << where << ": " << text;
         }
     }
 }
@@ -85,7 +92,7 @@ TEST(KernelPathClaims, every_page_table_and_frame_sentence_matches_the_state_it_
             if (st.seek(n) != n || !st.last()) break;
             for (const auto& e : st.last()->outcome.events) {
                 std::string where = path.filename().string() + " step " + std::to_string(n) + " " + std::string(e.function);
-                check_claims(e, before, st.model().kernel(), where);
+                check_claims(e, st.last()->outcome.texts, before, st.model().kernel(), where);
                 claims += e.function == "do_user_addr_fault" || e.function == "finish_fault" || e.function == "MMU";
             }
         }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "explain/present.h"
 #include "sim/kernel.h"
 
 using namespace sim;
@@ -190,10 +191,10 @@ TEST_F(Shm, a_store_to_a_page_mapped_read_only_is_a_protection_fault_not_a_missi
     EXPECT_EQ(store.signo, SIGSEGV);
     auto fault_it = std::find_if(store.events.begin(), store.events.end(), [](const KernelEvent& e) { return e.function == "do_user_addr_fault"; });
     ASSERT_NE(fault_it, store.events.end());
-    const auto& fault = *fault_it;
-    EXPECT_NE(fault.text.find("is present"), std::string::npos) << fault.text;
-    EXPECT_NE(fault.text.find("read-only"), std::string::npos) << fault.text;
-    EXPECT_EQ(fault.text.find("no PTE"), std::string::npos) << fault.text;
+    std::string fault = explain::english_sentence(*fault_it, store.texts, k);
+    EXPECT_NE(fault.find("is present"), std::string::npos) << fault;
+    EXPECT_NE(fault.find("read-only"), std::string::npos) << fault;
+    EXPECT_EQ(fault.find("no PTE"), std::string::npos) << fault;
 }
 
 // The model is a machine with no huge pages reserved (vm.nr_hugepages 0), as this one measured.

@@ -32,7 +32,7 @@ void panel_path(const View& v) {
         }
         ImGui::TextColored(ImVec4(0.45f, 0.75f, 1.0f, idx > v.event ? 0.5f : 1.0f), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
         ImGui::Indent();
-        ImGui::TextWrapped("%s", ev[i].text.c_str());
+        ImGui::TextWrapped("%s", v.sentence(ev[i]).c_str());
         ImGui::Unindent();
         if (idx > v.event) ImGui::PopStyleColor();
     }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "explain/present.h"
+
 namespace viz {
 
 using sim::EventKind;
@@ -15,6 +17,11 @@ const std::vector<sim::KernelEvent>& View::events() const {
 const sim::KernelEvent* View::current_event() const {
     const auto& ev = events();
     return event >= 0 && static_cast<std::size_t>(event) < ev.size() ? &ev[static_cast<std::size_t>(event)] : nullptr;
+}
+
+std::string View::sentence(const sim::KernelEvent& e) const {
+    static const std::vector<std::string> none;
+    return kernel ? explain::sentence(e, record ? record->outcome.texts : none, *kernel) : std::string();
 }
 
 // The first object the event touches of the first kind in `kinds` that it touches at all:

@@ -40,6 +40,8 @@ struct View {
 
     const std::vector<sim::KernelEvent>& events() const;
     const sim::KernelEvent* current_event() const;
+    // Event i's sentence, in the chosen language (explain::sentence).
+    std::string sentence(const sim::KernelEvent& e) const;
     // True when a later event of this step makes the object: it is not there yet.
     bool pending(const sim::ObjRef& r) const;
     // True when the current event touches the object.
