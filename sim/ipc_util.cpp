@@ -34,26 +34,6 @@ kern_ipc_perm new_perm(std::int64_t key, std::int64_t flg, const cred& c) {
     return p;
 }
 
-static const char* class_name(PermClass c) {
-    switch (c) {
-    case PermClass::owner: return "owner";
-    case PermClass::group: return "group";
-    case PermClass::other: return "other";
-    }
-    return "?";
-}
-
-std::string ipcperms_text(const kern_ipc_perm& p, const cred& c, int flag) {
-    int asked = (flag >> 6 | flag >> 3 | flag) & 7;
-    PermClass cls = perm_class(p, c);
-    int shift = cls == PermClass::owner ? 6 : cls == PermClass::group ? 3 : 0;
-    int granted = static_cast<int>(p.mode >> shift) & 7;
-    std::string s = cat("euid ", c.euid, " is in the ", class_name(cls), " class of mode ", oct(p.mode & 0777),
-                        ", which grants ", rwx(granted), "; the call asks ", rwx(asked));
-    if (c.is_root() && (asked & ~granted)) s += "; root holds CAP_IPC_OWNER and passes anyway";
-    return s;
-}
-
 const char* rwx(int bits) {
     static const char* const names[8] = {"---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx"};
     return names[bits & 7];

@@ -53,7 +53,6 @@ bool ipc_owner(const kern_ipc_perm& p, const cred& c);
 // The three bits a flag asks for, as "rw-".
 const char* rwx(int bits);
 // One sentence for ipcperms' verdict: who the caller is to the object and what the mode grants.
-std::string ipcperms_text(const kern_ipc_perm& p, const cred& c, int flag);
 // Root here lacks CAP_SYS_RESOURCE (CapEff bit 24 is clear on this machine, root included), which
 // raising a queue's qbytes above msgmnb needs.
 inline bool capable_sys_resource(const cred&) { return false; }

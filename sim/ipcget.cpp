@@ -20,7 +20,7 @@ SyscallResult& Kernel::ipcget(const IpcGetOps& ops, std::int64_t key, std::int64
     if ((flg & IPC_CREAT) && (flg & IPC_EXCL))
         return FAIL_CALL(EEXIST, "ipcget_public", cat("IPC_CREAT|IPC_EXCL asks for a new ", ops.noun, ", but the key is taken"));
     if (ops.more_checks(*p)) return m_result;
-    EMIT(EventKind::perm_check, "ipcperms", {{ops.kind, id}}, ipcperms_text(*p, current().cred, static_cast<int>(flg)));
+    if (m_record_events) ipcperms_event({ops.kind, id}, *p, static_cast<int>(flg));
     if (!ipcperms(*p, current().cred, static_cast<int>(flg)))
         return FAIL_CALL(EACCES, "ipcperms", "the mode does not grant what the flag asks for");
     return finish(id);

@@ -107,19 +107,32 @@ SyscallResult& Kernel::fail(int err) {
     return m_result;
 }
 
-namespace {
-const char* any_stat_name(ObjKind k) { return k == ObjKind::shmid_kernel ? "SHM_STAT_ANY" : "MSG_STAT_ANY"; }
-}  // namespace
+// ipcperms: which class of the mode the caller's euid falls in, what that class grants, and what
+// the call asks; root passes anyway (CAP_IPC_OWNER).
+void Kernel::ipcperms_event(ObjRef ref, const kern_ipc_perm& p, int flag) {
+    const cred& c = current().cred;
+    int asked = (flag >> 6 | flag >> 3 | flag) & 7;
+    PermClass cls = perm_class(p, c);
+    int granted = static_cast<int>(p.mode >> (cls == PermClass::owner ? 6 : cls == PermClass::group ? 3 : 0)) & 7;
+    const char* in_class = cls == PermClass::owner ? N_("the owner class") : cls == PermClass::group ? N_("the group class") : N_("the other class");
+    const char* msgid = c.is_root() && (asked & ~granted)
+                            ? N_("euid {euid} is in {class} of mode {mode}, which grants {grants}; the call asks {asks}; root holds CAP_IPC_OWNER and passes anyway")
+                            : N_("euid {euid} is in {class} of mode {mode}, which grants {grants}; the call asks {asks}");
+    emit(EventKind::perm_check, "ipcperms", {ref}, msgid, ev::unum<"euid">(c.euid), ev::word<"class">(in_class),
+         ev::oct<"mode">(p.mode & 0777), ev::perms<"grants">(granted), ev::perms<"asks">(asked));
+}
+
 
 // The read check of shmctl_stat and msgctl_stat, which *_STAT_ANY skips; false when it failed the call.
 bool Kernel::stat_permitted(const kern_ipc_perm& p, ObjRef ref, bool any, std::string_view function) {
     if (any) {
-        EMIT(EventKind::check, function, {ref}, cat(any_stat_name(ref.kind), ": no read permission is needed"));
+        EVENT(EventKind::check, function, {ref},
+              ref.kind == ObjKind::shmid_kernel ? N_("SHM_STAT_ANY: no read permission is needed") : N_("MSG_STAT_ANY: no read permission is needed"));
         return true;
     }
-    EMIT(EventKind::perm_check, "ipcperms", {ref}, ipcperms_text(p, current().cred, 0444));
+    if (m_record_events) ipcperms_event(ref, p, 0444);
     if (ipcperms(p, current().cred, 0444)) return true;
-    FAIL_CALL(EACCES, function, "IPC_STAT needs read permission");
+    FAILS(EACCES, function, N_("IPC_STAT needs read permission"));
     return false;
 }
 

@@ -35,13 +35,14 @@ bool testmsg(const msg_msg& m, std::int64_t type, SearchMode mode) {
     return false;
 }
 
-std::string rule_text(std::int64_t type, SearchMode mode) {
+// What a receiver waits for, as a phrase of an event with a {msgtyp} argument.
+const char* rule_word(SearchMode mode) {
     switch (mode) {
-    case SearchMode::any: return "any type (msgtyp 0)";
-    case SearchMode::equal: return cat("type ", type);
-    case SearchMode::notequal: return cat("any type but ", type, " (MSG_EXCEPT)");
-    case SearchMode::lessequal: return cat("the lowest type <= ", type);
-    case SearchMode::number: return cat("the message at position ", type, " (MSG_COPY)");
+    case SearchMode::any: return N_("any type (msgtyp 0)");
+    case SearchMode::equal: return N_("type {msgtyp}");
+    case SearchMode::notequal: return N_("any type but {msgtyp} (MSG_EXCEPT)");
+    case SearchMode::lessequal: return N_("the lowest type <= {msgtyp}");
+    case SearchMode::number: return N_("the message at position {msgtyp} (MSG_COPY)");
     }
     return "?";
 }
@@ -70,23 +71,15 @@ bool fits(const msg_queue& q, std::uint64_t msgsz) {
     return msgsz + q.q_cbytes <= q.q_qbytes && 1 + q.q_qnum <= q.q_qbytes;
 }
 
-std::string fill_text(const msg_queue& q) {
-    return cat(q.q_cbytes, " of ", q.q_qbytes, " bytes in ", q.q_qnum, " message(s)");
-}
-
-// Why a message does not fit: too many bytes, or one message too many (qbytes bounds both).
-std::string misfit_text(const msg_queue& q, std::uint64_t msgsz) {
-    if (msgsz + q.q_cbytes > q.q_qbytes)
-        return cat("does not fit: q_cbytes ", q.q_cbytes, " + ", msgsz, " byte(s) > q_qbytes ", q.q_qbytes);
-    return cat("does not fit: q_qnum ", q.q_qnum, " + 1 message > q_qbytes ", q.q_qbytes, " (q_qbytes bounds the number of messages too)");
-}
+// How full a queue is, as the arguments of an event whose sentence shows them.
+#define QUEUE_FILL(q) ev::unum<"cbytes">((q).q_cbytes), ev::unum<"qbytes">((q).q_qbytes), ev::unum<"qnum">((q).q_qnum)
 
 }  // namespace
 
 SyscallResult Kernel::msgget(int pid, std::int64_t key, std::int64_t msgflg) {
     key = static_cast<std::int32_t>(key);  // key_t is an int
     begin(pid);
-    ENTRY(cat("calls msgget(key=", key, ", msgflg=", oct(static_cast<std::uint64_t>(msgflg)), ")"));
+    ENTER(N_("{who} (pid {who_pid}) calls msgget(key={key}, msgflg={msgflg})"), ev::num<"key">(key), ev::oct<"msgflg">(static_cast<std::uint64_t>(msgflg)));
     IpcGetOps ops{kMsgIds, ObjKind::msg_queue, "queue",
                   [&](std::int64_t k) { msg_queue* q = m_ns.msg_ids.find_key(k); return q ? &q->q_perm : nullptr; },
                   [&]() -> SyscallResult& { return newque(key, msgflg); },
@@ -101,13 +94,15 @@ SyscallResult& Kernel::newque(std::int64_t key, std::int64_t msgflg) {
     q.q_qbytes = static_cast<std::uint64_t>(m_ns.msg_ctlmnb);
     q.q_ctime = m_now;
     std::optional<int> added = m_ns.msg_ids.add(std::move(q), m_ns.msg_ctlmni);
-    if (!added) return FAIL_CALL(ENOSPC, "ipc_addid", cat(m_ns.msg_ids.in_use, " queues exist; msgmni allows ", m_ns.msg_ctlmni));
+    if (!added)
+        return FAILS(ENOSPC, "ipc_addid", N_("{n} queues exist; msgmni allows {msgmni}"), ev::num<"n">(m_ns.msg_ids.in_use),
+                     ev::num<"msgmni">(m_ns.msg_ctlmni));
     int id = *added;
-    EMIT(EventKind::id_alloc, "ipc_idr_alloc", {kMsgIds, q_ref(id)},
-         cat("takes index ", ipcid_to_idx(id), " (seq ", ipcid_to_seq(id), "), so msqid = ", ipcid_to_seq(id), " * 32768 + ", ipcid_to_idx(id), " = ", id));
-    EMIT(EventKind::create, "newque", {q_ref(id)},
-         cat("creates msg_queue ", id, ": empty, mode ", oct(static_cast<std::uint64_t>(msgflg) & 0777),
-             ", q_qbytes = msgmnb = ", m_ns.msg_ctlmnb));
+    EVENT(EventKind::id_alloc, "ipc_idr_alloc", ObjRefs({kMsgIds, q_ref(id)}),
+          N_("takes index {idx} (seq {seq}), so msqid = {seq} * 32768 + {idx} = {id}"), ev::num<"idx">(ipcid_to_idx(id)),
+          ev::num<"seq">(ipcid_to_seq(id)), ev::num<"id">(id));
+    EVENT(EventKind::create, "newque", {q_ref(id)}, N_("creates msg_queue {id}: empty, mode {mode}, q_qbytes = msgmnb = {msgmnb}"),
+          ev::num<"id">(id), ev::oct<"mode">(static_cast<std::uint64_t>(msgflg) & 0777), ev::num<"msgmnb">(m_ns.msg_ctlmnb));
     return finish(id);
 }
 
@@ -116,19 +111,22 @@ SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, co
     begin(pid);
     // msgsz is what the caller passes; the text is only what its buffer starts with (version 2's msgsz=).
     std::int64_t msgsz = explicit_msgsz.value_or(static_cast<std::int64_t>(text.size()));
-    ENTRY(cat("calls msgsnd(msqid=", msqid, ", mtype=", mtype, ", ", quoted(text), ", msgsz=", msgsz, ", msgflg=",
-                   oct(static_cast<std::uint64_t>(msgflg)), ")"));
+    ENTER(N_("{who} (pid {who_pid}) calls msgsnd(msqid={msqid}, mtype={mtype}, {text}, msgsz={msgsz}, msgflg={msgflg})"),
+          ev::num<"msqid">(msqid), ev::num<"mtype">(mtype), ev::text<"text">(keep(text.substr(0, 33))), ev::num<"msgsz">(msgsz),
+          ev::oct<"msgflg">(static_cast<std::uint64_t>(msgflg)));
     msg_queue* q = m_ns.msg_ids.find_id(static_cast<int>(msqid));
     if (msgsz > m_ns.msg_ctlmax || msgsz < 0 || msqid < 0)
-        FAIL_CALL(EINVAL, "do_msgsnd", msgsz < 0 ? cat("msgsz ", msgsz, " is negative (a size_t read as long)")
-                                    : msqid < 0 ? cat("msqid ", msqid, " is negative")
-                                                : cat(msgsz, " bytes is more than msgmax (", m_ns.msg_ctlmax, ")"));
+        FAILS(EINVAL, "do_msgsnd",
+              msgsz < 0   ? N_("msgsz {msgsz} is negative (a size_t read as long)")
+              : msqid < 0 ? N_("msqid {msqid} is negative")
+                          : N_("{msgsz} bytes is more than msgmax ({msgmax})"),
+              ev::num<"msgsz">(msgsz), ev::num<"msqid">(msqid), ev::num<"msgmax">(m_ns.msg_ctlmax));
     else if (mtype < 1)
-        FAIL_CALL(EINVAL, "do_msgsnd", cat("mtype ", mtype, " is below 1"));
+        FAILS(EINVAL, "do_msgsnd", N_("mtype {mtype} is below 1"), ev::num<"mtype">(mtype));
     else if (!q || msqid > INT32_MAX)
-        FAIL_CALL(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
+        FAILS(EINVAL, "msq_obtain_object_check", N_("no queue has msqid {msqid}"), ev::num<"msqid">(msqid));
     else {
-        EMIT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
+        EVENT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, N_("finds msg_queue {msqid}"), ev::num<"msqid">(q->q_perm.id));
         // load_msg copies msgsz bytes from the caller's buffer: a prefix of the text, or the text
         // and the zero bytes after it.
         std::string body = text;
@@ -148,24 +146,32 @@ SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, co
 SyscallResult& Kernel::msgsnd_try(msg_queue& msq, pending_ipc& p) {
     task_struct& t = current();
     int id = msq.q_perm.id;
-    EMIT(EventKind::perm_check, "ipcperms", {q_ref(id)}, ipcperms_text(msq.q_perm, t.cred, 0222));
-    if (!ipcperms(msq.q_perm, t.cred, 0222)) return FAIL_CALL(EACCES, "do_msgsnd", "sending needs write permission");
+    if (m_record_events) ipcperms_event(q_ref(id), msq.q_perm, 0222);
+    if (!ipcperms(msq.q_perm, t.cred, 0222)) return FAILS(EACCES, "do_msgsnd", N_("sending needs write permission"));
     msg_msg& msg = p.msg;  // moved on below: the call ends here
     if (!fits(msq, msg.m_ts())) {
-        EMIT(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, misfit_text(msq, msg.m_ts()));
-        if (p.msgflg & IPC_NOWAIT) return FAIL_CALL(EAGAIN, "do_msgsnd", "the queue is full and IPC_NOWAIT is set");
+        // Too many bytes, or one message too many: q_qbytes bounds both.
+        EVENT(EventKind::check, "msg_fits_inqueue", {q_ref(id)},
+              msg.m_ts() + msq.q_cbytes > msq.q_qbytes
+                  ? N_("does not fit: q_cbytes {cbytes} + {msgsz} byte(s) > q_qbytes {qbytes}")
+                  : N_("does not fit: q_qnum {qnum} + 1 message > q_qbytes {qbytes} (q_qbytes bounds the number of messages too)"),
+              QUEUE_FILL(msq), ev::unum<"msgsz">(msg.m_ts()));
+        if (p.msgflg & IPC_NOWAIT) return FAILS(EAGAIN, "do_msgsnd", N_("the queue is full and IPC_NOWAIT is set"));
         sleep_on(msq, p, true);
         return m_result;
     }
-    EMIT(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, cat("the queue holds ", fill_text(msq), ": the message fits"));
+    EVENT(EventKind::check, "msg_fits_inqueue", {q_ref(id)}, N_("the queue holds {cbytes} of {qbytes} bytes in {qnum} message(s): the message fits"),
+          QUEUE_FILL(msq));
     msq.q_lspid = t.pid;
     msq.q_stime = m_now;
     if (!pipelined_send(msq, msg)) {
         msq.q_cbytes += msg.m_ts();
         msq.q_qnum++;
         const msg_msg& queued = msq.q_messages.emplace_back(std::move(msg));
-        EMIT(EventKind::create, "do_msgsnd", {q_ref(id), m_ref(id, queued)},
-             cat("no sleeping receiver wants it: msg_msg (type ", queued.m_type, ", ", queued.m_ts(), " bytes) joins the tail of q_messages; the queue now holds ", fill_text(msq)));
+        EVENT(EventKind::create, "do_msgsnd", ObjRefs({q_ref(id), m_ref(id, queued)}),
+              N_("no sleeping receiver wants it: msg_msg (type {mtype}, {size} bytes) joins the tail of q_messages; the queue now holds "
+                 "{cbytes} of {qbytes} bytes in {qnum} message(s)"),
+              ev::num<"mtype">(queued.m_type), ev::unum<"size">(queued.m_ts()), QUEUE_FILL(msq));
     }
     return finish(0);
 }
@@ -184,17 +190,18 @@ bool Kernel::pipelined_send(msg_queue& msq, msg_msg& msg) {
         msq.q_receivers.erase(msq.q_receivers.begin() + static_cast<std::ptrdiff_t>(i));
         if (r.r_maxsize < msg.m_ts()) {
             rt.pending->r_err = E2BIG;
-            WAKE_UP(r.r_tsk, "pipelined_send", cat(rt.comm, " waits for ", rule_text(r.r_msgtype, r.r_mode), " but its buffer of ", r.r_maxsize,
-                                                   " bytes is too small: it is woken with E2BIG, and the scan goes on"));
+            WAKE(r.r_tsk, "pipelined_send", N_("{receiver} waits for {rule} but its buffer of {bufsz} bytes is too small: it is woken with E2BIG, and the scan goes on"),
+                 ev::task<"receiver">(r.r_tsk), ev::word<"rule">(rule_word(r.r_mode)), ev::num<"msgtyp">(r.r_msgtype), ev::unum<"bufsz">(r.r_maxsize));
             continue;
         }
         msq.q_lrpid = r.r_tsk;
         msq.q_rtime = m_now;
-        EMIT(EventKind::copy, "pipelined_send", {q_ref(id), m_ref(id, msg), {ObjKind::msg_receiver, r.r_tsk}},
-             cat(rt.comm, " sleeps waiting for ", rule_text(r.r_msgtype, r.r_mode), ": the message goes straight to it and never enters the queue (qnum stays ",
-                 msq.q_qnum, "), and q_lrpid = ", rt.comm));
+        EVENT(EventKind::copy, "pipelined_send", ObjRefs({q_ref(id), m_ref(id, msg), {ObjKind::msg_receiver, r.r_tsk}}),
+              N_("{receiver} sleeps waiting for {rule}: the message goes straight to it and never enters the queue (qnum stays {qnum}), "
+                 "and q_lrpid = {receiver}"),
+              ev::task<"receiver">(r.r_tsk), ev::word<"rule">(rule_word(r.r_mode)), ev::num<"msgtyp">(r.r_msgtype), ev::unum<"qnum">(msq.q_qnum));
         rt.pending->r_msg = std::move(msg);
-        WAKE_UP(r.r_tsk, "pipelined_send", cat("wakes ", rt.comm, " with the message"));
+        WAKE(r.r_tsk, "pipelined_send", N_("wakes {receiver} with the message"), ev::task<"receiver">(r.r_tsk));
         return true;
     }
     return false;
@@ -209,14 +216,17 @@ void Kernel::sleep_on(msg_queue& msq, pending_ipc& call, bool sender) {
     int id = msq.q_perm.id;
     if (sender) {
         msq.q_senders.push_back({t.pid, p.msg.m_ts()});
-        EMIT(EventKind::sleep, "ss_add", {q_ref(id), {ObjKind::msg_sender, t.pid}},
-             cat(t.comm, " joins q_senders at position ", msq.q_senders.size(), " and sleeps (TASK_INTERRUPTIBLE) until a receive makes room"));
+        EVENT(EventKind::sleep, "ss_add", ObjRefs({q_ref(id), {ObjKind::msg_sender, t.pid}}),
+              N_("{who} joins q_senders at position {pos} and sleeps (TASK_INTERRUPTIBLE) until a receive makes room"), ev::task<"who">(t.pid),
+              ev::unum<"pos">(msq.q_senders.size()));
     } else {
         std::uint64_t maxsize = (p.msgflg & MSG_NOERROR) ? INT32_MAX : static_cast<std::uint64_t>(p.bufsz);
         msq.q_receivers.push_back({t.pid, p.msgtyp, p.mode, maxsize});
-        EMIT(EventKind::sleep, "do_msgrcv", {q_ref(id), {ObjKind::msg_receiver, t.pid}},
-             cat(t.comm, " joins q_receivers at position ", msq.q_receivers.size(), ", waiting for ", rule_text(p.msgtyp, p.mode),
-                 " with a buffer of ", p.bufsz, " bytes", (p.msgflg & MSG_NOERROR) ? " (MSG_NOERROR: any size)" : "", ", and sleeps"));
+        EVENT(EventKind::sleep, "do_msgrcv", ObjRefs({q_ref(id), {ObjKind::msg_receiver, t.pid}}),
+              (p.msgflg & MSG_NOERROR) ? N_("{who} joins q_receivers at position {pos}, waiting for {rule} with a buffer of {bufsz} bytes (MSG_NOERROR: any size), and sleeps")
+                                       : N_("{who} joins q_receivers at position {pos}, waiting for {rule} with a buffer of {bufsz} bytes, and sleeps"),
+              ev::task<"who">(t.pid), ev::unum<"pos">(msq.q_receivers.size()), ev::word<"rule">(rule_word(p.mode)), ev::num<"msgtyp">(p.msgtyp),
+              ev::num<"bufsz">(p.bufsz));
     }
     p.r_msg.reset();
     p.r_err = EAGAIN;
@@ -226,17 +236,18 @@ void Kernel::sleep_on(msg_queue& msq, pending_ipc& call, bool sender) {
 
 SyscallResult Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg) {
     begin(pid);
-    ENTRY(cat("calls msgrcv(msqid=", msqid, ", msgsz=", msgsz, ", msgtyp=", msgtyp, ", msgflg=", oct(static_cast<std::uint64_t>(msgflg)), ")"));
+    ENTER(N_("{who} (pid {who_pid}) calls msgrcv(msqid={msqid}, msgsz={msgsz}, msgtyp={msgtyp}, msgflg={msgflg})"), ev::num<"msqid">(msqid),
+          ev::num<"msgsz">(msgsz), ev::num<"msgtyp">(msgtyp), ev::oct<"msgflg">(static_cast<std::uint64_t>(msgflg)));
     std::int64_t typ = msgtyp;
     msg_queue* q = nullptr;
     if (msqid < 0 || msgsz < 0)
-        FAIL_CALL(EINVAL, "do_msgrcv", "a negative msqid or msgsz");
+        FAILS(EINVAL, "do_msgrcv", N_("a negative msqid or msgsz"));
     else if ((msgflg & MSG_COPY) && ((msgflg & MSG_EXCEPT) || !(msgflg & IPC_NOWAIT)))
-        FAIL_CALL(EINVAL, "do_msgrcv", "MSG_COPY needs IPC_NOWAIT and does not go with MSG_EXCEPT");
+        FAILS(EINVAL, "do_msgrcv", N_("MSG_COPY needs IPC_NOWAIT and does not go with MSG_EXCEPT"));
     else if (SearchMode mode = convert_mode(typ, msgflg); !(q = m_ns.msg_ids.find_id(static_cast<int>(msqid))) || msqid > INT32_MAX)
-        FAIL_CALL(EINVAL, "msq_obtain_object_check", cat("no queue has msqid ", msqid));
+        FAILS(EINVAL, "msq_obtain_object_check", N_("no queue has msqid {msqid}"), ev::num<"msqid">(msqid));
     else {
-        EMIT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, cat("finds msg_queue ", q->q_perm.id));
+        EVENT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, N_("finds msg_queue {msqid}"), ev::num<"msqid">(q->q_perm.id));
         pending_ipc p;
         p.call = scenario::CallKind::Msgrcv;
         p.msqid = q->q_perm.id;
@@ -253,25 +264,28 @@ SyscallResult Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, st
 SyscallResult& Kernel::msgrcv_try(msg_queue& msq, pending_ipc& p) {
     task_struct& t = current();
     int id = msq.q_perm.id;
-    EMIT(EventKind::perm_check, "ipcperms", {q_ref(id)}, ipcperms_text(msq.q_perm, t.cred, 0444));
-    if (!ipcperms(msq.q_perm, t.cred, 0444)) return FAIL_CALL(EACCES, "do_msgrcv", "receiving needs read permission");
+    if (m_record_events) ipcperms_event(q_ref(id), msq.q_perm, 0444);
+    if (!ipcperms(msq.q_perm, t.cred, 0444)) return FAILS(EACCES, "do_msgrcv", N_("receiving needs read permission"));
     std::optional<std::size_t> at = find_msg(msq, p.msgtyp, p.mode);
     if (!at) {
-        EMIT(EventKind::lookup, "find_msg", {q_ref(id)}, cat("searches ", msq.q_qnum, " message(s) for ", rule_text(p.msgtyp, p.mode), ": none matches"));
-        if (p.msgflg & IPC_NOWAIT) return FAIL_CALL(ENOMSG, "do_msgrcv", "nothing matches and IPC_NOWAIT is set");
+        EVENT(EventKind::lookup, "find_msg", {q_ref(id)}, N_("searches {qnum} message(s) for {rule}: none matches"), ev::unum<"qnum">(msq.q_qnum),
+              ev::word<"rule">(rule_word(p.mode)), ev::num<"msgtyp">(p.msgtyp));
+        if (p.msgflg & IPC_NOWAIT) return FAILS(ENOMSG, "do_msgrcv", N_("nothing matches and IPC_NOWAIT is set"));
         sleep_on(msq, p, false);
         return m_result;
     }
     const msg_msg& m = msq.q_messages[*at];
-    EMIT(EventKind::lookup, "find_msg", {q_ref(id), m_ref(id, m)},
-         cat("searches for ", rule_text(p.msgtyp, p.mode), ": message ", *at + 1, " of ", msq.q_qnum, " (type ", m.m_type, ", ", m.m_ts(), " bytes) matches"));
+    EVENT(EventKind::lookup, "find_msg", ObjRefs({q_ref(id), m_ref(id, m)}),
+          N_("searches for {rule}: message {pos} of {qnum} (type {mtype}, {size} bytes) matches"), ev::word<"rule">(rule_word(p.mode)),
+          ev::num<"msgtyp">(p.msgtyp), ev::unum<"pos">(*at + 1), ev::unum<"qnum">(msq.q_qnum), ev::num<"mtype">(m.m_type), ev::unum<"size">(m.m_ts()));
     if (static_cast<std::uint64_t>(p.bufsz) < m.m_ts() && !(p.msgflg & MSG_NOERROR))
-        return FAIL_CALL(E2BIG, "do_msgrcv", cat("the message has ", m.m_ts(), " bytes and the buffer ", p.bufsz, "; without MSG_NOERROR it stays queued"));
+        return FAILS(E2BIG, "do_msgrcv", N_("the message has {size} bytes and the buffer {bufsz}; without MSG_NOERROR it stays queued"),
+                     ev::unum<"size">(m.m_ts()), ev::num<"bufsz">(p.bufsz));
     if (p.msgflg & MSG_COPY) {
         // prepare_copy sizes the copy by the buffer; copy_msg refuses a message larger than that.
         auto room = std::min<std::uint64_t>(static_cast<std::uint64_t>(p.bufsz), static_cast<std::uint64_t>(m_ns.msg_ctlmax));
-        if (m.m_ts() > room) return FAIL_CALL(EINVAL, "copy_msg", "MSG_COPY cannot truncate: the copy buffer is smaller than the message");
-        EMIT(EventKind::copy, "copy_msg", {q_ref(id), m_ref(id, m)}, "MSG_COPY copies the message and leaves it queued");
+        if (m.m_ts() > room) return FAILS(EINVAL, "copy_msg", N_("MSG_COPY cannot truncate: the copy buffer is smaller than the message"));
+        EVENT(EventKind::copy, "copy_msg", ObjRefs({q_ref(id), m_ref(id, m)}), N_("MSG_COPY copies the message and leaves it queued"));
         return finish(static_cast<std::int64_t>(m.m_ts()), m.m_text, m.m_type);
     }
     return msgrcv_take(msq, *at, p.bufsz);
@@ -287,12 +301,14 @@ SyscallResult& Kernel::msgrcv_take(msg_queue& msq, std::size_t at, std::int64_t 
     msq.q_lrpid = t.pid;
     msq.q_rtime = m_now;
     int id = msq.q_perm.id;
-    EMIT(EventKind::destroy, "do_msgrcv", {q_ref(id), m_ref(id, m)},
-         cat("unlinks the message: the queue now holds ", fill_text(msq), ", q_lrpid = ", t.comm));
+    EVENT(EventKind::destroy, "do_msgrcv", ObjRefs({q_ref(id), m_ref(id, m)}),
+          N_("unlinks the message: the queue now holds {cbytes} of {qbytes} bytes in {qnum} message(s), q_lrpid = {who}"), QUEUE_FILL(msq),
+          ev::task<"who">(t.pid));
     ss_wakeup(msq, false);
     auto n = std::min<std::uint64_t>(m.m_ts(), static_cast<std::uint64_t>(bufsz));
     if (n < m.m_ts())
-        EMIT(EventKind::copy, "do_msg_fill", {t_ref(t.pid)}, cat("MSG_NOERROR: copies ", n, " of ", m.m_ts(), " bytes; the rest is lost"));
+        EVENT(EventKind::copy, "do_msg_fill", {t_ref(t.pid)}, N_("MSG_NOERROR: copies {n} of {size} bytes; the rest is lost"), ev::unum<"n">(n),
+              ev::unum<"size">(m.m_ts()));
     m.m_text.resize(n);
     return finish(static_cast<std::int64_t>(n), std::move(m.m_text), m.m_type);
 }
@@ -303,11 +319,12 @@ void Kernel::ss_wakeup(msg_queue& msq, bool kill) {
     std::vector<msg_sender> fit, wait;
     for (const auto& s : msq.q_senders) (kill || fits(msq, s.msgsz) ? fit : wait).push_back(s);
     for (const auto& s : fit)
-        WAKE_UP(s.tsk, "ss_wakeup", kill ? cat("the queue is going away: wakes sender ", m_tasks.at(s.tsk).comm)
-                                         : cat("wakes sender ", m_tasks.at(s.tsk).comm, ": its ", s.msgsz, " byte(s) now fit, if nobody gets in first"));
+        WAKE(s.tsk, "ss_wakeup",
+             kill ? N_("the queue is going away: wakes sender {sender}") : N_("wakes sender {sender}: its {msgsz} byte(s) now fit, if nobody gets in first"),
+             ev::task<"sender">(s.tsk), ev::unum<"msgsz">(s.msgsz));
     if (!kill && !wait.empty())
-        EMIT(EventKind::check, "ss_wakeup", {q_ref(msq.q_perm.id)},
-             cat(wait.size(), " sender(s) whose message still does not fit move to the tail of q_senders"));
+        EVENT(EventKind::check, "ss_wakeup", {q_ref(msq.q_perm.id)}, N_("{n} sender(s) whose message still does not fit move to the tail of q_senders"),
+              ev::unum<"n">(wait.size()));
     fit.insert(fit.end(), wait.begin(), wait.end());
     msq.q_senders = std::move(fit);
 }
@@ -316,8 +333,8 @@ void Kernel::ss_wakeup(msg_queue& msq, bool kill) {
 void Kernel::expunge_all(msg_queue& msq, int err) {
     for (const auto& r : msq.q_receivers) {
         m_tasks.at(r.r_tsk).pending->r_err = err;
-        WAKE_UP(r.r_tsk, "expunge_all", cat("wakes receiver ", m_tasks.at(r.r_tsk).comm,
-                                            err == EIDRM ? " with EIDRM" : " to check the queue again"));
+        WAKE(r.r_tsk, "expunge_all", err == EIDRM ? N_("wakes receiver {receiver} with EIDRM") : N_("wakes receiver {receiver} to check the queue again"),
+             ev::task<"receiver">(r.r_tsk));
     }
 }
 

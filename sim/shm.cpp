@@ -90,7 +90,7 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
     if (!shp || shmid > INT32_MAX) return FAIL_CALL(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", shmid));
     int id = shp->shm_perm.id;
     EMIT(EventKind::lookup, "shm_obtain_object_check", {kShmIds, seg_ref(id)}, cat("finds shmid_kernel ", id));
-    EMIT(EventKind::perm_check, "ipcperms", {seg_ref(id)}, ipcperms_text(shp->shm_perm, current().cred, acc_mode));
+    if (m_record_events) ipcperms_event(seg_ref(id), shp->shm_perm, acc_mode);
     if (!ipcperms(shp->shm_perm, current().cred, acc_mode))
         return FAIL_CALL(EACCES, "do_shmat", rdonly ? "SHM_RDONLY needs read permission" : "a read-write attach needs read and write permission");
     std::uint64_t len = page_align_up(shp->shm_segsz);

@@ -17,10 +17,10 @@ void Kernel::settle() {
     if (m_wake_q.size() > 1) {
         ++m_races;
         if (m_wake_order == WakeOrder::reversed) std::reverse(m_wake_q.begin(), m_wake_q.end());
-        std::string names;
-        for (int pid : m_wake_q) names += (names.empty() ? "" : ", ") + m_tasks.at(pid).comm;
-        EMIT(EventKind::race, "wake_up_q", {},
-             cat(names, " are woken together and race for the queue. The scheduler decides who runs first; here they run in the order they were woken"));
+        EVENT(EventKind::race, "wake_up_q", {},
+              N_("{n} tasks are woken together and race for the queue. The scheduler decides who runs first; here they run in the order "
+                 "they were woken, {first} first"),
+              ev::unum<"n">(m_wake_q.size()), ev::task<"first">(m_wake_q.front()));
     }
     while (!m_wake_q.empty()) {
         int pid = m_wake_q.front();
@@ -36,8 +36,8 @@ void Kernel::resume(task_struct& t) {
     set_current(t.pid);
     pending_ipc& p = *t.pending;
     bool sender = p.call == scenario::CallKind::Msgsnd;
-    EMIT(EventKind::resume, sender ? "do_msgsnd" : "do_msgrcv", {{ObjKind::task_struct, t.pid}},
-         cat(t.comm, " runs again after schedule() in ", sender ? "msgsnd" : "msgrcv"));
+    EVENT(EventKind::resume, sender ? "do_msgsnd" : "do_msgrcv", {{ObjKind::task_struct, t.pid}},
+          sender ? N_("{who} runs again after schedule() in msgsnd") : N_("{who} runs again after schedule() in msgrcv"), ev::task<"who">(t.pid));
     if (!sender && p.r_msg) {
         msg_msg m = *p.r_msg;
         auto n = std::min<std::uint64_t>(m.m_ts(), static_cast<std::uint64_t>(p.bufsz));
@@ -45,12 +45,13 @@ void Kernel::resume(task_struct& t) {
         return;
     }
     if (!sender && p.r_err != EAGAIN) {
-        FAIL_CALL(p.r_err, "do_msgrcv", p.r_err == EIDRM ? "the queue was removed while it slept" : "the message it was offered is larger than its buffer");
+        FAILS(p.r_err, "do_msgrcv",
+              p.r_err == EIDRM ? N_("the queue was removed while it slept") : N_("the message it was offered is larger than its buffer"));
         return;
     }
     msg_queue* q = m_ns.msg_ids.find_id(p.msqid);
     if (!q) {
-        FAIL_CALL(EIDRM, sender ? "do_msgsnd" : "do_msgrcv", "the queue was removed while it slept (ipc_valid_object is false)");
+        FAILS(EIDRM, sender ? "do_msgsnd" : "do_msgrcv", N_("the queue was removed while it slept (ipc_valid_object is false)"));
         return;
     }
     leave_wait_queues(t);  // ss_del / list_del: it re-queues at the tail if it must sleep again
@@ -72,11 +73,12 @@ void Kernel::interrupt_sleep(task_struct& t, int sig) {
     int saved = m_current;
     set_current(t.pid);
     bool sender = t.pending->call == scenario::CallKind::Msgsnd;
-    EMIT(EventKind::wake, "signal_wake_up", {{ObjKind::task_struct, t.pid}},
-         cat(scenario::signal_name(sig), " wakes ", t.comm, " from its sleep in ", sender ? "msgsnd" : "msgrcv"));
+    EVENT(EventKind::wake, "signal_wake_up", {{ObjKind::task_struct, t.pid}},
+          sender ? N_("{sig} wakes {who} from its sleep in msgsnd") : N_("{sig} wakes {who} from its sleep in msgrcv"), ev::sig<"sig">(sig),
+          ev::task<"who">(t.pid));
     leave_wait_queues(t);
-    FAIL_CALL(EINTR, sender ? "do_msgsnd" : "do_msgrcv",
-         "signal_pending: the call ends with -ERESTARTNOHAND, which becomes EINTR since a handler runs (never restarted)");
+    FAILS(EINTR, sender ? "do_msgsnd" : "do_msgrcv",
+          N_("signal_pending: the call ends with -ERESTARTNOHAND, which becomes EINTR since a handler runs (never restarted)"));
     set_current(saved);
 }
 
