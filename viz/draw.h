@@ -7,6 +7,9 @@
 #include <cmath>
 #include <string>
 
+#include "explain/catalog.h"
+#include "viz/wrap.h"
+
 namespace viz {
 
 // A stable colour per segment or queue id, so the same object has the same colour in every panel.

@@ -9,15 +9,15 @@
 namespace viz {
 
 void panel_path(const View& v) {
-    ImGui::TextUnformatted("Kernel path");
+    ImGui::TextUnformatted(explain::tr("Kernel path").data());
     ImGui::Separator();
     if (!v.record) {
-        ImGui::TextDisabled("before the first step");
+        ImGui::TextDisabled("%s", explain::tr("before the first step").data());
         return;
     }
     const auto& step = v.scenario->steps[v.record->index];
-    ImGui::Text("line %d  %s: %s  ->  %s", step.pos.line, step.proc.c_str(), step.call.name.c_str(),
-                sim::describe(v.record->outcome, step.call.kind).c_str());
+    text_wrapped(explain::say("line {line}  {proc}: {call}  ->  {outcome}", fmt::arg("line", step.pos.line), fmt::arg("proc", step.proc),
+                              fmt::arg("call", step.call.name), fmt::arg("outcome", sim::describe(v.record->outcome, step.call.kind))));
     const auto& ev = v.events();
     for (std::size_t i = 0; i < ev.size(); ++i) {
         int idx = static_cast<int>(i);

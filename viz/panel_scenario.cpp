@@ -6,18 +6,25 @@
 #include <filesystem>
 #include <string>
 
+#include "explain/catalog.h"
 #include "viz/app.h"
 #include "viz/draw.h"
 #include "viz/layout.h"
 
 namespace viz {
 
+static std::string percent_escaped(const std::string& s) {
+    std::string out;
+    for (char c : s) out += c == '%' ? "%%" : std::string(1, c);
+    return out;
+}
+
 void panel_toolbar(App& app, const View& v) {
     if (ImGui::Button("|<")) app.go_to(0);
     ImGui::SameLine();
     if (ImGui::Button("<")) app.prev_step();
     ImGui::SameLine();
-    if (ImGui::Button(app.playing ? "Pause" : "Play")) app.playing = !app.playing;
+    if (ImGui::Button((std::string(app.playing ? explain::tr("Pause") : explain::tr("Play")) + "###play").c_str())) app.playing = !app.playing;
     ImGui::SameLine();
     if (ImGui::Button(">")) app.next_step();
     ImGui::SameLine();
@@ -25,21 +32,24 @@ void panel_toolbar(App& app, const View& v) {
     ImGui::SameLine();
     int step = static_cast<int>(v.step);
     ImGui::SetNextItemWidth(220 * v.zoom);
-    if (ImGui::SliderInt("##timeline", &step, 0, static_cast<int>(v.total), "step %d") && step >= 0)
+    // The slider's printf format: the step said in words, its '%' doubled.
+    std::string shown = percent_escaped(explain::say("step {n}", fmt::arg("n", step)));
+    if (ImGui::SliderInt("##timeline", &step, 0, static_cast<int>(v.total), shown.c_str()) && step >= 0)
         app.go_to(static_cast<std::size_t>(step));
     ImGui::SameLine();
-    ImGui::Text("of %zu  |  event %d of %zu", v.total, v.event + 1, v.events().size());
+    ImGui::TextUnformatted(explain::say("of {total}  |  event {event} of {events}", fmt::arg("total", v.total), fmt::arg("event", v.event + 1),
+                                        fmt::arg("events", v.events().size())).c_str());
     ImGui::SameLine();
     ImGui::SetNextItemWidth(110 * v.zoom);
-    ImGui::SliderFloat("s/event", &app.seconds_per_event, 0.05f, 1.5f, "%.2f");
+    ImGui::SliderFloat((std::string(explain::tr("s/event")) + "###speed").c_str(), &app.seconds_per_event, 0.05f, 1.5f, "%.2f");
     ImGui::SameLine();
-    if (ImGui::Button("-")) app.zoom = std::max(0.5f, app.zoom - 0.25f), app.fonts_dirty = true;
+    if (ImGui::Button("-")) app.zoom_by(-0.25f);
     ImGui::SameLine();
-    ImGui::Text("zoom %.2f", app.zoom);
+    ImGui::TextUnformatted(explain::say("zoom {zoom:.2f}", fmt::arg("zoom", app.zoom)).c_str());
     ImGui::SameLine();
-    if (ImGui::Button("+")) app.zoom = std::min(3.0f, app.zoom + 0.25f), app.fonts_dirty = true;
+    if (ImGui::Button("+")) app.zoom_by(0.25f);
     ImGui::SameLine();
-    if (ImGui::Button(app.dark ? "Light" : "Dark")) app.dark = !app.dark;
+    if (ImGui::Button((std::string(app.dark ? explain::tr("Light") : explain::tr("Dark")) + "###theme").c_str())) app.dark = !app.dark;
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-1);
     std::string current = std::filesystem::path(app.file()).filename().string();
@@ -48,7 +58,9 @@ void panel_toolbar(App& app, const View& v) {
             if (ImGui::Selectable(std::filesystem::path(l).filename().string().c_str(), l == app.file())) app.open(l);
         ImGui::EndCombo();
     }
-    ImGui::TextDisabled("Space/Right: next step   Left: back   Shift: one kernel-path event   Home/End   p: play   +/-: zoom   t: theme   l: 中文/English");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(explain::tr("Space/Right: next step   Left: back   Shift: one kernel-path event   Home/End   p: play   +/-: zoom   t: theme   l: 中文/English"));
+    ImGui::PopStyleColor();
 }
 
 static void notes(const App& app, const View& v) {
@@ -56,7 +68,7 @@ static void notes(const App& app, const View& v) {
     const auto& step = v.scenario->steps[v.record->index];
     for (const auto& n : step.notes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.85f, 0.35f, 1.0f));
-        ImGui::TextWrapped("%s", n.in(app.lang).c_str());
+        text_wrapped(n.in(app.lang));
         ImGui::PopStyleColor();
     }
     if (!step.notes.empty()) ImGui::Separator();
@@ -93,11 +105,11 @@ static void source(const View& v) {
 void panel_scenario(App& app, const View& v) {
     for (const auto& e : app.errors()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.35f, 0.3f, 1.0f));
-        ImGui::TextWrapped("%s", e.c_str());
+        text_wrapped(e);
         ImGui::PopStyleColor();
     }
     if (!v.scenario) return;
-    ImGui::TextWrapped("%s", v.scenario->title.en.empty() ? app.file().c_str() : v.scenario->title.in(app.lang).c_str());
+    text_wrapped(v.scenario->title.en.empty() ? app.file() : v.scenario->title.in(app.lang));
     ImGui::Separator();
     notes(app, v);
     source(v);
