@@ -53,15 +53,18 @@ void values(const sim::Observation& m, const sim::Observation& k) {
 }  // namespace
 
 void panel_compare(const View& v) {
-    ImGui::TextUnformatted(explain::tr("Kernel comparison: the real kernel, same step").data());
-    ImGui::Separator();
+    panel_title(explain::tr("Kernel comparison: the real kernel, same step"));
     if (v.compare.unavailable) {
         text_wrapped(explain::say("No kernel run here: {why}", fmt::arg("why", *v.compare.unavailable)));
         return;
     }
     if (!v.compare.kernel) return;
     const auto& diffs = *v.compare.differences;
-    if (diffs.empty()) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "%s", explain::tr("model and kernel agree on every value after this step").data());
+    if (diffs.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, good_colour());
+        text_wrapped(explain::tr("model and kernel agree on every value after this step"));
+        ImGui::PopStyleColor();
+    }
     for (const auto& d : diffs)
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(error_colour()), "%s",
                            explain::say("{what}: model {model}, kernel {kernel}", fmt::arg("what", d.what), fmt::arg("model", d.model), fmt::arg("kernel", d.kernel)).c_str());

@@ -44,7 +44,8 @@ void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entr
     for (const auto& e : entries) {
         if (e.alpha <= 0.0f) continue;
         if (shown++ > 0) ImGui::SameLine();
-        if (ImGui::GetContentRegionAvail().x < 80 * v.zoom) ImGui::NewLine();
+        // A box that does not fit in what is left of the line starts the next one (a Chinese label is wider).
+        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(e.label.c_str()).x + 8.0f) ImGui::NewLine();
         const sim::KernelEvent* now = v.current_event();
         float alpha = now && created_by(*now) == e.ref && v.anim < 1.0f ? v.anim * e.alpha : e.alpha;
         ImVec2 at = ImGui::GetCursorScreenPos();
@@ -88,9 +89,8 @@ void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
     bool lit = v.touched_now({sim::ObjKind::msg_queue, id});
     std::string head = "msqid " + std::to_string(id) + "   key " + std::to_string(p.key) + "   mode " + sim::oct(p.mode);
     text_box(head, object_colour(100 + id, 0.2f), lit ? highlight_colour(v.anim) : object_colour(100 + id));
-    ImGui::Text("qbytes %llu   cbytes %llu   qnum %llu   lspid %s   lrpid %s", static_cast<unsigned long long>(q.q_qbytes),
-                static_cast<unsigned long long>(q.q_cbytes), static_cast<unsigned long long>(q.q_qnum), comm(*v.kernel, q.q_lspid).c_str(),
-                comm(*v.kernel, q.q_lrpid).c_str());
+    text_wrapped(sim::cat("qbytes ", q.q_qbytes, "   cbytes ", q.q_cbytes, "   qnum ", q.q_qnum, "   lspid ", comm(*v.kernel, q.q_lspid),
+                          "   lrpid ", comm(*v.kernel, q.q_lrpid)));
     auto msg_label = [](const sim::msg_msg& m) {
         return explain::say("type {type}, {n} B {text}", fmt::arg("type", m.m_type), fmt::arg("n", m.m_ts()), fmt::arg("text", sim::quoted(m.m_text, 12)));
     };
@@ -116,8 +116,7 @@ void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
 }  // namespace
 
 void panel_msg(const View& v, Anchors& a) {
-    ImGui::TextUnformatted(explain::tr("Message queues: msqid_ds, msg_msg, wait queues").data());
-    ImGui::Separator();
+    panel_title(explain::tr("Message queues: msqid_ds, msg_msg, wait queues"));
     if (!v.kernel) return;
     if (v.kernel->ns().msg_ids.entries.empty()) ImGui::TextDisabled("%s", explain::tr("no queue").data());
     for (const auto& [idx, q] : v.kernel->ns().msg_ids.entries)

@@ -90,14 +90,14 @@ void vma_chain(const View& v, const sim::task_struct& t, Anchors& a) {
 }  // namespace
 
 void panel_processes(const View& v, Anchors& a) {
-    ImGui::TextUnformatted(explain::tr("Processes: mm_struct, vm_area_structs and page tables").data());
-    ImGui::Separator();
+    panel_title(explain::tr("Processes: mm_struct, vm_area_structs and page tables"));
     if (!v.kernel) return;
     for (const auto& [pid, t] : v.kernel->tasks()) {
         bool lit = v.touched_now({sim::ObjKind::task_struct, pid});
         a.task[pid] = {ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y};
-        ImVec4 c = t.state == sim::TaskState::ready ? ImVec4(0.5f, 0.9f, 0.5f, 1) : t.state == sim::TaskState::blocked ? ImVec4(1, 0.75f, 0.3f, 1)
-                                                                                                                        : ImVec4(0.6f, 0.6f, 0.6f, 1);
+        ImVec4 c = t.state == sim::TaskState::ready     ? good_colour()
+                   : t.state == sim::TaskState::blocked ? waiting_colour()
+                                                        : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
         if (lit) ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetCursorScreenPos(),
                                                             ImVec2(ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x,
                                                                    ImGui::GetCursorScreenPos().y + ImGui::GetTextLineHeight()),

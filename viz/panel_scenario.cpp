@@ -67,7 +67,7 @@ static void notes(const App& app, const View& v) {
     if (!v.record) return;
     const auto& step = v.scenario->steps[v.record->index];
     for (const auto& n : step.notes) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.85f, 0.35f, 1.0f));
+        ImGui::PushStyleColor(ImGuiCol_Text, note_colour());
         text_wrapped(n.in(app.lang));
         ImGui::PopStyleColor();
     }
@@ -93,7 +93,9 @@ static void source(const View& v) {
                 float w = ImGui::GetContentRegionAvail().x;
                 ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), highlight_colour(0.6f));
             }
-            ImGui::TextDisabled("%3d", line);
+            // The current line's number reads on its highlight; the others stay dim.
+            if (line == current) ImGui::Text("%3d", line);
+            else ImGui::TextDisabled("%3d", line);
             ImGui::SameLine();
             std::string_view text = v.scenario->lines[static_cast<std::size_t>(i)];
             ImGui::TextUnformatted(text.data(), text.data() + text.size());

@@ -48,8 +48,7 @@ void segment(const View& v, const sim::Kernel& k, const sim::shmid_kernel& s, fl
 }  // namespace
 
 void panel_shm(const View& v) {
-    ImGui::TextUnformatted(explain::tr("Shared memory: shmid_ds").data());
-    ImGui::Separator();
+    panel_title(explain::tr("Shared memory: shmid_ds"));
     if (!v.kernel) return;
     bool any = false;
     for (const auto& [idx, s] : v.kernel->ns().shm_ids.entries)
