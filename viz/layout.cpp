@@ -191,8 +191,10 @@ void draw_layout(App& app, const View& v) {
     ImGui::EndChild();
     ImGui::EndGroup();
 
-    if (v.kernel) draw_links(v, anchors);
-    if (v.kernel) draw_flight(v, anchors);
+    // The lines are drawn over everything, menus too: while one is open, they wait.
+    bool menu_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+    if (v.kernel && !menu_open) draw_links(v, anchors);
+    if (v.kernel && !menu_open) draw_flight(v, anchors);
     ImGui::End();
 }
 

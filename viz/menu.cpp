@@ -34,8 +34,8 @@ const sim::scenario::LessonText& lesson_title(const std::string& file) {
 
 void language_menu(App& app) {
     if (!ImGui::BeginMenu(label(explain::tr("Language"), "language").c_str())) return;
-    if (ImGui::MenuItem("English", "l", app.lang == Lang::en)) app.set_lang(Lang::en, true);
-    if (ImGui::MenuItem("中文", "l", app.lang == Lang::zh)) app.set_lang(Lang::zh, true);
+    if (ImGui::MenuItem("English", nullptr, app.lang == Lang::en)) app.set_lang(Lang::en, true);
+    if (ImGui::MenuItem("中文", nullptr, app.lang == Lang::zh)) app.set_lang(Lang::zh, true);
     ImGui::EndMenu();
 }
 

@@ -19,38 +19,56 @@ static std::string percent_escaped(const std::string& s) {
     return out;
 }
 
+// The toolbar's next item on the same line when it fits there, else on the next: at zoom 1.5 in a
+// 1280-pixel window the row ran off the right edge.
+static void then(float width) {
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+static float button_width(const std::string& label) {
+    return ImGui::CalcTextSize(label.c_str(), nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+static bool button(const std::string& label) { return ImGui::Button(label.c_str()); }
+
 void panel_toolbar(App& app, const View& v) {
-    if (ImGui::Button("|<")) app.go_to(0);
-    ImGui::SameLine();
-    if (ImGui::Button("<")) app.prev_step();
-    ImGui::SameLine();
-    if (ImGui::Button((std::string(app.playing ? explain::tr("Pause") : explain::tr("Play")) + "###play").c_str())) app.playing = !app.playing;
-    ImGui::SameLine();
-    if (ImGui::Button(">")) app.next_step();
-    ImGui::SameLine();
-    if (ImGui::Button(">|")) app.go_to(v.total);
-    ImGui::SameLine();
+    if (button("|<")) app.go_to(0);
+    then(button_width("<"));
+    if (button("<")) app.prev_step();
+    std::string play = std::string(app.playing ? explain::tr("Pause") : explain::tr("Play")) + "###play";
+    then(button_width(play));
+    if (button(play)) app.playing = !app.playing;
+    then(button_width(">"));
+    if (button(">")) app.next_step();
+    then(button_width(">|"));
+    if (button(">|")) app.go_to(v.total);
+    then(220 * v.zoom);
     int step = static_cast<int>(v.step);
     ImGui::SetNextItemWidth(220 * v.zoom);
     // The slider's printf format: the step said in words, its '%' doubled.
     std::string shown = percent_escaped(explain::say("step {n}", fmt::arg("n", step)));
     if (ImGui::SliderInt("##timeline", &step, 0, static_cast<int>(v.total), shown.c_str()) && step >= 0)
         app.go_to(static_cast<std::size_t>(step));
-    ImGui::SameLine();
-    ImGui::TextUnformatted(explain::say("of {total}  |  event {event} of {events}", fmt::arg("total", v.total), fmt::arg("event", v.event + 1),
-                                        fmt::arg("events", v.events().size())).c_str());
-    ImGui::SameLine();
+    std::string where = explain::say("of {total}  |  event {event} of {events}", fmt::arg("total", v.total), fmt::arg("event", v.event + 1),
+                                     fmt::arg("events", v.events().size()));
+    then(ImGui::CalcTextSize(where.c_str()).x);
+    ImGui::TextUnformatted(where.c_str());
+    std::string speed = std::string(explain::tr("s/event")) + "###speed";
+    then(110 * v.zoom + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(speed.c_str(), nullptr, true).x);
     ImGui::SetNextItemWidth(110 * v.zoom);
-    ImGui::SliderFloat((std::string(explain::tr("s/event")) + "###speed").c_str(), &app.seconds_per_event, 0.05f, 1.5f, "%.2f");
+    ImGui::SliderFloat(speed.c_str(), &app.seconds_per_event, 0.05f, 1.5f, "%.2f");
+    std::string zoom = explain::say("zoom {zoom:.2f}", fmt::arg("zoom", app.zoom));
+    then(button_width("-") * 2 + ImGui::CalcTextSize(zoom.c_str()).x + 2 * ImGui::GetStyle().ItemSpacing.x);
+    if (button("-")) app.zoom_by(-0.25f);
     ImGui::SameLine();
-    if (ImGui::Button("-")) app.zoom_by(-0.25f);
+    ImGui::TextUnformatted(zoom.c_str());
     ImGui::SameLine();
-    ImGui::TextUnformatted(explain::say("zoom {zoom:.2f}", fmt::arg("zoom", app.zoom)).c_str());
-    ImGui::SameLine();
-    if (ImGui::Button("+")) app.zoom_by(0.25f);
-    ImGui::SameLine();
-    if (ImGui::Button((std::string(app.dark ? explain::tr("Light") : explain::tr("Dark")) + "###theme").c_str())) app.dark = !app.dark;
-    ImGui::SameLine();
+    if (button("+")) app.zoom_by(0.25f);
+    std::string theme = std::string(app.dark ? explain::tr("Light") : explain::tr("Dark")) + "###theme";
+    then(button_width(theme));
+    if (button(theme)) app.dark = !app.dark;
+    then(200 * v.zoom);
     ImGui::SetNextItemWidth(-1);
     std::string current = std::filesystem::path(app.file()).filename().string();
     if (ImGui::BeginCombo("##lesson", current.c_str())) {
