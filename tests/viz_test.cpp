@@ -412,3 +412,44 @@ TEST(Viz, screenshots_in_english_and_chinese_draw_their_words_with_real_glyphs) 
     EXPECT_TRUE(remembered->rgba == zh.rgba) << "the remembered Chinese was not used";
     fs::remove_all(config);
 }
+
+// The count the screenshot test relies on: a character the atlas lacks is drawn as the box, and counted.
+TEST(Viz, a_character_without_a_glyph_is_drawn_as_a_counted_box) {
+    Headless h;
+    ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+    ASSERT_EQ(font->FindGlyphNoFallback(0x9F98), nullptr) << "龘 is in no lesson and no catalog text";
+    auto boxes_in = [](const char* text) {
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImVec2(600, 200));
+        ImGui::Begin("t");
+        ImGui::TextUnformatted(text);
+        ImGui::End();
+        ImGui::Render();
+        return viz::missing_glyphs_drawn(ImGui::GetDrawData());
+    };
+    EXPECT_EQ(boxes_in("共享内存"), 0);
+    EXPECT_EQ(boxes_in("共享内存"), 0);
+    EXPECT_EQ(boxes_in("共享 龘 内存 龘"), 2);
+}
+
+// The main menu bar is above the panels, not over them: the layout's window starts below it, at
+// every zoom (the bar grows with the font).
+TEST(Viz, the_panels_start_below_the_menu_bar) {
+    for (float size : {17.0f, 34.0f}) {
+        Headless h;
+        viz::load_fonts(size);
+        unsigned char* pixels;
+        int w, hgt;
+        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &hgt);
+        viz::App app(assets());
+        ASSERT_TRUE(app.open(assets() + "/lessons/01-shm1-shm2.ipc"));
+        h.frame(app);
+        ImGuiWindow* bar = ImGui::FindWindowByName("##MainMenuBar");
+        ImGuiWindow* panels = ImGui::FindWindowByName("ipcviz");
+        ASSERT_TRUE(bar && panels);
+        EXPECT_GE(bar->Size.y, size) << "the bar holds a line of text";
+        EXPECT_GE(panels->Pos.y, bar->Pos.y + bar->Size.y) << "at " << size << " px";
+        EXPECT_LE(panels->Pos.y + panels->Size.y, ImGui::GetIO().DisplaySize.y + 0.5f);
+    }
+}
