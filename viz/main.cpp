@@ -8,6 +8,7 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -209,6 +210,9 @@ int main(int argc, char** argv) {
     ImGui::GetIO().IniFilename = ini.c_str();
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
+    // A taller window is a bigger screen, often a projector: the text starts a quarter larger for each
+    // 180 pixels above 720 (17 px text on a 1080-line projector could not be read from the back).
+    app.zoom = std::clamp(std::floor(static_cast<float>(height) / 180.0f) / 4.0f, 1.0f, 2.0f);
     const std::string glyphs = viz::lesson_text(assets.empty() ? assets_dir() : assets, file);
     apply_scale(app, xscale, glyphs);
     bool dark = app.dark;

@@ -23,15 +23,19 @@ void panel_path(const View& v) {
     for (std::size_t i = 0; i < ev.size(); ++i) {
         int idx = static_cast<int>(i);
         if (idx > v.event) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        // The current event's highlight covers all its lines: drawn after them, under them (channel 0).
+        ImDrawList* dl = ImGui::GetWindowDrawList();
         ImVec2 p = ImGui::GetCursorScreenPos();
-        if (idx == v.event)
-            ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeightWithSpacing() * 2),
-                                                      highlight_colour(v.anim));
+        float width = ImGui::GetContentRegionAvail().x;
+        if (idx == v.event) dl->ChannelsSplit(2), dl->ChannelsSetCurrent(1);
         ImGui::TextColored(function_colour(idx > v.event ? 0.5f : 1.0f), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
         ImGui::Indent();
         ImGui::TextWrapped("%s", ev[i].text.c_str());
         ImGui::Unindent();
         if (idx == v.event) {
+            dl->ChannelsSetCurrent(0);
+            dl->AddRectFilled(p, ImVec2(p.x + width, ImGui::GetCursorScreenPos().y), highlight_colour(v.anim));
+            dl->ChannelsMerge();
             // Follow the cursor, not fight the reader: the current event's last line to the middle,
             // once it moves (and for two frames more, while lines above rewrap).
             static std::pair<const void*, int> followed{nullptr, -2};
