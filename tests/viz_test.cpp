@@ -453,3 +453,38 @@ TEST(Viz, the_panels_start_below_the_menu_bar) {
         EXPECT_LE(panels->Pos.y + panels->Size.y, ImGui::GetIO().DisplaySize.y + 0.5f);
     }
 }
+
+// The menu bar's language menu does what 'l' does: a click on 中文 switches the window's words and
+// the lesson's texts together, and remembers the choice.
+TEST(Viz, choosing_chinese_in_the_language_menu_switches_the_whole_window) {
+    ScopedEnv env;
+    fs::path config = fresh_dir("ipcviz_config_menu");
+    env.set("XDG_CONFIG_HOME", config.c_str());
+    Headless imgui;
+    viz::App app(assets());
+    app.settings = viz::settings_file();
+    ASSERT_TRUE(app.open(assets() + "/lessons/01-shm1-shm2.ipc"));
+    app.set_lang(sim::scenario::Lang::en, false);
+    ImGuiIO& io = ImGui::GetIO();
+    auto click = [&](ImVec2 at) {
+        io.MousePos = at;
+        imgui.frame(app);
+        io.MouseDown[0] = true;
+        imgui.frame(app);
+        io.MouseDown[0] = false;
+        imgui.frame(app);
+    };
+    imgui.frame(app);
+    ImGuiWindow* bar = ImGui::FindWindowByName("##MainMenuBar");
+    ASSERT_NE(bar, nullptr);
+    click(ImVec2(bar->Pos.x + 20, bar->Pos.y + bar->Size.y / 2));  // "Language", the first menu
+    ImGuiWindow* menu = ImGui::FindWindowByName("##Menu_00");
+    ASSERT_TRUE(menu && menu->Active) << "the language menu did not open";
+    float row = ImGui::GetFrameHeight();
+    click(ImVec2(menu->Pos.x + 20, menu->Pos.y + ImGui::GetStyle().WindowPadding.y + row * 1.5f));  // its second item, 中文
+    EXPECT_EQ(app.lang, sim::scenario::Lang::zh);
+    EXPECT_EQ(explain::language(), sim::scenario::Lang::zh);
+    EXPECT_EQ(viz::remembered_lang(app.settings), sim::scenario::Lang::zh);
+    app.set_lang(sim::scenario::Lang::en, false);
+    fs::remove_all(config);
+}
