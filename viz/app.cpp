@@ -4,12 +4,14 @@
 
 #include <algorithm>
 
+#include "explain/catalog.h"
 #include "real/real_backend.h"
 #include "real/scenario_file.h"
 #include "sim/model_backend.h"
 #include "sim/scenario/diagnostic.h"
 #include "sim/scenario/parser.h"
 #include "viz/layout.h"
+#include "viz/settings.h"
 
 namespace viz {
 
@@ -57,7 +59,7 @@ std::size_t bytes_of(const std::vector<sim::Difference>& diffs) {
 }
 
 std::string mib_or_bytes(std::size_t n) {
-    return n >= (std::size_t{1} << 20) ? std::to_string(n >> 20) + " MiB" : std::to_string(n) + " bytes";
+    return n >= (std::size_t{1} << 20) ? std::to_string(n >> 20) + " MiB" : explain::say("{n} bytes", fmt::arg("n", n));
 }
 
 }  // namespace
@@ -116,14 +118,19 @@ void App::run_kernel_side() {
     m_model_obs.clear();
     m_diffs.clear();
     m_kept_bytes = 0;
-    m_kernel_cut.reset();
-    m_kernel_unavailable = real::RealBackend::cannot_run(*m_scenario);
-    if (m_kernel_unavailable) return;
+    m_kernel_cut = nullptr;
+    m_kernel_unavailable = nullptr;
+    if (auto why = real::RealBackend::cannot_run(*m_scenario)) {
+        m_kernel_unavailable = [why = *why] { return why; };
+        return;
+    }
     // Every step's observations are kept for the panel: a very long scenario is left to `ipcsim compare`.
     constexpr std::size_t kMaxSteps = 2000;
     if (m_scenario->steps.size() > kMaxSteps) {
-        m_kernel_unavailable = std::to_string(m_scenario->steps.size()) + " steps are more than the window runs beside the kernel (" +
-                               std::to_string(kMaxSteps) + "); `ipcsim compare` compares them all";
+        m_kernel_unavailable = [steps = m_scenario->steps.size(), max = kMaxSteps] {
+            return explain::say("{steps} steps are more than the window runs beside the kernel ({max}); `ipcsim compare` compares them all",
+                                fmt::arg("steps", steps), fmt::arg("max", max));
+        };
         return;
     }
     try {
@@ -138,7 +145,7 @@ void App::run_kernel_side() {
             more = keep_step(model, kernel, ms);
         }
     } catch (const std::exception& e) {
-        m_kernel_unavailable = std::string("the kernel run failed: ") + e.what();
+        m_kernel_unavailable = [what = std::string(e.what())] { return explain::say("the kernel run failed: {why}", fmt::arg("why", what)); };
     }
 }
 
@@ -156,9 +163,12 @@ bool App::keep_step(const sim::Backend& model, const sim::Backend& kernel, const
     std::size_t bytes = bytes_of(mo) + bytes_of(ko) + bytes_of(diffs);
     if (m_kept_bytes + bytes > kernel_history_budget) {
         std::size_t kept = m_kernel_obs.size();
-        m_kernel_cut = (kept ? "the kernel's values are kept up to step " + std::to_string(kept - 1) : std::string("no kernel values are kept")) +
-                       ": the window keeps at most " + mib_or_bytes(kernel_history_budget) + " of them, and step " + std::to_string(kept) +
-                       " would pass that; `ipcsim compare` compares every step";
+        m_kernel_cut = [kept, budget = kernel_history_budget] {
+            std::string first = kept ? explain::say("the kernel's values are kept up to step {step}", fmt::arg("step", kept - 1))
+                                     : std::string(explain::tr("no kernel values are kept"));
+            return explain::say("{first}: the window keeps at most {budget} of them, and step {step} would pass that; `ipcsim compare` compares every step",
+                                fmt::arg("first", first), fmt::arg("budget", mib_or_bytes(budget)), fmt::arg("step", kept));
+        };
         return false;
     }
     m_model_obs.push_back(std::move(mo));
@@ -269,13 +279,13 @@ View App::view() const {
     v.total = m_stepper->total();
     v.event = m_event;
     v.anim = m_anim;
-    v.compare.unavailable = m_kernel_unavailable;
+    if (m_kernel_unavailable) v.compare.unavailable = m_kernel_unavailable();
     if (!m_kernel_unavailable && v.step < m_kernel_obs.size()) {
         v.compare.kernel = &m_kernel_obs[v.step];
         v.compare.model = &m_model_obs[v.step];
         v.compare.differences = &m_diffs[v.step];
     } else if (!m_kernel_unavailable) {
-        v.compare.unavailable = m_kernel_cut ? *m_kernel_cut : "the kernel run stopped before this step";
+        v.compare.unavailable = m_kernel_cut ? m_kernel_cut() : std::string(explain::tr("the kernel run stopped before this step"));
     }
     return v;
 }
@@ -289,16 +299,29 @@ void App::handle_keys() {
     if (pressed(ImGuiKey_Home)) go_to(0);
     if (pressed(ImGuiKey_End) && m_stepper) go_to(m_stepper->total());
     for (ImWchar c : io.InputQueueCharacters) {
-        if (c == '+' || c == '=') zoom = std::min(3.0f, zoom + 0.25f), fonts_dirty = true;
-        if (c == '-') zoom = std::max(0.5f, zoom - 0.25f), fonts_dirty = true;
+        if (c == '+' || c == '=') zoom_by(0.25f);
+        if (c == '-') zoom_by(-0.25f);
         if (c == 'p') playing = !playing;
         if (c == 't') dark = !dark;
-        if (c == 'l') lang = lang == sim::scenario::Lang::en ? sim::scenario::Lang::zh : sim::scenario::Lang::en;
+        if (c == 'l') set_lang(lang == sim::scenario::Lang::en ? sim::scenario::Lang::zh : sim::scenario::Lang::en, true);
     }
+}
+
+void App::set_lang(sim::scenario::Lang l, bool remember) {
+    bool changed = l != lang;
+    lang = l;
+    explain::set_language(l);
+    if (remember && changed) remember_lang(settings, l);
+}
+
+void App::zoom_by(float step) {
+    zoom = std::clamp(zoom + step, 0.5f, 3.0f);
+    fonts_dirty = true;
 }
 
 void App::ui() {
     handle_keys();
+    draw_menu_bar(*this);
     draw_layout(*this, view());
 }
 

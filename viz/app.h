@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,9 +42,16 @@ public:
     View view() const;
     void ui();  // builds the whole UI for this frame (between NewFrame and Render)
 
+    // One language for everything the window says (its own words through explain::tr, the lesson's
+    // title and notes): sets `lang` and the program's language together. `remember`: a choice the
+    // user made in the window, stored in `settings` for the next run.
+    void set_lang(sim::scenario::Lang l, bool remember);
+    void zoom_by(float step);  // +0.25 or -0.25, within 0.5..3
+
     float zoom = 1.0f;
     bool dark = true;
-    sim::scenario::Lang lang = sim::scenario::Lang::en;  // of the lesson's title and notes; 'l' switches
+    sim::scenario::Lang lang = sim::scenario::Lang::en;  // read it here; change it with set_lang ('l', the menu)
+    std::filesystem::path settings;  // where set_lang remembers a choice; empty (tests): nowhere
     bool playing = false;
     float seconds_per_event = 0.35f;
     bool fonts_dirty = false;  // zoom changed: main rebuilds the font atlas
@@ -80,11 +88,13 @@ private:
 
     // The kernel run of the whole scenario, made once per load: after each step, what the
     // comparison panel shows of both observations, and their differences.
-    std::optional<std::string> m_kernel_unavailable;
+    // Why there is no kernel run, or why its history ends early: said in the language of the
+    // moment, so made when shown.
+    std::function<std::string()> m_kernel_unavailable;
     std::vector<sim::Observation> m_kernel_obs, m_model_obs;
     std::vector<std::vector<sim::Difference>> m_diffs;
     std::size_t m_kept_bytes = 0;
-    std::optional<std::string> m_kernel_cut;  // why the history ends before the scenario does
+    std::function<std::string()> m_kernel_cut;  // why the history ends before the scenario does
 };
 
 }  // namespace viz

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <string>
 
+#include "explain/catalog.h"
+#include "viz/wrap.h"
+
 namespace viz {
 
 // A stable colour per segment or queue id, so the same object has the same colour in every panel.
@@ -26,6 +29,23 @@ inline ImU32 highlight_colour(float t) {
     return ImGui::ColorConvertFloat4ToU32(ImVec4(1.0f, 0.78f, 0.1f, a));
 }
 inline ImU32 error_colour() { return IM_COL32(230, 70, 60, 255); }
+
+// Text colours that read on both themes: the dark theme's pale yellow, green and blue were all but
+// invisible on the light theme's near-white, so the light theme gets deep ones.
+inline bool dark_theme() {
+    ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+    return bg.x + bg.y + bg.z < 1.5f;
+}
+inline ImVec4 note_colour() { return dark_theme() ? ImVec4(1.0f, 0.85f, 0.35f, 1) : ImVec4(0.55f, 0.32f, 0.0f, 1); }
+inline ImVec4 good_colour() { return dark_theme() ? ImVec4(0.5f, 0.9f, 0.5f, 1) : ImVec4(0.0f, 0.45f, 0.1f, 1); }
+inline ImVec4 waiting_colour() { return dark_theme() ? ImVec4(1.0f, 0.75f, 0.3f, 1) : ImVec4(0.7f, 0.35f, 0.0f, 1); }
+inline ImVec4 function_colour(float alpha) { return dark_theme() ? ImVec4(0.45f, 0.75f, 1.0f, alpha) : ImVec4(0.05f, 0.3f, 0.75f, alpha); }
+
+// A panel's title, wrapped to the panel: a long one in a narrow column is not cut off.
+inline void panel_title(std::string_view title) {
+    text_wrapped(title);
+    ImGui::Separator();
+}
 
 // A colour with its alpha scaled (for things that fade in or out).
 inline ImU32 faded(ImU32 c, float alpha) {

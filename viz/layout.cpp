@@ -1,11 +1,13 @@
 #include "viz/layout.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "explain/catalog.h"
 #include "viz/app.h"
 #include "viz/draw.h"
 
@@ -87,8 +89,8 @@ void draw_links(const View& v, const Anchors& a) {
         if (ends == 2) draw_link(v, links[last]);
         lines += ends;
     }
-    std::string note = std::to_string(links.size()) + " PTEs in " + std::to_string(runs.size()) + " runs: first and last lines";
-    if (left_out) note += ", " + std::to_string(left_out) + " PTEs not drawn";
+    std::string note = explain::say("{ptes} PTEs in {runs} runs: first and last lines", fmt::arg("ptes", links.size()), fmt::arg("runs", runs.size()));
+    if (left_out) note += explain::say(", {n} PTEs not drawn", fmt::arg("n", left_out));
     ImGui::GetForegroundDrawList()->AddText(ImVec2(a.links_note.first, a.links_note.second), dim_colour(), note.c_str());
 }
 
@@ -117,9 +119,9 @@ void draw_flight(const View& v, const Anchors& a) {
             have_from = task_at(static_cast<int>(r.id), from), have_to = true, to = box->second;
             label = v.kernel->task(static_cast<int>(r.id))->comm;
         } else if (e->kind == sim::EventKind::destroy && r.kind == sim::ObjKind::msg_msg && boxed) {
-            have_from = true, from = box->second, have_to = task_at(caller, to), label = "msg_msg, received";
+            have_from = true, from = box->second, have_to = task_at(caller, to), label = explain::tr("msg_msg, received");
         } else if (e->kind == sim::EventKind::copy && r.kind == sim::ObjKind::msg_receiver) {
-            have_from = task_at(caller, from), have_to = task_at(static_cast<int>(r.id), to), label = "msg_msg, handed over";
+            have_from = task_at(caller, from), have_to = task_at(static_cast<int>(r.id), to), label = explain::tr("msg_msg, handed over");
         }
     }
     if (!have_from || !have_to) return;
@@ -143,9 +145,11 @@ void column(const char* id, float width, float height, void (*body)(const View&,
 bool at_scale(const View& v) { return v.kernel && v.kernel->frames().size() > 1024; }
 
 void draw_layout(App& app, const View& v) {
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(vp->WorkPos);
-    ImGui::SetNextWindowSize(vp->WorkSize);
+    // Below the main menu bar: the work area as this frame's bar has left it (WorkPos would
+    // know the bar only from the next frame on, and a zoom change would overlap for one frame).
+    ImRect work = static_cast<ImGuiViewportP*>(ImGui::GetMainViewport())->GetBuildWorkRect();
+    ImGui::SetNextWindowPos(work.Min);
+    ImGui::SetNextWindowSize(work.GetSize());
     // No background: main.cpp clears to the same colour, and a full-screen blended quad costs
     // llvmpipe as much fill rate as everything else on screen together.
     ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
@@ -187,8 +191,10 @@ void draw_layout(App& app, const View& v) {
     ImGui::EndChild();
     ImGui::EndGroup();
 
-    if (v.kernel) draw_links(v, anchors);
-    if (v.kernel) draw_flight(v, anchors);
+    // The lines are drawn over everything, menus too: while one is open, they wait.
+    bool menu_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+    if (v.kernel && !menu_open) draw_links(v, anchors);
+    if (v.kernel && !menu_open) draw_flight(v, anchors);
     ImGui::End();
 }
 

@@ -7,6 +7,8 @@
 namespace viz {
 
 class App;
+// The main menu bar (menu.cpp), drawn before the layout, which starts below it.
+void draw_menu_bar(App& app);
 void draw_layout(App& app, const View& v);
 // A scene of thousands of frames (the benchmark's 64 processes x 4,096 pages, not a lesson) is drawn
 // without anti-aliasing: llvmpipe shades each one-pixel fringe in whole 4x4 blocks, and at that

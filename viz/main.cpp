@@ -8,6 +8,7 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "viz/app.h"
 #include "viz/fonts.h"
 #include "viz/layout.h"
+#include "viz/settings.h"
 
 namespace {
 
@@ -160,6 +162,8 @@ int main(int argc, char** argv) {
     std::string assets;
     cli.add_option("--assets", assets, "the folder whose lessons/ the window lists (default: " IPCSIM_ASSETS_DIR ")");
     cli.add_option("--bench-frames", bench_frames, "draw N frames of the last step (of FILE, or of a large generated scene) and print the median frame time");
+    bool count_missing = false;
+    cli.add_flag("--count-missing-glyphs", count_missing, "with --screenshot: print how many characters were drawn as a box, having no glyph");
     CLI11_PARSE(cli, argc, argv);
     int width = 1600, height = 900;
     if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200) {
@@ -168,7 +172,9 @@ int main(int argc, char** argv) {
     }
 
     viz::App app(assets.empty() ? assets_dir() : assets);
-    app.lang = explain::choose_lang(lang);
+    // --lang, else the language last chosen in the window, else the locale.
+    app.settings = viz::settings_file();
+    app.set_lang(viz::window_lang(lang, app.settings), false);
     if (!app.errors().empty()) {
         // docs/decisions.md: 2 when the folder is the user's (--assets), 3 when it is the installation's.
         for (const auto& e : app.errors()) std::cerr << e;
@@ -204,6 +210,9 @@ int main(int argc, char** argv) {
     ImGui::GetIO().IniFilename = ini.c_str();
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
+    // A taller window is a bigger screen, often a projector: the text starts a quarter larger for each
+    // 180 pixels above 720 (17 px text on a 1080-line projector could not be read from the back).
+    app.zoom = std::clamp(std::floor(static_cast<float>(height) / 180.0f) / 4.0f, 1.0f, 2.0f);
     const std::string glyphs = viz::lesson_text(assets.empty() ? assets_dir() : assets, file);
     apply_scale(app, xscale, glyphs);
     bool dark = app.dark;
@@ -227,6 +236,7 @@ int main(int argc, char** argv) {
         if (!screenshot.empty() && ++frames == 3) {
             bool ok = write_png(window, screenshot);
             if (!ok) std::cerr << "ipcviz: error: cannot write " << screenshot << "\n";
+            if (count_missing) std::printf("missing glyphs drawn: %d\n", viz::missing_glyphs_drawn(ImGui::GetDrawData()));
             shut_down(window);
             return ok ? 0 : 1;
         }

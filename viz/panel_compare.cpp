@@ -2,6 +2,7 @@
 // differences in red; or one line saying why there is no kernel run here.
 #include <imgui.h>
 
+#include "explain/catalog.h"
 #include "viz/draw.h"
 #include "viz/layout.h"
 
@@ -24,13 +25,13 @@ std::string num(std::uint64_t v) { return std::to_string(v); }
 
 void values(const sim::Observation& m, const sim::Observation& k) {
     if (!ImGui::BeginTable("cmp", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
-    ImGui::TableSetupColumn("value");
-    ImGui::TableSetupColumn("model");
-    ImGui::TableSetupColumn("kernel");
+    ImGui::TableSetupColumn(explain::tr("value").data());
+    ImGui::TableSetupColumn(explain::tr("model").data());
+    ImGui::TableSetupColumn(explain::tr("kernel").data());
     ImGui::TableHeadersRow();
     for (const auto& mp : m.procs) {
         const sim::ProcView* kp = k.proc(mp.name);
-        std::string what = mp.name + " state, minflt";
+        std::string what = explain::say("{proc} state, minflt", fmt::arg("proc", mp.name));
         auto show = [](const sim::ProcView& p) { return std::string(sim::to_string(p.state)) + ", " + std::to_string(p.minflt); };
         row(what.c_str(), show(mp), kp ? show(*kp) : "-");
     }
@@ -38,13 +39,13 @@ void values(const sim::Observation& m, const sim::Observation& k) {
         const sim::ShmView* ks = k.shm(ms.shmid);
         std::string what = "shm(" + std::to_string(ms.shmid) + ") nattch, rss";
         auto show = [](const sim::ShmView& s) { return num(s.nattch) + ", " + num(s.rss); };
-        row(what.c_str(), show(ms), ks ? show(*ks) : "gone");
+        row(what.c_str(), show(ms), ks ? show(*ks) : std::string(explain::tr("gone")));
     }
     for (const auto& mq : m.msqs) {
         const sim::MsqView* kq = k.msq(mq.msqid);
         std::string what = "msq(" + std::to_string(mq.msqid) + ") qnum, cbytes";
         auto show = [](const sim::MsqView& q) { return num(q.qnum) + ", " + num(q.cbytes); };
-        row(what.c_str(), show(mq), kq ? show(*kq) : "gone");
+        row(what.c_str(), show(mq), kq ? show(*kq) : std::string(explain::tr("gone")));
     }
     ImGui::EndTable();
 }
@@ -52,17 +53,21 @@ void values(const sim::Observation& m, const sim::Observation& k) {
 }  // namespace
 
 void panel_compare(const View& v) {
-    ImGui::TextUnformatted("Kernel comparison: the real kernel, same step");
-    ImGui::Separator();
+    panel_title(explain::tr("Kernel comparison: the real kernel, same step"));
     if (v.compare.unavailable) {
-        ImGui::TextWrapped("No kernel run here: %s", v.compare.unavailable->c_str());
+        text_wrapped(explain::say("No kernel run here: {why}", fmt::arg("why", *v.compare.unavailable)));
         return;
     }
     if (!v.compare.kernel) return;
     const auto& diffs = *v.compare.differences;
-    if (diffs.empty()) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "model and kernel agree on every value after this step");
+    if (diffs.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, good_colour());
+        text_wrapped(explain::tr("model and kernel agree on every value after this step"));
+        ImGui::PopStyleColor();
+    }
     for (const auto& d : diffs)
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(error_colour()), "%s: model %s, kernel %s", d.what.c_str(), d.model.c_str(), d.kernel.c_str());
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(error_colour()), "%s",
+                           explain::say("{what}: model {model}, kernel {kernel}", fmt::arg("what", d.what), fmt::arg("model", d.model), fmt::arg("kernel", d.kernel)).c_str());
     values(*v.compare.model, *v.compare.kernel);
 }
 

@@ -44,7 +44,8 @@ void frame_cell(const View& v, const Grid& g, int i, std::uint64_t pfn, const si
     ImVec2 gp(c.x - (g.w / 2) * grow, c.y - (g.h / 2) * grow), gq(c.x + (g.w / 2) * grow, c.y + (g.h / 2) * grow);
     box(dl, gp, gq, object_colour(page.owner_shmid, 0.35f * alpha), faded(lit ? highlight_colour(v.anim) : object_colour(page.owner_shmid), alpha),
         lit ? 3.0f : 1.0f);
-    std::string l1 = "frame " + sim::hex(pfn), l2 = "shm " + std::to_string(page.owner_shmid) + ", " + std::to_string(ptes) + " PTE";
+    std::string l1 = explain::say("frame {pfn}", fmt::arg("pfn", sim::hex(pfn)));
+    std::string l2 = explain::say("shm {shmid}, {n} PTE", fmt::arg("shmid", page.owner_shmid), fmt::arg("n", ptes));
     dl->AddText(ImVec2(p.x + 4, p.y + 2), faded(text_colour(), alpha), l1.c_str());
     dl->AddText(ImVec2(p.x + 4, p.y + 2 + ImGui::GetTextLineHeight()), faded(dim_colour(), alpha), l2.c_str());
     if (alpha >= 1.0f) a.frame[pfn] = {c.x, p.y};
@@ -79,7 +80,7 @@ const FrameList& frame_list(const View& v) {
 }  // namespace
 
 void panel_memory(const View& v, Anchors& a) {
-    ImGui::TextUnformatted("Physical memory: frames (struct page)");
+    ImGui::TextUnformatted(explain::tr("Physical memory: frames (struct page)").data());
     ImGui::SameLine();
     a.links_note = {ImGui::GetCursorScreenPos().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetCursorScreenPos().y};
     ImGui::NewLine();
@@ -89,7 +90,9 @@ void panel_memory(const View& v, Anchors& a) {
     std::vector<std::pair<std::uint64_t, float>> fading;  // freed frames still visible, with their alpha
     for (std::uint64_t pfn : list.freed)
         if (float alpha = v.leaving({sim::ObjKind::page, static_cast<std::int64_t>(pfn)}); alpha > 0.0f) fading.push_back({pfn, alpha});
-    float w = ImGui::CalcTextSize("frame 0x1a000000").x;
+    // A cell is as wide as its longest line can be, in the language of the moment.
+    float w = std::max(ImGui::CalcTextSize(explain::say("frame {pfn}", fmt::arg("pfn", "0x1a000000")).c_str()).x,
+                       ImGui::CalcTextSize(explain::say("shm {shmid}, {n} PTE", fmt::arg("shmid", 99), fmt::arg("n", 99)).c_str()).x);
     Grid g{ImGui::GetCursorScreenPos(), w, 2.3f * ImGui::GetTextLineHeight(), 6.0f * v.zoom,
            std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (w + 6.0f * v.zoom)))};
     int present = static_cast<int>(list.present.size()), cells = present + static_cast<int>(fading.size());
@@ -103,7 +106,7 @@ void panel_memory(const View& v, Anchors& a) {
             frame_cell(v, g, i, pfn, v.before->frames().find(pfn)->second, 0, alpha, a);
         }
     }
-    if (cells == 0) ImGui::TextDisabled("no frame in use yet: frames come with first touches");
+    if (cells == 0) ImGui::TextDisabled("%s", explain::tr("no frame in use yet: frames come with first touches").data());
     int rows = (cells + g.per_row - 1) / g.per_row;
     ImGui::Dummy(ImVec2(ImGui::GetContentRegionAvail().x, static_cast<float>(rows) * (g.h + g.gap)));
 }

@@ -16,11 +16,11 @@ namespace {
 
 std::string wants(const sim::msg_receiver& r) {
     switch (r.r_mode) {
-    case sim::SearchMode::any: return "any type";
-    case sim::SearchMode::equal: return "type " + std::to_string(r.r_msgtype);
-    case sim::SearchMode::notequal: return "not type " + std::to_string(r.r_msgtype);
-    case sim::SearchMode::lessequal: return "type <= " + std::to_string(r.r_msgtype);
-    case sim::SearchMode::number: return "position " + std::to_string(r.r_msgtype);
+    case sim::SearchMode::any: return std::string(explain::tr("any type"));
+    case sim::SearchMode::equal: return explain::say("type {type}", fmt::arg("type", r.r_msgtype));
+    case sim::SearchMode::notequal: return explain::say("not type {type}", fmt::arg("type", r.r_msgtype));
+    case sim::SearchMode::lessequal: return explain::say("type <= {type}", fmt::arg("type", r.r_msgtype));
+    case sim::SearchMode::number: return explain::say("position {n}", fmt::arg("n", r.r_msgtype));
     }
     return "?";
 }
@@ -44,15 +44,16 @@ void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entr
     for (const auto& e : entries) {
         if (e.alpha <= 0.0f) continue;
         if (shown++ > 0) ImGui::SameLine();
-        if (ImGui::GetContentRegionAvail().x < 80 * v.zoom) ImGui::NewLine();
+        // A box that does not fit in what is left of the line starts the next one (a Chinese label is wider).
+        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(e.label.c_str()).x + 8.0f) ImGui::NewLine();
         const sim::KernelEvent* now = v.current_event();
         float alpha = now && created_by(*now) == e.ref && v.anim < 1.0f ? v.anim * e.alpha : e.alpha;
         ImVec2 at = ImGui::GetCursorScreenPos();
         ImVec2 size = text_box(e.label, object_colour(colour_id, 0.2f), v.touched_now(e.ref) ? highlight_colour(v.anim) : object_colour(colour_id), alpha);
         a.box[Anchors::key(e.ref)] = {at.x + size.x / 2, at.y + size.y / 2};
     }
-    if (!shown) ImGui::TextDisabled("empty");
-    if (more) ImGui::TextDisabled("... and %zu more", more);
+    if (!shown) ImGui::TextDisabled("%s", explain::tr("empty").data());
+    if (more) ImGui::TextDisabled("%s", explain::say("... and {n} more", fmt::arg("n", more)).c_str());
 }
 
 // The entries of one list, at most kMaxBoxes of them: what is there now, then what this step took
@@ -88,19 +89,24 @@ void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
     bool lit = v.touched_now({sim::ObjKind::msg_queue, id});
     std::string head = "msqid " + std::to_string(id) + "   key " + std::to_string(p.key) + "   mode " + sim::oct(p.mode);
     text_box(head, object_colour(100 + id, 0.2f), lit ? highlight_colour(v.anim) : object_colour(100 + id));
-    ImGui::Text("qbytes %llu   cbytes %llu   qnum %llu   lspid %s   lrpid %s", static_cast<unsigned long long>(q.q_qbytes),
-                static_cast<unsigned long long>(q.q_cbytes), static_cast<unsigned long long>(q.q_qnum), comm(*v.kernel, q.q_lspid).c_str(),
-                comm(*v.kernel, q.q_lrpid).c_str());
-    auto msg_label = [](const sim::msg_msg& m) { return "type " + std::to_string(m.m_type) + ", " + std::to_string(m.m_ts()) + " B " + sim::quoted(m.m_text, 12); };
+    text_wrapped(sim::cat("qbytes ", q.q_qbytes, "   cbytes ", q.q_cbytes, "   qnum ", q.q_qnum, "   lspid ", comm(*v.kernel, q.q_lspid),
+                          "   lrpid ", comm(*v.kernel, q.q_lrpid)));
+    auto msg_label = [](const sim::msg_msg& m) {
+        return explain::say("type {type}, {n} B {text}", fmt::arg("type", m.m_type), fmt::arg("n", m.m_ts()), fmt::arg("text", sim::quoted(m.m_text, 12)));
+    };
     auto msg_ref = [&](const sim::msg_msg& m) { return sim::ObjRef{sim::ObjKind::msg_msg, id, m.serial}; };
     std::size_t more = 0;
     auto msgs = entries(v, q.q_messages, was ? &was->q_messages : nullptr, msg_label, msg_ref, more);
     box_row(v, a, "q_messages ", msgs, more, 100 + id);
-    auto r_label = [&](const sim::msg_receiver& r) { return comm(*v.kernel, r.r_tsk) + ": " + wants(r) + ", buf " + std::to_string(r.r_maxsize); };
+    auto r_label = [&](const sim::msg_receiver& r) {
+        return explain::say("{proc}: {wants}, buf {n}", fmt::arg("proc", comm(*v.kernel, r.r_tsk)), fmt::arg("wants", wants(r)), fmt::arg("n", r.r_maxsize));
+    };
     auto r_ref = [](const sim::msg_receiver& r) { return sim::ObjRef{sim::ObjKind::msg_receiver, r.r_tsk, 0}; };
     auto receivers = entries(v, q.q_receivers, was ? &was->q_receivers : nullptr, r_label, r_ref, more);
     box_row(v, a, "q_receivers", receivers, more, 200 + id);
-    auto s_label = [&](const sim::msg_sender& snd) { return comm(*v.kernel, snd.tsk) + ": " + std::to_string(snd.msgsz) + " B to send"; };
+    auto s_label = [&](const sim::msg_sender& snd) {
+        return explain::say("{proc}: {n} B to send", fmt::arg("proc", comm(*v.kernel, snd.tsk)), fmt::arg("n", snd.msgsz));
+    };
     auto s_ref = [](const sim::msg_sender& snd) { return sim::ObjRef{sim::ObjKind::msg_sender, snd.tsk, 0}; };
     auto senders = entries(v, q.q_senders, was ? &was->q_senders : nullptr, s_label, s_ref, more);
     box_row(v, a, "q_senders  ", senders, more, 300 + id);
@@ -110,10 +116,9 @@ void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
 }  // namespace
 
 void panel_msg(const View& v, Anchors& a) {
-    ImGui::TextUnformatted("Message queues: msqid_ds, msg_msg, wait queues");
-    ImGui::Separator();
+    panel_title(explain::tr("Message queues: msqid_ds, msg_msg, wait queues"));
     if (!v.kernel) return;
-    if (v.kernel->ns().msg_ids.entries.empty()) ImGui::TextDisabled("no queue");
+    if (v.kernel->ns().msg_ids.entries.empty()) ImGui::TextDisabled("%s", explain::tr("no queue").data());
     for (const auto& [idx, q] : v.kernel->ns().msg_ids.entries)
         if (!v.pending({sim::ObjKind::msg_queue, q.q_perm.id})) queue(v, a, q);
 }

@@ -9,33 +9,43 @@
 namespace viz {
 
 void panel_path(const View& v) {
-    ImGui::TextUnformatted("Kernel path");
-    ImGui::Separator();
+    panel_title(explain::tr("Kernel path"));
     if (!v.record) {
-        ImGui::TextDisabled("before the first step");
+        ImGui::TextDisabled("%s", explain::tr("before the first step").data());
         return;
     }
     const auto& step = v.scenario->steps[v.record->index];
-    ImGui::Text("line %d  %s: %s  ->  %s", step.pos.line, step.proc.c_str(), step.call.name.c_str(),
-                sim::describe(v.record->outcome, step.call.kind).c_str());
+    text_wrapped(explain::say("line {line}  {proc}: {call}  ->  {outcome}", fmt::arg("line", step.pos.line), fmt::arg("proc", step.proc),
+                              fmt::arg("call", step.call.name), fmt::arg("outcome", sim::describe(v.record->outcome, step.call.kind))));
+    // The events scroll under the title and the step's line, which stay in view.
+    ImGui::BeginChild("events", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
     const auto& ev = v.events();
     for (std::size_t i = 0; i < ev.size(); ++i) {
         int idx = static_cast<int>(i);
         if (idx > v.event) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        // The current event's highlight covers all its lines: drawn after them, under them (channel 0).
+        ImDrawList* dl = ImGui::GetWindowDrawList();
         ImVec2 p = ImGui::GetCursorScreenPos();
-        if (idx == v.event) {
-            ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeightWithSpacing() * 2),
-                                                      highlight_colour(v.anim));
-            static std::pair<const void*, int> followed{nullptr, -2};  // follow the cursor, not fight the reader
-            if (followed != std::pair<const void*, int>{v.record, v.event}) ImGui::SetScrollHereY(0.5f);
-            followed = {v.record, v.event};
-        }
-        ImGui::TextColored(ImVec4(0.45f, 0.75f, 1.0f, idx > v.event ? 0.5f : 1.0f), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
+        float width = ImGui::GetContentRegionAvail().x;
+        if (idx == v.event) dl->ChannelsSplit(2), dl->ChannelsSetCurrent(1);
+        ImGui::TextColored(function_colour(idx > v.event ? 0.5f : 1.0f), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
         ImGui::Indent();
         ImGui::TextWrapped("%s", v.sentence(ev[i]).c_str());
         ImGui::Unindent();
+        if (idx == v.event) {
+            dl->ChannelsSetCurrent(0);
+            dl->AddRectFilled(p, ImVec2(p.x + width, ImGui::GetCursorScreenPos().y), highlight_colour(v.anim));
+            dl->ChannelsMerge();
+            // Follow the cursor, not fight the reader: the current event's last line to the middle,
+            // once it moves (and for two frames more, while lines above rewrap).
+            static std::pair<const void*, int> followed{nullptr, -2};
+            static int settling = 0;
+            if (followed != std::pair<const void*, int>{v.record, v.event}) followed = {v.record, v.event}, settling = 3;
+            if (settling > 0) --settling, ImGui::SetScrollHereY(0.5f);
+        }
         if (idx > v.event) ImGui::PopStyleColor();
     }
+    ImGui::EndChild();
 }
 
 }  // namespace viz

@@ -11,6 +11,17 @@ namespace {
 
 constexpr std::uint64_t kMaxCells = 48;  // a larger mapping shows its first cells and says how many more
 
+// The task's state as the panel says it (the scenario language's words stay in `expect` and the comparison).
+std::string_view state_word(sim::TaskState s) {
+    switch (s) {
+    case sim::TaskState::ready: return explain::tr("ready");
+    case sim::TaskState::blocked: return explain::tr("blocked");
+    case sim::TaskState::exited: return explain::tr("exited");
+    case sim::TaskState::killed: return explain::tr("killed");
+    }
+    return "?";
+}
+
 void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct& vma, Anchors& a, float alpha) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     // Square cells: a rounded corner made each cell some 50 triangles instead of 10, and a
@@ -41,7 +52,7 @@ void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct
     }
     float rows = static_cast<float>((shown + per_row - 1) / per_row);
     ImGui::Dummy(ImVec2(wrap, rows * (cell + gap)));
-    if (pages > shown) ImGui::TextDisabled("... and %llu more pages", static_cast<unsigned long long>(pages - shown));
+    if (pages > shown) ImGui::TextDisabled("%s", explain::say("... and {n} more pages", fmt::arg("n", pages - shown)).c_str());
 }
 
 // One vm_area_struct and its PTE row; `alpha` below 1 while a detach takes it away.
@@ -51,7 +62,7 @@ void vma_box(const View& v, const sim::task_struct& t, const sim::vm_area_struct
     if (!first) ImGui::TextDisabled("  | vm_next");  // the mm's list, in address order
     std::string label = "vm_area_struct  [" + sim::hex(vma.vm_start) + ", " + sim::hex(vma.vm_end) + ")  " + vma.perms() +
                         "  shmid " + std::to_string(vma.shmid);
-    if (vma.vm_pgoff) label += "  from page " + std::to_string(vma.vm_pgoff);  // a piece left by a split
+    if (vma.vm_pgoff) label += explain::say("  from page {n}", fmt::arg("n", vma.vm_pgoff));  // a piece left by a split
     text_box(label, object_colour(vma.shmid, 0.18f), v.touched_now(ref) ? highlight_colour(v.anim) : object_colour(vma.shmid), alpha);
     pte_row(v, t, vma, a, alpha);
     ImGui::Unindent();
@@ -73,29 +84,29 @@ void vma_chain(const View& v, const sim::task_struct& t, Anchors& a) {
             vma_box(v, *was, vma, a, alpha, first);
             first = false;
         }
-    if (first) ImGui::TextDisabled("    no vm_area_struct maps a segment");
+    if (first) ImGui::TextDisabled("    %s", explain::tr("no vm_area_struct maps a segment").data());
 }
 
 }  // namespace
 
 void panel_processes(const View& v, Anchors& a) {
-    ImGui::TextUnformatted("Processes: mm_struct, vm_area_structs and page tables");
-    ImGui::Separator();
+    panel_title(explain::tr("Processes: mm_struct, vm_area_structs and page tables"));
     if (!v.kernel) return;
     for (const auto& [pid, t] : v.kernel->tasks()) {
         bool lit = v.touched_now({sim::ObjKind::task_struct, pid});
         a.task[pid] = {ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y};
-        ImVec4 c = t.state == sim::TaskState::ready ? ImVec4(0.5f, 0.9f, 0.5f, 1) : t.state == sim::TaskState::blocked ? ImVec4(1, 0.75f, 0.3f, 1)
-                                                                                                                        : ImVec4(0.6f, 0.6f, 0.6f, 1);
+        ImVec4 c = t.state == sim::TaskState::ready     ? good_colour()
+                   : t.state == sim::TaskState::blocked ? waiting_colour()
+                                                        : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
         if (lit) ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetCursorScreenPos(),
                                                             ImVec2(ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x,
                                                                    ImGui::GetCursorScreenPos().y + ImGui::GetTextLineHeight()),
                                                             highlight_colour(v.anim));
         ImGui::TextColored(c, "%s", t.comm.c_str());
         ImGui::SameLine();
-        ImGui::TextDisabled("pid %d  uid %u  %s  minflt %llu", pid, t.cred.euid, std::string(sim::to_string(t.state)).c_str(),
+        ImGui::TextDisabled("pid %d  uid %u  %s  minflt %llu", pid, t.cred.euid, std::string(state_word(t.state)).c_str(),
                             static_cast<unsigned long long>(t.min_flt));
-        if (t.state == sim::TaskState::killed) ImGui::SameLine(), ImGui::TextDisabled("(signal %d)", t.term_signal);
+        if (t.state == sim::TaskState::killed) ImGui::SameLine(), ImGui::TextDisabled("%s", explain::say("(signal {n})", fmt::arg("n", t.term_signal)).c_str());
         vma_chain(v, t, a);
         ImGui::Spacing();
     }

@@ -6,41 +6,69 @@
 #include <filesystem>
 #include <string>
 
+#include "explain/catalog.h"
 #include "viz/app.h"
 #include "viz/draw.h"
 #include "viz/layout.h"
 
 namespace viz {
 
+static std::string percent_escaped(const std::string& s) {
+    std::string out;
+    for (char c : s) out += c == '%' ? "%%" : std::string(1, c);
+    return out;
+}
+
+// The toolbar's next item on the same line when it fits there, else on the next: at zoom 1.5 in a
+// 1280-pixel window the row ran off the right edge.
+static void then(float width) {
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+static float button_width(const std::string& label) {
+    return ImGui::CalcTextSize(label.c_str(), nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+static bool button(const std::string& label) { return ImGui::Button(label.c_str()); }
+
 void panel_toolbar(App& app, const View& v) {
-    if (ImGui::Button("|<")) app.go_to(0);
-    ImGui::SameLine();
-    if (ImGui::Button("<")) app.prev_step();
-    ImGui::SameLine();
-    if (ImGui::Button(app.playing ? "Pause" : "Play")) app.playing = !app.playing;
-    ImGui::SameLine();
-    if (ImGui::Button(">")) app.next_step();
-    ImGui::SameLine();
-    if (ImGui::Button(">|")) app.go_to(v.total);
-    ImGui::SameLine();
+    if (button("|<")) app.go_to(0);
+    then(button_width("<"));
+    if (button("<")) app.prev_step();
+    std::string play = std::string(app.playing ? explain::tr("Pause") : explain::tr("Play")) + "###play";
+    then(button_width(play));
+    if (button(play)) app.playing = !app.playing;
+    then(button_width(">"));
+    if (button(">")) app.next_step();
+    then(button_width(">|"));
+    if (button(">|")) app.go_to(v.total);
+    then(220 * v.zoom);
     int step = static_cast<int>(v.step);
     ImGui::SetNextItemWidth(220 * v.zoom);
-    if (ImGui::SliderInt("##timeline", &step, 0, static_cast<int>(v.total), "step %d") && step >= 0)
+    // The slider's printf format: the step said in words, its '%' doubled.
+    std::string shown = percent_escaped(explain::say("step {n}", fmt::arg("n", step)));
+    if (ImGui::SliderInt("##timeline", &step, 0, static_cast<int>(v.total), shown.c_str()) && step >= 0)
         app.go_to(static_cast<std::size_t>(step));
-    ImGui::SameLine();
-    ImGui::Text("of %zu  |  event %d of %zu", v.total, v.event + 1, v.events().size());
-    ImGui::SameLine();
+    std::string where = explain::say("of {total}  |  event {event} of {events}", fmt::arg("total", v.total), fmt::arg("event", v.event + 1),
+                                     fmt::arg("events", v.events().size()));
+    then(ImGui::CalcTextSize(where.c_str()).x);
+    ImGui::TextUnformatted(where.c_str());
+    std::string speed = std::string(explain::tr("s/event")) + "###speed";
+    then(110 * v.zoom + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(speed.c_str(), nullptr, true).x);
     ImGui::SetNextItemWidth(110 * v.zoom);
-    ImGui::SliderFloat("s/event", &app.seconds_per_event, 0.05f, 1.5f, "%.2f");
+    ImGui::SliderFloat(speed.c_str(), &app.seconds_per_event, 0.05f, 1.5f, "%.2f");
+    std::string zoom = explain::say("zoom {zoom:.2f}", fmt::arg("zoom", app.zoom));
+    then(button_width("-") * 2 + ImGui::CalcTextSize(zoom.c_str()).x + 2 * ImGui::GetStyle().ItemSpacing.x);
+    if (button("-")) app.zoom_by(-0.25f);
     ImGui::SameLine();
-    if (ImGui::Button("-")) app.zoom = std::max(0.5f, app.zoom - 0.25f), app.fonts_dirty = true;
+    ImGui::TextUnformatted(zoom.c_str());
     ImGui::SameLine();
-    ImGui::Text("zoom %.2f", app.zoom);
-    ImGui::SameLine();
-    if (ImGui::Button("+")) app.zoom = std::min(3.0f, app.zoom + 0.25f), app.fonts_dirty = true;
-    ImGui::SameLine();
-    if (ImGui::Button(app.dark ? "Light" : "Dark")) app.dark = !app.dark;
-    ImGui::SameLine();
+    if (button("+")) app.zoom_by(0.25f);
+    std::string theme = std::string(app.dark ? explain::tr("Light") : explain::tr("Dark")) + "###theme";
+    then(button_width(theme));
+    if (button(theme)) app.dark = !app.dark;
+    then(200 * v.zoom);
     ImGui::SetNextItemWidth(-1);
     std::string current = std::filesystem::path(app.file()).filename().string();
     if (ImGui::BeginCombo("##lesson", current.c_str())) {
@@ -48,15 +76,17 @@ void panel_toolbar(App& app, const View& v) {
             if (ImGui::Selectable(std::filesystem::path(l).filename().string().c_str(), l == app.file())) app.open(l);
         ImGui::EndCombo();
     }
-    ImGui::TextDisabled("Space/Right: next step   Left: back   Shift: one kernel-path event   Home/End   p: play   +/-: zoom   t: theme   l: 中文/English");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(explain::tr("Space/Right: next step   Left: back   Shift: one kernel-path event   Home/End   p: play   +/-: zoom   t: theme   l: 中文/English"));
+    ImGui::PopStyleColor();
 }
 
 static void notes(const App& app, const View& v) {
     if (!v.record) return;
     const auto& step = v.scenario->steps[v.record->index];
     for (const auto& n : step.notes) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.85f, 0.35f, 1.0f));
-        ImGui::TextWrapped("%s", n.in(app.lang).c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, note_colour());
+        text_wrapped(n.in(app.lang));
         ImGui::PopStyleColor();
     }
     if (!step.notes.empty()) ImGui::Separator();
@@ -81,7 +111,9 @@ static void source(const View& v) {
                 float w = ImGui::GetContentRegionAvail().x;
                 ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), highlight_colour(0.6f));
             }
-            ImGui::TextDisabled("%3d", line);
+            // The current line's number reads on its highlight; the others stay dim.
+            if (line == current) ImGui::Text("%3d", line);
+            else ImGui::TextDisabled("%3d", line);
             ImGui::SameLine();
             std::string_view text = v.scenario->lines[static_cast<std::size_t>(i)];
             ImGui::TextUnformatted(text.data(), text.data() + text.size());
@@ -93,11 +125,11 @@ static void source(const View& v) {
 void panel_scenario(App& app, const View& v) {
     for (const auto& e : app.errors()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.35f, 0.3f, 1.0f));
-        ImGui::TextWrapped("%s", e.c_str());
+        text_wrapped(e);
         ImGui::PopStyleColor();
     }
     if (!v.scenario) return;
-    ImGui::TextWrapped("%s", v.scenario->title.en.empty() ? app.file().c_str() : v.scenario->title.in(app.lang).c_str());
+    text_wrapped(v.scenario->title.en.empty() ? app.file() : v.scenario->title.in(app.lang));
     ImGui::Separator();
     notes(app, v);
     source(v);

@@ -16,10 +16,10 @@ void segment(const View& v, const sim::Kernel& k, const sim::shmid_kernel& s, fl
     std::string head = "shmid " + std::to_string(p.id) + "   key " + std::to_string(p.key) + "   mode " + sim::oct(p.mode) +
                        ((p.mode & sim::SHM_DEST) ? "  SHM_DEST" : "") + ((p.mode & sim::SHM_LOCKED) ? "  SHM_LOCKED" : "");
     text_box(head, object_colour(p.id, 0.2f), lit ? highlight_colour(v.anim) : object_colour(p.id), alpha);
-    ImGui::Text("segsz %llu   nattch %llu   cpid %s   lpid %s   rss %zu page(s)", static_cast<unsigned long long>(s.shm_segsz),
-                static_cast<unsigned long long>(s.shm_nattch), comm(k, s.shm_cprid).c_str(), comm(k, s.shm_lprid).c_str(),
-                s.pages.size());
-    std::string pages = "pages:";
+    text_wrapped(explain::say("segsz {segsz}   nattch {nattch}   cpid {cpid}   lpid {lpid}   rss {rss} page(s)", fmt::arg("segsz", s.shm_segsz),
+                              fmt::arg("nattch", s.shm_nattch), fmt::arg("cpid", comm(k, s.shm_cprid)), fmt::arg("lpid", comm(k, s.shm_lprid)),
+                              fmt::arg("rss", s.pages.size())));
+    std::string pages(explain::tr("pages:"));
     int n = 0;
     for (const auto& [pgoff, pfn] : s.pages) {
         if (v.pending({sim::ObjKind::page, static_cast<std::int64_t>(pfn)})) continue;
@@ -29,18 +29,18 @@ void segment(const View& v, const sim::Kernel& k, const sim::shmid_kernel& s, fl
         }
         pages += " [" + std::to_string(pgoff) + "]->" + sim::hex(pfn);
     }
-    ImGui::TextWrapped("%s", n ? pages.c_str() : "pages: none yet (nothing touched)");
-    std::string chain = "attaches:";
+    text_wrapped(n ? std::string_view(pages) : explain::tr("pages: none yet (nothing touched)"));
+    std::string chain(explain::tr("attaches:"));
     int shown = 0;
     for (const auto& [pid, start] : s.attaches) {
         if (v.pending({sim::ObjKind::vm_area_struct, pid, start})) continue;
         if (++shown > 12) {
-            chain += sim::cat(" ... (", s.shm_nattch, " in all)");
+            chain += explain::say(" ... ({n} in all)", fmt::arg("n", s.shm_nattch));
             break;
         }
         chain += " " + comm(k, pid) + "@" + sim::hex(start) + " ->";
     }
-    ImGui::TextWrapped("%s%s", chain.c_str(), shown > 12 ? "" : " NULL");
+    text_wrapped(shown > 12 ? chain : chain + " NULL");
     ImGui::Spacing();
     ImGui::PopStyleVar();
 }
@@ -48,8 +48,7 @@ void segment(const View& v, const sim::Kernel& k, const sim::shmid_kernel& s, fl
 }  // namespace
 
 void panel_shm(const View& v) {
-    ImGui::TextUnformatted("Shared memory: shmid_ds");
-    ImGui::Separator();
+    panel_title(explain::tr("Shared memory: shmid_ds"));
     if (!v.kernel) return;
     bool any = false;
     for (const auto& [idx, s] : v.kernel->ns().shm_ids.entries)
@@ -60,7 +59,7 @@ void panel_shm(const View& v) {
             float alpha = v.kernel->ns().shm_ids.find_id(s.shm_perm.id) ? 0.0f : v.leaving(ref);
             if (alpha > 0.0f) segment(v, *v.before, s, alpha), any = true;
         }
-    if (!any) ImGui::TextDisabled("no segment");
+    if (!any) ImGui::TextDisabled("%s", explain::tr("no segment").data());
 }
 
 }  // namespace viz
