@@ -30,7 +30,7 @@ void panel_path(const View& v) {
         if (idx == v.event) dl->ChannelsSplit(2), dl->ChannelsSetCurrent(1);
         ImGui::TextColored(function_colour(idx > v.event ? 0.5f : 1.0f), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
         ImGui::Indent();
-        ImGui::TextWrapped("%s", v.sentence(ev[i]).c_str());
+        text_wrapped(v.sentence(ev[i]));
         ImGui::Unindent();
         if (idx == v.event) {
             dl->ChannelsSetCurrent(0);
