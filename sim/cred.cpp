@@ -26,7 +26,7 @@ std::string ids_text(const cred& c) {
 
 }  // namespace
 
-SyscallResult Kernel::set_id(int pid, SetId which, std::int64_t id) {
+const SyscallResult& Kernel::set_id(int pid, SetId which, std::int64_t id) {
     begin(pid);
     static const char* const names[] = {"setuid", "setgid", "seteuid", "setegid"};
     ENTRY(cat("calls ", names[static_cast<int>(which)], "(", id, ")"));
@@ -103,7 +103,7 @@ void Kernel::commit_creds(const cred& next) {
 // setrlimit(RLIMIT_MEMLOCK, {N, N}) (do_prlimit). Measured: lowering needs nothing; raising the
 // hard limit above its value needs CAP_SYS_RESOURCE, which even root lacks here: EPERM, for
 // RLIM_INFINITY too. A fork copies the limit.
-SyscallResult Kernel::setrlimit(int pid, std::int64_t resource, std::uint64_t limit) {
+const SyscallResult& Kernel::setrlimit(int pid, std::int64_t resource, std::uint64_t limit) {
     begin(pid);
     ENTRY(cat("calls setrlimit(RLIMIT_MEMLOCK, {", limit, ", ", limit, "}): soft and hard limit in bytes"));
     task_struct& t = current();

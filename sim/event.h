@@ -32,7 +32,7 @@ enum class ObjKind {
 
 struct ObjRef {
     ObjKind kind;
-    std::int64_t id = 0;
+    std::int64_t id;    // not zeroed by default: an array of refs is written on every call's path
     std::uint64_t sub = 0;
     bool operator==(const ObjRef&) const = default;
 };
@@ -75,11 +75,12 @@ std::string_view to_string(ObjKind k);
 class ObjRefs {
 public:
     static constexpr std::size_t kMax = 4;
+    // One constructor per count, so that {a, b} stores two refs with no loop and no check.
     ObjRefs() = default;
-    ObjRefs(std::initializer_list<ObjRef> refs) {
-        if (refs.size() > kMax) throw std::length_error("an event touches at most four structures");
-        for (const auto& r : refs) m_refs[m_n++] = r;
-    }
+    ObjRefs(ObjRef a) : m_n(1) { m_refs[0] = a; }
+    ObjRefs(ObjRef a, ObjRef b) : m_n(2) { m_refs[0] = a, m_refs[1] = b; }
+    ObjRefs(ObjRef a, ObjRef b, ObjRef c) : m_n(3) { m_refs[0] = a, m_refs[1] = b, m_refs[2] = c; }
+    ObjRefs(ObjRef a, ObjRef b, ObjRef c, ObjRef d) : m_n(4) { m_refs[0] = a, m_refs[1] = b, m_refs[2] = c, m_refs[3] = d; }
     const ObjRef* begin() const { return m_refs.data(); }
     const ObjRef* end() const { return m_refs.data() + m_n; }
     std::size_t size() const { return m_n; }
@@ -88,7 +89,7 @@ public:
     bool operator==(const ObjRefs& o) const { return std::equal(begin(), end(), o.begin(), o.end()); }
 
 private:
-    std::array<ObjRef, kMax> m_refs{};
+    std::array<ObjRef, kMax> m_refs;  // only the first m_n are set: an event is written on every call's path
     std::uint8_t m_n = 0;
 };
 
@@ -150,13 +151,15 @@ template <ArgName N> constexpr Arg<N, ArgType::legacy> legacy(std::size_t index)
 // makes the words when the event is shown, in the reader's language.
 struct KernelEvent {
     static constexpr std::size_t kMaxArgs = 8;
+    // Not zeroed: EVENT sets what it uses, and args past nargs are never read.
+    KernelEvent() {}
     EventKind kind = EventKind::check;
     std::uint8_t nargs = 0;
     std::string_view function;     // "shmem_fault" (a literal)
     const char* msgid = "";        // the sentence's catalog key (a literal)
     const ArgSpec* specs = nullptr;  // nargs names and types (a static array of the EVENT site)
     ObjRefs touched;
-    std::array<std::uint64_t, kMaxArgs> args{};
+    std::array<std::uint64_t, kMaxArgs> args;
 
     // The value of the argument called `name`, if the event has one.
     std::optional<std::uint64_t> arg(std::string_view name) const {

@@ -165,7 +165,7 @@ bool Kernel::walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn) 
     return true;
 }
 
-SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& bytes) {
+const SyscallResult& Kernel::store(int pid, std::uint64_t addr, const std::string& bytes) {
     begin(pid, Entry::memory_access);
     ENTRY(cat("stores ", bytes.size(), " byte(s) ", quoted(bytes), " at ", hex(addr),
                    ": no system call, the CPU writes and the MMU translates each page"));
@@ -184,7 +184,7 @@ SyscallResult Kernel::store(int pid, std::uint64_t addr, const std::string& byte
     return take();
 }
 
-SyscallResult Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
+const SyscallResult& Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
     begin(pid, Entry::memory_access);
     ENTRY(cat("loads ", n, " byte(s) from ", hex(addr), ": no system call, the CPU reads and the MMU translates each page"));
     if (n < 0) return FAIL_CALL(EINVAL, "load", "a negative length"), take();

@@ -49,7 +49,7 @@ void Kernel::begin(int pid, Entry how) {
     set_current(pid);
     m_entry = how;
     m_ret_address = false;
-    // Field by field: take() moved the last result out, so its vectors hold no memory to free.
+    // Field by field, keeping the vectors' memory for this call's path.
     m_result.fate = Fate::returned;
     m_result.ret = 0;
     m_result.err = m_result.signo = 0;
@@ -57,7 +57,6 @@ void Kernel::begin(int pid, Entry how) {
     m_result.mtype = 0;
     m_result.events.clear();
     m_result.texts.clear();
-    if (m_record_events) m_result.events.reserve(16);  // a typical path, in one allocation
 }
 
 // The current task's call returns: into its registers, and into the step's result when it is the caller
@@ -151,10 +150,10 @@ void Kernel::copy_to_buf(CtlBuf b) {
     if (m_into_buf) current().regs.buf = std::move(b);
 }
 
-SyscallResult Kernel::take() {
+const SyscallResult& Kernel::take() {
     settle();
     set_current(m_caller);
-    return std::move(m_result);
+    return m_result;
 }
 
 }  // namespace sim

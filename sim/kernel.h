@@ -178,7 +178,8 @@ struct ipc_namespace {
     bool operator==(const ipc_namespace&) const = default;
 };
 
-// A call's result for its caller and its kernel path: the same record the runner gets.
+// A call's result for its caller and its kernel path: the same record the runner gets. The calls
+// return the Kernel's own record, which the next call reuses: keep a copy to keep it.
 using SyscallResult = StepOutcome;
 
 // shmctl's and msgctl's IPC_SET fields; absent ones keep their values (read by IPC_STAT first).
@@ -225,29 +226,29 @@ public:
     int spawn(const std::string& comm, std::uint32_t uid, std::uint32_t gid);
 
     // The calls. `pid` is the caller; it must be ready (the stepper checks).
-    SyscallResult shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg);
-    SyscallResult shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg);
-    SyscallResult shmdt(int pid, std::uint64_t addr);
-    SyscallResult munmap(int pid, std::uint64_t addr, std::uint64_t len);
-    SyscallResult mprotect(int pid, std::uint64_t addr, std::uint64_t len, std::int64_t prot);
+    const SyscallResult& shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg);
+    const SyscallResult& shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg);
+    const SyscallResult& shmdt(int pid, std::uint64_t addr);
+    const SyscallResult& munmap(int pid, std::uint64_t addr, std::uint64_t len);
+    const SyscallResult& mprotect(int pid, std::uint64_t addr, std::uint64_t len, std::int64_t prot);
     // `into_buf` false: the structure goes to a buffer of the scenario's own, not PROC.buf (the
     // IPC_STAT an IPC_SET makes first).
-    SyscallResult shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set, bool into_buf = true);
-    SyscallResult store(int pid, std::uint64_t addr, const std::string& bytes);
-    SyscallResult load(int pid, std::uint64_t addr, std::int64_t n);
-    SyscallResult fork(int pid, const std::string& child_comm);
-    SyscallResult exit(int pid, int status);
-    SyscallResult kill(int pid, int target_pid, int sig);
-    SyscallResult signal(int pid, int sig, scenario::SigDisposition how);
+    const SyscallResult& shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set, bool into_buf = true);
+    const SyscallResult& store(int pid, std::uint64_t addr, const std::string& bytes);
+    const SyscallResult& load(int pid, std::uint64_t addr, std::int64_t n);
+    const SyscallResult& fork(int pid, const std::string& child_comm);
+    const SyscallResult& exit(int pid, int status);
+    const SyscallResult& kill(int pid, int target_pid, int sig);
+    const SyscallResult& signal(int pid, int sig, scenario::SigDisposition how);
     // setuid, setgid, seteuid and setegid as the C library makes them (seteuid is setresuid(-1, N, -1)).
     enum class SetId { setuid, setgid, seteuid, setegid };
-    SyscallResult set_id(int pid, SetId which, std::int64_t id);
-    SyscallResult setrlimit(int pid, std::int64_t resource, std::uint64_t limit);
-    SyscallResult msgget(int pid, std::int64_t key, std::int64_t msgflg);
-    SyscallResult msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg,
+    const SyscallResult& set_id(int pid, SetId which, std::int64_t id);
+    const SyscallResult& setrlimit(int pid, std::int64_t resource, std::uint64_t limit);
+    const SyscallResult& msgget(int pid, std::int64_t key, std::int64_t msgflg);
+    const SyscallResult& msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg,
                          std::optional<std::int64_t> msgsz = std::nullopt);
-    SyscallResult msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg);
-    SyscallResult msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf = true);
+    const SyscallResult& msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg);
+    const SyscallResult& msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf = true);
 
     // Reading the model (for observations, the window and the tests).
     const ipc_namespace& ns() const { return m_ns; }
@@ -279,11 +280,11 @@ private:
         set_args(e, args...);
     }
     void emit_legacy(EventKind kind, std::string_view function, ObjRefs touched, std::string text) {
-        emit(kind, function, touched, N_("{text}"), ev::legacy<"text">(keep(std::move(text))));
+        emit(kind, function, touched, N_("{text}"), ev::legacy<"text">(keep(text)));
     }
     // Keeps bytes for an event's text argument; the index it returns is the argument.
-    std::size_t keep(std::string bytes) {
-        m_result.texts.push_back(std::move(bytes));
+    std::size_t keep(std::string_view bytes) {
+        m_result.texts.emplace_back(bytes);
         return m_result.texts.size() - 1;
     }
     template <typename... As>
@@ -301,7 +302,7 @@ private:
     }
     SyscallResult& finish(std::int64_t ret, std::string data = {}, std::int64_t mtype = 0);
     SyscallResult& fail(int err);
-    SyscallResult take();  // lets the system settle, then hands the step's result over
+    const SyscallResult& take();  // lets the system settle; the result stays valid until the next call
 
     task_struct& current() { return *m_cur.task; }
     // Whose kernel code runs now. The task is looked up once per switch, not at every use.

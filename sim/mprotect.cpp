@@ -35,7 +35,7 @@ std::string prot_text(std::int64_t prot) {
 
 }  // namespace
 
-SyscallResult Kernel::mprotect(int pid, std::uint64_t addr, std::uint64_t len, std::int64_t prot) {
+const SyscallResult& Kernel::mprotect(int pid, std::uint64_t addr, std::uint64_t len, std::int64_t prot) {
     begin(pid);
     ENTRY(cat("calls mprotect(", hex(addr), ", ", len, ", ", prot_text(prot), ")"));
     std::int64_t grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);

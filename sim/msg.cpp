@@ -76,7 +76,7 @@ bool fits(const msg_queue& q, std::uint64_t msgsz) {
 
 }  // namespace
 
-SyscallResult Kernel::msgget(int pid, std::int64_t key, std::int64_t msgflg) {
+const SyscallResult& Kernel::msgget(int pid, std::int64_t key, std::int64_t msgflg) {
     key = static_cast<std::int32_t>(key);  // key_t is an int
     begin(pid);
     ENTER(N_("{who} (pid {who_pid}) calls msgget(key={key}, msgflg={msgflg})"), ev::num<"key">(key), ev::oct<"msgflg">(static_cast<std::uint64_t>(msgflg)));
@@ -106,13 +106,13 @@ SyscallResult& Kernel::newque(std::int64_t key, std::int64_t msgflg) {
     return finish(id);
 }
 
-SyscallResult Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg,
+const SyscallResult& Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mtype, const std::string& text, std::int64_t msgflg,
                              std::optional<std::int64_t> explicit_msgsz) {
     begin(pid);
     // msgsz is what the caller passes; the text is only what its buffer starts with (version 2's msgsz=).
     std::int64_t msgsz = explicit_msgsz.value_or(static_cast<std::int64_t>(text.size()));
     ENTER(N_("{who} (pid {who_pid}) calls msgsnd(msqid={msqid}, mtype={mtype}, {text}, msgsz={msgsz}, msgflg={msgflg})"),
-          ev::num<"msqid">(msqid), ev::num<"mtype">(mtype), ev::text<"text">(keep(text.substr(0, 33))), ev::num<"msgsz">(msgsz),
+          ev::num<"msqid">(msqid), ev::num<"mtype">(mtype), ev::text<"text">(keep(std::string_view(text).substr(0, 33))), ev::num<"msgsz">(msgsz),
           ev::oct<"msgflg">(static_cast<std::uint64_t>(msgflg)));
     msg_queue* q = m_ns.msg_ids.find_id(static_cast<int>(msqid));
     if (msgsz > m_ns.msg_ctlmax || msgsz < 0 || msqid < 0)
@@ -234,7 +234,7 @@ void Kernel::sleep_on(msg_queue& msq, pending_ipc& call, bool sender) {
     if (m_current == m_caller) m_result.fate = Fate::blocked;
 }
 
-SyscallResult Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg) {
+const SyscallResult& Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg) {
     begin(pid);
     ENTER(N_("{who} (pid {who_pid}) calls msgrcv(msqid={msqid}, msgsz={msgsz}, msgtyp={msgtyp}, msgflg={msgflg})"), ev::num<"msqid">(msqid),
           ev::num<"msgsz">(msgsz), ev::num<"msgtyp">(msgtyp), ev::oct<"msgflg">(static_cast<std::uint64_t>(msgflg)));
@@ -316,6 +316,7 @@ SyscallResult& Kernel::msgrcv_take(msg_queue& msq, std::size_t at, std::int64_t 
 // ss_wakeup: wakes, in order, every sleeping sender whose message now fits, and moves the others
 // to the tail. With kill (IPC_RMID) it wakes them all, to find the queue gone.
 void Kernel::ss_wakeup(msg_queue& msq, bool kill) {
+    if (msq.q_senders.empty()) return;
     std::vector<msg_sender> fit, wait;
     for (const auto& s : msq.q_senders) (kill || fits(msq, s.msgsz) ? fit : wait).push_back(s);
     for (const auto& s : fit)

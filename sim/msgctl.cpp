@@ -10,7 +10,7 @@ ObjRef q_ref(int id) { return {ObjKind::msg_queue, id}; }
 
 }  // namespace
 
-SyscallResult Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
+const SyscallResult& Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
     begin(pid);
     m_into_buf = into_buf;
     ENTRY(cat("calls msgctl(msqid=", msqid, ", cmd=", cmd, ")"));

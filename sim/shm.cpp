@@ -15,7 +15,7 @@ const ObjRef kShmIds{ObjKind::ipc_ids, 0};
 
 }  // namespace
 
-SyscallResult Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg) {
+const SyscallResult& Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg) {
     key = static_cast<std::int32_t>(key);  // key_t is an int
     begin(pid);
     ENTRY(cat("calls shmget(key=", key, ", size=", size, ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
@@ -61,7 +61,7 @@ SyscallResult& Kernel::newseg(std::int64_t key, std::int64_t size, std::int64_t 
     return finish(id);
 }
 
-SyscallResult Kernel::shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
+const SyscallResult& Kernel::shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
     begin(pid);
     ENTRY(cat("calls shmat(shmid=", shmid, ", addr=", addr ? hex(addr) : std::string("NULL"), ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
     do_shmat(shmid, addr, shmflg);
@@ -190,7 +190,7 @@ void Kernel::shm_destroy(shmid_kernel& shp) {
     m_ns.shm_ids.remove(id);
 }
 
-SyscallResult Kernel::shmdt(int pid, std::uint64_t addr) {
+const SyscallResult& Kernel::shmdt(int pid, std::uint64_t addr) {
     begin(pid);
     ENTRY(cat("calls shmdt(", hex(addr), ")"));
     do_shmdt(addr);
@@ -218,7 +218,7 @@ SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
 
 // munmap on an attachment (__vm_munmap, do_vmi_munmap): the pages of [addr, addr + len) go, and a
 // vm_area_struct that reaches past the range is split, so nattch counts the pieces left.
-SyscallResult Kernel::munmap(int pid, std::uint64_t addr, std::uint64_t len) {
+const SyscallResult& Kernel::munmap(int pid, std::uint64_t addr, std::uint64_t len) {
     begin(pid);
     ENTRY(cat("calls munmap(", hex(addr), ", ", len, ")"));
     std::uint64_t end = addr + page_align_up(len);
@@ -233,7 +233,7 @@ SyscallResult Kernel::munmap(int pid, std::uint64_t addr, std::uint64_t len) {
     return take();
 }
 
-SyscallResult Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
+const SyscallResult& Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
     begin(pid);
     m_into_buf = into_buf;
     ENTRY(cat("calls shmctl(shmid=", shmid, ", cmd=", cmd, ")"));

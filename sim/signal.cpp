@@ -29,7 +29,7 @@ const char* disposition_word(SigDisposition how) {
 // signal(SIG, WORD): the C library's sigaction, which is rt_sigaction, which is do_sigaction.
 // Measured (Linux 6.x, issue 11): SIGKILL and SIGSTOP answer EINVAL whatever is asked, SIG_DFL
 // included (sig_kernel_only); every other signal takes any of the three.
-SyscallResult Kernel::signal(int pid, int sig, SigDisposition how) {
+const SyscallResult& Kernel::signal(int pid, int sig, SigDisposition how) {
     begin(pid);
     auto name = scenario::signal_name(sig);
     ENTRY(cat("calls signal(", name, ", ", disposition_word(how), "): the C library calls rt_sigaction"));

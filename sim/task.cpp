@@ -6,7 +6,7 @@
 
 namespace sim {
 
-SyscallResult Kernel::fork(int pid, const std::string& child_comm) {
+const SyscallResult& Kernel::fork(int pid, const std::string& child_comm) {
     begin(pid);
     ENTRY(cat("calls fork() for ", child_comm));
     task_struct child;
@@ -62,7 +62,7 @@ void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {
                                   : cat(t.comm, " exits with status ", code));
 }
 
-SyscallResult Kernel::exit(int pid, int status) {
+const SyscallResult& Kernel::exit(int pid, int status) {
     begin(pid);
     ENTRY(cat("calls exit(", status, ")"));
     do_exit(current(), TaskState::exited, status, 0);
@@ -70,7 +70,7 @@ SyscallResult Kernel::exit(int pid, int status) {
     return take();
 }
 
-SyscallResult Kernel::kill(int pid, int target_pid, int sig) {
+const SyscallResult& Kernel::kill(int pid, int target_pid, int sig) {
     begin(pid);
     ENTRY(cat("calls kill(", target_pid, ", ", scenario::signal_name(sig), ")"));
     auto it = m_tasks.find(target_pid);
