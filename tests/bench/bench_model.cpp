@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "explain/catalog.h"
+#include "explain/present.h"
 #include "sim/kernel.h"
 #include "sim/scenario/parser.h"
 #include "sim/stepper.h"
@@ -90,6 +92,32 @@ void BM_Rewind(benchmark::State& state) {
     state.SetLabel("goals: median <= 5 ms, history <= 64 B/step");
 }
 BENCHMARK(BM_Rewind)->Arg(1000000)->Iterations(1000)->Unit(benchmark::kMillisecond);
+
+// Turning every event of a 1,000-step lesson into its sentence, as `ipcsim run` and the window do:
+// range(0) = 0 in English, 1 in Chinese.
+void BM_PathToText(benchmark::State& state) {
+    auto parsed = sim::scenario::parse("text.ipc", long_scenario(1000));
+    sim::Stepper stepper(parsed.scenario);
+    std::vector<sim::StepOutcome> steps;
+    while (stepper.position() < parsed.scenario.steps.size()) {
+        stepper.seek(stepper.position() + 1);
+        steps.push_back(stepper.last()->outcome);
+    }
+    const sim::Kernel& names = stepper.model().kernel();  // every process exists by the end
+    explain::set_language(state.range(0) ? sim::scenario::Lang::zh : sim::scenario::Lang::en);
+    std::size_t events = 0, bytes = 0;
+    for (auto _ : state) {
+        events = bytes = 0;
+        for (const auto& o : steps)
+            for (const auto& e : o.events) bytes += explain::sentence(e, o.texts, names).size(), ++events;
+    }
+    explain::set_language(sim::scenario::Lang::en);
+    state.counters["events"] = static_cast<double>(events);
+    state.counters["bytes"] = static_cast<double>(bytes);
+    state.SetLabel(state.range(0) ? "every event of a 1000-step lesson to Chinese text; goal <= 5 ms"
+                                  : "every event of a 1000-step lesson to English text; goal <= 5 ms");
+}
+BENCHMARK(BM_PathToText)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_SparseTerabyte(benchmark::State& state) {
     for (auto _ : state) {
