@@ -37,26 +37,29 @@ std::string task_name(const sim::Kernel& k, int pid) {
     return t ? t->comm : fmt::format("pid {}", pid);
 }
 
-// Fills {name} placeholders from `values`; the template has no other braces.
+// Fills {name} placeholders from `values`; "{{" and "}}" stand for braces, as in fmt.
 std::string fill(std::string_view tmpl, const Values& values, const char* msgid) {
     std::string out;
     out.reserve(tmpl.size() + 32);
-    std::size_t i = 0;
-    while (i < tmpl.size()) {
-        std::size_t open = tmpl.find('{', i);
-        if (open == std::string_view::npos) break;
-        std::size_t close = tmpl.find('}', open);
-        if (close == std::string_view::npos) break;
-        out.append(tmpl, i, open - i);
-        std::string_view name = tmpl.substr(open + 1, close - open - 1);
+    for (std::size_t i = 0; i < tmpl.size(); ++i) {
+        char c = tmpl[i];
+        if ((c == '{' || c == '}') && i + 1 < tmpl.size() && tmpl[i + 1] == c) {
+            out += c, ++i;
+            continue;
+        }
+        std::size_t close = c == '{' ? tmpl.find('}', i) : std::string_view::npos;
+        if (close == std::string_view::npos) {
+            out += c;
+            continue;
+        }
+        std::string_view name = tmpl.substr(i + 1, close - i - 1);
         const Filled* v = nullptr;
         for (const auto& f : values)
             if (f.name == name) v = &f;
         if (!v) throw std::invalid_argument(fmt::format("the sentence \"{}\" has no argument {{{}}}", msgid, name));
         out += v->value;
-        i = close + 1;
+        i = close;
     }
-    out.append(tmpl.substr(i));
     return out;
 }
 
