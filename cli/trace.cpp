@@ -33,10 +33,11 @@ std::string call_source(const sim::scenario::Scenario& s, const sim::scenario::S
 }
 
 std::string format_check(const sim::Check& c) {
-    const char* mark = c.verdict == sim::Verdict::holds ? "ok  " : c.verdict == sim::Verdict::fails ? "FAIL" : "n/a ";
+    // The marks line up in a column: each translation keeps its width.
+    std::string_view mark = explain::tr(c.verdict == sim::Verdict::holds ? "ok  " : c.verdict == sim::Verdict::fails ? "FAIL" : "n/a ");
     const char* form = c.is_outcome ? "=>" : "expect";
     if (c.verdict == sim::Verdict::holds) return fmt::format("    {} {} {}\n", mark, form, printable(c.expected));
-    return fmt::format("    {} {} {}   (got {})\n", mark, form, printable(c.expected), printable(c.got));
+    return fmt::format("    {} {} {}   {}\n", mark, form, printable(c.expected), explain::say("(got {got})", fmt::arg("got", printable(c.got))));
 }
 
 std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang,
@@ -45,10 +46,11 @@ std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord&
     std::string out;
     for (const auto& n : step.notes) out += "\n  " + explain::say("note: {text}", fmt::arg("text", printable(n.in(lang)))) + "\n";
     std::string lhs = step.var ? *step.var + " = " : "";
-    std::string result = sim::describe(r.outcome, step.call.kind);
+    std::string result = explain::outcome_text(r.outcome, step.call.kind);
     if (step.call.kind == sim::scenario::CallKind::Fork && r.outcome.ret > 0) result += " (" + r.call.target + ")";
-    out += fmt::format("\n[{}] line {}  {}: {}{}  -> {}\n", r.index + 1, step.pos.line, step.proc, lhs,
-                       printable(call_source(s, step)), printable(result));
+    out += "\n" + explain::say("[{n}] line {line}  {proc}: {call}  -> {result}", fmt::arg("n", r.index + 1), fmt::arg("line", step.pos.line),
+                               fmt::arg("proc", step.proc), fmt::arg("call", lhs + printable(call_source(s, step))),
+                               fmt::arg("result", printable(result))) + "\n";
     // The caller's entry and return are the step's own line; a woken task's return is news.
     std::int64_t caller = r.outcome.events.empty() || r.outcome.events[0].touched.empty() ? -1 : r.outcome.events[0].touched[0].id;
     for (const auto& e : r.outcome.events) {
@@ -68,10 +70,34 @@ std::string pid_name(const sim::Kernel& k, int pid) {
     return t ? t->comm : std::to_string(pid);
 }
 
+// Terminal columns a text takes: a CJK character takes two.
+std::size_t columns(std::string_view s) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xc0) == 0x80) continue;
+        n += c >= 0xe1 ? 2 : 1;
+    }
+    return n;
+}
+
+// A header row: each cell padded to its column's width (0: the last, unpadded).
+std::string row(std::initializer_list<std::string_view> cells, std::initializer_list<std::size_t> widths) {
+    std::string out;
+    auto w = widths.begin();
+    for (std::string_view c : cells) {
+        out += c;
+        std::size_t width = *w++;
+        if (width) out.append(width + 1 > columns(c) ? width + 1 - columns(c) : 1, ' ');
+    }
+    return out + "\n";
+}
+
 std::string segment_table(const sim::Kernel& k) {
-    std::string out = "------ Shared Memory Segments (model) --------\n";
-    out += fmt::format("{:<10} {:<10} {:<6} {:<6} {:<12} {:<7} {:<6} {:<6} {:<5} {}\n", "key", "shmid", "owner",
-                       "perms", "bytes", "nattch", "cpid", "lpid", "rss", "status");
+    std::string out = explain::say("------ Shared Memory Segments (model) --------") + "\n";
+    out += row({explain::tr("key"), "shmid", explain::tr("owner"), explain::tr("perms"), explain::tr("bytes"), "nattch", "cpid", "lpid", "rss",
+                explain::tr("status")},
+               {10, 10, 6, 6, 12, 7, 6, 6, 5, 0});
     for (const auto& [idx, seg] : k.ns().shm_ids.entries) {
         const auto& p = seg.shm_perm;
         std::string status = (p.mode & sim::SHM_DEST) ? "dest" : "";
@@ -84,36 +110,40 @@ std::string segment_table(const sim::Kernel& k) {
 }
 
 std::string queue_table(const sim::Kernel& k) {
-    std::string out = "\n------ Message Queues (model) --------\n";
-    out += fmt::format("{:<10} {:<10} {:<6} {:<6} {:<11} {:<9} {:<6} {:<6} {}\n", "key", "msqid", "owner", "perms",
-                       "used-bytes", "messages", "lspid", "lrpid", "qbytes");
+    std::string out = "\n" + explain::say("------ Message Queues (model) --------") + "\n";
+    out += row({explain::tr("key"), "msqid", explain::tr("owner"), explain::tr("perms"), explain::tr("used-bytes"), explain::tr("messages"), "lspid",
+                "lrpid", "qbytes"},
+               {10, 10, 6, 6, 11, 9, 6, 6, 0});
     for (const auto& [idx, q] : k.ns().msg_ids.entries) {
         const auto& p = q.q_perm;
         out += fmt::format("0x{:08x} {:<10} {:<6} {:<6o} {:<11} {:<9} {:<6} {:<6} {}\n", static_cast<std::uint32_t>(p.key), p.id,
                            p.uid, p.mode & 0777, q.q_cbytes, q.q_qnum, pid_name(k, q.q_lspid), pid_name(k, q.q_lrpid), q.q_qbytes);
         for (const auto& m : q.q_messages)
-            out += fmt::format("    msg_msg  type {}, {} byte(s) {}\n", m.m_type, m.m_ts(), printable(sim::quoted(m.m_text, 40)));
+            out += "    " + explain::say("msg_msg  type {type}, {size} byte(s) {text}", fmt::arg("type", m.m_type), fmt::arg("size", m.m_ts()),
+                                         fmt::arg("text", printable(sim::quoted(m.m_text, 40)))) + "\n";
         for (const auto& r : q.q_receivers)
-            out += fmt::format("    q_receivers: {} (buffer {} bytes)\n", pid_name(k, r.r_tsk), r.r_maxsize);
+            out += "    " + explain::say("q_receivers: {who} (buffer {size} bytes)", fmt::arg("who", pid_name(k, r.r_tsk)), fmt::arg("size", r.r_maxsize)) + "\n";
         for (const auto& snd : q.q_senders)
-            out += fmt::format("    q_senders:   {} ({} byte(s) to send)\n", pid_name(k, snd.tsk), snd.msgsz);
+            out += "    " + explain::say("q_senders:   {who} ({size} byte(s) to send)", fmt::arg("who", pid_name(k, snd.tsk)), fmt::arg("size", snd.msgsz)) + "\n";
     }
     return out;
 }
 
 std::string mapping_table(const sim::Kernel& k) {
-    std::string out = "\n------ Processes: attachments and page tables (model) --------\n";
+    std::string out = "\n" + explain::say("------ Processes: attachments and page tables (model) --------") + "\n";
     for (const auto& [pid, t] : k.tasks()) {
-        out += fmt::format("{} (pid {}, uid {}, {}), {} minor fault(s)\n", t.comm, pid, t.cred.euid,
-                           sim::to_string(t.state), t.min_flt);
-        if (t.mm.mmap.empty()) out += "    no attachments\n";
+        out += explain::say("{comm} (pid {pid}, uid {uid}, {state}), {faults} minor fault(s)", fmt::arg("comm", t.comm), fmt::arg("pid", pid),
+                            fmt::arg("uid", t.cred.euid), fmt::arg("state", explain::tr(sim::to_string(t.state))), fmt::arg("faults", t.min_flt)) +
+               "\n";
+        if (t.mm.mmap.empty()) out += "    " + explain::say("no attachments") + "\n";
         for (const auto& [start, vma] : t.mm.mmap) {
-            out += fmt::format("    [{}, {}) shmid {} {}  PTEs:", sim::hex(vma.vm_start), sim::hex(vma.vm_end),
-                               vma.shmid, vma.perms().substr(0, 3));
+            out += "    " + explain::say("[{start}, {end}) shmid {shmid} {perms}  PTEs:", fmt::arg("start", sim::hex(vma.vm_start)),
+                                         fmt::arg("end", sim::hex(vma.vm_end)), fmt::arg("shmid", vma.shmid), fmt::arg("perms", vma.perms().substr(0, 3)));
             auto first = t.mm.page_table.lower_bound(vma.vm_start), last = t.mm.page_table.lower_bound(vma.vm_end);
-            if (first == last) out += " none";
+            if (first == last) out += " " + explain::say("none");
             for (auto it = first; it != last; ++it)
-                out += fmt::format(" page {}->frame {}", (it->first - vma.vm_start) / sim::PAGE_SIZE, sim::hex(it->second.pfn));
+                out += " " + explain::say("page {page}->frame {pfn}", fmt::arg("page", (it->first - vma.vm_start) / sim::PAGE_SIZE),
+                                          fmt::arg("pfn", sim::hex(it->second.pfn)));
             out += "\n";
         }
     }

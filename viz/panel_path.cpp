@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "explain/present.h"
 #include "viz/draw.h"
 #include "viz/layout.h"
 
@@ -16,7 +17,7 @@ void panel_path(const View& v) {
     }
     const auto& step = v.scenario->steps[v.record->index];
     text_wrapped(explain::say("line {line}  {proc}: {call}  ->  {outcome}", fmt::arg("line", step.pos.line), fmt::arg("proc", step.proc),
-                              fmt::arg("call", step.call.name), fmt::arg("outcome", sim::describe(v.record->outcome, step.call.kind))));
+                              fmt::arg("call", step.call.name), fmt::arg("outcome", explain::outcome_text(v.record->outcome, step.call.kind))));
     // The events scroll under the title and the step's line, which stay in view.
     ImGui::BeginChild("events", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
     const auto& ev = v.events();
