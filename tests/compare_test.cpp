@@ -59,10 +59,10 @@ TEST(Compare, a_page_mapped_in_one_page_table_only_differs) {
 }
 
 TEST(Compare, a_step_outcome_differs_but_a_different_address_from_shmat_does_not) {
-    StepOutcome m{Fate::returned, 0x7f0000000000, 0, 0, "", 0, {}};
-    StepOutcome k{Fate::returned, 0x7f3a12345000, 0, 0, "", 0, {}};
+    StepOutcome m{Fate::returned, 0x7f0000000000, 0, 0, "", 0, {}, {}};
+    StepOutcome k{Fate::returned, 0x7f3a12345000, 0, 0, "", 0, {}, {}};
     EXPECT_TRUE(differences("a", m, k, scenario::CallKind::Shmat).empty());
-    StepOutcome blocked{Fate::blocked, 0, 0, 0, "", 0, {}};
+    StepOutcome blocked{Fate::blocked, 0, 0, 0, "", 0, {}, {}};
     auto d = differences("a", m, blocked, scenario::CallKind::Msgrcv);
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].kernel, "blocks");
