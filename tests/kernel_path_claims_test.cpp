@@ -48,6 +48,11 @@ void check_claims(const sim::KernelEvent& e, const std::vector<std::string>& tex
         ASSERT_NE(t, nullptr) << where;
         auto entry = t->mm.page_table.find(pte->sub);
         bool present = entry != t->mm.page_table.end();
+        // The address the sentence names is the entry's, exactly (a typed argument, not words).
+        EXPECT_EQ(e.arg("vaddr"), pte->sub) << where << ": " << text;
+        if (present) {
+            EXPECT_EQ(e.arg("pfn"), entry->second.pfn) << where << ": " << text;
+        }
         if (says("no PTE")) {
             EXPECT_FALSE(present) << where << ": " << text;
         }
@@ -59,18 +64,28 @@ void check_claims(const sim::KernelEvent& e, const std::vector<std::string>& tex
     if (e.function == "MMU" && pte) {
         const sim::task_struct* t = before.task(static_cast<int>(pte->id));
         ASSERT_NE(t, nullptr) << where;
-        EXPECT_NE(t->mm.page_table.find(pte->sub), t->mm.page_table.end()) << where << ": " << text;
+        auto entry = t->mm.page_table.find(pte->sub);
+        ASSERT_NE(entry, t->mm.page_table.end()) << where << ": " << text;
+        EXPECT_EQ(e.arg("vaddr"), pte->sub) << where << ": " << text;
+        EXPECT_EQ(e.arg("pfn"), entry->second.pfn) << where << ": " << text;
     }
     if (e.function == "shmem_fault" && says("already holds it") && frame) {
         EXPECT_NE(before.frames().find(static_cast<std::uint64_t>(frame->id)), before.frames().end()) << where << ": " << text;
+        EXPECT_EQ(e.arg("pfn"), static_cast<std::uint64_t>(frame->id)) << where << ": " << text;
     }
     if (e.function == "finish_fault" && pte) {
         const sim::task_struct* t = after.task(static_cast<int>(pte->id));
         ASSERT_NE(t, nullptr) << where;
         const sim::vm_area_struct* vma = t->mm.find_vma(pte->sub);
+        EXPECT_EQ(e.arg("vaddr"), pte->sub) << where << ": " << text;
         if (vma && t->state == sim::TaskState::ready) {
             EXPECT_EQ(says("(read-only)"), !vma->vm_write) << where << ": " << text;
             EXPECT_EQ(says("(read-write)"), vma->vm_write) << where << ": " << text;
+            // The entry the step left: the frame the sentence names, writable as it says.
+            auto entry = t->mm.page_table.find(pte->sub);
+            ASSERT_NE(entry, t->mm.page_table.end()) << where << ": " << text;
+            EXPECT_EQ(e.arg("pfn"), entry->second.pfn) << where << ": " << text;
+            EXPECT_EQ(says("(read-write)"), entry->second.writable) << where << ": " << text;
         }
     }
 }
