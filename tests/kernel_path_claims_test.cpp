@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "explain/present.h"
@@ -90,6 +91,31 @@ void check_claims(const sim::KernelEvent& e, const std::vector<std::string>& tex
     }
 }
 
+// The counts of page-table pages a step's events give ({ntables}, and {pud}/{pmd}/{pte} freed)
+// follow each other from the count before the step, and end at the count the step left.
+void check_table_counts(const sim::StepOutcome& out, const sim::Kernel& before, const sim::Kernel& after, const std::string& where) {
+    std::map<std::int64_t, std::uint64_t> count;
+    auto start = [&](std::int64_t pid) {
+        const sim::task_struct* t = before.task(static_cast<int>(pid));
+        return count.try_emplace(pid, t ? t->mm.pgtables.pages() : 0).first;
+    };
+    for (const auto& e : out.events) {
+        if (e.kind != sim::EventKind::pgtable_alloc && e.kind != sim::EventKind::pgtable_free) continue;
+        auto it = start(e.touched[0].id);
+        std::string text = explain::english_sentence(e, out.texts, after);
+        std::uint64_t now = e.kind == sim::EventKind::pgtable_alloc ? it->second + 1
+                                                                     : it->second - *e.arg("pud") - *e.arg("pmd") - *e.arg("pte");
+        EXPECT_EQ(e.arg("ntables"), now) << where << ": " << text;
+        it->second = now;
+    }
+    for (const auto& [pid, n] : count) {
+        const sim::task_struct* t = after.task(static_cast<int>(pid));
+        if (t && t->state == sim::TaskState::ready) {
+            EXPECT_EQ(t->mm.pgtables.pages(), n) << where << ": pid " << pid;
+        }
+    }
+}
+
 }  // namespace
 
 TEST(KernelPathClaims, every_page_table_and_frame_sentence_matches_the_state_it_describes) {
@@ -110,6 +136,7 @@ TEST(KernelPathClaims, every_page_table_and_frame_sentence_matches_the_state_it_
                 check_claims(e, st.last()->outcome.texts, before, st.model().kernel(), where);
                 claims += e.function == "do_user_addr_fault" || e.function == "finish_fault" || e.function == "MMU";
             }
+            check_table_counts(st.last()->outcome, before, st.model().kernel(), path.filename().string() + " step " + std::to_string(n));
         }
     }
     EXPECT_GT(claims, 50u) << "the lessons make page-table claims: the walk found too few to mean anything";
