@@ -89,6 +89,17 @@ void check_claims(const sim::KernelEvent& e, const std::vector<std::string>& tex
             EXPECT_EQ(says("(read-write)"), entry->second.writable) << where << ": " << text;
         }
     }
+    if (e.function == "change_protection") {
+        const sim::task_struct* t = after.task(static_cast<int>(e.touched[0].id));
+        ASSERT_NE(t, nullptr) << where;
+        // {n} is the number of present entries in [start, end), each now as the sentence says.
+        std::uint64_t n = 0, start = *e.arg("start"), end = *e.arg("end");
+        for (auto it = t->mm.page_table.lower_bound(start); it != t->mm.page_table.end() && it->first < end; ++it, ++n) {
+            if (says("PROT_NONE")) EXPECT_TRUE(it->second.protnone) << where << ": " << text;
+            else EXPECT_EQ(it->second.writable, says("writable")) << where << ": " << text;
+        }
+        EXPECT_EQ(e.arg("n"), n) << where << ": " << text;
+    }
 }
 
 // The counts of page-table pages a step's events give ({ntables}, and {pud}/{pmd}/{pte} freed)
