@@ -96,6 +96,8 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
               ev::hex<"vaddr">(vpage), ev::task<"task">(t.pid));
     vm_area_struct* vma = t.mm.find_vma(vaddr);
     if (!vma) {
+        // force_sigsegv (sim/signal.cpp) still takes English; once it takes a word with {vaddr}, this is
+        // N_("no vm_area_struct covers {vaddr} (bad_area, SEGV_MAPERR)") (its Chinese is in kernel-path-mm.po).
         force_sigsegv(vaddr, cat("no vm_area_struct covers ", hex(vaddr), " (bad_area, SEGV_MAPERR)"));
         return nullptr;
     }
@@ -104,12 +106,12 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
           ev::vmflags<"perms">(vma->prot_bits()), ev::num<"shmid">(vma->shmid));
     // access_error: a write needs VM_WRITE; on x86 a read needs any of VM_READ, VM_WRITE, VM_EXEC.
     if (write && !vma->vm_write) {
-        force_sigsegv(vaddr, vma->vm_maywrite ? "the vm_area_struct has no VM_WRITE (mprotect took it away): access_error, SEGV_ACCERR"
-                                              : "the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR");
+        force_sigsegv(vaddr, vma->vm_maywrite ? N_("the vm_area_struct has no VM_WRITE (mprotect took it away): access_error, SEGV_ACCERR")
+                                              : N_("the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR"));
         return nullptr;
     }
     if (!vma->accessible()) {
-        force_sigsegv(vaddr, "the vm_area_struct has none of VM_READ, VM_WRITE, VM_EXEC (PROT_NONE): access_error, SEGV_ACCERR");
+        force_sigsegv(vaddr, N_("the vm_area_struct has none of VM_READ, VM_WRITE, VM_EXEC (PROT_NONE): access_error, SEGV_ACCERR"));
         return nullptr;
     }
     return handle_mm_fault(*vma, vaddr, write);
