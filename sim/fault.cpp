@@ -37,20 +37,21 @@ std::uint64_t Kernel::shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff, pag
     int id = shp.shm_perm.id;
     auto [slot, fresh] = shp.pages.try_emplace(pgoff);  // pgoff < npages, inside the tree's reach
     if (!fresh) {
-        EMIT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}, page_ref(*slot)},
-             cat("looks up page ", pgoff, " in segment ", id, "'s page cache: frame ", hex(*slot),
-                 " already holds it, so nothing is allocated"));
+        EVENT(EventKind::page_lookup, "shmem_fault", ObjRefs({{ObjKind::shmid_kernel, id}, page_ref(*slot)}),
+              N_("looks up page {pgoff} in segment {shmid}'s page cache: frame {pfn} already holds it, so nothing is allocated"),
+              ev::unum<"pgoff">(pgoff), ev::num<"shmid">(id), ev::hex<"pfn">(*slot));
         frame = m_frames.lookup(*slot);
         return *slot;
     }
-    EMIT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}},
-         cat("looks up page ", pgoff, " in segment ", id, "'s page cache: not there yet"));
+    EVENT(EventKind::page_lookup, "shmem_fault", {{ObjKind::shmid_kernel, id}},
+          N_("looks up page {pgoff} in segment {shmid}'s page cache: not there yet"), ev::unum<"pgoff">(pgoff), ev::num<"shmid">(id));
     std::uint64_t pfn = 0;
     frame = &alloc_frame(id, pfn);
     *slot = pfn;
-    EMIT(EventKind::frame_alloc, "shmem_alloc_and_add_folio", {{ObjKind::shmid_kernel, id}, page_ref(pfn)},
-         cat("allocates frame ", hex(pfn), ", fills it with zeroes and adds it to the segment as page ", pgoff,
-             " (the segment's rss is now ", shp.pages.size(), " page", shp.pages.size() == 1 ? "" : "s", ")"));
+    std::uint64_t rss = shp.pages.size();
+    EVENT(EventKind::frame_alloc, "shmem_alloc_and_add_folio", ObjRefs({{ObjKind::shmid_kernel, id}, page_ref(pfn)}),
+          N_("allocates frame {pfn}, fills it with zeroes and adds it to the segment as page {pgoff} (the segment's rss is now {rss_pages})"),
+          ev::hex<"pfn">(pfn), ev::unum<"pgoff">(pgoff), ev::unum<"rss">(rss), ev::word<"rss_pages">(rss == 1 ? N_("{rss} page") : N_("{rss} pages")));
     return pfn;
 }
 
@@ -69,9 +70,10 @@ page* Kernel::handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool wri
     // A shared writable mapping gets a writable PTE even on a read fault: shmem needs no dirty
     // tracking, so a later store to the page takes no second fault (measured).
     t.mm.page_table.set(vpage, pte_t{pfn, vma.vm_write});
-    EMIT(EventKind::pte_install, "finish_fault", {pte_ref(t.pid, vpage), page_ref(pfn), {ObjKind::mm_struct, t.pid}},
-         cat("set_pte_at: ", t.comm, "'s page table now maps ", hex(vpage), " -> frame ", hex(pfn),
-             vma.vm_write ? " (read-write)" : " (read-only)", "; minor faults for ", t.comm, ": ", t.min_flt));
+    EVENT(EventKind::pte_install, "finish_fault", ObjRefs({pte_ref(t.pid, vpage), page_ref(pfn), {ObjKind::mm_struct, t.pid}}),
+          vma.vm_write ? N_("set_pte_at: {task}'s page table now maps {vaddr} -> frame {pfn} (read-write); minor faults for {task}: {min_flt}")
+                       : N_("set_pte_at: {task}'s page table now maps {vaddr} -> frame {pfn} (read-only); minor faults for {task}: {min_flt}"),
+          ev::task<"task">(t.pid), ev::hex<"vaddr">(vpage), ev::hex<"pfn">(pfn), ev::unum<"min_flt">(t.min_flt));
     return frame;
 }
 
@@ -82,30 +84,34 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
     std::uint64_t vpage = page_align_down(vaddr);
     auto pte = t.mm.page_table.find(vpage);
     if (pte != t.mm.page_table.end() && !pte->second.protnone && (!write || pte->second.writable)) {
-        EMIT(EventKind::lookup, "MMU", {pte_ref(t.pid, vpage), page_ref(pte->second.pfn)},
-             cat("the page table already maps ", hex(vpage), " -> frame ", hex(pte->second.pfn), ": no fault"));
+        EVENT(EventKind::lookup, "MMU", ObjRefs({pte_ref(t.pid, vpage), page_ref(pte->second.pfn)}),
+              N_("the page table already maps {vaddr} -> frame {pfn}: no fault"), ev::hex<"vaddr">(vpage), ev::hex<"pfn">(pte->second.pfn));
         return m_frames.lookup(pte->second.pfn);
     }
     if (pte != t.mm.page_table.end()) explain_present_fault(vpage, pte->second, write);
     else
-        EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
-             cat("no PTE for ", hex(vpage), " in ", t.comm, "'s page table: the MMU raises a page fault (",
-                 write ? "write" : "read", " access)"));
+        EVENT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage)},
+              write ? N_("no PTE for {vaddr} in {task}'s page table: the MMU raises a page fault (write access)")
+                    : N_("no PTE for {vaddr} in {task}'s page table: the MMU raises a page fault (read access)"),
+              ev::hex<"vaddr">(vpage), ev::task<"task">(t.pid));
     vm_area_struct* vma = t.mm.find_vma(vaddr);
     if (!vma) {
+        // force_sigsegv (sim/signal.cpp) still takes English; once it takes a word with {vaddr}, this is
+        // N_("no vm_area_struct covers {vaddr} (bad_area, SEGV_MAPERR)") (its Chinese is in kernel-path-mm.po).
         force_sigsegv(vaddr, cat("no vm_area_struct covers ", hex(vaddr), " (bad_area, SEGV_MAPERR)"));
         return nullptr;
     }
-    EMIT(EventKind::lookup, "lock_mm_and_find_vma", {{ObjKind::vm_area_struct, t.pid, vma->vm_start}},
-         cat("finds vm_area_struct [", hex(vma->vm_start), ", ", hex(vma->vm_end), ") ", vma->perms(), " of segment ", vma->shmid));
+    EVENT(EventKind::lookup, "lock_mm_and_find_vma", {{ObjKind::vm_area_struct, t.pid, vma->vm_start}},
+          N_("finds vm_area_struct [{start}, {end}) {perms} of segment {shmid}"), ev::hex<"start">(vma->vm_start), ev::hex<"end">(vma->vm_end),
+          ev::vmflags<"perms">(vma->prot_bits()), ev::num<"shmid">(vma->shmid));
     // access_error: a write needs VM_WRITE; on x86 a read needs any of VM_READ, VM_WRITE, VM_EXEC.
     if (write && !vma->vm_write) {
-        force_sigsegv(vaddr, vma->vm_maywrite ? "the vm_area_struct has no VM_WRITE (mprotect took it away): access_error, SEGV_ACCERR"
-                                              : "the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR");
+        force_sigsegv(vaddr, vma->vm_maywrite ? N_("the vm_area_struct has no VM_WRITE (mprotect took it away): access_error, SEGV_ACCERR")
+                                              : N_("the vm_area_struct has no VM_WRITE (attached SHM_RDONLY): access_error, SEGV_ACCERR"));
         return nullptr;
     }
     if (!vma->accessible()) {
-        force_sigsegv(vaddr, "the vm_area_struct has none of VM_READ, VM_WRITE, VM_EXEC (PROT_NONE): access_error, SEGV_ACCERR");
+        force_sigsegv(vaddr, N_("the vm_area_struct has none of VM_READ, VM_WRITE, VM_EXEC (PROT_NONE): access_error, SEGV_ACCERR"));
         return nullptr;
     }
     return handle_mm_fault(*vma, vaddr, write);
@@ -115,14 +121,11 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
 // the error code), or any access to a PROT_NONE entry, whose hardware present bit is clear.
 void Kernel::explain_present_fault(std::uint64_t vpage, const pte_t& pte, bool write) {
     const task_struct& t = current();
-    if (pte.protnone)
-        EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage), page_ref(pte.pfn)},
-             cat("the PTE for ", hex(vpage), " in ", t.comm, "'s page table is present (frame ", hex(pte.pfn),
-                 ") but PROT_NONE: the MMU sees no present bit, so the ", write ? "write" : "read", " raises a page fault"));
-    else
-        EMIT(EventKind::page_fault, "do_user_addr_fault", {pte_ref(t.pid, vpage), page_ref(pte.pfn)},
-             cat("the PTE for ", hex(vpage), " in ", t.comm, "'s page table is present (frame ", hex(pte.pfn),
-                 ") but read-only: the write raises a protection fault (X86_PF_PROT | X86_PF_WRITE)"));
+    EVENT(EventKind::page_fault, "do_user_addr_fault", ObjRefs({pte_ref(t.pid, vpage), page_ref(pte.pfn)}),
+          !pte.protnone ? N_("the PTE for {vaddr} in {task}'s page table is present (frame {pfn}) but read-only: the write raises a protection fault (X86_PF_PROT | X86_PF_WRITE)")
+          : write       ? N_("the PTE for {vaddr} in {task}'s page table is present (frame {pfn}) but PROT_NONE: the MMU sees no present bit, so the write raises a page fault")
+                        : N_("the PTE for {vaddr} in {task}'s page table is present (frame {pfn}) but PROT_NONE: the MMU sees no present bit, so the read raises a page fault"),
+          ev::hex<"vaddr">(vpage), ev::task<"task">(t.pid), ev::hex<"pfn">(pte.pfn));
 }
 
 // An access over many pages shows the path of its first pages one by one and sums the rest up in
@@ -141,9 +144,9 @@ void Kernel::end_summary() {
     m_record_events = true;
     task_struct& t = current();
     std::uint64_t faults = t.min_flt - s.faults_before, frames = m_frames.size() - s.frames_before;
-    EMIT(faults ? EventKind::page_fault : EventKind::lookup, "handle_mm_fault", {{ObjKind::task_struct, t.pid}, {ObjKind::mm_struct, t.pid}},
-         cat("... and ", s.pages, " more page(s) the same way, not shown one by one: ", faults, " page fault(s), ", frames,
-             " frame(s) allocated; minor faults for ", t.comm, ": ", t.min_flt));
+    EVENT(faults ? EventKind::page_fault : EventKind::lookup, "handle_mm_fault", ObjRefs({{ObjKind::task_struct, t.pid}, {ObjKind::mm_struct, t.pid}}),
+          N_("... and {pages} more page(s) the same way, not shown one by one: {faults} page fault(s), {frames} frame(s) allocated; minor faults for {task}: {min_flt}"),
+          ev::unum<"pages">(s.pages), ev::unum<"faults">(faults), ev::unum<"frames">(frames), ev::task<"task">(t.pid), ev::unum<"min_flt">(t.min_flt));
 }
 
 // Touches the pages of [addr, addr+n) in address order and hands each chunk, with its frame, to
@@ -167,8 +170,8 @@ bool Kernel::walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn) 
 
 const SyscallResult& Kernel::store(int pid, std::uint64_t addr, const std::string& bytes) {
     begin(pid, Entry::memory_access);
-    ENTRY(cat("stores ", bytes.size(), " byte(s) ", quoted(bytes), " at ", hex(addr),
-                   ": no system call, the CPU writes and the MMU translates each page"));
+    ENTER(N_("{who} (pid {who_pid}) stores {n} byte(s) {bytes} at {addr}: no system call, the CPU writes and the MMU translates each page"),
+          ev::unum<"n">(bytes.size()), ev::text<"bytes">(keep(bytes.substr(0, 33))), ev::hex<"addr">(addr));
     std::size_t done = 0;
     bool alive = walk_pages(addr, bytes.size(), true, [&](std::uint64_t a, std::uint64_t chunk_end, page& frame) {
         std::string& data = frame.data;
@@ -178,16 +181,17 @@ const SyscallResult& Kernel::store(int pid, std::uint64_t addr, const std::strin
         done += len;
     });
     if (!alive) return take();
-    EMIT(EventKind::copy, "store", {{ObjKind::task_struct, pid}},
-         cat(bytes.size(), " byte(s) are now in the segment's frames, visible to every process that maps them"));
+    EVENT(EventKind::copy, "store", {{ObjKind::task_struct, pid}},
+          N_("{n} byte(s) are now in the segment's frames, visible to every process that maps them"), ev::unum<"n">(bytes.size()));
     finish(0);
     return take();
 }
 
 const SyscallResult& Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
     begin(pid, Entry::memory_access);
-    ENTRY(cat("loads ", n, " byte(s) from ", hex(addr), ": no system call, the CPU reads and the MMU translates each page"));
-    if (n < 0) return FAIL_CALL(EINVAL, "load", "a negative length"), take();
+    ENTER(N_("{who} (pid {who_pid}) loads {n} byte(s) from {addr}: no system call, the CPU reads and the MMU translates each page"),
+          ev::num<"n">(n), ev::hex<"addr">(addr));
+    if (n < 0) return FAILS(EINVAL, "load", N_("a negative length")), take();
     std::string out;
     bool alive = walk_pages(addr, static_cast<std::uint64_t>(n), false, [&](std::uint64_t a, std::uint64_t chunk_end, const page& frame) {
         const std::string& data = frame.data;
@@ -197,7 +201,7 @@ const SyscallResult& Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
         out.append(len - have, '\0');
     });
     if (!alive) return take();
-    EMIT(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, cat("reads ", quoted(out)));
+    EVENT(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, N_("reads {bytes}"), ev::text<"bytes">(keep(out.substr(0, 33))));
     finish(n, out);
     return take();
 }

@@ -31,6 +31,8 @@ struct vm_area_struct {
     std::string perms() const {
         return std::string{vm_read ? 'r' : '-', vm_write ? 'w' : '-', vm_exec ? 'x' : '-', 's'};
     }
+    // The same as three bits (r = 4, w = 2, x = 1), for an event's ev::vmflags argument.
+    int prot_bits() const { return (vm_read ? 4 : 0) | (vm_write ? 2 : 0) | (vm_exec ? 1 : 0); }
 };
 
 // A page-table entry: present entries only; absence means "not present".

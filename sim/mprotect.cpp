@@ -15,42 +15,48 @@
 #include <algorithm>
 
 #include "sim/kernel.h"
-#include "sim/text.h"
 
 namespace sim {
 namespace {
 
 ObjRef vma_ref(int pid, std::uint64_t start) { return {ObjKind::vm_area_struct, pid, start}; }
 
-std::string prot_text(std::int64_t prot) {
-    if (prot == PROT_NONE) return "PROT_NONE";
-    std::string s;
-    for (auto [bit, name] : {std::pair{PROT_READ, "PROT_READ"}, {PROT_WRITE, "PROT_WRITE"}, {PROT_EXEC, "PROT_EXEC"},
-                             {PROT_SEM, "PROT_SEM"}, {PROT_GROWSDOWN, "PROT_GROWSDOWN"}, {PROT_GROWSUP, "PROT_GROWSUP"}})
-        if (prot & bit) s += (s.empty() ? "" : "|") + std::string(name);
-    std::int64_t rest = prot & ~std::int64_t{PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP};
-    if (rest) s += (s.empty() ? "" : "|") + hex(static_cast<std::uint64_t>(rest));
-    return s;
+// mprotect's prot as a word of an event with a {prot_hex} argument: the PROT_ names when it holds
+// only PROT_READ, PROT_WRITE and PROT_EXEC, else the number. The names are kernel names, shown as they are.
+const char* prot_word(std::int64_t prot) {
+    static const char* const names[8] = {"PROT_NONE", "PROT_READ", "PROT_WRITE", "PROT_READ|PROT_WRITE",
+                                         "PROT_EXEC", "PROT_READ|PROT_EXEC", "PROT_WRITE|PROT_EXEC", "PROT_READ|PROT_WRITE|PROT_EXEC"};
+    return (prot & ~std::int64_t{7}) ? "{prot_hex}" : names[prot];
+}
+
+// What change_protection left the present PTEs as, a word of an event with an {n} argument.
+const char* ptes_word(const vm_area_struct& vma, std::uint64_t n) {
+    if (!vma.accessible())
+        return n == 1 ? N_("1 present PTE is PROT_NONE: still present, but no access passes the MMU")
+                      : N_("{n} present PTEs are PROT_NONE: still present, but no access passes the MMU");
+    if (vma.vm_write) return n == 1 ? N_("1 present PTE is writable") : N_("{n} present PTEs are writable");
+    return n == 1 ? N_("1 present PTE is read-only") : N_("{n} present PTEs are read-only");
 }
 
 }  // namespace
 
 const SyscallResult& Kernel::mprotect(int pid, std::uint64_t addr, std::uint64_t len, std::int64_t prot) {
     begin(pid);
-    ENTRY(cat("calls mprotect(", hex(addr), ", ", len, ", ", prot_text(prot), ")"));
+    ENTER(N_("{who} (pid {who_pid}) calls mprotect({addr}, {len}, {prot})"), ev::hex<"addr">(addr), ev::unum<"len">(len),
+          ev::hex<"prot_hex">(static_cast<std::uint64_t>(prot)), ev::word<"prot">(prot_word(prot)));
     std::int64_t grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
     std::uint64_t end = addr + page_align_up(len);
     if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
-        FAIL_CALL(EINVAL, "do_mprotect_pkey", "PROT_GROWSDOWN and PROT_GROWSUP together");
+        FAILS(EINVAL, "do_mprotect_pkey", N_("PROT_GROWSDOWN and PROT_GROWSUP together"));
     else if (addr & (PAGE_SIZE - 1))
-        FAIL_CALL(EINVAL, "do_mprotect_pkey", cat(hex(addr), " is not page aligned"));
+        FAILS(EINVAL, "do_mprotect_pkey", N_("{addr} is not page aligned"), ev::hex<"addr">(addr));
     else if (len == 0) {
-        EMIT(EventKind::check, "do_mprotect_pkey", {}, "a length of 0 changes nothing, and the protection is not even checked");
+        EVENT(EventKind::check, "do_mprotect_pkey", {}, N_("a length of 0 changes nothing, and the protection is not even checked"));
         finish(0);
     } else if (end <= addr)
-        FAIL_CALL(ENOMEM, "do_mprotect_pkey", "the range wraps around the end of the address space");
+        FAILS(ENOMEM, "do_mprotect_pkey", N_("the range wraps around the end of the address space"));
     else if (prot & ~std::int64_t{PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP})
-        FAIL_CALL(EINVAL, "arch_validate_prot", cat(prot_text(prot), " holds bits that are no protection"));
+        FAILS(EINVAL, "arch_validate_prot", N_("{prot} holds bits that are no protection"), ev::hex<"prot">(static_cast<std::uint64_t>(prot)));
     else
         do_mprotect(addr, end, prot);
     return take();
@@ -62,21 +68,25 @@ SyscallResult& Kernel::do_mprotect(std::uint64_t start, std::uint64_t end, std::
     std::vector<vm_area_struct> hit;  // copies: the splits below change the map
     for (auto it = mm.mmap.begin(); it != mm.mmap.end(); ++it)
         if (it->second.vm_start < end && it->second.vm_end > start) hit.push_back(it->second);
-    if (hit.empty()) return FAIL_CALL(ENOMEM, "do_mprotect_pkey", cat("nothing is mapped in [", hex(start), ", ", hex(end), ")"));
+    if (hit.empty())
+        return FAILS(ENOMEM, "do_mprotect_pkey", N_("nothing is mapped in [{start}, {end})"), ev::hex<"start">(start), ev::hex<"end">(end));
     // No System V mapping grows: PROT_GROWSDOWN finds no VM_GROWSDOWN, x86 has no VM_GROWSUP.
-    if (prot & PROT_GROWSDOWN) return FAIL_CALL(EINVAL, "do_mprotect_pkey", "PROT_GROWSDOWN on a mapping that is no stack");
+    if (prot & PROT_GROWSDOWN) return FAILS(EINVAL, "do_mprotect_pkey", N_("PROT_GROWSDOWN on a mapping that is no stack"));
     std::uint64_t tmp = hit.front().vm_start;
-    if (tmp > start) return FAIL_CALL(ENOMEM, "do_mprotect_pkey", cat(hex(start), " is not mapped: the range starts in a hole"));
-    if (prot & PROT_GROWSUP) return FAIL_CALL(EINVAL, "do_mprotect_pkey", "PROT_GROWSUP on a mapping that is no stack");
+    if (tmp > start) return FAILS(ENOMEM, "do_mprotect_pkey", N_("{start} is not mapped: the range starts in a hole"), ev::hex<"start">(start));
+    if (prot & PROT_GROWSUP) return FAILS(EINVAL, "do_mprotect_pkey", N_("PROT_GROWSUP on a mapping that is no stack"));
     std::uint64_t nstart = start;
     for (const vm_area_struct& vma : hit) {
         if (vma.vm_start != tmp)
-            return FAIL_CALL(ENOMEM, "do_mprotect_pkey", cat("[", hex(tmp), ", ", hex(vma.vm_start), ") is a hole; the mappings before it keep their change"));
+            return FAILS(ENOMEM, "do_mprotect_pkey", N_("[{start}, {end}) is a hole; the mappings before it keep their change"), ev::hex<"start">(tmp),
+                         ev::hex<"end">(vma.vm_start));
         tmp = std::min(vma.vm_end, end);
         if (SyscallResult* failed = mprotect_vma(vma, nstart, tmp, prot)) return *failed;
         nstart = tmp;
     }
-    if (tmp < end) return FAIL_CALL(ENOMEM, "do_mprotect_pkey", cat("[", hex(tmp), ", ", hex(end), ") is not mapped; the mappings before it keep their change"));
+    if (tmp < end)
+        return FAILS(ENOMEM, "do_mprotect_pkey", N_("[{start}, {end}) is not mapped; the mappings before it keep their change"), ev::hex<"start">(tmp),
+                     ev::hex<"end">(end));
     return finish(0);
 }
 
@@ -88,13 +98,14 @@ SyscallResult* Kernel::mprotect_vma(const vm_area_struct& vma, std::uint64_t sta
     want.vm_read = prot & PROT_READ;
     want.vm_write = prot & PROT_WRITE;
     want.vm_exec = prot & PROT_EXEC;
-    EMIT(EventKind::check, "do_mprotect_pkey", {vma_ref(pid, vma.vm_start)},
-         cat("vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ") ", vma.perms(), " is to become ", want.perms(),
-             vma.vm_maywrite ? "" : "; it has no VM_MAYWRITE (attached SHM_RDONLY)"));
+    EVENT(EventKind::check, "do_mprotect_pkey", {vma_ref(pid, vma.vm_start)},
+          vma.vm_maywrite ? N_("vm_area_struct [{start}, {end}) {perms} is to become {want}")
+                          : N_("vm_area_struct [{start}, {end}) {perms} is to become {want}; it has no VM_MAYWRITE (attached SHM_RDONLY)"),
+          ev::hex<"start">(vma.vm_start), ev::hex<"end">(vma.vm_end), ev::vmflags<"perms">(vma.prot_bits()), ev::vmflags<"want">(want.prot_bits()));
     if (want.vm_write && !vma.vm_maywrite)
-        return &FAIL_CALL(EACCES, "do_mprotect_pkey", "VM_WRITE without VM_MAYWRITE: a SHM_RDONLY attachment never becomes writable");
+        return &FAILS(EACCES, "do_mprotect_pkey", N_("VM_WRITE without VM_MAYWRITE: a SHM_RDONLY attachment never becomes writable"));
     if (want == vma) {
-        EMIT(EventKind::check, "mprotect_fixup", {vma_ref(pid, vma.vm_start)}, "the flags are already these: nothing changes, nothing is split");
+        EVENT(EventKind::check, "mprotect_fixup", {vma_ref(pid, vma.vm_start)}, N_("the flags are already these: nothing changes, nothing is split"));
         return nullptr;
     }
     if (vma.vm_start < start) split_vma(vma.vm_start, start, "mprotect");
@@ -117,9 +128,9 @@ void Kernel::split_vma(std::uint64_t vm_start, std::uint64_t at, const char* why
     right.vm_pgoff = vma.vm_pgoff + (at - vma.vm_start) / PAGE_SIZE;
     vma.vm_end = at;
     mm.mmap[at] = right;
-    EMIT(EventKind::attach, "__split_vma", {{ObjKind::mm_struct, m_current}, vma_ref(m_current, vm_start), vma_ref(m_current, at)},
-         cat("splits vm_area_struct [", hex(vm_start), ", ", hex(right.vm_end), ") at ", hex(at), ": [", hex(vm_start), ", ", hex(at),
-             ") and [", hex(at), ", ", hex(right.vm_end), ") with vm_pgoff ", right.vm_pgoff));
+    EVENT(EventKind::attach, "__split_vma", ObjRefs({{ObjKind::mm_struct, m_current}, vma_ref(m_current, vm_start), vma_ref(m_current, at)}),
+          N_("splits vm_area_struct [{start}, {end}) at {at}: [{start}, {at}) and [{at}, {end}) with vm_pgoff {pgoff}"), ev::hex<"start">(vm_start),
+          ev::hex<"end">(right.vm_end), ev::hex<"at">(at), ev::unum<"pgoff">(right.vm_pgoff));
     if (shmid_kernel* shp = m_ns.shm_ids.find_id(right.shmid)) shm_open(*shp, m_current, at, why);
 }
 
@@ -136,13 +147,11 @@ void Kernel::change_protection(const vm_area_struct& vma, std::uint64_t start, s
         pte->protnone = !vma.accessible();
     }
     std::uint64_t changed = present.size();
-    const char* now = !vma.accessible() ? "PROT_NONE: still present, but no access passes the MMU"
-                      : vma.vm_write     ? "writable"
-                                         : "read-only";
-    EMIT(EventKind::field_change, "change_protection", {{ObjKind::mm_struct, t.pid}, vma_ref(t.pid, start)},
-         cat("vm_area_struct [", hex(start), ", ", hex(end), ") is now ", vma.perms(),
-             changed ? cat("; its ", changed, " present PTE", changed == 1 ? " is " : "s are ", now)
-                     : std::string("; no page of it is mapped yet, so no PTE changes")));
+    EVENT(EventKind::field_change, "change_protection", ObjRefs({{ObjKind::mm_struct, t.pid}, vma_ref(t.pid, start)}),
+          changed ? N_("vm_area_struct [{start}, {end}) is now {perms}; its {ptes}")
+                  : N_("vm_area_struct [{start}, {end}) is now {perms}; no page of it is mapped yet, so no PTE changes"),
+          ev::hex<"start">(start), ev::hex<"end">(end), ev::vmflags<"perms">(vma.prot_bits()), ev::unum<"n">(changed),
+          ev::word<"ptes">(ptes_word(vma, changed)));
 }
 
 }  // namespace sim

@@ -5,17 +5,29 @@
 // the handler may sleep) and finish_fault installs it (pmd_install), where anonymous memory would
 // call __pte_alloc.
 #include "sim/kernel.h"
-#include "sim/text.h"
 
 namespace sim {
 namespace {
 
 constexpr const char* kAlloc[3] = {"__pud_alloc", "__pmd_alloc", "__do_fault"};
-constexpr const char* kName[3] = {"PUD", "PMD", "PTE"};
-constexpr const char* kParent[3] = {"PGD", "PUD", "PMD"};
-constexpr const char* kSpan[3] = {"512 GiB", "1 GiB", "2 MiB"};
+// What each level's allocation says: the span one table maps, and where its parent entry is set.
+constexpr const char* kAllocSays[3] = {
+    N_("no PUD table maps [{start}, +512 GiB) yet: allocates a zeroed page of 512 entries and points the PGD entry at it ({task} now has {tables})"),
+    N_("no PMD table maps [{start}, +1 GiB) yet: allocates a zeroed page of 512 entries and points the PUD entry at it ({task} now has {tables})"),
+    N_("no PTE table maps [{start}, +2 MiB) yet: pte_alloc_one allocates a zeroed page of 512 entries before the segment's fault handler runs; finish_fault points the PMD entry at it ({task} now has {tables})"),
+};
 
-std::string tables_text(std::size_t n) { return cat(n, " page-table page", n == 1 ? "" : "s"); }
+// "{ntables} page-table pages" as a word of an event with an {ntables} argument.
+const char* tables_word(std::size_t n) { return n == 1 ? N_("1 page-table page") : N_("{ntables} page-table pages"); }
+
+// The tables free_pgtables freed, as a word of an event with {pud}, {pmd} and {pte} arguments:
+// the lower levels of what it frees go with the upper ones, so these are the shapes an unmap gives.
+const char* freed_word(const std::size_t (&n)[3]) {
+    if (n[0] == 0 && n[1] == 0) return n[2] == 1 ? N_("1 PTE table") : N_("{pte} PTE tables");
+    if (n[0] == 0 && n[1] == 1) return n[2] == 1 ? N_("1 PMD table, 1 PTE table") : N_("1 PMD table, {pte} PTE tables");
+    if (n[0] == 1 && n[1] == 1) return n[2] == 1 ? N_("1 PUD table, 1 PMD table, 1 PTE table") : N_("1 PUD table, 1 PMD table, {pte} PTE tables");
+    return N_("{pud} PUD table(s), {pmd} PMD table(s), {pte} PTE table(s)");
+}
 
 }  // namespace
 
@@ -25,13 +37,10 @@ void Kernel::alloc_page_tables(task_struct& t, std::uint64_t vaddr) {
     for (int level = page_tables::pud; level <= page_tables::pte; ++level) {
         std::uint64_t region = vaddr >> page_tables::kShift[level];
         if (!t.mm.pgtables.tables[level].insert(region).second) continue;
-        std::uint64_t start = region << page_tables::kShift[level];
-        EMIT(EventKind::pgtable_alloc, kAlloc[level], {{ObjKind::mm_struct, t.pid}},
-             cat("no ", kName[level], " table maps [", hex(start), ", +", kSpan[level], ") yet: ",
-                 level == page_tables::pte ? "pte_alloc_one allocates" : "allocates", " a zeroed page of 512 entries",
-                 level == page_tables::pte ? " before the segment's fault handler runs; finish_fault points the PMD entry at it ("
-                                           : cat(" and points the ", kParent[level], " entry at it ("),
-                 t.comm, " now has ", tables_text(t.mm.pgtables.pages()), ")"));
+        std::size_t ntables = t.mm.pgtables.pages();
+        EVENT(EventKind::pgtable_alloc, kAlloc[level], {{ObjKind::mm_struct, t.pid}}, kAllocSays[level],
+              ev::hex<"start">(region << page_tables::kShift[level]), ev::task<"task">(t.pid), ev::unum<"ntables">(ntables),
+              ev::word<"tables">(tables_word(ntables)));
     }
 }
 
@@ -51,13 +60,13 @@ void Kernel::free_pgtables(task_struct& t, std::uint64_t start, std::uint64_t en
     }
     std::size_t total = freed[0] + freed[1] + freed[2];
     if (total == 0 && kept == 0) return;
-    std::string what;
-    for (int level = page_tables::pud; level <= page_tables::pte; ++level)
-        if (freed[level]) what += cat(what.empty() ? "" : ", ", freed[level], " ", kName[level], " table", freed[level] == 1 ? "" : "s");
-    EMIT(EventKind::pgtable_free, "free_pgtables", {{ObjKind::mm_struct, t.pid}},
-         cat(total ? "frees " + what + " that no other mapping uses" : std::string("frees no page table"),
-             kept ? cat("; keeps ", kept, " that a neighbouring mapping shares") : std::string(), " (", t.comm, " has ",
-             tables_text(t.mm.pgtables.pages()), " left)"));
+    std::size_t ntables = t.mm.pgtables.pages();
+    EVENT(EventKind::pgtable_free, "free_pgtables", {{ObjKind::mm_struct, t.pid}},
+          total == 0  ? N_("frees no page table; keeps {kept} that a neighbouring mapping shares ({task} has {tables} left)")
+          : kept == 0 ? N_("frees {freed} that no other mapping uses ({task} has {tables} left)")
+                      : N_("frees {freed} that no other mapping uses; keeps {kept} that a neighbouring mapping shares ({task} has {tables} left)"),
+          ev::unum<"pud">(freed[0]), ev::unum<"pmd">(freed[1]), ev::unum<"pte">(freed[2]), ev::word<"freed">(freed_word(freed)),
+          ev::unum<"kept">(kept), ev::task<"task">(t.pid), ev::unum<"ntables">(ntables), ev::word<"tables">(tables_word(ntables)));
 }
 
 }  // namespace sim

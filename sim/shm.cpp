@@ -4,7 +4,6 @@
 
 #include "sim/kernel.h"
 #include "sim/scenario/constants.h"
-#include "sim/text.h"
 
 namespace sim {
 namespace {
@@ -18,7 +17,8 @@ const ObjRef kShmIds{ObjKind::ipc_ids, 0};
 const SyscallResult& Kernel::shmget(int pid, std::int64_t key, std::int64_t size, std::int64_t shmflg) {
     key = static_cast<std::int32_t>(key);  // key_t is an int
     begin(pid);
-    ENTRY(cat("calls shmget(key=", key, ", size=", size, ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
+    ENTER(N_("{who} (pid {who_pid}) calls shmget(key={key}, size={size}, shmflg={shmflg})"), ev::num<"key">(key), ev::num<"size">(size),
+          ev::oct<"shmflg">(static_cast<std::uint64_t>(shmflg)));
     IpcGetOps ops{kShmIds, ObjKind::shmid_kernel, "segment",
                   [&](std::int64_t k) { shmid_kernel* s = m_ns.shm_ids.find_key(k); return s ? &s->shm_perm : nullptr; },
                   [&]() -> SyscallResult& { return newseg(key, size, shmflg); },
@@ -26,7 +26,8 @@ const SyscallResult& Kernel::shmget(int pid, std::int64_t key, std::int64_t size
                   [&](kern_ipc_perm& p) {
                       const shmid_kernel& seg = *m_ns.shm_ids.find_id(p.id);
                       if (seg.shm_segsz >= static_cast<std::uint64_t>(size)) return false;
-                      FAIL_CALL(EINVAL, "shm_more_checks", cat("asks for ", static_cast<std::uint64_t>(size), " bytes, more than the segment's ", seg.shm_segsz));
+                      FAILS(EINVAL, "shm_more_checks", N_("asks for {size} bytes, more than the segment's {segsz}"),
+                            ev::unum<"size">(static_cast<std::uint64_t>(size)), ev::unum<"segsz">(seg.shm_segsz));
                       return true;
                   }};
     ipcget(ops, key, shmflg);
@@ -37,88 +38,98 @@ const SyscallResult& Kernel::shmget(int pid, std::int64_t key, std::int64_t size
 SyscallResult& Kernel::newseg(std::int64_t key, std::int64_t size, std::int64_t shmflg) {
     auto usize = static_cast<std::uint64_t>(size);
     if (usize < SHMMIN || usize > m_ns.shm_ctlmax)
-        return FAIL_CALL(EINVAL, "newseg", cat("size ", usize, " is outside [SHMMIN=1, shmmax=", m_ns.shm_ctlmax, "]"));
+        return FAILS(EINVAL, "newseg", N_("size {size} is outside [SHMMIN=1, shmmax={shmmax}]"), ev::unum<"size">(usize),
+                     ev::unum<"shmmax">(m_ns.shm_ctlmax));
     std::uint64_t numpages = page_align_up(usize) / PAGE_SIZE;
     if (numpages == 0 || m_ns.shm_tot + numpages < m_ns.shm_tot || m_ns.shm_tot + numpages > m_ns.shm_ctlall)
-        return FAIL_CALL(ENOSPC, "newseg", cat("shm_tot ", m_ns.shm_tot, " + ", numpages, " pages would pass shmall=", m_ns.shm_ctlall));
+        return FAILS(ENOSPC, "newseg", N_("shm_tot {shm_tot} + {npages} pages would pass shmall={shmall}"), ev::unum<"shm_tot">(m_ns.shm_tot),
+                     ev::unum<"npages">(numpages), ev::unum<"shmall">(m_ns.shm_ctlall));
     // hugetlb_file_setup: the model is a machine with no huge pages reserved (vm.nr_hugepages 0).
     if (shmflg & SHM_HUGETLB)
-        return FAIL_CALL(ENOMEM, "hugetlb_file_setup", "SHM_HUGETLB asks for huge pages, and none are reserved (vm.nr_hugepages is 0)");
+        return FAILS(ENOMEM, "hugetlb_file_setup", N_("SHM_HUGETLB asks for huge pages, and none are reserved (vm.nr_hugepages is 0)"));
     shmid_kernel seg;
     seg.shm_perm = new_perm(key, shmflg, current().cred);
     seg.shm_segsz = usize;
     seg.shm_cprid = m_current;
     seg.shm_ctim = m_now;
     std::optional<int> added = m_ns.shm_ids.add(std::move(seg), m_ns.shm_ctlmni);
-    if (!added) return FAIL_CALL(ENOSPC, "ipc_addid", cat(m_ns.shm_ids.in_use, " segments exist; shmmni allows ", m_ns.shm_ctlmni));
+    if (!added)
+        return FAILS(ENOSPC, "ipc_addid", N_("{n} segments exist; shmmni allows {shmmni}"), ev::num<"n">(m_ns.shm_ids.in_use),
+                     ev::num<"shmmni">(m_ns.shm_ctlmni));
     int id = *added;
     m_ns.shm_tot += numpages;
-    EMIT(EventKind::id_alloc, "ipc_idr_alloc", {kShmIds, seg_ref(id)},
-         cat("takes index ", ipcid_to_idx(id), " (seq ", ipcid_to_seq(id), "), so shmid = ", ipcid_to_seq(id), " * 32768 + ", ipcid_to_idx(id), " = ", id));
-    EMIT(EventKind::create, "newseg", {seg_ref(id)},
-         cat("creates shmid_kernel ", id, ": ", usize, " bytes in ", numpages, " page(s), mode ", oct(static_cast<std::uint64_t>(shmflg) & 0777),
-             "; no page frame yet: each page gets one when it is first touched"));
+    EVENT(EventKind::id_alloc, "ipc_idr_alloc", ObjRefs({kShmIds, seg_ref(id)}),
+          N_("takes index {idx} (seq {seq}), so shmid = {seq} * 32768 + {idx} = {id}"), ev::num<"idx">(ipcid_to_idx(id)),
+          ev::num<"seq">(ipcid_to_seq(id)), ev::num<"id">(id));
+    EVENT(EventKind::create, "newseg", {seg_ref(id)},
+          N_("creates shmid_kernel {id}: {size} bytes in {npages} page(s), mode {mode}; no page frame yet: each page gets one when it is first touched"),
+          ev::num<"id">(id), ev::unum<"size">(usize), ev::unum<"npages">(numpages), ev::oct<"mode">(static_cast<std::uint64_t>(shmflg) & 0777));
     return finish(id);
 }
 
 const SyscallResult& Kernel::shmat(int pid, std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
     begin(pid);
-    ENTRY(cat("calls shmat(shmid=", shmid, ", addr=", addr ? hex(addr) : std::string("NULL"), ", shmflg=", oct(static_cast<std::uint64_t>(shmflg)), ")"));
+    ENTER(addr ? N_("{who} (pid {who_pid}) calls shmat(shmid={shmid}, addr={addr}, shmflg={shmflg})")
+               : N_("{who} (pid {who_pid}) calls shmat(shmid={shmid}, addr=NULL, shmflg={shmflg})"),
+          ev::num<"shmid">(shmid), ev::hex<"addr">(addr), ev::oct<"shmflg">(static_cast<std::uint64_t>(shmflg)));
     do_shmat(shmid, addr, shmflg);
     return take();
 }
 
 SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int64_t shmflg) {
     int pid = m_current;
-    if (shmid < 0) return FAIL_CALL(EINVAL, "do_shmat", "a negative shmid");
+    if (shmid < 0) return FAILS(EINVAL, "do_shmat", N_("a negative shmid"));
     // "Fixed or not" is decided on the address the caller passed, before SHM_RND rounds it: an
     // address below SHMLBA rounds to 0 and is still a fixed mapping there (MAP_FIXED at 0).
     bool fixed = addr != 0;
     bool remap = shmflg & SHM_REMAP;
     if (addr & (SHMLBA - 1)) {
         if (!(shmflg & SHM_RND))
-            return FAIL_CALL(EINVAL, "do_shmat", cat(hex(addr), " is not a multiple of SHMLBA (4096) and SHM_RND is not set"));
+            return FAILS(EINVAL, "do_shmat", N_("{addr} is not a multiple of SHMLBA (4096) and SHM_RND is not set"), ev::hex<"addr">(addr));
         addr &= ~(SHMLBA - 1);
-        EMIT(EventKind::check, "do_shmat", {}, cat("SHM_RND rounds the address down to ", hex(addr)));
-        if (!addr && remap) return FAIL_CALL(EINVAL, "do_shmat", "SHM_RND rounded the address to 0, and SHM_REMAP needs an address to replace");
+        EVENT(EventKind::check, "do_shmat", {}, N_("SHM_RND rounds the address down to {addr}"), ev::hex<"addr">(addr));
+        if (!addr && remap) return FAILS(EINVAL, "do_shmat", N_("SHM_RND rounded the address to 0, and SHM_REMAP needs an address to replace"));
     } else if (!fixed && remap) {
-        return FAIL_CALL(EINVAL, "do_shmat", "SHM_REMAP needs an address: NULL has nothing to replace");
+        return FAILS(EINVAL, "do_shmat", N_("SHM_REMAP needs an address: NULL has nothing to replace"));
     }
     bool rdonly = shmflg & SHM_RDONLY;
     int acc_mode = rdonly ? 0444 : 0666;
     shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(shmid));
-    if (!shp || shmid > INT32_MAX) return FAIL_CALL(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", shmid));
+    if (!shp || shmid > INT32_MAX)
+        return FAILS(EINVAL, "shm_obtain_object_check", N_("no segment has shmid {shmid}"), ev::num<"shmid">(shmid));
     int id = shp->shm_perm.id;
-    EMIT(EventKind::lookup, "shm_obtain_object_check", {kShmIds, seg_ref(id)}, cat("finds shmid_kernel ", id));
+    EVENT(EventKind::lookup, "shm_obtain_object_check", ObjRefs({kShmIds, seg_ref(id)}), N_("finds shmid_kernel {shmid}"), ev::num<"shmid">(id));
     if (m_record_events) ipcperms_event(seg_ref(id), shp->shm_perm, acc_mode);
     if (!ipcperms(shp->shm_perm, current().cred, acc_mode))
-        return FAIL_CALL(EACCES, "do_shmat", rdonly ? "SHM_RDONLY needs read permission" : "a read-write attach needs read and write permission");
+        return FAILS(EACCES, "do_shmat", rdonly ? N_("SHM_RDONLY needs read permission") : N_("a read-write attach needs read and write permission"));
     std::uint64_t len = page_align_up(shp->shm_segsz);
     mm_struct& mm = current().mm;
     if (fixed) {
         if (addr && !remap && (addr + len < addr || mm.intersects(addr, addr + len)))
-            return FAIL_CALL(EINVAL, "do_shmat", cat("[", hex(addr), ", ", hex(addr + len), ") overlaps a mapping and SHM_REMAP is not set"));
+            return FAILS(EINVAL, "do_shmat", N_("[{start}, {end}) overlaps a mapping and SHM_REMAP is not set"), ev::hex<"start">(addr),
+                         ev::hex<"end">(addr + len));
         // do_mmap -> __get_unmapped_area: a fixed address must leave the mapping below TASK_SIZE.
         if (len > TASK_SIZE || addr > TASK_SIZE - len)
-            return FAIL_CALL(ENOMEM, "get_unmapped_area", cat("[", hex(addr), ", ", hex(addr + len), ") reaches past the top of user space (TASK_SIZE ", hex(TASK_SIZE), ")"));
+            return FAILS(ENOMEM, "get_unmapped_area", N_("[{start}, {end}) reaches past the top of user space (TASK_SIZE {task_size})"),
+                         ev::hex<"start">(addr), ev::hex<"end">(addr + len), ev::hex<"task_size">(TASK_SIZE));
         if (addr < MMAP_MIN_ADDR && !current().cred.is_root())
-            return FAIL_CALL(EPERM, "cap_mmap_addr", cat(hex(addr), " is below vm.mmap_min_addr, which only CAP_SYS_RAWIO may map"));
+            return FAILS(EPERM, "cap_mmap_addr", N_("{addr} is below vm.mmap_min_addr, which only CAP_SYS_RAWIO may map"), ev::hex<"addr">(addr));
         // mmap_region: MAP_FIXED first unmaps whatever the range holds (SHM_REMAP's replacement).
         unmap_range(addr, addr + len, "SHM_REMAP");
     } else {
         auto area = mm.get_unmapped_area(len);
-        if (!area) return FAIL_CALL(ENOMEM, "get_unmapped_area", "no gap in the address space is large enough");
+        if (!area) return FAILS(ENOMEM, "get_unmapped_area", N_("no gap in the address space is large enough"));
         addr = *area;
-        EMIT(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}},
-             cat("picks the highest free gap below mmap_base: ", hex(addr)));
+        EVENT(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}}, N_("picks the highest free gap below mmap_base: {addr}"),
+              ev::hex<"addr">(addr));
     }
     vm_area_struct vma{addr, addr + len, !rdonly, id, 0};
     vma.vm_exec = shmflg & SHM_EXEC;
     vma.vm_maywrite = !rdonly;  // the segment's file is opened read-only, so do_mmap clears VM_MAYWRITE
     mm.mmap[addr] = vma;
-    EMIT(EventKind::attach, "do_mmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, addr)},
-         cat("adds vm_area_struct [", hex(addr), ", ", hex(addr + len), ") ", vma.perms(), " to ", current().comm,
-             "'s mm; no page-table entry is made: pages are mapped on first touch"));
+    EVENT(EventKind::attach, "do_mmap", ObjRefs({{ObjKind::mm_struct, pid}, vma_ref(pid, addr)}),
+          N_("adds vm_area_struct [{start}, {end}) {perms} to {task}'s mm; no page-table entry is made: pages are mapped on first touch"),
+          ev::hex<"start">(addr), ev::hex<"end">(addr + len), ev::vmflags<"perms">(vma.prot_bits()), ev::task<"task">(pid));
     shm_open(*shp, pid, addr, "shmat");
     m_ret_address = true;
     return finish(static_cast<std::int64_t>(addr));
@@ -148,22 +159,25 @@ void Kernel::cut_vma(vm_area_struct vma, std::uint64_t start, std::uint64_t end,
     std::uint64_t zapped = mm.zap_range(start, end);
     auto [floor, ceiling] = mm.floor_ceiling(start, end);
     bool whole = vma.vm_start == start && vma.vm_end == end;
-    EMIT(EventKind::detach, "do_vmi_munmap", {{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)},
-         cat(why, whole ? ": removes vm_area_struct [" : ": unmaps [", hex(start), ", ", hex(end),
-             whole ? ")" : cat(") of vm_area_struct [", hex(vma.vm_start), ", ", hex(vma.vm_end), ")"), " and clears ", zapped,
-             " page-table entr", zapped == 1 ? "y" : "ies", whole ? "; the frames stay with the segment" : "; the rest stays mapped"));
+    EVENT(EventKind::detach, "do_vmi_munmap", ObjRefs({{ObjKind::mm_struct, pid}, vma_ref(pid, vma.vm_start)}),
+          whole ? N_("{via}: removes vm_area_struct [{start}, {end}) and clears {ptes}; the frames stay with the segment")
+                : N_("{via}: unmaps [{start}, {end}) of vm_area_struct [{vm_start}, {vm_end}) and clears {ptes}; the rest stays mapped"),
+          ev::word<"via">(why), ev::hex<"start">(start), ev::hex<"end">(end), ev::hex<"vm_start">(vma.vm_start), ev::hex<"vm_end">(vma.vm_end),
+          ev::unum<"n">(zapped), ev::word<"ptes">(zapped == 1 ? N_("{n} page-table entry") : N_("{n} page-table entries")));
     free_pgtables(current(), start, end, floor, ceiling);
     if (shp) shm_close(vma.shmid, pid, start, why);
 }
 
 // shm_open: a new mapping of the segment (shmat or fork). lpid becomes the caller, as the kernel does.
+// `why` (here and in shm_close, cut_vma) is a literal naming the kernel path, shown as it is: {via}.
 void Kernel::shm_open(shmid_kernel& shp, int pid, std::uint64_t vm_start, const char* why) {
     shp.shm_nattch++;
     shp.shm_lprid = m_current;
     shp.shm_atim = m_now;
     shp.attaches.emplace_back(pid, vm_start);
-    EMIT(EventKind::field_change, "shm_open", {seg_ref(shp.shm_perm.id), vma_ref(pid, vm_start)},
-         cat(why, ": shm_nattch ", shp.shm_nattch - 1, " -> ", shp.shm_nattch, ", shm_lpid = ", m_current, " (", current().comm, ")"));
+    EVENT(EventKind::field_change, "shm_open", ObjRefs({seg_ref(shp.shm_perm.id), vma_ref(pid, vm_start)}),
+          N_("{via}: shm_nattch {old} -> {nattch}, shm_lpid = {lpid_pid} ({lpid})"), ev::word<"via">(why),
+          ev::unum<"old">(shp.shm_nattch - 1), ev::unum<"nattch">(shp.shm_nattch), ev::task<"lpid">(m_current));
 }
 
 // shm_close: a mapping went away (shmdt, exit, death). The last one of a SHM_DEST segment frees it.
@@ -174,8 +188,9 @@ void Kernel::shm_close(int shmid, int pid, std::uint64_t vm_start, const char* w
     shp->shm_lprid = m_current;
     shp->shm_dtim = m_now;
     std::erase(shp->attaches, std::pair<int, std::uint64_t>{pid, vm_start});
-    EMIT(EventKind::detach, "shm_close", {seg_ref(shmid), vma_ref(pid, vm_start)},
-         cat(why, ": shm_nattch ", shp->shm_nattch + 1, " -> ", shp->shm_nattch, ", shm_lpid = ", m_current, " (", current().comm, ")"));
+    EVENT(EventKind::detach, "shm_close", ObjRefs({seg_ref(shmid), vma_ref(pid, vm_start)}),
+          N_("{via}: shm_nattch {old} -> {nattch}, shm_lpid = {lpid_pid} ({lpid})"), ev::word<"via">(why),
+          ev::unum<"old">(shp->shm_nattch + 1), ev::unum<"nattch">(shp->shm_nattch), ev::task<"lpid">(m_current));
     if (shp->shm_nattch == 0 && (shp->shm_perm.mode & SHM_DEST)) shm_destroy(*shp);
 }
 
@@ -185,14 +200,15 @@ void Kernel::shm_destroy(shmid_kernel& shp) {
     for (const auto& [pgoff, pfn] : shp.pages) free_frame(pfn);
     m_ns.shm_tot -= shp.npages();
     user_shm_unlock(shp);  // a segment destroyed while locked gives its pages back
-    EMIT(EventKind::destroy, "shm_destroy", {seg_ref(id), kShmIds},
-         cat("frees shmid_kernel ", id, " and its ", freed, " resident frame(s); the id is no longer valid"));
+    EVENT(EventKind::destroy, "shm_destroy", ObjRefs({seg_ref(id), kShmIds}),
+          N_("frees shmid_kernel {shmid} and its {frames} resident frame(s); the id is no longer valid"), ev::num<"shmid">(id),
+          ev::unum<"frames">(freed));
     m_ns.shm_ids.remove(id);
 }
 
 const SyscallResult& Kernel::shmdt(int pid, std::uint64_t addr) {
     begin(pid);
-    ENTRY(cat("calls shmdt(", hex(addr), ")"));
+    ENTER(N_("{who} (pid {who_pid}) calls shmdt({addr})"), ev::hex<"addr">(addr));
     do_shmdt(addr);
     return take();
 }
@@ -201,11 +217,11 @@ const SyscallResult& Kernel::shmdt(int pid, std::uint64_t addr) {
 // ((vm_start - addr) / PAGE_SIZE == vm_pgoff: the whole attachment, or a piece of it a munmap
 // left), and then every other such piece of the same segment within its size.
 SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
-    if (addr & (PAGE_SIZE - 1)) return FAIL_CALL(EINVAL, "ksys_shmdt", cat(hex(addr), " is not page aligned"));
+    if (addr & (PAGE_SIZE - 1)) return FAILS(EINVAL, "ksys_shmdt", N_("{addr} is not page aligned"), ev::hex<"addr">(addr));
     mm_struct& mm = current().mm;
     auto from_attach_at = [&](const vm_area_struct& v) { return v.vm_start >= addr && (v.vm_start - addr) / PAGE_SIZE == v.vm_pgoff; };
     auto it = std::find_if(mm.mmap.lower_bound(addr), mm.mmap.end(), [&](const auto& kv) { return from_attach_at(kv.second); });
-    if (it == mm.mmap.end()) return FAIL_CALL(EINVAL, "ksys_shmdt", cat("no segment's attachment starts at ", hex(addr)));
+    if (it == mm.mmap.end()) return FAILS(EINVAL, "ksys_shmdt", N_("no segment's attachment starts at {addr}"), ev::hex<"addr">(addr));
     vm_area_struct first = it->second;
     const shmid_kernel* shp = m_ns.shm_ids.find_id(first.shmid);
     std::uint64_t size = shp ? page_align_up(shp->shm_segsz) : first.vm_end - first.vm_start;
@@ -220,12 +236,12 @@ SyscallResult& Kernel::do_shmdt(std::uint64_t addr) {
 // vm_area_struct that reaches past the range is split, so nattch counts the pieces left.
 const SyscallResult& Kernel::munmap(int pid, std::uint64_t addr, std::uint64_t len) {
     begin(pid);
-    ENTRY(cat("calls munmap(", hex(addr), ", ", len, ")"));
+    ENTER(N_("{who} (pid {who_pid}) calls munmap({addr}, {len})"), ev::hex<"addr">(addr), ev::unum<"len">(len));
     std::uint64_t end = addr + page_align_up(len);
     if ((addr & (PAGE_SIZE - 1)) || addr > TASK_SIZE || len > TASK_SIZE - addr)
-        FAIL_CALL(EINVAL, "do_vmi_munmap", cat(hex(addr), " is not page aligned, or the range reaches past TASK_SIZE"));
+        FAILS(EINVAL, "do_vmi_munmap", N_("{addr} is not page aligned, or the range reaches past TASK_SIZE"), ev::hex<"addr">(addr));
     else if (end == addr)
-        FAIL_CALL(EINVAL, "do_vmi_munmap", "a length of 0 unmaps nothing");
+        FAILS(EINVAL, "do_vmi_munmap", N_("a length of 0 unmaps nothing"));
     else {
         unmap_range(addr, end, "munmap");
         finish(0);
@@ -236,8 +252,8 @@ const SyscallResult& Kernel::munmap(int pid, std::uint64_t addr, std::uint64_t l
 const SyscallResult& Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
     begin(pid);
     m_into_buf = into_buf;
-    ENTRY(cat("calls shmctl(shmid=", shmid, ", cmd=", cmd, ")"));
-    if (cmd < 0 || shmid < 0) FAIL_CALL(EINVAL, "ksys_shmctl", "a negative shmid or cmd");
+    ENTER(N_("{who} (pid {who_pid}) calls shmctl(shmid={shmid}, cmd={cmd})"), ev::num<"shmid">(shmid), ev::num<"cmd">(cmd));
+    if (cmd < 0 || shmid < 0) FAILS(EINVAL, "ksys_shmctl", N_("a negative shmid or cmd"));
     else dispatch_shmctl(shmid, cmd, set);
     m_into_buf = true;
     return take();
@@ -247,9 +263,9 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
     switch (cmd) {
     case IPC_INFO:
     case SHM_INFO:
-        EMIT(EventKind::lookup, cmd == IPC_INFO ? "shmctl_ipc_info" : "shmctl_shm_info", {kShmIds},
-             cat(cmd == IPC_INFO ? "copies the limits (shminfo)" : "copies the totals (shm_info)",
-                 "; returns the highest index in use"));
+        EVENT(EventKind::lookup, cmd == IPC_INFO ? "shmctl_ipc_info" : "shmctl_shm_info", {kShmIds},
+              cmd == IPC_INFO ? N_("copies the limits (shminfo); returns the highest index in use")
+                              : N_("copies the totals (shm_info); returns the highest index in use"));
         copy_to_buf(shminfo_buf(cmd));
         finish(m_ns.shm_ids.max_idx());
         break;
@@ -267,7 +283,7 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
         shmctl_lock(shmid, cmd);
         break;
     default:
-        FAIL_CALL(EINVAL, "ksys_shmctl", cat("cmd ", cmd, " is not a shmctl command"));
+        FAILS(EINVAL, "ksys_shmctl", N_("cmd {cmd} is not a shmctl command"), ev::num<"cmd">(cmd));
     }
 }
 
@@ -298,11 +314,12 @@ SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
     bool by_index = cmd != IPC_STAT;
     shmid_kernel* shp = by_index ? m_ns.shm_ids.find_idx(static_cast<int>(id)) : m_ns.shm_ids.find_id(static_cast<int>(id));
     if (!shp || id > INT32_MAX)
-        return FAIL_CALL(EINVAL, "shm_obtain_object", cat(by_index ? "no segment at index " : "no segment has shmid ", id));
+        return FAILS(EINVAL, "shm_obtain_object", by_index ? N_("no segment at index {index}") : N_("no segment has shmid {shmid}"),
+                     ev::num<"index">(id), ev::num<"shmid">(id));
     int sid = shp->shm_perm.id;
     if (!stat_permitted(shp->shm_perm, seg_ref(sid), cmd == SHM_STAT_ANY, "shmctl_stat")) return m_result;
-    EMIT(EventKind::copy, "shmctl_stat", {seg_ref(sid)},
-         cat("copies shmid_ds: nattch ", shp->shm_nattch, ", segsz ", shp->shm_segsz, ", mode ", oct(shp->shm_perm.mode)));
+    EVENT(EventKind::copy, "shmctl_stat", {seg_ref(sid)}, N_("copies shmid_ds: nattch {nattch}, segsz {segsz}, mode {mode}"),
+          ev::unum<"nattch">(shp->shm_nattch), ev::unum<"segsz">(shp->shm_segsz), ev::oct<"mode">(shp->shm_perm.mode));
     CtlBuf b = perm_buf(shp->shm_perm, BufKind::shmid_ds, cmd);
     b.segsz = shp->shm_segsz;
     b.nattch = shp->shm_nattch;
@@ -316,14 +333,15 @@ SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
 
 SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set) {
     shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(id));
-    if (!shp || id > INT32_MAX) return FAIL_CALL(EINVAL, "ipcctl_obtain_check", cat("no segment has shmid ", id));
+    if (!shp || id > INT32_MAX) return FAILS(EINVAL, "ipcctl_obtain_check", N_("no segment has shmid {shmid}"), ev::num<"shmid">(id));
     int sid = shp->shm_perm.id;
     const cred& c = current().cred;
-    EMIT(EventKind::perm_check, "ipcctl_obtain_check", {seg_ref(sid)},
-         cat("euid ", c.euid, c.is_root() ? " holds CAP_SYS_ADMIN" : "", "; the segment's cuid is ", shp->shm_perm.cuid,
-             " and uid ", shp->shm_perm.uid, " (the mode does not matter here)"));
+    EVENT(EventKind::perm_check, "ipcctl_obtain_check", {seg_ref(sid)},
+          c.is_root() ? N_("euid {euid} holds CAP_SYS_ADMIN; the segment's cuid is {cuid} and uid {uid} (the mode does not matter here)")
+                      : N_("euid {euid}; the segment's cuid is {cuid} and uid {uid} (the mode does not matter here)"),
+          ev::unum<"euid">(c.euid), ev::unum<"cuid">(shp->shm_perm.cuid), ev::unum<"uid">(shp->shm_perm.uid));
     if (!ipc_owner(shp->shm_perm, c))
-        return FAIL_CALL(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
+        return FAILS(EPERM, "ipcctl_obtain_check", N_("only the creator, the owner or CAP_SYS_ADMIN may do this"));
     if (cmd == IPC_SET) {
         // Only IPC_SET changes shm_ctim; IPC_RMID of an attached segment leaves it (measured).
         shp->shm_ctim = m_now;
@@ -331,8 +349,8 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
         if (set.uid) p.uid = *set.uid;
         if (set.gid) p.gid = *set.gid;
         if (set.mode) p.mode = (p.mode & ~0777u) | (*set.mode & 0777u);
-        EMIT(EventKind::field_change, "ipc_update_perm", {seg_ref(sid)},
-             cat("sets uid ", p.uid, ", gid ", p.gid, ", mode ", oct(p.mode), " (only the low nine bits of mode change)"));
+        EVENT(EventKind::field_change, "ipc_update_perm", {seg_ref(sid)}, N_("sets uid {uid}, gid {gid}, mode {mode} (only the low nine bits of mode change)"),
+              ev::unum<"uid">(p.uid), ev::unum<"gid">(p.gid), ev::oct<"mode">(p.mode));
         return finish(0);
     }
     if (shp->shm_nattch == 0) {
@@ -341,9 +359,9 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
     }
     shp->shm_perm.mode |= SHM_DEST;
     shp->shm_perm.key = IPC_PRIVATE;
-    EMIT(EventKind::mark_destroy, "do_shm_rmid", {seg_ref(sid)},
-         cat("shm_nattch is ", shp->shm_nattch, ", so the segment only gets SHM_DEST (mode ", oct(shp->shm_perm.mode),
-             ") and key 0; shmat by id still works and the last detach frees it"));
+    EVENT(EventKind::mark_destroy, "do_shm_rmid", {seg_ref(sid)},
+          N_("shm_nattch is {nattch}, so the segment only gets SHM_DEST (mode {mode}) and key 0; shmat by id still works and the last detach frees it"),
+          ev::unum<"nattch">(shp->shm_nattch), ev::oct<"mode">(shp->shm_perm.mode));
     return finish(0);
 }
 
@@ -352,22 +370,23 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
 // summed over every segment that user has locked.
 SyscallResult& Kernel::shmctl_lock(std::int64_t id, std::int64_t cmd) {
     shmid_kernel* shp = m_ns.shm_ids.find_id(static_cast<int>(id));
-    if (!shp || id > INT32_MAX) return FAIL_CALL(EINVAL, "shm_obtain_object_check", cat("no segment has shmid ", id));
+    if (!shp || id > INT32_MAX) return FAILS(EINVAL, "shm_obtain_object_check", N_("no segment has shmid {shmid}"), ev::num<"shmid">(id));
     const task_struct& t = current();
     const cred& c = t.cred;
     if (!c.is_root() && c.euid != shp->shm_perm.uid && c.euid != shp->shm_perm.cuid)
-        return FAIL_CALL(EPERM, "ksys_shmctl", "without CAP_IPC_LOCK only the owner or creator may lock");
+        return FAILS(EPERM, "ksys_shmctl", N_("without CAP_IPC_LOCK only the owner or creator may lock"));
     if (!c.is_root() && cmd == SHM_LOCK && t.rlim_memlock == 0)
-        return FAIL_CALL(EPERM, "ksys_shmctl", "without CAP_IPC_LOCK, an RLIMIT_MEMLOCK of 0 forbids any lock");
+        return FAILS(EPERM, "ksys_shmctl", N_("without CAP_IPC_LOCK, an RLIMIT_MEMLOCK of 0 forbids any lock"));
     std::uint64_t pages = shp->npages();
     if (cmd == SHM_LOCK && !shp->mlock_uid) {
         // The count is the real user's (current_ucounts(), keyed by cred->uid); measured: with uid 1000
         // and euid 2000, a lock counts against uid 1000's 8 MiB.
         std::uint64_t limit = t.rlim_memlock / PAGE_SIZE, locked = m_locked_pages[c.uid] + pages;
-        EMIT(EventKind::check, "user_shm_lock", {seg_ref(shp->shm_perm.id)},
-             cat("user ", c.uid, " would have ", locked, " page(s) locked; RLIMIT_MEMLOCK allows ", limit,
-                 c.is_root() ? ", and CAP_IPC_LOCK lets root pass it" : ""));
-        if (!c.is_root() && locked > limit) return FAIL_CALL(ENOMEM, "user_shm_lock", "locking this segment would pass RLIMIT_MEMLOCK");
+        EVENT(EventKind::check, "user_shm_lock", {seg_ref(shp->shm_perm.id)},
+              c.is_root() ? N_("user {uid} would have {locked} page(s) locked; RLIMIT_MEMLOCK allows {limit}, and CAP_IPC_LOCK lets root pass it")
+                          : N_("user {uid} would have {locked} page(s) locked; RLIMIT_MEMLOCK allows {limit}"),
+              ev::unum<"uid">(c.uid), ev::unum<"locked">(locked), ev::unum<"limit">(limit));
+        if (!c.is_root() && locked > limit) return FAILS(ENOMEM, "user_shm_lock", N_("locking this segment would pass RLIMIT_MEMLOCK"));
         m_locked_pages[c.uid] = locked;
         shp->mlock_uid = c.uid;
     } else if (cmd == SHM_UNLOCK && shp->mlock_uid) {
@@ -375,8 +394,9 @@ SyscallResult& Kernel::shmctl_lock(std::int64_t id, std::int64_t cmd) {
     }
     if (cmd == SHM_LOCK) shp->shm_perm.mode |= SHM_LOCKED;
     else shp->shm_perm.mode &= ~static_cast<std::uint32_t>(SHM_LOCKED);
-    EMIT(EventKind::field_change, "ksys_shmctl", {seg_ref(shp->shm_perm.id)},
-         cat(cmd == SHM_LOCK ? "sets" : "clears", " SHM_LOCKED (02000): mode is now ", oct(shp->shm_perm.mode)));
+    EVENT(EventKind::field_change, "ksys_shmctl", {seg_ref(shp->shm_perm.id)},
+          cmd == SHM_LOCK ? N_("sets SHM_LOCKED (02000): mode is now {mode}") : N_("clears SHM_LOCKED (02000): mode is now {mode}"),
+          ev::oct<"mode">(shp->shm_perm.mode));
     return finish(0);
 }
 

@@ -195,6 +195,11 @@ TEST_F(Shm, a_store_to_a_page_mapped_read_only_is_a_protection_fault_not_a_missi
     EXPECT_NE(fault.find("is present"), std::string::npos) << fault;
     EXPECT_NE(fault.find("read-only"), std::string::npos) << fault;
     EXPECT_EQ(fault.find("no PTE"), std::string::npos) << fault;
+    // The entry it names, as typed arguments: the attach address and the segment's frame.
+    const std::uint64_t* pfn = seg(id).pages.lookup(0);
+    ASSERT_NE(pfn, nullptr);
+    EXPECT_EQ(fault_it->arg("vaddr"), r);
+    EXPECT_EQ(fault_it->arg("pfn"), *pfn);
 }
 
 // The model is a machine with no huge pages reserved (vm.nr_hugepages 0), as this one measured.
