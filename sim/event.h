@@ -74,13 +74,12 @@ std::string_view to_string(ObjKind k);
 // call's path, and a heap allocation for each would cost more than the rule it records.
 class ObjRefs {
 public:
-    static constexpr std::size_t kMax = 4;
+    static constexpr std::size_t kMax = 3;
     // One constructor per count, so that {a, b} stores two refs with no loop and no check.
     ObjRefs() = default;
     ObjRefs(ObjRef a) : m_n(1) { m_refs[0] = a; }
     ObjRefs(ObjRef a, ObjRef b) : m_n(2) { m_refs[0] = a, m_refs[1] = b; }
     ObjRefs(ObjRef a, ObjRef b, ObjRef c) : m_n(3) { m_refs[0] = a, m_refs[1] = b, m_refs[2] = c; }
-    ObjRefs(ObjRef a, ObjRef b, ObjRef c, ObjRef d) : m_n(4) { m_refs[0] = a, m_refs[1] = b, m_refs[2] = c, m_refs[3] = d; }
     const ObjRef* begin() const { return m_refs.data(); }
     const ObjRef* end() const { return m_refs.data() + m_n; }
     std::size_t size() const { return m_n; }

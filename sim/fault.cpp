@@ -171,7 +171,7 @@ bool Kernel::walk_pages(std::uint64_t addr, std::uint64_t n, bool write, Fn fn) 
 const SyscallResult& Kernel::store(int pid, std::uint64_t addr, const std::string& bytes) {
     begin(pid, Entry::memory_access);
     ENTER(N_("{who} (pid {who_pid}) stores {n} byte(s) {bytes} at {addr}: no system call, the CPU writes and the MMU translates each page"),
-          ev::unum<"n">(bytes.size()), ev::text<"bytes">(keep(bytes.substr(0, 33))), ev::hex<"addr">(addr));
+          ev::unum<"n">(bytes.size()), ev::text<"bytes">(keep(std::string_view(bytes).substr(0, 33))), ev::hex<"addr">(addr));
     std::size_t done = 0;
     bool alive = walk_pages(addr, bytes.size(), true, [&](std::uint64_t a, std::uint64_t chunk_end, page& frame) {
         std::string& data = frame.data;
@@ -201,7 +201,7 @@ const SyscallResult& Kernel::load(int pid, std::uint64_t addr, std::int64_t n) {
         out.append(len - have, '\0');
     });
     if (!alive) return take();
-    EVENT(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, N_("reads {bytes}"), ev::text<"bytes">(keep(out.substr(0, 33))));
+    EVENT(EventKind::copy, "load", {{ObjKind::task_struct, pid}}, N_("reads {bytes}"), ev::text<"bytes">(keep(std::string_view(out).substr(0, 33))));
     finish(n, out);
     return take();
 }

@@ -34,6 +34,8 @@ const char* freed_word(const std::size_t (&n)[3]) {
 // Walks down from the PGD and makes each missing table, top first, as the fault path does
 // before it can install the PTE.
 void Kernel::alloc_page_tables(task_struct& t, std::uint64_t vaddr) {
+    // A PTE table hangs below its PMD and PUD tables: when it exists, so do they (most faults).
+    if (t.mm.pgtables.tables[page_tables::pte].contains(vaddr >> page_tables::kShift[page_tables::pte])) return;
     for (int level = page_tables::pud; level <= page_tables::pte; ++level) {
         std::uint64_t region = vaddr >> page_tables::kShift[level];
         if (!t.mm.pgtables.tables[level].insert(region).second) continue;
