@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "explain/message.h"
 #include "real/scenario_file.h"
 #include "sim/scenario/parser.h"
 
@@ -20,7 +21,7 @@ std::optional<sim::scenario::Scenario> load_scenario(const std::string& path) {
 }
 
 void print_diagnostic(const sim::scenario::Scenario& s, const sim::scenario::Diagnostic& d) {
-    std::cerr << sim::scenario::format_diagnostic(s.file, s.lines, d);
+    std::cerr << explain::format_diagnostic(s.file, s.lines, d);
 }
 
 }  // namespace cli

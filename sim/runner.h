@@ -69,6 +69,8 @@ std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, c
 std::vector<std::string> deadlocked(const Observation& obs);
 // "deadlock: a, b are asleep and nobody can wake them"
 std::string deadlock_text(const std::vector<std::string>& asleep);
+// The same as a Message, for the language the user reads.
+Message deadlock_message(const std::vector<std::string>& asleep);
 
 // How the caller's outcome reads: "returned 3", "-1 EACCES", "blocks", "killed by SIGSEGV".
 std::string describe(const StepOutcome& o, scenario::CallKind kind);

@@ -19,17 +19,49 @@ std::set<std::string> placeholders(const std::string& text) {
     return out;
 }
 
-// The first argument of every explain::say("...") and explain::tr("...") in the programs' sources.
-std::set<std::string> messages_in_sources() {
+// A C string literal's text as the program sees it: \n, \t, \" and \\ resolved.
+std::string unescaped(const std::string& literal) {
+    std::string out;
+    for (std::size_t i = 0; i < literal.size(); ++i) {
+        if (literal[i] != '\\' || i + 1 == literal.size()) {
+            out += literal[i];
+            continue;
+        }
+        char e = literal[++i];
+        out += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+    }
+    return out;
+}
+
+// Every literal that `pattern` (with the literal as its group 1) finds in the files of `dirs`
+// whose names end in one of `suffixes`.
+std::set<std::string> literals(const std::regex& pattern, std::initializer_list<const char*> dirs,
+                               std::initializer_list<const char*> suffixes) {
     namespace fs = std::filesystem;
     std::set<std::string> out;
-    static const std::regex call(R"re(explain::(?:say|tr)\(\s*"((?:[^"\\]|\\.)*)")re");
-    for (const char* dir : {"cli", "viz", "explain"})
+    for (const char* dir : dirs)
         for (const auto& f : fs::directory_iterator(fs::path(IPCSIM_SOURCE_DIR) / dir)) {
+            std::string name = f.path().filename().string();
+            bool wanted = false;
+            for (const char* s : suffixes) wanted = wanted || name.ends_with(s);
+            if (!wanted) continue;
             std::string text = real::read_file(f.path().string()).value_or("");
-            for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) out.insert((*it)[1]);
+            for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it) out.insert(unescaped((*it)[1]));
         }
     return out;
+}
+
+// The first argument of every explain::say("...") and explain::tr("...") in the programs' sources.
+std::set<std::string> messages_in_sources() {
+    static const std::regex call(R"re(explain::(?:say|tr)\(\s*"((?:[^"\\]|\\.)*)")re");
+    return literals(call, {"cli", "viz", "explain"}, {".cpp", ".h"});
+}
+
+// Every N_("...") of the model's and the parser's sources (sim/msgid.h), and of explain/: the
+// scenario's errors, which sim/ keeps as catalog keys and explain/ translates.
+std::set<std::string> msgids_in_sources() {
+    static const std::regex marked(R"re(\bN_\(\s*"((?:[^"\\]|\\.)*)"\s*\))re");
+    return literals(marked, {"sim", "sim/scenario", "explain"}, {".cpp", ".h"});
 }
 
 }  // namespace
@@ -50,6 +82,16 @@ TEST(Catalog, every_message_the_programs_say_is_in_the_chinese_catalog) {
     std::set<std::string> said = messages_in_sources();
     ASSERT_GT(said.size(), 5u) << "the scan found no explain::say calls";
     for (const auto& m : said) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN/*.po: \"" << m << "\"";
+}
+
+TEST(Catalog, every_diagnostic_msgid_is_in_the_chinese_catalog) {
+    auto zh = explain::Catalog::load(IPCSIM_CATALOG_DIR "/zh_CN.mo");
+    ASSERT_TRUE(zh);
+    std::set<std::string> marked = msgids_in_sources();
+    ASSERT_GT(marked.size(), 100u) << "the scan found too few N_(\"...\") literals";
+    EXPECT_TRUE(marked.count("unknown call '{name}'{hint}")) << "the scan missed the parser";
+    EXPECT_TRUE(marked.count("\\x needs two hex digits, as in \\x41")) << "escapes are resolved as the compiler does";
+    for (const auto& m : marked) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN/*.po: \"" << m << "\"";
 }
 
 TEST(Catalog, the_program_language_picks_the_catalog_or_the_english_key) {

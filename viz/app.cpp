@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "explain/catalog.h"
+#include "explain/message.h"
 #include "real/real_backend.h"
 #include "real/scenario_file.h"
 #include "sim/model_backend.h"
@@ -71,7 +73,8 @@ App::App(std::string assets_dir) : m_assets(std::move(assets_dir)) {
     for (; !ec && it != end; it.increment(ec))
         if (it->path().extension() == ".ipc") m_lessons.push_back(it->path().string());
     if (ec && ec != std::errc::no_such_file_or_directory)
-        m_errors.push_back(sim::scenario::printable(dir.string()) + ": error: cannot read the lessons: " + ec.message() + "\n");
+        m_errors.push_back(sim::scenario::printable(explain::say("{dir}: error: cannot read the lessons: {why}", fmt::arg("dir", dir.string()),
+                                                                 fmt::arg("why", ec.message()))) + "\n");
     std::sort(m_lessons.begin(), m_lessons.end());
 }
 
@@ -82,6 +85,7 @@ bool App::open(const std::string& requested) {
     auto read = real::read_scenario_file(file);
     if (!read.ok()) {
         m_file = file;
+        m_diagnostics.clear();
         m_errors = {read.error + "\n"};
         return false;
     }
@@ -91,9 +95,10 @@ bool App::open(const std::string& requested) {
 bool App::open_text(const std::string& file, std::string text) {
     auto parsed = sim::scenario::parse(file, std::move(text));
     m_file = file;
-    m_errors.clear();
-    for (const auto& d : parsed.diagnostics) m_errors.push_back(sim::scenario::format_diagnostic(file, parsed.scenario.lines, d));
-    if (!parsed.ok()) return false;
+    m_diagnostics = std::move(parsed.diagnostics);
+    m_error_lines = m_diagnostics.empty() ? sim::scenario::SourceLines() : parsed.scenario.lines;
+    word_errors();
+    if (!m_diagnostics.empty()) return false;
     std::size_t keep = position();
     m_stepper.reset();
     m_scenario = std::make_unique<sim::scenario::Scenario>(std::move(parsed.scenario));
@@ -280,6 +285,12 @@ View App::view() const {
     return v;
 }
 
+// The parse errors in the language explain/ speaks now: ipcviz keeps it the same as `lang`.
+void App::word_errors() {
+    m_errors.clear();
+    for (const auto& d : m_diagnostics) m_errors.push_back(explain::format_diagnostic(m_file, m_error_lines, d));
+}
+
 void App::handle_keys() {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput) return;
@@ -293,7 +304,11 @@ void App::handle_keys() {
         if (c == '-') zoom = std::max(0.5f, zoom - 0.25f), fonts_dirty = true;
         if (c == 'p') playing = !playing;
         if (c == 't') dark = !dark;
-        if (c == 'l') lang = lang == sim::scenario::Lang::en ? sim::scenario::Lang::zh : sim::scenario::Lang::en;
+        if (c == 'l') {
+            lang = lang == sim::scenario::Lang::en ? sim::scenario::Lang::zh : sim::scenario::Lang::en;
+            explain::set_language(lang);
+            if (!m_diagnostics.empty()) word_errors();
+        }
     }
 }
 

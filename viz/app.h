@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/diagnostic.h"
 #include "sim/stepper.h"
 #include "viz/view.h"
 
@@ -71,6 +72,10 @@ private:
     std::filesystem::file_time_type m_mtime{};
     float m_since_check = 0;
     std::vector<std::string> m_errors;
+    // The parse errors of m_file as diagnostics, so that 'l' can show them again in the other language.
+    std::vector<sim::scenario::Diagnostic> m_diagnostics;
+    sim::scenario::SourceLines m_error_lines;
+    void word_errors();
     std::unique_ptr<sim::scenario::Scenario> m_scenario;
     std::unique_ptr<sim::Stepper> m_stepper;
     std::optional<sim::Kernel> m_before;  // the model before the current step, for what the step removes

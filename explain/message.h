@@ -1,0 +1,28 @@
+// sim's Messages (a catalog key and the values for its placeholders) in the program's language,
+// and the scenario's diagnostics in the compiler's form of that language: gcc under zh_CN writes
+// "FILE:LINE:COL: 错误：MESSAGE" and "附注：" where it writes "error: " and "note: " in English.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/message.h"
+#include "sim/scenario/diagnostic.h"
+
+namespace explain {
+
+// The sentence in the program's language: its msgid translated, then filled; a nested sentence
+// (an argument that is a Message) is translated the same way.
+std::string say(const sim::Message& m);
+
+// The error: and note: labels, and say(), of the program's language.
+sim::scenario::Wording wording();
+
+// sim::scenario::format_diagnostic in the program's language.
+std::string format_diagnostic(const std::string& file, const sim::scenario::SourceLines& lines, const sim::scenario::Diagnostic& d);
+std::string format_diagnostic(const std::string& file, const std::vector<std::string>& lines, const sim::scenario::Diagnostic& d);
+
+// Every Chinese text of the catalog, run together: the window's font atlas needs their glyphs.
+std::string catalog_text();
+
+}  // namespace explain
