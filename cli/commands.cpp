@@ -49,7 +49,7 @@ void report(const std::string& file, const std::vector<sim::Check>& checks, Tota
         ++t.failed;
         t.worst(exit_failed);
         std::cout << printable(explain::say("{file}:{line}: expected {expected}, got {got}", fmt::arg("file", file), fmt::arg("line", c.pos.line),
-                                            fmt::arg("expected", c.expected), fmt::arg("got", c.got)))
+                                            fmt::arg("expected", c.expected), fmt::arg("got", c.got_text.empty() ? c.got : explain::say(c.got_text))))
                   << "\n";
     }
 }

@@ -25,6 +25,21 @@ const char* op_text(scenario::CompareOp op) {
     return "?";
 }
 
+// "blocks" and "-1 EACCES" are written so in a scenario: they stay as they are in every language.
+Message described(const StepOutcome& o, CallKind kind) {
+    switch (o.fate) {
+    case Fate::killed: return msg(N_("killed by {signal}"), arg("signal", scenario::signal_name(o.signo)));
+    case Fate::exited: return msg(N_("exited"));
+    case Fate::abandoned:
+        return msg(N_("{signal}, caught by its handler: the access is abandoned"), arg("signal", scenario::signal_name(o.signo)));
+    case Fate::blocked:
+    case Fate::returned: break;
+    }
+    std::string english = describe(o, kind);
+    if (o.fate == Fate::returned && english.starts_with("returned ")) return msg(N_("returned {value}"), arg("value", english.substr(9)));
+    return verbatim(english);
+}
+
 std::string describe(const StepOutcome& o, CallKind kind) {
     switch (o.fate) {
     case Fate::blocked: return "blocks";
@@ -175,8 +190,9 @@ bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const std::
 Check check_outcome(const scenario::Step& step, const StepOutcome& r, const EvalContext& cx) {
     bool holds = outcome_holds(step.outcome, r, cx.obs.proc(step.proc), cx);
     std::string got = describe(r, step.call.kind);
-    if (step.outcome.kind == OutcomeKind::Text && r.fate == Fate::returned) got = quoted(r.data, 64);
-    return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got, true};
+    Message got_text = described(r, step.call.kind);
+    if (step.outcome.kind == OutcomeKind::Text && r.fate == Fate::returned) got = quoted(r.data, 64), got_text = verbatim(got);
+    return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got, true, std::move(got_text)};
 }
 
 // Notes since which line a process can no longer take a step. A step can put to sleep or end
@@ -249,8 +265,12 @@ std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, c
         Value l = eval(e.left, cx), r = eval(e.right, cx);
         Verdict v = compare(l, e.op, r);
         std::string got = display(l);
-        if (!is_literal(e.right)) got += cat(" (and the right side is ", display(r), ")");
-        out.push_back({e.pos, v, expect_source(s, e), got, false});
+        Message got_text = displayed(l);
+        if (!is_literal(e.right)) {
+            got += cat(" (and the right side is ", display(r), ")");
+            got_text = msg(N_("{left} (and the right side is {right})"), arg("left", std::move(got_text)), arg("right", displayed(r)));
+        }
+        out.push_back({e.pos, v, expect_source(s, e), got, false, std::move(got_text)});
     }
     return out;
 }

@@ -196,5 +196,52 @@ TEST_F(Chinese, every_diagnostic_has_its_english_as_its_message_and_a_chinese_te
     EXPECT_GT(seen.size(), 35u) << "the scenarios above cover fewer kinds of error than they should";
 }
 
+// What an expectation found ("got <no segment 99>") is kept as a Message too: its English is the
+// Check's got, for every check of every lesson and test scenario and of a file of failing ones.
+TEST_F(Chinese, every_check_has_its_english_got_as_a_message_and_a_chinese_text) {
+    std::vector<std::string> texts = {
+        "proc a\na: id = shmget(IPC_PRIVATE, 4096, 0600)\nexpect shm(99).nattch == 0\nexpect shm(id).atime != 0\n"
+        "expect [shm(98).mode] == [1]\nexpect frame(a, 4096) == 1\nexpect shm(id).mode == shm(97).mode\na: kill(a, SIGKILL) => 0\n"};
+    for (const char* dir : {"assets/lessons", "tests/scenarios"})
+        for (const auto& f : std::filesystem::directory_iterator(std::filesystem::path(IPCSIM_SOURCE_DIR) / dir))
+            if (f.path().extension() == ".ipc") texts.push_back(real::read_file(f.path().string()).value_or(""));
+    std::size_t checks = 0, failing = 0;
+    for (const auto& text : texts) {
+        ParseResult r = parse("t.ipc", text);
+        ASSERT_TRUE(r.ok()) << text;
+        sim::ModelBackend model;
+        sim::RunState st;
+        auto each = [&](const std::vector<sim::Check>& cs) {
+            for (const auto& c : cs) {
+                ++checks;
+                EXPECT_EQ(sim::english(c.got_text), c.got);
+                if (c.verdict == sim::Verdict::fails) ++failing;
+            }
+        };
+        each(sim::start_run(r.scenario, model));
+        while (st.next < r.scenario.steps.size()) {
+            auto run = sim::run_step(r.scenario, model, st);
+            if (run.error) break;
+            each(run.record->checks);
+        }
+    }
+    EXPECT_GT(checks, 300u);
+    EXPECT_EQ(failing, 6u) << "the lessons hold; the first file fails six ways";
+    ParseResult r = parse("t.ipc", texts[0]);
+    sim::ModelBackend model;
+    sim::RunState st;
+    sim::start_run(r.scenario, model);
+    auto first = sim::run_step(r.scenario, model, st);
+    ASSERT_TRUE(first.record);
+    ASSERT_EQ(first.record->checks.size(), 5u);
+    EXPECT_EQ(explain::say(first.record->checks[0].got_text), "<没有共享内存段 99>");
+    EXPECT_EQ(explain::say(first.record->checks[1].got_text), "0（从未设置）");
+    EXPECT_EQ(explain::say(first.record->checks[2].got_text), "[<没有共享内存段 98>]（右边是 [1]）");
+    EXPECT_EQ(explain::say(first.record->checks[3].got_text), "<a 在那里没有映射>");
+    auto last = sim::run_step(r.scenario, model, st);
+    ASSERT_TRUE(last.record);
+    EXPECT_EQ(explain::say(last.record->checks.at(0).got_text), "被 SIGKILL 终止");
+}
+
 }  // namespace
 }  // namespace sim::scenario
