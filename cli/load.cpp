@@ -11,7 +11,7 @@ namespace cli {
 std::optional<sim::scenario::Scenario> load_scenario(const std::string& path) {
     auto file = real::read_scenario_file(path);
     if (!file.ok()) {
-        std::cerr << file.error << "\n";
+        std::cerr << explain::file_error(path, file.why) << "\n";
         return std::nullopt;
     }
     auto result = sim::scenario::parse(path, std::move(file.text));

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstring>
+#include <memory>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -61,11 +62,75 @@ inline std::string cli11_error_text(const std::string& what) {
     return what;
 }
 
+// How many terminal cells UTF-8 text takes: a CJK character or a fullwidth form takes two.
+inline std::size_t cells(std::string_view s) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if ((b & 0xC0) == 0x80) continue;  // a continuation byte: counted with its lead byte
+        if (b < 0xE0) {
+            ++n;
+            continue;
+        }
+        char32_t c = b < 0xF0 ? b & 0x0F : b & 0x07;
+        for (std::size_t k = 1; k < (b < 0xF0 ? 3u : 4u) && i + k < s.size(); ++k) c = (c << 6) | (s[i + k] & 0x3F);
+        bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+                    (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+                    (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+        n += wide ? 2 : 1;
+    }
+    return n;
+}
+
+// CLI11's help with its columns lined up by terminal cells rather than bytes, and the fullwidth
+// colon after a Chinese heading, for the help in Chinese.
+class WideFormatter : public CLI::Formatter {
+public:
+    std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
+        std::string out = "\n" + group + "：\n";
+        for (const CLI::Option* opt : opts) out += make_option(opt, is_positional);
+        return out;
+    }
+    std::string make_usage(const CLI::App* app, std::string name) const override {
+        std::string out = CLI::Formatter::make_usage(app, std::move(name));
+        std::string label = get_label("Usage") + ": ";
+        if (out.rfind(label, 0) == 0) out.replace(0, label.size(), get_label("Usage") + "：");
+        return out;
+    }
+    std::string make_subcommands(const CLI::App* app, CLI::AppFormatMode mode) const override {
+        std::string out = CLI::Formatter::make_subcommands(app, mode);
+        // A heading is a line of its own that starts unindented and ends in ':'.
+        for (std::size_t at = out.find(":\n"); at != std::string::npos; at = out.find(":\n", at + 1)) {
+            std::size_t start = out.rfind('\n', at);
+            start = start == std::string::npos ? 0 : start + 1;
+            if (start < at && out[start] != ' ') out.replace(at, 1, "：");
+        }
+        return out;
+    }
+    std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+        return row(make_option_name(opt, is_positional) + make_option_opts(opt), make_option_desc(opt));
+    }
+    std::string make_subcommand(const CLI::App* sub) const override { return row(sub->get_display_name(true), sub->get_description()); }
+
+private:
+    // CLI::detail::format_help, padding by cells.
+    std::string row(const std::string& name, const std::string& description) const {
+        std::string out = "  " + name;
+        std::size_t width = cells(out), column = get_column_width();
+        if (!description.empty()) {
+            out += width >= column ? "\n" + std::string(column, ' ') : std::string(column - width, ' ');
+            for (char c : description) out += c == '\n' ? "\n" + std::string(column, ' ') : std::string(1, c);
+        }
+        return out + "\n";
+    }
+};
+
 // Headings and the help flag in the program's language; call it on the app before it gets its
 // options and subcommands, which inherit the formatter, the help flag and the failure message.
 // `help_on_error`: a bad command line prints the help after the error (ipcsim), or only the error
 // and a pointer to --help (ipcviz); in English, as CLI11 words it.
 inline void localize_help(CLI::App& app, bool help_on_error) {
+    if (language() == Lang::zh) app.formatter(std::make_shared<WideFormatter>());
     auto f = app.get_formatter();
     f->label("Usage", std::string(explain::tr("Usage")));
     f->label("OPTIONS", std::string(explain::tr("OPTIONS")));

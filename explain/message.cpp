@@ -20,6 +20,10 @@ std::string format_diagnostic(const std::string& file, const std::vector<std::st
     return sim::scenario::format_diagnostic(file, lines, d, wording());
 }
 
+std::string file_error(const std::string& file, const sim::Message& why) {
+    return sim::scenario::printable(file) + ": " + std::string(explain::tr("error: ")) + sim::scenario::printable(say(why));
+}
+
 std::string catalog_text() {
     std::string out;
     if (auto zh = Catalog::load(IPCSIM_CATALOG_DIR "/zh_CN.mo"))

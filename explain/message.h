@@ -22,6 +22,10 @@ sim::scenario::Wording wording();
 std::string format_diagnostic(const std::string& file, const sim::scenario::SourceLines& lines, const sim::scenario::Diagnostic& d);
 std::string format_diagnostic(const std::string& file, const std::vector<std::string>& lines, const sim::scenario::Diagnostic& d);
 
+// "FILE: error: MESSAGE" of a file that cannot be read (real::read_scenario_file), in the program's
+// language; `why` is MESSAGE.
+std::string file_error(const std::string& file, const sim::Message& why);
+
 // Every Chinese text of the catalog, run together: the window's font atlas needs their glyphs.
 std::string catalog_text();
 

@@ -57,11 +57,11 @@ std::set<std::string> messages_in_sources() {
     return literals(call, {"cli", "viz", "explain"}, {".cpp", ".h"});
 }
 
-// Every N_("...") of the model's and the parser's sources (sim/msgid.h), and of explain/: the
-// scenario's errors, which sim/ keeps as catalog keys and explain/ translates.
+// Every N_("...") of the model's and the parser's sources (sim/msgid.h), and of explain/ and real/:
+// the scenario's errors, which sim/ keeps as catalog keys and explain/ translates.
 std::set<std::string> msgids_in_sources() {
     static const std::regex marked(R"re(\bN_\(\s*"((?:[^"\\]|\\.)*)"\s*\))re");
-    return literals(marked, {"sim", "sim/scenario", "explain"}, {".cpp", ".h"});
+    return literals(marked, {"sim", "sim/scenario", "explain", "real"}, {".cpp", ".h"});
 }
 
 }  // namespace

@@ -269,6 +269,9 @@ TEST(Cli, help_and_command_line_errors_follow_lang_wherever_it_is_given) {
         EXPECT_NE(zh.out.find("每一步输出一个 JSON 对象，而不是文本"), std::string::npos) << args;
         EXPECT_EQ(zh.out.find("Print this help"), std::string::npos) << args;
     }
+    // The descriptions line up in the terminal's cells: 必需 takes four, not its six bytes.
+    EXPECT_NE(ipcsim("--lang zh run --help").out.find("\n  FILE TEXT 必需" + std::string(14, ' ') + ".ipc 场景文件\n"), std::string::npos);
+    EXPECT_NE(ipcsim("--lang zh --help").out.find("\n子命令：\n  run" + std::string(25, ' ') + "在模型上运行 FILE"), std::string::npos);
     Ran en = ipcsim("run --help");
     EXPECT_NE(en.out.find("Run FILE on the model"), std::string::npos);
     EXPECT_NE(en.out.find("print one JSON object per step instead of text"), std::string::npos);

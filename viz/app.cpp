@@ -86,7 +86,7 @@ bool App::open(const std::string& requested) {
     if (!read.ok()) {
         m_file = file;
         m_diagnostics.clear();
-        m_errors = {read.error + "\n"};
+        m_errors = {explain::file_error(file, read.why) + "\n"};
         return false;
     }
     return open_text(file, std::move(read.text));

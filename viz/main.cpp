@@ -172,7 +172,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
     int width = 1600, height = 900;
     if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200) {
-        std::cerr << "ipcviz: error: --size wants WxH, at least 200x200, not '" << size << "'\n";
+        std::cerr << sim::scenario::printable(explain::say("ipcviz: error: --size wants WxH, at least 200x200, not '{size}'", fmt::arg("size", size)))
+                  << "\n";
         return 2;
     }
 
@@ -190,7 +191,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (!glfwInit()) {
-        std::cerr << "ipcviz: error: cannot open a window (no display?)\n";
+        std::cerr << explain::tr("ipcviz: error: cannot open a window (no display?)") << "\n";
         return 3;
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -198,7 +199,7 @@ int main(int argc, char** argv) {
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
     GLFWwindow* window = glfwCreateWindow(width, height, "ipcviz", nullptr, nullptr);
     if (!window) {
-        std::cerr << "ipcviz: error: cannot create an OpenGL 3 window\n";
+        std::cerr << explain::tr("ipcviz: error: cannot create an OpenGL 3 window") << "\n";
         glfwTerminate();
         return 3;
     }
@@ -235,7 +236,7 @@ int main(int argc, char** argv) {
         // ImGui lays out auto-sized things over two frames: the third is the one to keep.
         if (!screenshot.empty() && ++frames == 3) {
             bool ok = write_png(window, screenshot);
-            if (!ok) std::cerr << "ipcviz: error: cannot write " << screenshot << "\n";
+            if (!ok) std::cerr << sim::scenario::printable(explain::say("ipcviz: error: cannot write {file}", fmt::arg("file", screenshot))) << "\n";
             shut_down(window);
             return ok ? 0 : 1;
         }
