@@ -137,8 +137,13 @@ TEST_F(Chinese, a_token_named_in_a_message_is_translated_with_it) {
     ASSERT_EQ(r.diagnostics.size(), 1u);
     EXPECT_EQ(explain::say(r.diagnostics[0].text), "缺少 ')'");
     EXPECT_EQ(explain::say(r.diagnostics[0].notes.at(0).text), "与这个 '(' 配对");
+    // A space sets Latin text apart from Han characters where a nested sentence meets its words.
     r = parse("t.ipc", "proc\n");
-    EXPECT_EQ(explain::say(r.diagnostics.at(0).text), "此处应为进程名，实际为 行尾");
+    EXPECT_EQ(explain::say(r.diagnostics.at(0).text), "此处应为进程名，实际为行尾");
+    r = parse("t.ipc", "sysctl msgmax 1\n");
+    EXPECT_EQ(explain::say(r.diagnostics.at(0).text), "此处应为 sysctl 名称之后的 '='，实际为 '1'");
+    r = parse("t.ipc", "proc a\nexpect shm(1).foo == 1\n");
+    EXPECT_EQ(explain::say(r.diagnostics.at(0).text).rfind("shm(ID) 没有字段 'foo'；", 0), 0u);
 }
 
 // Scenarios wrong in many ways: every diagnostic's English is its message, and its Chinese fills
