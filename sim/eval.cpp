@@ -258,7 +258,7 @@ Value eval(const Expr& e, const EvalContext& cx) {
         return v;
     }
     }
-    return Value::missing("?");
+    return Value::missing(verbatim("?"));  // no expression kind is left: nothing to translate
 }
 
 }  // namespace sim

@@ -2,6 +2,7 @@
 // Chinese, and each translation keeps the English's named placeholders, in any order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -92,6 +93,21 @@ TEST(Catalog, every_diagnostic_msgid_is_in_the_chinese_catalog) {
     EXPECT_TRUE(marked.count("unknown call '{name}'{hint}")) << "the scan missed the parser";
     EXPECT_TRUE(marked.count("\\x needs two hex digits, as in \\x41")) << "escapes are resolved as the compiler does";
     for (const auto& m : marked) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN/*.po: \"" << m << "\"";
+}
+
+// A scenario error made from a plain string would reach a Chinese class in English: the parser, the
+// lexer and the runner give every error as msg(N_("..."), arg(...)) (sim/message.h), with its
+// Chinese in po/zh_CN/diagnostics.po.
+TEST(Catalog, no_scenario_error_is_made_from_a_plain_string) {
+    static const std::regex plain(R"re(\bfail\([^;"]*?,\s*"|\bexpect\(TokenKind::\w+,\s*"|Diagnostic\{[^;"]*?,\s*"|\b(?:missing|unobservable)\(\s*")re");
+    for (const char* file : {"sim/scenario/lexer.cpp", "sim/scenario/parser.cpp", "sim/runner.cpp", "sim/eval.cpp", "sim/value.cpp"}) {
+        std::string text = real::read_file(std::string(IPCSIM_SOURCE_DIR) + "/" + file).value_or("");
+        ASSERT_FALSE(text.empty()) << file;
+        for (std::sregex_iterator it(text.begin(), text.end(), plain), end; it != end; ++it) {
+            auto line = std::count(text.begin(), text.begin() + it->position(), '\n') + 1;
+            ADD_FAILURE() << file << ":" << line << ": an error from a plain string: " << it->str() << "... (use msg(N_(\"...\"), arg(...)))";
+        }
+    }
 }
 
 TEST(Catalog, the_program_language_picks_the_catalog_or_the_english_key) {
