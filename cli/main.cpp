@@ -8,41 +8,41 @@
 #include "explain/lang.h"
 
 int main(int argc, char** argv) {
-    // The language first: the help and CLI11's errors are in it too.
+    // The language first: the help and CLI11's errors, which parsing may print, are in it too.
     sim::scenario::Lang language = explain::choose_lang(explain::lang_flag(argc, argv));
     explain::set_language(language);
-    CLI::App app{std::string(
-        explain::tr("ipcsim: System V shared memory and message queues, modelled step by step.\nRuns .ipc scenarios (see docs/scenario-language.md) and shows the kernel path of every call."))};
+    CLI::App app{"ipcsim: System V shared memory and message queues, modelled step by step.\n"
+                 "Runs .ipc scenarios (see docs/scenario-language.md) and shows the kernel path of every call."};
     explain::localize_help(app, true);
     app.require_subcommand(1);
 
     std::string run_file;
     bool json = false;
-    auto* run = app.add_subcommand("run", std::string(explain::tr("Run FILE on the model: each step, its kernel path, the notes, and the final tables")));
-    run->add_option("FILE", run_file, std::string(explain::tr("the .ipc scenario")))->required();
-    run->add_flag("--json", json, std::string(explain::tr("print one JSON object per step instead of text")));
+    auto* run = app.add_subcommand("run", "Run FILE on the model: each step, its kernel path, the notes, and the final tables");
+    run->add_option("FILE", run_file, "the .ipc scenario")->required();
+    run->add_flag("--json", json, "print one JSON object per step instead of text");
     std::string lang;
     auto lang_option = [&](CLI::App* command) {
-        command->add_option("--lang", lang, std::string(explain::tr("the language of the lesson's title and notes, the messages and the help: en or zh (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")))
+        command->add_option("--lang", lang, "the language of the lesson's title and notes, the messages and the help: en or zh (default: from "
+                                            "LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")
             ->check(CLI::IsMember({"en", "zh"}));
     };
-    lang_option(&app);  // before the subcommand too: ipcsim --lang zh run FILE
+    lang_option(&app);  // before the command too: ipcsim --lang zh run FILE
     lang_option(run);
 
     std::vector<std::string> check_files;
     bool on_kernel = false;
-    auto* check = app.add_subcommand("check", std::string(explain::tr("Check every => and expect of each FILE on the model, or with --real on the kernel")));
-    check->add_option("FILE", check_files, std::string(explain::tr("the .ipc scenarios")))->required();
-    check->add_flag("--real", on_kernel, std::string(explain::tr("run on the real kernel, in a private IPC namespace, with real processes")));
+    auto* check = app.add_subcommand("check", "Check every => and expect of each FILE on the model, or with --real on the kernel");
+    check->add_option("FILE", check_files, "the .ipc scenarios")->required();
+    check->add_flag("--real", on_kernel, "run on the real kernel, in a private IPC namespace, with real processes");
     bool lint = false;
-    check->add_flag("--lint", lint, std::string(explain::tr("also list titles and notes without a zh text, and steps that no expect follows")));
+    check->add_flag("--lint", lint, "also list titles and notes without a zh text, and steps that no expect follows");
     lang_option(check);
 
     std::vector<std::string> compare_files;
-    auto* compare = app.add_subcommand("compare", std::string(explain::tr("Run each FILE on the model and on the kernel and compare after every step")));
-    compare->add_option("FILE", compare_files, std::string(explain::tr("the .ipc scenarios")))->required();
+    auto* compare = app.add_subcommand("compare", "Run each FILE on the model and on the kernel and compare after every step");
+    compare->add_option("FILE", compare_files, "the .ipc scenarios")->required();
     lang_option(compare);
-    explain::localize_groups(app);
 
     try {
         app.parse(argc, argv);

@@ -1,6 +1,7 @@
-// ipcsim's and ipcviz's command lines (CLI11) in the program's language: the help's headings and
-// the errors CLI11 reports for a bad command line. The language has to be known before the CLI11
-// app is built, since every description is given in it: lang_flag() finds --lang in argv first.
+// ipcsim's and ipcviz's command lines (CLI11) in the program's language: the help (its descriptions
+// are the English msgids the programs give CLI11, looked up when the help is printed) and the errors
+// CLI11 reports for a bad command line. The language has to be known before CLI11 parses, which may
+// print either: lang_flag() finds --lang in argv first.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -82,19 +84,30 @@ inline std::size_t cells(std::string_view s) {
     return n;
 }
 
-// CLI11's help with its columns lined up by terminal cells rather than bytes, and the fullwidth
-// colon after a Chinese heading, for the help in Chinese.
-class WideFormatter : public CLI::Formatter {
+// CLI11's help in the program's language: each description, heading and group name is looked up
+// in the catalog when the help is made (the programs give them in English, as msgids), and in
+// Chinese the columns line up by terminal cells rather than bytes and headings end in a fullwidth
+// colon. In English the help is CLI11's own, byte for byte.
+class HelpFormatter : public CLI::Formatter {
 public:
+    explicit HelpFormatter(bool wide) : m_wide(wide) {}
+
+    std::string make_description(const CLI::App* app) const override {
+        std::string out = CLI::Formatter::make_description(app);
+        const std::string& d = app->get_description();
+        if (!d.empty() && out.rfind(d, 0) == 0) out.replace(0, d.size(), tr(d));
+        return out;
+    }
+    std::string make_option_desc(const CLI::Option* opt) const override { return std::string(tr(opt->get_description())); }
     std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
-        std::string out = "\n" + group + "：\n";
+        std::string out = "\n" + std::string(tr(group)) + colon() + "\n";
         for (const CLI::Option* opt : opts) out += make_option(opt, is_positional);
         return out;
     }
     std::string make_usage(const CLI::App* app, std::string name) const override {
         std::string out = CLI::Formatter::make_usage(app, std::move(name));
         std::string label = get_label("Usage") + ": ";
-        if (out.rfind(label, 0) == 0) out.replace(0, label.size(), get_label("Usage") + "：");
+        if (m_wide && out.rfind(label, 0) == 0) out.replace(0, label.size(), get_label("Usage") + "：");
         return out;
     }
     std::string make_subcommands(const CLI::App* app, CLI::AppFormatMode mode) const override {
@@ -103,16 +116,28 @@ public:
         for (std::size_t at = out.find(":\n"); at != std::string::npos; at = out.find(":\n", at + 1)) {
             std::size_t start = out.rfind('\n', at);
             start = start == std::string::npos ? 0 : start + 1;
-            if (start < at && out[start] != ' ') out.replace(at, 1, "：");
+            if (start == at || out[start] == ' ') continue;
+            std::string heading = std::string(tr(out.substr(start, at - start))) + colon();
+            out.replace(start, at - start + 1, heading);
+            at = start + heading.size() - 1;
         }
         return out;
     }
     std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+        if (!m_wide) return CLI::Formatter::make_option(opt, is_positional);
         return row(make_option_name(opt, is_positional) + make_option_opts(opt), make_option_desc(opt));
     }
-    std::string make_subcommand(const CLI::App* sub) const override { return row(sub->get_display_name(true), sub->get_description()); }
+    std::string make_subcommand(const CLI::App* sub) const override {
+        if (!m_wide) {
+            std::stringstream out;
+            CLI::detail::format_help(out, sub->get_display_name(true), std::string(tr(sub->get_description())), get_column_width());
+            return out.str();
+        }
+        return row(sub->get_display_name(true), std::string(tr(sub->get_description())));
+    }
 
 private:
+    std::string colon() const { return m_wide ? "：" : ":"; }
     // CLI::detail::format_help, padding by cells.
     std::string row(const std::string& name, const std::string& description) const {
         std::string out = "  " + name;
@@ -123,23 +148,17 @@ private:
         }
         return out + "\n";
     }
+    bool m_wide;
 };
 
-// Headings and the help flag in the program's language; call it on the app before it gets its
-// options and subcommands, which inherit the formatter, the help flag and the failure message.
-// `help_on_error`: a bad command line prints the help after the error (ipcsim), or only the error
-// and a pointer to --help (ipcviz); in English, as CLI11 words it.
+// The help and CLI11's errors in the program's language; call it on the app before it gets its
+// options and subcommands, which inherit the formatter and the failure message. `help_on_error`: a
+// bad command line prints the help after the error (ipcsim), or only the error and a pointer to
+// --help (ipcviz); in English, as CLI11 words it.
 inline void localize_help(CLI::App& app, bool help_on_error) {
-    if (language() == Lang::zh) app.formatter(std::make_shared<WideFormatter>());
-    auto f = app.get_formatter();
-    f->label("Usage", std::string(explain::tr("Usage")));
-    f->label("OPTIONS", std::string(explain::tr("OPTIONS")));
-    f->label("SUBCOMMAND", std::string(explain::tr("SUBCOMMAND")));
-    f->label("SUBCOMMANDS", std::string(explain::tr("SUBCOMMANDS")));
-    f->label("Positionals", std::string(explain::tr("Positionals")));
-    f->label("REQUIRED", std::string(explain::tr("REQUIRED")));
-    app.set_help_flag("-h,--help", std::string(explain::tr("Print this help message and exit")));
-    app.group(std::string(explain::tr("Subcommands")));  // the heading of the subcommands, which inherit it
+    auto f = std::make_shared<HelpFormatter>(language() == Lang::zh);
+    for (const char* label : {"Usage", "OPTIONS", "SUBCOMMAND", "SUBCOMMANDS", "Positionals", "REQUIRED"}) f->label(label, std::string(tr(label)));
+    app.formatter(f);
     if (language() != Lang::zh) app.failure_message(help_on_error ? CLI::FailureMessage::help : CLI::FailureMessage::simple);
     else app.failure_message([help_on_error](const CLI::App* a, const CLI::Error& e) {
         std::string out = std::string(explain::tr("error: ")) + cli11_error_text(e.what()) + "\n";
@@ -147,12 +166,8 @@ inline void localize_help(CLI::App& app, bool help_on_error) {
     });
 }
 
-// Puts every option of app and of its subcommands, the help flags included, under the
-// "Options" heading of the program's language; call it once everything is added.
-inline void localize_groups(CLI::App& app) {
-    for (CLI::Option* opt : app.get_options())
-        if (opt->get_group() == "Options") opt->group(std::string(explain::tr("Options")));
-    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) localize_groups(*sub);
-}
+// The words CLI11 itself puts in the help, for the catalog (tests/catalog_test.cpp finds them here).
+inline constexpr const char* kCli11Words[] = {N_("Usage"), N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("Positionals"),
+                                              N_("REQUIRED"), N_("Options"), N_("Subcommands"), N_("Print this help message and exit")};
 
 }  // namespace explain

@@ -58,6 +58,38 @@ std::set<std::string> messages_in_sources() {
     return literals(call, {"cli", "viz", "explain"}, {".cpp", ".h"});
 }
 
+// The descriptions ipcsim and ipcviz give CLI11 (the programs' own, and those of their options and
+// commands), which their help looks up in the catalog when it is printed: the first string (adjacent
+// literals joined) that closes an add_option/add_flag/add_subcommand call, and a CLI::App's.
+std::set<std::string> help_texts_in_sources() {
+    static const std::string lit = R"re("(?:[^"\\]|\\.)*")re";
+    static const std::regex sequence("(" + lit + "(?:\\s*" + lit + ")*)");
+    static const std::regex call(R"re(\badd_(?:option|flag|subcommand)\(([^;]*)|CLI::App \w+\{([^;]*)\};)re");
+    auto joined = [](std::string seq) {
+        std::string out;
+        static const std::regex one(R"re("((?:[^"\\]|\\.)*)")re");
+        for (std::sregex_iterator it(seq.begin(), seq.end(), one), end; it != end; ++it) out += unescaped((*it)[1]);
+        return out;
+    };
+    std::set<std::string> out;
+    for (const char* file : {"cli/main.cpp", "viz/main.cpp"}) {
+        std::string text = real::read_file(std::string(IPCSIM_SOURCE_DIR) + "/" + file).value_or("");
+        for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) {
+            std::string args = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
+            for (std::sregex_iterator s(args.begin(), args.end(), sequence); s != end; ++s) {
+                std::size_t after = static_cast<std::size_t>(s->position() + s->length());
+                std::size_t next = args.find_first_not_of(" \t\n", after);
+                bool closes = (*it)[2].matched || (next != std::string::npos && args[next] == ')');
+                if (closes) {
+                    out.insert(joined(s->str()));
+                    break;
+                }
+            }
+        }
+    }
+    return out;
+}
+
 // Every N_("...") of the model's and the parser's sources (sim/msgid.h), and of explain/ and real/:
 // the scenario's errors, which sim/ keeps as catalog keys and explain/ translates.
 std::set<std::string> msgids_in_sources() {
@@ -83,6 +115,19 @@ TEST(Catalog, every_message_the_programs_say_is_in_the_chinese_catalog) {
     std::set<std::string> said = messages_in_sources();
     ASSERT_GT(said.size(), 5u) << "the scan found no explain::say calls";
     for (const auto& m : said) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN/*.po: \"" << m << "\"";
+}
+
+TEST(Catalog, every_help_text_is_in_the_chinese_catalog) {
+    auto zh = explain::Catalog::load(IPCSIM_CATALOG_DIR "/zh_CN.mo");
+    ASSERT_TRUE(zh);
+    std::set<std::string> help = help_texts_in_sources();
+    EXPECT_TRUE(help.count("print one JSON object per step instead of text")) << "the scan missed ipcsim's options";
+    EXPECT_TRUE(help.count("window size, WxH")) << "the scan missed ipcviz's options";
+    EXPECT_TRUE(help.count("ipcsim: System V shared memory and message queues, modelled step by step.\nRuns .ipc scenarios (see "
+                           "docs/scenario-language.md) and shows the kernel path of every call."))
+        << "the scan missed the program's own description, or did not join its literals";
+    EXPECT_GT(help.size(), 15u);
+    for (const auto& m : help) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN/*.po: \"" << m << "\"";
 }
 
 TEST(Catalog, every_diagnostic_msgid_is_in_the_chinese_catalog) {

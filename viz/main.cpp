@@ -145,30 +145,27 @@ int bench(GLFWwindow* window, viz::App& app, int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // The language first: the help, CLI11's errors and the parse errors are in it too.
-    sim::scenario::Lang language = explain::choose_lang(explain::lang_flag(argc, argv));
-    explain::set_language(language);
-    CLI::App cli{std::string(explain::tr("ipcviz: System V shared memory and message queues, animated step by step"))};
+    // The language first: the help and CLI11's errors, which parsing may print, are in it too.
+    explain::set_language(explain::choose_lang(explain::lang_flag(argc, argv)));
+    CLI::App cli{"ipcviz: System V shared memory and message queues, animated step by step"};
     explain::localize_help(cli, false);
     std::string file, screenshot, size = "1600x900";
     long step = -1;
     int bench_frames = 0;
     int event = -1;
     float anim = 1.0f;
-    cli.add_option("FILE", file, std::string(explain::tr("the .ipc scenario (default: the first lesson)")));
-    cli.add_option("--step", step, std::string(explain::tr("start at step N (with --screenshot: after its animation)")));
-    cli.add_option("--event", event, std::string(explain::tr("with --step: put the cursor on kernel-path event K (from 0) of that step")));
-    cli.add_option("--anim", anim, std::string(explain::tr("with --event: how far that event's animation has got, 0 to 1")))->default_val(1.0f);
-    cli.add_option("--screenshot", screenshot, std::string(explain::tr("render, write a PNG to this path, and exit")));
-    cli.add_option("--size", size, std::string(explain::tr("window size, WxH")))->default_val("1600x900");
+    cli.add_option("FILE", file, "the .ipc scenario (default: the first lesson)");
+    cli.add_option("--step", step, "start at step N (with --screenshot: after its animation)");
+    cli.add_option("--event", event, "with --step: put the cursor on kernel-path event K (from 0) of that step");
+    cli.add_option("--anim", anim, "with --event: how far that event's animation has got, 0 to 1")->default_val(1.0f);
+    cli.add_option("--screenshot", screenshot, "render, write a PNG to this path, and exit");
+    cli.add_option("--size", size, "window size, WxH")->default_val("1600x900");
     std::string lang;
-    cli.add_option("--lang", lang, std::string(explain::tr("the language of the lesson's title and notes, the messages and the help: en or zh (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")))
+    cli.add_option("--lang", lang, "the language of the lesson's title and notes, the messages and the help: en or zh (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")
         ->check(CLI::IsMember({"en", "zh"}));
     std::string assets;
     cli.add_option("--assets", assets, explain::say("the folder whose lessons/ the window lists (default: {dir})", fmt::arg("dir", IPCSIM_ASSETS_DIR)));
-    cli.add_option("--bench-frames", bench_frames,
-                   std::string(explain::tr("draw N frames of the last step (of FILE, or of a large generated scene) and print the median frame time")));
-    explain::localize_groups(cli);
+    cli.add_option("--bench-frames", bench_frames, "draw N frames of the last step (of FILE, or of a large generated scene) and print the median frame time");
     CLI11_PARSE(cli, argc, argv);
     int width = 1600, height = 900;
     if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200) {
@@ -178,7 +175,7 @@ int main(int argc, char** argv) {
     }
 
     viz::App app(assets.empty() ? assets_dir() : assets);
-    app.lang = language;
+    app.lang = explain::choose_lang(lang);
     if (!app.errors().empty()) {
         // docs/decisions.md: 2 when the folder is the user's (--assets), 3 when it is the installation's.
         for (const auto& e : app.errors()) std::cerr << e;
