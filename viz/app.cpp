@@ -285,8 +285,13 @@ View App::view() const {
     return v;
 }
 
-// The parse errors in the language explain/ speaks now: ipcviz keeps it the same as `lang`.
-void App::word_errors() {
+const std::vector<std::string>& App::errors() const {
+    if (!m_diagnostics.empty() && m_errors_lang != explain::language()) word_errors();
+    return m_errors;
+}
+
+void App::word_errors() const {
+    m_errors_lang = explain::language();
     m_errors.clear();
     for (const auto& d : m_diagnostics) m_errors.push_back(explain::format_diagnostic(m_file, m_error_lines, d));
 }
@@ -304,11 +309,8 @@ void App::handle_keys() {
         if (c == '-') zoom = std::max(0.5f, zoom - 0.25f), fonts_dirty = true;
         if (c == 'p') playing = !playing;
         if (c == 't') dark = !dark;
-        if (c == 'l') {
-            lang = lang == sim::scenario::Lang::en ? sim::scenario::Lang::zh : sim::scenario::Lang::en;
-            explain::set_language(lang);
-            if (!m_diagnostics.empty()) word_errors();
-        }
+        if (c == 'l') lang = lang == sim::scenario::Lang::en ? sim::scenario::Lang::zh : sim::scenario::Lang::en;
+        if (c == 'l') explain::set_language(lang);  // the window's words follow the lesson's
     }
 }
 
