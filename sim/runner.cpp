@@ -25,18 +25,17 @@ const char* op_text(scenario::CompareOp op) {
     return "?";
 }
 
-// "blocks" and "-1 EACCES" are written so in a scenario: they stay as they are in every language.
+// The msgids are those of ipcsim's trace for the same outcome; "-1 EACCES" stays as it is.
 Message described(const StepOutcome& o, CallKind kind) {
     switch (o.fate) {
-    case Fate::killed: return msg(N_("killed by {signal}"), arg("signal", scenario::signal_name(o.signo)));
+    case Fate::blocked: return msg(N_("blocks"));
+    case Fate::killed: return msg(N_("killed by {sig}"), arg("sig", scenario::signal_name(o.signo)));
     case Fate::exited: return msg(N_("exited"));
-    case Fate::abandoned:
-        return msg(N_("{signal}, caught by its handler: the access is abandoned"), arg("signal", scenario::signal_name(o.signo)));
-    case Fate::blocked:
+    case Fate::abandoned: return msg(N_("{sig}, caught by its handler: the access is abandoned"), arg("sig", scenario::signal_name(o.signo)));
     case Fate::returned: break;
     }
     std::string english = describe(o, kind);
-    if (o.fate == Fate::returned && english.starts_with("returned ")) return msg(N_("returned {value}"), arg("value", english.substr(9)));
+    if (english.starts_with("returned ")) return msg(N_("returned {ret}"), arg("ret", english.substr(9)));
     return verbatim(english);
 }
 

@@ -245,7 +245,7 @@ TEST_F(Chinese, every_check_has_its_english_got_as_a_message_and_a_chinese_text)
     EXPECT_EQ(explain::say(first.record->checks[3].got_text), "<a 在那里没有映射>");
     auto last = sim::run_step(r.scenario, model, st);
     ASSERT_TRUE(last.record);
-    EXPECT_EQ(explain::say(last.record->checks.at(0).got_text), "被 SIGKILL 终止");
+    EXPECT_EQ(explain::say(last.record->checks.at(0).got_text), "被 SIGKILL 杀死");
 }
 
 }  // namespace
