@@ -90,11 +90,19 @@ std::set<std::string> help_texts_in_sources() {
     return out;
 }
 
-// Every N_("...") of the model's and the parser's sources (sim/msgid.h), and of explain/ and real/:
-// the scenario's errors, which sim/ keeps as catalog keys and explain/ translates.
+// Every N_("...") (sim/msgid.h) of the sources that make a scenario's errors, what an expectation
+// found, and the command lines' words: sim/ keeps them as catalog keys, explain/ translates them.
+// (The kernel path's sentences, N_ keys in the model's other files, have a catalog of their own.)
 std::set<std::string> msgids_in_sources() {
     static const std::regex marked(R"re(\bN_\(\s*"((?:[^"\\]|\\.)*)"\s*\))re");
-    return literals(marked, {"sim", "sim/scenario", "explain", "real"}, {".cpp", ".h"});
+    std::set<std::string> out = literals(marked, {"sim/scenario"}, {".cpp"});
+    for (const char* file : {"sim/runner.cpp", "sim/eval.cpp", "sim/value.cpp", "sim/message.cpp", "real/scenario_file.cpp",
+                             "explain/cli_words.h", "explain/message.cpp"}) {
+        std::string text = real::read_file(std::string(IPCSIM_SOURCE_DIR) + "/" + file).value_or("");
+        EXPECT_FALSE(text.empty()) << file;
+        for (std::sregex_iterator it(text.begin(), text.end(), marked), end; it != end; ++it) out.insert(unescaped((*it)[1]));
+    }
+    return out;
 }
 
 }  // namespace
@@ -137,6 +145,8 @@ TEST(Catalog, every_diagnostic_msgid_is_in_the_chinese_catalog) {
     ASSERT_GT(marked.size(), 100u) << "the scan found too few N_(\"...\") literals";
     EXPECT_TRUE(marked.count("unknown call '{name}'{hint}")) << "the scan missed the parser";
     EXPECT_TRUE(marked.count("\\x needs two hex digits, as in \\x41")) << "escapes are resolved as the compiler does";
+    for (const char* m : {"no segment {id}", "deadlock: {name} is asleep and nobody can wake it", "cannot open: {why}", "OPTIONS"})
+        EXPECT_TRUE(marked.count(m)) << "the scan missed: " << m;
     for (const auto& m : marked) EXPECT_NE(zh->find(m), nullptr) << "not in po/zh_CN/*.po: \"" << m << "\"";
 }
 
