@@ -133,22 +133,3 @@ TEST(Viz, the_l_key_switches_the_lesson_texts_to_chinese) {
     imgui.frame(app);
     EXPECT_EQ(app.lang, sim::scenario::Lang::en);
 }
-
-// Issue 12: the window shows a scenario's parse errors in the compiler form of its language, and
-// the key l words them again in the other one.
-TEST(Viz, parse_errors_in_the_window_follow_the_l_key) {
-    Headless imgui;
-    viz::App app(assets());
-    ASSERT_FALSE(app.open_text("bad.ipc", "proc a\nproc a\n"));
-    ASSERT_EQ(app.errors().size(), 1u);
-    EXPECT_EQ(app.errors()[0].rfind("bad.ipc:2:6: error: duplicate process 'a'\n", 0), 0u) << app.errors()[0];
-    ImGui::GetIO().AddInputCharacter('l');
-    imgui.frame(app);
-    ASSERT_EQ(app.lang, sim::scenario::Lang::zh);
-    EXPECT_EQ(app.errors()[0],
-              "bad.ipc:2:6: 错误：重复的进程 'a'\nproc a\n     ^\n"
-              "bad.ipc:1:6: 附注：'a' 第一次声明在这里\nproc a\n     ^\n");
-    ImGui::GetIO().AddInputCharacter('l');
-    imgui.frame(app);
-    EXPECT_EQ(app.errors()[0].rfind("bad.ipc:2:6: error: duplicate process 'a'\n", 0), 0u);
-}
