@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "explain/catalog.h"
 #include "sim/message.h"
 #include "sim/scenario/diagnostic.h"
 

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 
-#include "explain/catalog.h"
-#include "explain/message.h"
 #include "real/real_backend.h"
 #include "real/scenario_file.h"
 #include "sim/model_backend.h"

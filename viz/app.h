@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/diagnostic.h"
+#include "explain/message.h"
 #include "sim/stepper.h"
 #include "viz/view.h"
 
