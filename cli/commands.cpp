@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/json_trace.h"
+#include "explain/message.h"
 #include "cli/trace.h"
 #include "real/real_backend.h"
 #include "sim/compare.h"
@@ -48,7 +49,7 @@ void report(const std::string& file, const std::vector<sim::Check>& checks, Tota
         ++t.failed;
         t.worst(exit_failed);
         std::cout << printable(explain::say("{file}:{line}: expected {expected}, got {got}", fmt::arg("file", file), fmt::arg("line", c.pos.line),
-                                            fmt::arg("expected", c.expected), fmt::arg("got", c.got)))
+                                            fmt::arg("expected", c.expected), fmt::arg("got", c.got_text.empty() ? c.got : explain::say(c.got_text))))
                   << "\n";
     }
 }
@@ -56,7 +57,9 @@ void report(const std::string& file, const std::vector<sim::Check>& checks, Tota
 // The kernel run broke down at the step before st.next (run_step had already moved on).
 void kernel_run_failed(const sim::scenario::Scenario& s, const sim::RunState& st, const std::exception& e, Totals& t) {
     int line = st.next > 0 && st.next <= s.steps.size() ? s.steps[st.next - 1].pos.line : 0;
-    std::cerr << printable(fmt::format("{}:{}: error: kernel run: {}", s.file, line, e.what())) << "\n";
+    std::cerr << printable(explain::say("{file}:{line}: error: kernel run: {what}", fmt::arg("file", s.file), fmt::arg("line", line),
+                                        fmt::arg("what", e.what())))
+              << "\n";
     t.worst(exit_failed);
 }
 
@@ -84,7 +87,8 @@ bool check_on(const sim::scenario::Scenario& s, sim::Backend& b, Totals& t) {
 // The kernel run's refusal to start: the file is skipped, with the reason.
 bool kernel_run_possible(const sim::scenario::Scenario& s, Totals& t) {
     if (auto why = real::RealBackend::cannot_run(s)) {
-        std::cerr << printable(s.file + ": error: the kernel run cannot be made here: " + *why) << "\n";
+        std::cerr << printable(explain::say("{file}: error: the kernel run cannot be made here: {why}", fmt::arg("file", s.file), fmt::arg("why", *why)))
+                  << "\n";
         ++t.not_here;
         return false;
     }
@@ -119,7 +123,7 @@ int run_command(const std::string& file, bool json, sim::scenario::Lang lang) {
     if (!json) {
         for (const auto& n : s->trailing_notes) std::cout << "\n  " << explain::say("note: {text}", fmt::arg("text", printable(n.in(lang)))) << "\n";
         std::cout << "\n" << format_tables(model.kernel());
-        if (auto asleep = sim::deadlocked(model.observe()); !asleep.empty()) std::cout << "\n" << sim::deadlock_text(asleep) << "\n";
+        if (auto asleep = sim::deadlocked(model.observe()); !asleep.empty()) std::cout << "\n" << explain::say(sim::deadlock_message(asleep)) << "\n";
     }
     return failed ? exit_failed : exit_ok;
 }

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "explain/message.h"
 #include "real/scenario_file.h"
 #include "sim/scenario/parser.h"
 
@@ -10,7 +11,7 @@ namespace cli {
 std::optional<sim::scenario::Scenario> load_scenario(const std::string& path) {
     auto file = real::read_scenario_file(path);
     if (!file.ok()) {
-        std::cerr << file.error << "\n";
+        std::cerr << explain::file_error(path, file.why) << "\n";
         return std::nullopt;
     }
     auto result = sim::scenario::parse(path, std::move(file.text));
@@ -20,7 +21,7 @@ std::optional<sim::scenario::Scenario> load_scenario(const std::string& path) {
 }
 
 void print_diagnostic(const sim::scenario::Scenario& s, const sim::scenario::Diagnostic& d) {
-    std::cerr << sim::scenario::format_diagnostic(s.file, s.lines, d);
+    std::cerr << explain::format_diagnostic(s.file, s.lines, d);
 }
 
 }  // namespace cli

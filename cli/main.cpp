@@ -4,13 +4,17 @@
 
 #include "cli/commands.h"
 #include "explain/catalog.h"
+#include "explain/cli_words.h"
 #include "explain/lang.h"
 
 int main(int argc, char** argv) {
+    // The language first: the help and CLI11's errors, which parsing may print, are in it too.
+    sim::scenario::Lang language = explain::choose_lang(explain::lang_flag(argc, argv));
+    explain::set_language(language);
     CLI::App app{"ipcsim: System V shared memory and message queues, modelled step by step.\n"
                  "Runs .ipc scenarios (see docs/scenario-language.md) and shows the kernel path of every call."};
+    explain::localize_help(app, true);
     app.require_subcommand(1);
-    app.failure_message(CLI::FailureMessage::help);
 
     std::string run_file;
     bool json = false;
@@ -19,10 +23,11 @@ int main(int argc, char** argv) {
     run->add_flag("--json", json, "print one JSON object per step instead of text");
     std::string lang;
     auto lang_option = [&](CLI::App* command) {
-        command->add_option("--lang", lang, "the language of the lesson's title and notes: en or zh (default: from LANGUAGE, LC_ALL, "
-                                            "LC_MESSAGES or LANG)")
+        command->add_option("--lang", lang, "the language of the lesson's title and notes, the messages and the help: en or zh (default: from "
+                                            "LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")
             ->check(CLI::IsMember({"en", "zh"}));
     };
+    lang_option(&app);  // before the command too: ipcsim --lang zh run FILE
     lang_option(run);
 
     std::vector<std::string> check_files;
@@ -45,8 +50,6 @@ int main(int argc, char** argv) {
         int code = app.exit(e);
         return code == 0 ? 0 : cli::exit_scenario;
     }
-    sim::scenario::Lang language = explain::choose_lang(lang);
-    explain::set_language(language);
     if (*run) return cli::run_command(run_file, json, language);
     if (*compare) return cli::compare_command(compare_files);
     return cli::check_command(check_files, on_kernel, lint);

@@ -7,19 +7,21 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sim/msgid.h"
 #include "sim/scenario/diagnostic.h"
 
 namespace real {
 namespace {
 
-std::string error_line(const std::string& path, const std::string& message) {
-    return sim::scenario::printable(path) + ": error: " + message;
+void fail(ScenarioFile& f, const std::string& path, sim::Message why) {
+    f.error = sim::scenario::printable(path) + ": error: " + sim::english(why);
+    f.why = std::move(why);
 }
 
-std::string too_large(std::size_t max_bytes) {
+sim::Message too_large(std::size_t max_bytes) {
     if (max_bytes % (std::size_t{1} << 20) == 0)
-        return "the file is larger than the " + std::to_string(max_bytes >> 20) + " MiB a scenario may be";
-    return "the file is larger than the " + std::to_string(max_bytes) + " bytes a scenario may be";
+        return sim::msg(N_("the file is larger than the {n} MiB a scenario may be"), sim::arg("n", max_bytes >> 20));
+    return sim::msg(N_("the file is larger than the {n} bytes a scenario may be"), sim::arg("n", max_bytes));
 }
 
 // Reads fd to its end, but never more than max_bytes + 1 bytes: one more than allowed is enough
@@ -50,16 +52,16 @@ ScenarioFile read_scenario_file(const std::string& path, std::size_t max_bytes) 
     // O_NONBLOCK: opening a FIFO with no writer would otherwise wait for one forever.
     int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        f.error = error_line(path, std::string("cannot open: ") + std::strerror(errno));
+        fail(f, path, sim::msg(N_("cannot open: {why}"), sim::arg("why", std::strerror(errno))));
         return f;
     }
     struct stat st {};
-    if (::fstat(fd, &st) != 0) f.error = error_line(path, std::string("cannot stat: ") + std::strerror(errno));
-    else if (!S_ISREG(st.st_mode)) f.error = error_line(path, "not a regular file");
-    else if (static_cast<std::size_t>(st.st_size) > max_bytes) f.error = error_line(path, too_large(max_bytes));
+    if (::fstat(fd, &st) != 0) fail(f, path, sim::msg(N_("cannot stat: {why}"), sim::arg("why", std::strerror(errno))));
+    else if (!S_ISREG(st.st_mode)) fail(f, path, sim::msg(N_("not a regular file")));
+    else if (static_cast<std::size_t>(st.st_size) > max_bytes) fail(f, path, too_large(max_bytes));
     else if (int err = read_bounded(fd, static_cast<std::size_t>(st.st_size), max_bytes, f.text))
-        f.error = error_line(path, std::string("cannot read: ") + std::strerror(err));
-    else if (f.text.size() > max_bytes) f.error = error_line(path, too_large(max_bytes));  // it grew meanwhile
+        fail(f, path, sim::msg(N_("cannot read: {why}"), sim::arg("why", std::strerror(err))));
+    else if (f.text.size() > max_bytes) fail(f, path, too_large(max_bytes));  // it grew meanwhile
     ::close(fd);
     return f;
 }

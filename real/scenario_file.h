@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "sim/message.h"
+
 namespace real {
 
 inline constexpr std::size_t kMaxScenarioBytes = std::size_t{64} << 20;
@@ -12,6 +14,7 @@ inline constexpr std::size_t kMaxScenarioBytes = std::size_t{64} << 20;
 struct ScenarioFile {
     std::string text;   // the bytes read (at most max_bytes + 1, also when there is an error)
     std::string error;  // "FILE: error: MESSAGE", without a newline; empty when the text is whole
+    sim::Message why;   // MESSAGE, for the language the user reads
     bool ok() const { return error.empty(); }
 };
 

@@ -1,6 +1,7 @@
 #include "sim/eval.h"
 
 #include "sim/ctl_buf.h"
+#include "sim/msgid.h"
 #include "sim/scenario/constants.h"
 #include "sim/text.h"
 
@@ -24,7 +25,7 @@ std::int64_t arith(const std::string& op, std::int64_t a, std::int64_t b) {
 
 Value arith_value(const std::string& op, const Value& l, const Value& r) {
     if (l.kind == Value::Kind::Text && r.kind == Value::Kind::Text) {  // "hi" + zeros(4)
-        if (l.s.size() + r.s.size() > static_cast<std::size_t>(scenario::kMaxStepBytes)) return Value::missing("a text longer than 64 MiB");
+        if (l.s.size() + r.s.size() > static_cast<std::size_t>(scenario::kMaxStepBytes)) return Value::missing(msg(N_("a text longer than 64 MiB")));
         return Value::text(l.s + r.s);
     }
     std::int64_t raw = arith(op, l.i, r.i);
@@ -41,27 +42,28 @@ Value pid_value(const ObservationQuery& obs, int pid) {
 
 Value proc_field(const std::string& proc, const std::string& f, const EvalContext& cx) {
     std::optional<ProcView> p = cx.obs.proc(proc);
-    if (!p) return Value::missing("no process " + proc + " yet");
+    if (!p) return Value::missing(msg(N_("no process {proc} yet"), arg("proc", proc)));
     if (f == "ret") return typed_ret(*p, cx);
     if (f == "errno") return Value::integer(p->err, p->err ? std::string(scenario::errno_name(p->err)) : "0");
     if (f == "data") return Value::text(p->data);
     if (f == "mtype") return Value::integer(p->mtype);
     if (f == "state") return Value::text(std::string(to_string(p->state)));
     if (f == "minflt") return Value::integer(static_cast<std::int64_t>(p->minflt));
-    return Value::missing("no field " + f);
+    return Value::missing(msg(N_("no field {field}"), arg("field", f)));
 }
 
 // PROC.buf.F: a field of what PROC's last successful shmctl/msgctl filled, or why there is none.
 Value buf_field(const std::string& proc, const std::string& f, const EvalContext& cx) {
     std::optional<ProcView> p = cx.obs.proc(proc);
-    if (!p) return Value::missing("no process " + proc + " yet");
+    if (!p) return Value::missing(msg(N_("no process {proc} yet"), arg("proc", proc)));
     const CtlBuf& b = p->buf;
-    if (b.kind == BufKind::none) return Value::missing(proc + " has no buffer yet: no shmctl or msgctl of it has filled one");
+    if (b.kind == BufKind::none) return Value::missing(msg(N_("{proc} has no buffer yet: no shmctl or msgctl of it has filled one"), arg("proc", proc)));
     std::optional<BufField> v = read_buf_field(b, f);
     if (!v) {
         bool shm = b.kind == BufKind::shmid_ds || b.kind == BufKind::shminfo || b.kind == BufKind::shm_info;
-        return Value::missing(cat(proc, "'s last ", shm ? "shmctl" : "msgctl", " was ", ctl_cmd_name(shm, b.cmd), ": its buffer (",
-                                  buf_kind_name(b.kind), ") has no field ", f));
+        return Value::missing(msg(N_("{proc}'s last {call} was {cmd}: its buffer ({buf}) has no field {field}"), arg("proc", proc),
+                                  arg("call", shm ? "shmctl" : "msgctl"), arg("cmd", ctl_cmd_name(shm, b.cmd)), arg("buf", buf_kind_name(b.kind)),
+                                  arg("field", f)));
     }
     switch (v->type) {
     case BufField::Type::Unsigned: return Value::uinteger(static_cast<std::uint64_t>(v->value));
@@ -89,7 +91,7 @@ Value shm_field(const ShmView& s, const std::string& f, const ObservationQuery& 
     if (f == "atime") return Value::time(s.atime);
     if (f == "dtime") return Value::time(s.dtime);
     if (f == "ctime") return Value::time(s.ctime);
-    return Value::missing("no field " + f);
+    return Value::missing(msg(N_("no field {field}"), arg("field", f)));
 }
 
 Value name_list(const std::vector<std::string>& names) {
@@ -116,7 +118,7 @@ Value msq_field(const MsqView& q, const std::string& f, const EvalContext& cx) {
     if (f == "ctime") return Value::time(q.ctime);
     bool inside = f == "receivers" || f == "senders" || f == "messages";
     if (inside && (!cx.sees_inside_queues || !q.receivers))
-        return Value::unobservable("the kernel run cannot see inside a queue");
+        return Value::unobservable(msg(N_("the kernel run cannot see inside a queue")));
     if (f == "receivers") return name_list(*q.receivers);
     if (f == "senders") return name_list(*q.senders);
     if (f == "messages") {
@@ -125,20 +127,20 @@ Value msq_field(const MsqView& q, const std::string& f, const EvalContext& cx) {
             v.items.push_back({Value::Kind::Tuple, 0, {}, {}, -1, 0, {Value::integer(m.mtype), Value::text(m.text)}});
         return v;
     }
-    return Value::missing("no field " + f);
+    return Value::missing(msg(N_("no field {field}"), arg("field", f)));
 }
 
 Value object_field(const Expr& obj, const std::string& f, const EvalContext& cx) {
     if (obj.kind == ExprKind::Name) return proc_field(obj.text, f, cx);
     if (obj.kind == ExprKind::Field && obj.text == "buf" && !obj.args.empty()) return buf_field(obj.args[0].text, f, cx);
-    if (obj.kind != ExprKind::Call || obj.args.empty()) return Value::missing("not an object");
+    if (obj.kind != ExprKind::Call || obj.args.empty()) return Value::missing(msg(N_("not an object")));
     auto id = static_cast<int>(eval(obj.args[0], cx).i);
     if (obj.text == "shm") {
         std::optional<ShmView> s = cx.obs.shm(id);
-        return s ? shm_field(*s, f, cx.obs) : Value::missing("no segment " + std::to_string(id));
+        return s ? shm_field(*s, f, cx.obs) : Value::missing(msg(N_("no segment {id}"), arg("id", id)));
     }
     std::optional<MsqView> q = cx.obs.msq(id);
-    return q ? msq_field(*q, f, cx) : Value::missing("no queue " + std::to_string(id));
+    return q ? msq_field(*q, f, cx) : Value::missing(msg(N_("no queue {id}"), arg("id", id)));
 }
 
 // pte(P, A) and frame(P, A): what P's page table says about the page holding A.
@@ -146,30 +148,30 @@ Value page_query(const Expr& e, const EvalContext& cx) {
     const std::string& proc = e.args[0].text;
     std::int64_t raw = eval(e.args[1], cx).i;
     std::optional<ProcView> p = cx.obs.proc(proc);
-    if (!p) return Value::missing("no process " + proc);
+    if (!p) return Value::missing(msg(N_("no process {proc}"), arg("proc", proc)));
     auto a = static_cast<std::uint64_t>(raw);
     for (const auto& m : p->maps) {
         if (a < m.start || a >= m.end) continue;
         auto it = m.present.find((a - m.start) / 4096);
         if (e.text == "pte") return Value::integer(it != m.present.end());
-        if (!cx.sees_frames) return Value::unobservable("frame numbers need root");
-        if (it == m.present.end()) return Value::missing("no PTE for that page in " + proc);
+        if (!cx.sees_frames) return Value::unobservable(msg(N_("frame numbers need root")));
+        if (it == m.present.end()) return Value::missing(msg(N_("no PTE for that page in {proc}"), arg("proc", proc)));
         return Value::integer(static_cast<std::int64_t>(it->second), "frame " + hex(it->second));
     }
-    return e.text == "pte" ? Value::integer(0) : Value::missing(proc + " maps nothing there");
+    return e.text == "pte" ? Value::integer(0) : Value::missing(msg(N_("{proc} maps nothing there"), arg("proc", proc)));
 }
 
 Value call_value(const Expr& e, const EvalContext& cx) {
     if (e.text == "pte" || e.text == "frame") return page_query(e, cx);
     if (e.text == "vmas") {  // how many vm_area_structs map System V segments: split ones count each
         std::optional<ProcView> p = cx.obs.proc(e.args[0].text);
-        return p ? Value::integer(static_cast<std::int64_t>(p->maps.size())) : Value::missing("no process " + e.args[0].text);
+        return p ? Value::integer(static_cast<std::int64_t>(p->maps.size())) : Value::missing(msg(N_("no process {proc}"), arg("proc", e.args[0].text)));
     }
     if (e.text == "ptpages") {
         const std::string& proc = e.args[0].text;
-        if (!cx.obs.proc(proc)) return Value::missing("no process " + proc);
+        if (!cx.obs.proc(proc)) return Value::missing(msg(N_("no process {proc}"), arg("proc", proc)));
         std::optional<std::uint64_t> n = cx.obs.ptpages(proc);
-        if (!n) return Value::unobservable("the kernel run cannot count page-table pages: a real process's libraries and stack share them");
+        if (!n) return Value::unobservable(msg(N_("the kernel run cannot count page-table pages: a real process's libraries and stack share them")));
         return Value::integer(static_cast<std::int64_t>(*n));
     }
     bool shm = !e.args.empty() && e.args[0].text == "shm";
@@ -178,7 +180,7 @@ Value call_value(const Expr& e, const EvalContext& cx) {
         auto id = static_cast<int>(eval(e.args[1], cx).i);
         return Value::integer(shm ? cx.obs.shm(id).has_value() : cx.obs.msq(id).has_value());
     }
-    return Value::missing("unknown function " + e.text);
+    return Value::missing(msg(N_("unknown function {name}"), arg("name", e.text)));
 }
 
 Value name_value(const std::string& name, const EvalContext& cx) {
@@ -245,7 +247,7 @@ Value eval(const Expr& e, const EvalContext& cx) {
     case ExprKind::Binary: return arith_value(e.text, eval(e.args[0], cx), eval(e.args[1], cx));
     case ExprKind::Negate: return Value::integer(arith("-", 0, eval(e.args[0], cx).i));
     case ExprKind::Bytes:
-        if (!e.args.empty() && eval_int(e.args[0], cx.env) > scenario::kMaxStepBytes) return Value::missing("a text longer than 64 MiB");
+        if (!e.args.empty() && eval_int(e.args[0], cx.env) > scenario::kMaxStepBytes) return Value::missing(msg(N_("a text longer than 64 MiB")));
         return Value::text(eval_text(e, cx.env));
     case ExprKind::Field: return object_field(e.args[0], e.text, cx);
     case ExprKind::Call: return call_value(e, cx);
@@ -256,7 +258,7 @@ Value eval(const Expr& e, const EvalContext& cx) {
         return v;
     }
     }
-    return Value::missing("?");
+    return Value::missing(verbatim("?"));  // no expression kind is left: nothing to translate
 }
 
 }  // namespace sim

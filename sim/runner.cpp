@@ -1,5 +1,7 @@
 #include "sim/runner.h"
 
+#include "sim/msgid.h"
+
 #include "sim/scenario/constants.h"
 #include "sim/text.h"
 #include "sim/uapi.h"
@@ -21,6 +23,20 @@ const char* op_text(scenario::CompareOp op) {
     case scenario::CompareOp::Ge: return ">=";
     }
     return "?";
+}
+
+// The msgids are those of ipcsim's trace for the same outcome; "-1 EACCES" stays as it is.
+Message described(const StepOutcome& o, CallKind kind) {
+    switch (o.fate) {
+    case Fate::blocked: return msg(N_("blocks"));
+    case Fate::killed: return msg(N_("killed by {sig}"), arg("sig", scenario::signal_name(o.signo)));
+    case Fate::exited: return msg(N_("exited"));
+    case Fate::abandoned: return msg(N_("{sig}, caught by its handler: the access is abandoned"), arg("sig", scenario::signal_name(o.signo)));
+    case Fate::returned: break;
+    }
+    std::string english = describe(o, kind);
+    if (english.starts_with("returned ")) return msg(N_("returned {ret}"), arg("ret", english.substr(9)));
+    return verbatim(english);
 }
 
 std::string describe(const StepOutcome& o, CallKind kind) {
@@ -62,11 +78,12 @@ EvalContext context(const Backend& b, const RunState& st) {
 }
 
 // `what` names the request in the message: "bytes(N)", "load of N bytes".
-std::optional<scenario::Diagnostic> over_budget(const Expr& e, const std::string& what, std::int64_t n, RunState& st) {
-    if (n > scenario::kMaxStepBytes) return scenario::Diagnostic{e.pos, cat(what, " is more than a step may move (64 MiB)"), {}};
+std::optional<scenario::Diagnostic> over_budget(const Expr& e, Message what, std::int64_t n, RunState& st) {
+    if (n > scenario::kMaxStepBytes)
+        return scenario::Diagnostic{e.pos, msg(N_("{what} is more than a step may move (64 MiB)"), arg("what", std::move(what)))};
     if (n > 0 && st.bytes_moved + n > st.max_bytes_moved)
-        return scenario::Diagnostic{e.pos, cat(what, " would take the run past the ", st.max_bytes_moved >> 20, " MiB it may move in all (",
-                                               st.bytes_moved, " bytes so far)"), {}};
+        return scenario::Diagnostic{e.pos, msg(N_("{what} would take the run past the {mib} MiB it may move in all ({so_far} bytes so far)"),
+                                               arg("what", std::move(what)), arg("mib", st.max_bytes_moved >> 20), arg("so_far", st.bytes_moved))};
     if (n > 0) st.bytes_moved += n;
     return std::nullopt;
 }
@@ -75,7 +92,7 @@ std::optional<scenario::Diagnostic> over_budget(const Expr& e, const std::string
 std::optional<scenario::Diagnostic> texts_over_budget(const Expr& e, RunState& st) {
     if (e.kind == ExprKind::Bytes && !e.args.empty()) {
         std::int64_t n = eval_int(e.args[0], st.env);
-        return over_budget(e, cat(e.text == std::string(1, '\0') ? "zeros(" : "bytes(", n, ")"), n, st);
+        return over_budget(e, verbatim(cat(e.text == std::string(1, '\0') ? "zeros(" : "bytes(", n, ")")), n, st);
     }
     for (const auto& a : e.args)
         if (auto err = texts_over_budget(a, st)) return err;
@@ -101,11 +118,11 @@ std::optional<scenario::Diagnostic> too_big(const scenario::Step& step, RunState
         if (step.call.kind != CallKind::Msgsnd || f.name != "msgsz") continue;
         std::int64_t n = eval_int(f.value, st.env);
         if (n <= msgmax_of(s))
-            if (auto err = over_budget(f.value, cat("msgsz=", n), n, st)) return err;
+            if (auto err = over_budget(f.value, verbatim(cat("msgsz=", n)), n, st)) return err;
     }
     if (step.call.kind == CallKind::Load && step.call.args.size() == 2) {
         std::int64_t n = eval_int(step.call.args[1], st.env);
-        return over_budget(step.call.args[1], cat("load of ", n, " bytes"), n, st);
+        return over_budget(step.call.args[1], msg(N_("load of {n} bytes"), arg("n", n)), n, st);
     }
     return std::nullopt;
 }
@@ -172,8 +189,9 @@ bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const std::
 Check check_outcome(const scenario::Step& step, const StepOutcome& r, const EvalContext& cx) {
     bool holds = outcome_holds(step.outcome, r, cx.obs.proc(step.proc), cx);
     std::string got = describe(r, step.call.kind);
-    if (step.outcome.kind == OutcomeKind::Text && r.fate == Fate::returned) got = quoted(r.data, 64);
-    return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got, true};
+    Message got_text = described(r, step.call.kind);
+    if (step.outcome.kind == OutcomeKind::Text && r.fate == Fate::returned) got = quoted(r.data, 64), got_text = verbatim(got);
+    return Check{step.outcome.pos, holds ? Verdict::holds : Verdict::fails, outcome_text(step.outcome, cx), got, true, std::move(got_text)};
 }
 
 // Notes since which line a process can no longer take a step. A step can put to sleep or end
@@ -198,17 +216,22 @@ std::optional<scenario::Diagnostic> cannot_step(const scenario::Step& step, cons
     std::optional<TaskState> state = obs.state_of(step.proc);
     if (state == TaskState::ready) return std::nullopt;
     std::optional<ProcView> p = obs.proc(step.proc);
-    if (!p) return scenario::Diagnostic{step.pos, cat("process '", step.proc, "' does not exist at this point"), {}};
+    if (!p) return scenario::Diagnostic{step.pos, msg(N_("process '{proc}' does not exist at this point"), arg("proc", step.proc))};
     if (p->state == TaskState::ready) return std::nullopt;
-    std::string why = p->state == TaskState::blocked ? "is blocked in the kernel"
-                    : p->state == TaskState::exited  ? "has exited"
-                    : cat("was killed by ", scenario::signal_name(p->term_signal));
-    scenario::Diagnostic d{step.pos, cat("process '", step.proc, "' cannot make a call: it ", why), {}};
-    if (auto asleep = deadlocked(b.observe()); !asleep.empty()) d.message += "; " + deadlock_text(asleep);
+    Message deadlock;
+    if (auto asleep = deadlocked(b.observe()); !asleep.empty()) deadlock = msg(N_("; {deadlock}"), arg("deadlock", deadlock_message(asleep)));
+    auto proc = arg("proc", step.proc), signal = arg("signal", scenario::signal_name(p->term_signal));
+    Message why = p->state == TaskState::blocked ? msg(N_("process '{proc}' cannot make a call: it is blocked in the kernel{deadlock}"), proc)
+                : p->state == TaskState::exited  ? msg(N_("process '{proc}' cannot make a call: it has exited{deadlock}"), proc)
+                : msg(N_("process '{proc}' cannot make a call: it was killed by {signal}{deadlock}"), proc, signal);
+    why.args.push_back(arg("deadlock", std::move(deadlock)));
+    scenario::Diagnostic d{step.pos, std::move(why)};
     const auto& since = p->state == TaskState::blocked ? st.blocked_since : st.gone_since;
     auto it = since.find(step.proc);
     if (it != since.end())
-        d.notes.push_back({{it->second, 1}, cat("'", step.proc, "' ", p->state == TaskState::blocked ? "blocked" : why, " here")});
+        d.notes.push_back({{it->second, 1}, p->state == TaskState::blocked ? msg(N_("'{proc}' blocked here"), proc)
+                                            : p->state == TaskState::exited ? msg(N_("'{proc}' has exited here"), proc)
+                                            : msg(N_("'{proc}' was killed by {signal} here"), proc, signal)});
     return d;
 }
 
@@ -223,12 +246,14 @@ std::vector<std::string> deadlocked(const Observation& obs) {
     return asleep;
 }
 
-std::string deadlock_text(const std::vector<std::string>& asleep) {
+std::string deadlock_text(const std::vector<std::string>& asleep) { return english(deadlock_message(asleep)); }
+
+Message deadlock_message(const std::vector<std::string>& asleep) {
+    if (asleep.size() == 1) return msg(N_("deadlock: {name} is asleep and nobody can wake it"), arg("name", asleep[0]));
     std::string names;
-    for (std::size_t i = 0; i < asleep.size(); ++i)
-        names += (i == 0 ? "" : i + 1 == asleep.size() ? " and " : ", ") + asleep[i];
-    return cat("deadlock: ", names, asleep.size() == 1 ? " is" : " are", " asleep and nobody can wake ",
-               asleep.size() == 1 ? "it" : "them");
+    for (std::size_t i = 0; i + 1 < asleep.size(); ++i) names += (i == 0 ? "" : ", ") + asleep[i];
+    return msg(N_("deadlock: {names} and {last} are asleep and nobody can wake them"), arg("names", names),
+               arg("last", asleep.empty() ? std::string() : asleep.back()));
 }
 
 std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, const Backend& b, const RunState& st,
@@ -239,8 +264,12 @@ std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, c
         Value l = eval(e.left, cx), r = eval(e.right, cx);
         Verdict v = compare(l, e.op, r);
         std::string got = display(l);
-        if (!is_literal(e.right)) got += cat(" (and the right side is ", display(r), ")");
-        out.push_back({e.pos, v, expect_source(s, e), got, false});
+        Message got_text = displayed(l);
+        if (!is_literal(e.right)) {
+            got += cat(" (and the right side is ", display(r), ")");
+            got_text = msg(N_("{left} (and the right side is {right})"), arg("left", std::move(got_text)), arg("right", displayed(r)));
+        }
+        out.push_back({e.pos, v, expect_source(s, e), got, false, std::move(got_text)});
     }
     return out;
 }

@@ -22,6 +22,7 @@ struct Check {
     std::string expected;  // "EEXIST", "nattch == 2"
     std::string got;       // "3", "1"
     bool is_outcome = false;  // a `=>` rather than an `expect`
+    Message got_text = {};    // got, for the language the user reads
     bool operator==(const Check&) const = default;
 };
 
@@ -69,9 +70,13 @@ std::vector<Check> check_expects(const std::vector<scenario::Expect>& expects, c
 std::vector<std::string> deadlocked(const Observation& obs);
 // "deadlock: a, b are asleep and nobody can wake them"
 std::string deadlock_text(const std::vector<std::string>& asleep);
+// The same as a Message, for the language the user reads.
+Message deadlock_message(const std::vector<std::string>& asleep);
 
 // How the caller's outcome reads: "returned 3", "-1 EACCES", "blocks", "killed by SIGSEGV".
 std::string describe(const StepOutcome& o, scenario::CallKind kind);
+// The same as a Message, for the language the user reads.
+Message described(const StepOutcome& o, scenario::CallKind kind);
 
 // The operator as written: "==".
 const char* op_text(scenario::CompareOp op);

@@ -1,5 +1,6 @@
 #include "sim/value.h"
 
+#include "sim/msgid.h"
 #include "sim/text.h"
 
 namespace sim {
@@ -27,6 +28,33 @@ std::string display(const Value& v) {
     case Value::Kind::Unobservable: return "<not observable: " + v.s + ">";
     }
     return "?";
+}
+
+// Only a value that holds words (a missing one, an unobservable one, a time never set) needs more
+// than its English; lists and tuples are made of their items.
+Message displayed(const Value& v) {
+    switch (v.kind) {
+    case Value::Kind::Time:
+        if (v.i == 0) return msg(N_("0 (never set)"));
+        break;
+    case Value::Kind::Now:
+        if (v.i != v.latest) return msg(N_("now ({from} to {to})"), arg("from", v.i), arg("to", v.latest));
+        break;
+    case Value::Kind::List:
+    case Value::Kind::Tuple: {
+        Message::Arg items{"text", {}, {verbatim(v.kind == Value::Kind::List ? "[" : "(")}};
+        for (std::size_t n = 0; n < v.items.size(); ++n) {
+            if (n) items.nested.push_back(verbatim(", "));
+            items.nested.push_back(displayed(v.items[n]));
+        }
+        items.nested.push_back(verbatim(v.kind == Value::Kind::List ? "]" : ")"));
+        return msg(N_("{text}"), std::move(items));
+    }
+    case Value::Kind::Missing: return msg(N_("<{why}>"), arg("why", v.why.empty() ? verbatim(v.s) : v.why));
+    case Value::Kind::Unobservable: return msg(N_("<not observable: {why}>"), arg("why", v.why.empty() ? verbatim(v.s) : v.why));
+    default: break;
+    }
+    return verbatim(display(v));
 }
 
 template <typename T>

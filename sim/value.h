@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/message.h"
 #include "sim/scenario/ast.h"
 
 namespace sim {
@@ -18,8 +19,8 @@ struct Value {
         Addr,          // i = raw address in its backend; shmid + offset say where it points
         List,          // items
         Tuple,         // items
-        Missing,       // s says what is missing ("no segment 3")
-        Unobservable,  // s says why (the kernel run cannot see wait lists)
+        Missing,       // s says what is missing ("no segment 3"), why says it as a Message
+        Unobservable,  // s says why (the kernel run cannot see wait lists), and why too
         Time,          // i = a time field: the model's step number or the kernel's seconds; 0 = never set
         Now,           // the step just made ran in [i, latest]
     };
@@ -32,6 +33,7 @@ struct Value {
     std::vector<Value> items;
     bool is_unsigned = false;  // Int: a field the kernel keeps unsigned; compares as uint64
     std::int64_t latest = 0;   // Now: the end of the step's time
+    Message why = {};          // Missing, Unobservable: s for the language the user reads
 
     static Value integer(std::int64_t v, std::string label = {}) { return {Kind::Int, v, {}, std::move(label), -1, 0, {}}; }
     static Value text(std::string t) { return {Kind::Text, 0, std::move(t), {}, -1, 0, {}}; }
@@ -48,13 +50,25 @@ struct Value {
         out.latest = latest;
         return out;
     }
-    static Value missing(std::string why) { return {Kind::Missing, 0, std::move(why), {}, -1, 0, {}}; }
-    static Value unobservable(std::string why) { return {Kind::Unobservable, 0, std::move(why), {}, -1, 0, {}}; }
+    static Value missing(Message why) {
+        Value out{Kind::Missing, 0, english(why), {}, -1, 0, {}};
+        out.why = std::move(why);
+        return out;
+    }
+    static Value missing(std::string why) { return missing(verbatim(std::move(why))); }
+    static Value unobservable(Message why) {
+        Value out{Kind::Unobservable, 0, english(why), {}, -1, 0, {}};
+        out.why = std::move(why);
+        return out;
+    }
+    static Value unobservable(std::string why) { return unobservable(verbatim(std::move(why))); }
     bool operator==(const Value&) const = default;
 };
 
 // How a value prints in "expected X, got Y": 3, EACCES, "hi", a, shm 2 + 0x10, [a, b].
 std::string display(const Value& v);
+// The same as a Message, for the language the user reads: english(displayed(v)) == display(v).
+Message displayed(const Value& v);
 
 enum class Verdict { holds, fails, unobservable };
 Verdict compare(const Value& l, scenario::CompareOp op, const Value& r);

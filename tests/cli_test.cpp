@@ -216,3 +216,72 @@ TEST(Cli, lesson_texts_follow_lang_and_the_locale_and_lint_lists_what_lacks_zh) 
     EXPECT_EQ(lint.out, f + ":6: lint: no zh text: the Chinese class sees the English\n" + f +
                             ":7: lint: no expect follows this step\n2 passed, 0 failed\n");
 }
+
+// Issue 12: a scenario's errors and the help speak the chosen language. gcc under zh_CN writes
+// "错误：" and "附注：" where it writes "error: " and "note: "; the line and the caret are the same.
+TEST(Cli, a_broken_scenario_reports_in_chinese_like_gcc_under_zh_cn) {
+    auto f = scenario_file("ipcsim_zh_broken.ipc", "proc a\nproc a\na: shmgett(1, 2, 3)\n");
+    for (const char* var : {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}) ::unsetenv(var);
+    Ran zh = ipcsim("check --lang zh " + f);
+    EXPECT_EQ(zh.status, 2);
+    EXPECT_EQ(zh.err, f + ":2:6: 错误：重复的进程 'a'\n"
+                          "proc a\n"
+                          "     ^\n" +
+                          f + ":1:6: 附注：'a' 第一次声明在这里\n"
+                              "proc a\n"
+                              "     ^\n" +
+                          f + ":3:4: 错误：未知的调用 'shmgett'；是不是要写 'shmget'？\n"
+                              "a: shmgett(1, 2, 3)\n"
+                              "   ^\n");
+    Ran en = ipcsim("check " + f);
+    EXPECT_EQ(en.status, 2);
+    EXPECT_NE(en.err.find(":3:4: error: unknown call 'shmgett'; did you mean 'shmget'?\n"), std::string::npos) << en.err;
+    EXPECT_NE(en.err.find(":1:6: note: 'a' is first declared here\n"), std::string::npos) << en.err;
+    ::setenv("LC_ALL", "zh_CN.UTF-8", 1);
+    EXPECT_NE(ipcsim("run " + f).err.find(":3:4: 错误：未知的调用"), std::string::npos) << "the locale, without --lang";
+    EXPECT_NE(ipcsim("--lang en run " + f).err.find(":3:4: error: unknown call"), std::string::npos) << "--lang before the subcommand";
+    ::unsetenv("LC_ALL");
+}
+
+// A step that cannot run (its process is asleep) is an error of the run, in the same form and language.
+TEST(Cli, a_run_time_scenario_error_reports_in_chinese_too) {
+    auto f = scenario_file("ipcsim_zh_asleep.ipc",
+                           "proc a\n"
+                           "a: q = msgget(IPC_PRIVATE, 0600)\n"
+                           "a: msgrcv(q, 16, 0, 0) => blocks\n"
+                           "a: exit(0)\n");
+    Ran zh = ipcsim("run --lang zh " + f);
+    EXPECT_EQ(zh.status, 2);
+    EXPECT_NE(zh.err.find(":4:1: 错误：进程 'a' 不能发起调用：它正在内核中睡眠；死锁：a 在睡眠，没有谁能唤醒它\n"), std::string::npos) << zh.err;
+    EXPECT_NE(zh.err.find(":3:1: 附注：'a' 在这里进入睡眠\n"), std::string::npos) << zh.err;
+    Ran en = ipcsim("check " + f);
+    EXPECT_NE(en.err.find(":4:1: error: process 'a' cannot make a call: it is blocked in the kernel; deadlock: a is asleep and nobody can wake it\n"),
+              std::string::npos) << en.err;
+}
+
+TEST(Cli, help_and_command_line_errors_follow_lang_wherever_it_is_given) {
+    for (const char* var : {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}) ::unsetenv(var);
+    for (const char* args : {"--lang zh run --help", "run --help --lang zh", "run --lang=zh --help"}) {
+        Ran zh = ipcsim(args);
+        EXPECT_EQ(zh.status, 0) << args;
+        EXPECT_NE(zh.out.find("在模型上运行 FILE"), std::string::npos) << args << "\n" << zh.out;
+        EXPECT_NE(zh.out.find("用法"), std::string::npos) << args;
+        EXPECT_NE(zh.out.find("每一步输出一个 JSON 对象，而不是文本"), std::string::npos) << args;
+        EXPECT_EQ(zh.out.find("Print this help"), std::string::npos) << args;
+    }
+    // The descriptions line up in the terminal's cells: 必需 takes four, not its six bytes.
+    EXPECT_NE(ipcsim("--lang zh run --help").out.find("\n  FILE TEXT 必需" + std::string(14, ' ') + ".ipc 场景文件\n"), std::string::npos);
+    EXPECT_NE(ipcsim("--lang zh --help").out.find("\n子命令：\n  run" + std::string(25, ' ') + "在模型上运行 FILE"), std::string::npos);
+    Ran en = ipcsim("run --help");
+    EXPECT_NE(en.out.find("Run FILE on the model"), std::string::npos);
+    EXPECT_NE(en.out.find("print one JSON object per step instead of text"), std::string::npos);
+    ::setenv("LANG", "zh_CN.UTF-8", 1);
+    EXPECT_NE(ipcsim("--help").out.find("子命令"), std::string::npos) << "the locale decides without --lang";
+    ::unsetenv("LANG");
+    Ran bad = ipcsim("--lang zh run a.ipc b.ipc");
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_EQ(bad.err.rfind("错误：多余的参数：b.ipc\n", 0), 0u) << bad.err;
+    EXPECT_NE(bad.err.find("在模型上运行 FILE"), std::string::npos) << "then the help, as in English";
+    EXPECT_EQ(ipcsim("run a.ipc b.ipc").err.rfind("ERROR: run: The following argument was not expected: b.ipc\n", 0), 0u)
+        << "English as CLI11 words it";
+}

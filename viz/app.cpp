@@ -73,7 +73,8 @@ App::App(std::string assets_dir) : m_assets(std::move(assets_dir)) {
     for (; !ec && it != end; it.increment(ec))
         if (it->path().extension() == ".ipc") m_lessons.push_back(it->path().string());
     if (ec && ec != std::errc::no_such_file_or_directory)
-        m_errors.push_back(sim::scenario::printable(dir.string()) + ": error: cannot read the lessons: " + ec.message() + "\n");
+        m_errors.push_back(sim::scenario::printable(explain::say("{dir}: error: cannot read the lessons: {why}", fmt::arg("dir", dir.string()),
+                                                                 fmt::arg("why", ec.message()))) + "\n");
     std::sort(m_lessons.begin(), m_lessons.end());
 }
 
@@ -84,7 +85,8 @@ bool App::open(const std::string& requested) {
     auto read = real::read_scenario_file(file);
     if (!read.ok()) {
         m_file = file;
-        m_errors = {read.error + "\n"};
+        m_diagnostics.clear();
+        m_errors = {explain::file_error(file, read.why) + "\n"};
         return false;
     }
     return open_text(file, std::move(read.text));
@@ -93,9 +95,10 @@ bool App::open(const std::string& requested) {
 bool App::open_text(const std::string& file, std::string text) {
     auto parsed = sim::scenario::parse(file, std::move(text));
     m_file = file;
-    m_errors.clear();
-    for (const auto& d : parsed.diagnostics) m_errors.push_back(sim::scenario::format_diagnostic(file, parsed.scenario.lines, d));
-    if (!parsed.ok()) return false;
+    m_diagnostics = std::move(parsed.diagnostics);
+    m_error_lines = m_diagnostics.empty() ? sim::scenario::SourceLines() : parsed.scenario.lines;
+    word_errors();
+    if (!m_diagnostics.empty()) return false;
     std::size_t keep = position();
     m_stepper.reset();
     m_scenario = std::make_unique<sim::scenario::Scenario>(std::move(parsed.scenario));
@@ -288,6 +291,17 @@ View App::view() const {
         v.compare.unavailable = m_kernel_cut ? m_kernel_cut() : std::string(explain::tr("the kernel run stopped before this step"));
     }
     return v;
+}
+
+const std::vector<std::string>& App::errors() const {
+    if (!m_diagnostics.empty() && m_errors_lang != explain::language()) word_errors();
+    return m_errors;
+}
+
+void App::word_errors() const {
+    m_errors_lang = explain::language();
+    m_errors.clear();
+    for (const auto& d : m_diagnostics) m_errors.push_back(explain::format_diagnostic(m_file, m_error_lines, d));
 }
 
 void App::handle_keys() {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "explain/message.h"
 #include "sim/stepper.h"
 #include "viz/view.h"
 
@@ -60,7 +61,8 @@ public:
     std::size_t kernel_history_budget = std::size_t{256} << 20;
 
     const std::string& file() const { return m_file; }
-    const std::vector<std::string>& errors() const { return m_errors; }
+    // What keeps FILE from opening; a parse error in the language explain/ speaks at the moment.
+    const std::vector<std::string>& errors() const;
     const std::vector<std::string>& lessons() const { return m_lessons; }
     std::size_t position() const { return m_stepper ? m_stepper->position() : 0; }
     // Bytes the kernel run's history keeps now, counted as kernel_history_budget counts them.
@@ -78,7 +80,12 @@ private:
     std::string m_file;
     std::filesystem::file_time_type m_mtime{};
     float m_since_check = 0;
-    std::vector<std::string> m_errors;
+    mutable std::vector<std::string> m_errors;
+    // The parse errors of m_file as diagnostics, worded again when the language changes ('l').
+    std::vector<sim::scenario::Diagnostic> m_diagnostics;
+    sim::scenario::SourceLines m_error_lines;
+    mutable sim::scenario::Lang m_errors_lang = sim::scenario::Lang::en;
+    void word_errors() const;
     std::unique_ptr<sim::scenario::Scenario> m_scenario;
     std::unique_ptr<sim::Stepper> m_stepper;
     std::optional<sim::Kernel> m_before;  // the model before the current step, for what the step removes

@@ -15,7 +15,10 @@
 #include <iostream>
 #include <vector>
 
+#include "explain/catalog.h"
+#include "explain/cli_words.h"
 #include "explain/lang.h"
+#include "explain/message.h"
 #include "viz/app.h"
 #include "viz/fonts.h"
 #include "viz/layout.h"
@@ -144,7 +147,10 @@ int bench(GLFWwindow* window, viz::App& app, int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The language first: the help and CLI11's errors, which parsing may print, are in it too.
+    explain::set_language(explain::choose_lang(explain::lang_flag(argc, argv)));
     CLI::App cli{"ipcviz: System V shared memory and message queues, animated step by step"};
+    explain::localize_help(cli, false);
     std::string file, screenshot, size = "1600x900";
     long step = -1;
     int bench_frames = 0;
@@ -157,17 +163,18 @@ int main(int argc, char** argv) {
     cli.add_option("--screenshot", screenshot, "render, write a PNG to this path, and exit");
     cli.add_option("--size", size, "window size, WxH")->default_val("1600x900");
     std::string lang;
-    cli.add_option("--lang", lang, "the language of the lesson's title and notes: en or zh (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")
+    cli.add_option("--lang", lang, "the language of the lesson's title and notes, the messages and the help: en or zh (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")
         ->check(CLI::IsMember({"en", "zh"}));
     std::string assets;
-    cli.add_option("--assets", assets, "the folder whose lessons/ the window lists (default: " IPCSIM_ASSETS_DIR ")");
+    cli.add_option("--assets", assets, explain::say("the folder whose lessons/ the window lists (default: {dir})", fmt::arg("dir", IPCSIM_ASSETS_DIR)));
     cli.add_option("--bench-frames", bench_frames, "draw N frames of the last step (of FILE, or of a large generated scene) and print the median frame time");
     bool count_missing = false;
     cli.add_flag("--count-missing-glyphs", count_missing, "with --screenshot: print how many characters were drawn as a box, having no glyph");
     CLI11_PARSE(cli, argc, argv);
     int width = 1600, height = 900;
     if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200) {
-        std::cerr << "ipcviz: error: --size wants WxH, at least 200x200, not '" << size << "'\n";
+        std::cerr << sim::scenario::printable(explain::say("ipcviz: error: --size wants WxH, at least 200x200, not '{size}'", fmt::arg("size", size)))
+                  << "\n";
         return 2;
     }
 
@@ -187,7 +194,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (!glfwInit()) {
-        std::cerr << "ipcviz: error: cannot open a window (no display?)\n";
+        std::cerr << explain::tr("ipcviz: error: cannot open a window (no display?)") << "\n";
         return 3;
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -195,7 +202,7 @@ int main(int argc, char** argv) {
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
     GLFWwindow* window = glfwCreateWindow(width, height, "ipcviz", nullptr, nullptr);
     if (!window) {
-        std::cerr << "ipcviz: error: cannot create an OpenGL 3 window\n";
+        std::cerr << explain::tr("ipcviz: error: cannot create an OpenGL 3 window") << "\n";
         glfwTerminate();
         return 3;
     }
@@ -235,7 +242,7 @@ int main(int argc, char** argv) {
         // ImGui lays out auto-sized things over two frames: the third is the one to keep.
         if (!screenshot.empty() && ++frames == 3) {
             bool ok = write_png(window, screenshot);
-            if (!ok) std::cerr << "ipcviz: error: cannot write " << screenshot << "\n";
+            if (!ok) std::cerr << sim::scenario::printable(explain::say("ipcviz: error: cannot write {file}", fmt::arg("file", screenshot))) << "\n";
             if (count_missing) std::printf("missing glyphs drawn: %d\n", viz::missing_glyphs_drawn(ImGui::GetDrawData()));
             shut_down(window);
             return ok ? 0 : 1;

@@ -75,12 +75,18 @@ std::string caret_line(std::string_view line, int col) {
     return out + "^";
 }
 
+// The message in the wording's language; a diagnostic made from a plain string has only its English.
+std::string words_of(const Wording& w, const std::string& message, const Message& text) {
+    if (text.empty()) return message;
+    return w.say ? w.say(text) : english(text);
+}
+
 template <typename Lines>
 void append_entry(std::string& out, const std::string& file, const Lines& lines, SourcePos pos,
                   std::string_view severity, const std::string& message) {
     out += printable(file) + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) + ": ";
     out.append(severity);
-    out += ": " + printable(message) + "\n";
+    out += printable(message) + "\n";
     if (pos.line < 1 || static_cast<std::size_t>(pos.line) > lines.size()) return;
     Window w = window(lines[static_cast<std::size_t>(pos.line) - 1], pos.col);
     out += std::string(w.cut_before ? "..." : "") + clean_line(w.text) + (w.cut_after ? "...\n" : "\n");
@@ -88,22 +94,22 @@ void append_entry(std::string& out, const std::string& file, const Lines& lines,
 }
 
 template <typename Lines>
-std::string format(const std::string& file, const Lines& lines, const Diagnostic& d) {
+std::string format(const std::string& file, const Lines& lines, const Diagnostic& d, const Wording& w) {
     std::string out;
-    append_entry(out, file, lines, d.pos, "error", d.message);
-    for (const auto& note : d.notes) append_entry(out, file, lines, note.pos, "note", note.message);
+    append_entry(out, file, lines, d.pos, w.error, words_of(w, d.message, d.text));
+    for (const auto& note : d.notes) append_entry(out, file, lines, note.pos, w.note, words_of(w, note.message, note.text));
     return out;
 }
 
 }  // namespace
 
-std::string format_diagnostic(const std::string& file, const SourceLines& lines, const Diagnostic& d) {
-    return format(file, lines, d);
+std::string format_diagnostic(const std::string& file, const SourceLines& lines, const Diagnostic& d, const Wording& w) {
+    return format(file, lines, d, w);
 }
 
 std::string format_diagnostic(const std::string& file, const std::vector<std::string>& lines,
-                              const Diagnostic& d) {
-    return format(file, lines, d);
+                              const Diagnostic& d, const Wording& w) {
+    return format(file, lines, d, w);
 }
 
 std::string printable(std::string_view text) {

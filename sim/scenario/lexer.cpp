@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "sim/msgid.h"
+
 namespace sim::scenario {
 namespace {
 
@@ -54,7 +56,7 @@ public:
 
 private:
     SourcePos pos_at(std::size_t i) const { return {m_no, static_cast<int>(i) + 1}; }
-    bool fail(std::size_t i, std::string message);
+    bool fail(std::size_t i, Message message);
     std::size_t checked_char(std::size_t i);
     void push(TokenKind kind, std::size_t start, std::string text, std::int64_t value = 0);
     bool lex_token();
@@ -86,7 +88,7 @@ void LineLexer::run() {
     m_out.tokens.push_back(Token{TokenKind::End, pos_at(m_end), "", 0});
 }
 
-bool LineLexer::fail(std::size_t i, std::string message) {
+bool LineLexer::fail(std::size_t i, Message message) {
     m_out.error = Diagnostic{pos_at(i), std::move(message), {}};
     return false;
 }
@@ -96,7 +98,7 @@ bool LineLexer::fail(std::size_t i, std::string message) {
 std::size_t LineLexer::checked_char(std::size_t i) {
     auto b = static_cast<unsigned char>(m_s[i]);
     std::size_t n = (b < 0x20 && b != '\t') || b == 0x7f ? 0 : utf8_length(m_s, i);
-    if (n == 0) fail(i, "invalid byte " + hex_byte(b));
+    if (n == 0) fail(i, msg(N_("invalid byte {byte}"), arg("byte", hex_byte(b))));
     return n;
 }
 
@@ -117,7 +119,7 @@ void LineLexer::check_comment() {
 bool LineLexer::lex_token() {
     if (m_out.tokens.size() == kMaxTokensPerLine) {
         m_out.cut = true;
-        return fail(m_i, "the line is too long: more than " + std::to_string(kMaxTokensPerLine) + " tokens");
+        return fail(m_i, msg(N_("the line is too long: more than {n} tokens"), arg("n", kMaxTokensPerLine)));
     }
     char c = m_s[m_i];
     if (is_name_start(c)) return lex_name();
@@ -141,7 +143,7 @@ bool LineLexer::lex_number() {
     std::string_view word = m_s.substr(start, m_i - start);
     if (word.size() >= 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'X')) {
         if (word.size() == 2 || !is_hex(word[2]))
-            return fail(start, "hexadecimal literal '" + std::string(word.substr(0, 2)) + "' has no digits");
+            return fail(start, msg(N_("hexadecimal literal '{prefix}' has no digits"), arg("prefix", word.substr(0, 2))));
         return lex_digits(start, start + 2, 16);
     }
     if (word.size() >= 2 && word[0] == '0') return lex_digits(start, start + 1, 8);
@@ -162,10 +164,10 @@ bool LineLexer::lex_digits(std::size_t start, std::size_t from, int base) {
         if (!too_large) value = value * static_cast<std::uint64_t>(base) + d;
     }
     if (i < m_i && base == 8 && (m_s[i] == '8' || m_s[i] == '9'))
-        return fail(i, std::string("invalid digit '") + m_s[i] + "' in octal literal");
+        return fail(i, msg(N_("invalid digit '{digit}' in octal literal"), arg("digit", m_s.substr(i, 1))));
     if (i < m_i)
-        return fail(i, "invalid suffix '" + shorten(m_s.substr(i, m_i - i)) + "' on integer literal");
-    if (too_large) return fail(start, "integer literal is too large (the largest is 18446744073709551615)");
+        return fail(i, msg(N_("invalid suffix '{suffix}' on integer literal"), arg("suffix", shorten(m_s.substr(i, m_i - i)))));
+    if (too_large) return fail(start, msg(N_("integer literal is too large (the largest is {max})"), arg("max", kMax)));
     push(TokenKind::Int, start, std::string(m_s.substr(start, m_i - start)), static_cast<std::int64_t>(value));
     return true;
 }
@@ -174,7 +176,7 @@ bool LineLexer::lex_string() {
     std::size_t quote = m_i++;
     std::string bytes;
     while (true) {
-        if (m_i >= m_s.size()) return fail(quote, "unterminated string");
+        if (m_i >= m_s.size()) return fail(quote, msg(N_("unterminated string")));
         char c = m_s[m_i];
         if (c == '"') break;
         if (c == '\\') {
@@ -195,7 +197,7 @@ bool LineLexer::lex_string() {
 // than misread: "\012" would otherwise quietly become a NUL followed by "12".
 bool LineLexer::lex_escape(std::size_t quote, std::string& bytes) {
     std::size_t slash = m_i;
-    if (slash + 1 >= m_s.size()) return fail(quote, "unterminated string");
+    if (slash + 1 >= m_s.size()) return fail(quote, msg(N_("unterminated string")));
     char e = m_s[slash + 1];
     m_i = slash + 2;
     switch (e) {
@@ -205,12 +207,12 @@ bool LineLexer::lex_escape(std::size_t quote, std::string& bytes) {
     case '"': bytes += '"'; return true;
     case '0':
         if (m_i < m_s.size() && m_s[m_i] >= '0' && m_s[m_i] <= '7')
-            return fail(slash, "octal escapes other than \\0 are not supported; use \\xHH");
+            return fail(slash, msg(N_("octal escapes other than \\0 are not supported; use \\xHH")));
         bytes += '\0';
         return true;
     case 'x':
         if (m_i + 1 >= m_s.size() || !is_hex(m_s[m_i]) || !is_hex(m_s[m_i + 1]))
-            return fail(slash, "\\x needs two hex digits, as in \\x41");
+            return fail(slash, msg(N_("\\x needs two hex digits, as in \\x41")));
         bytes += static_cast<char>(digit_value(m_s[m_i]) * 16 + digit_value(m_s[m_i + 1]));
         m_i += 2;
         return true;
@@ -218,7 +220,7 @@ bool LineLexer::lex_escape(std::size_t quote, std::string& bytes) {
     }
     std::size_t n = checked_char(slash + 1);
     if (n == 0) return false;
-    return fail(slash, "unknown escape sequence '\\" + std::string(m_s.substr(slash + 1, n)) + "'");
+    return fail(slash, msg(N_("unknown escape sequence '\\{char}'"), arg("char", m_s.substr(slash + 1, n))));
 }
 
 bool LineLexer::lex_punct() {
@@ -232,7 +234,7 @@ bool LineLexer::lex_punct() {
     }
     std::size_t n = checked_char(m_i);
     if (n == 0) return false;
-    return fail(m_i, "unexpected character '" + std::string(m_s.substr(m_i, n)) + "'");
+    return fail(m_i, msg(N_("unexpected character '{char}'"), arg("char", m_s.substr(m_i, n))));
 }
 
 }  // namespace
@@ -266,11 +268,13 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
     return n;
 }
 
-std::string describe(const Token& t) {
+std::string describe(const Token& t) { return english(described(t)); }
+
+Message described(const Token& t) {
     switch (t.kind) {
-    case TokenKind::End: return "end of line";
-    case TokenKind::String: return "string";
-    default: return "'" + shorten(t.text) + "'";
+    case TokenKind::End: return msg(N_("end of line"));
+    case TokenKind::String: return msg(N_("string"));
+    default: return msg(N_("'{token}'"), arg("token", shorten(t.text)));
     }
 }
 

@@ -54,5 +54,7 @@ std::size_t utf8_length(std::string_view s, std::size_t i);
 // How a token reads in a message: "'shmget'", "'42'", "')'", "string", "end of line". A string's
 // bytes are left out: they may hold anything, newlines included.
 std::string describe(const Token& t);
+// The same as a Message, for the language the user reads.
+Message described(const Token& t);
 
 }  // namespace sim::scenario

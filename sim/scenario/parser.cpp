@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "sim/ctl_buf.h"
+#include "sim/msgid.h"
 #include "sim/scenario/constants.h"
 #include "sim/scenario/lexer.h"
 #include "sim/uapi.h"
@@ -125,6 +126,8 @@ constexpr FnSig kFunctionSigs[] = {
     {"zeros", 1, "n", First::Expr},
 };
 
+Message did_you_mean(std::string_view name);
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -141,9 +144,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 // "; did you mean 'shmget'?" when a candidate is within two edits of `word` and closer than the
-// word's own length (so that 'a' never suggests 'b'); otherwise "".
-std::string suggestion(std::string_view word, const std::vector<std::string_view>& candidates) {
-    if (word.size() > 64) return "";  // keeps a megabyte-long name from costing quadratic time
+// word's own length (so that 'a' never suggests 'b'); otherwise no sentence.
+Message suggestion(std::string_view word, const std::vector<std::string_view>& candidates) {
+    if (word.size() > 64) return {};  // keeps a megabyte-long name from costing quadratic time
     std::string_view best;
     std::size_t best_d = 3;
     for (auto c : candidates) {
@@ -152,13 +155,16 @@ std::string suggestion(std::string_view word, const std::vector<std::string_view
         std::size_t d = edit_distance(word, c);
         if (d < best_d && d < word.size()) best = c, best_d = d;
     }
-    return best.empty() ? "" : "; did you mean '" + std::string(best) + "'?";
+    return best.empty() ? Message{} : did_you_mean(best);
 }
 
-std::string quoted(std::string_view name) {
+Message did_you_mean(std::string_view name) { return msg(N_("; did you mean '{name}'?"), arg("name", name)); }
+
+// A name as a message shows it between quotes: a megabyte-long one is cut.
+std::string shortened(std::string_view name) {
     constexpr std::size_t kMax = 40;
-    if (name.size() > kMax) return "'" + std::string(name.substr(0, kMax)) + "...'";
-    return "'" + std::string(name) + "'";
+    if (name.size() > kMax) return std::string(name.substr(0, kMax)) + "...";
+    return std::string(name);
 }
 
 std::optional<CompareOp> compare_op(TokenKind k) {
@@ -327,23 +333,27 @@ private:
     const Token& peek(std::size_t ahead = 0) const;
     const Token& next();
     bool accept(TokenKind k);
-    const Token& expect(TokenKind k, std::string_view what);
+    const Token& expect(TokenKind k, Message what);
+    const Token& expect(TokenKind k, std::string_view what) { return expect(k, verbatim(std::string(what))); }
     void expect_end();
     void close(const Token& open, TokenKind closer);
     template <typename F> SourcePos comma_list(const Token& open, F&& parse_one);
-    [[noreturn]] void fail(SourcePos pos, std::string message, std::vector<Diagnostic::Note> notes = {});
+    [[noreturn]] void fail(SourcePos pos, Message message, std::vector<Diagnostic::Note> notes = {});
+    [[noreturn]] void fail(SourcePos pos, std::string message, std::vector<Diagnostic::Note> notes = {}) {
+        fail(pos, verbatim(std::move(message)), std::move(notes));
+    }
 
     // Statements.
     void statement(const LineDecls& d);
     void title_stmt();
     void note_stmt();
-    LessonText lesson_text(SourcePos pos, std::string_view what);
+    LessonText lesson_text(SourcePos pos, const char* what);
     void sysctl_stmt();
     void proc_stmt();
     void proc_option(ProcDecl& decl, bool& seen_uid, bool& seen_gid);
     void expect_stmt();
     void step_stmt();
-    void require_before_steps(SourcePos pos, std::string_view what);
+    void require_before_steps(SourcePos pos, const char* what);
     void check_time_rules(const Expect& e);
     void note_buf(const Step& s);
 
@@ -382,7 +392,7 @@ private:
     Expr parse_object_field(Expr object);
     Expr parse_process_field(const Token& proc);
     Expr parse_buf_field(const Token& proc, Expr buf);
-    const Token& check_field(std::string_view list, std::string_view owner);
+    const Token& check_field(std::string_view list, Message owner);
     Expr name_value(const Token& t, Ctx ctx);
     std::int64_t eval_const(const Expr& e);
 
@@ -442,8 +452,9 @@ ParseResult Parser::run() {
     if (m_parse_lines < m_result.scenario.lines.size() && m_file_nodes <= kMaxFileNodes) too_many_statements();
     m_result.scenario.trailing_notes = std::move(m_pending_notes);
     if (!m_pending_sysctls.empty() && m_result.diagnostics.empty())
-        m_result.diagnostics.push_back({m_pending_sysctls[0].pos, "sysctl " + quoted(m_pending_sysctls[0].name) +
-                                        " after the last step: no step follows that it could change", {}});
+        m_result.diagnostics.push_back({m_pending_sysctls[0].pos,
+                                        msg(N_("sysctl '{name}' after the last step: no step follows that it could change"),
+                                            arg("name", shortened(m_pending_sysctls[0].name)))});
     return std::move(m_result);
 }
 
@@ -484,7 +495,7 @@ void Parser::too_many_statements() {
     lex_line(m_result.scenario.lines[index], static_cast<int>(index) + 1, m_line);
     SourcePos pos = m_line.tokens.size() > 1 ? m_line.tokens[0].pos : SourcePos{static_cast<int>(index) + 1, 1};
     m_result.diagnostics.push_back(
-        Diagnostic{pos, "too many statements: a scenario may have at most " + std::to_string(kMaxStatements), {}});
+        Diagnostic{pos, msg(N_("too many statements: a scenario may have at most {n}"), arg("n", kMaxStatements))});
 }
 
 void Parser::parse_line(std::size_t index, std::string_view line) {
@@ -506,7 +517,7 @@ void Parser::parse_line(std::size_t index, std::string_view line) {
     m_nodes = 0;
     try {
         statement(d);
-        if (lexed->cut) fail(lexed->error->pos, lexed->error->message);
+        if (lexed->cut) throw LineError{*lexed->error};
     } catch (LineError& e) {
         // Reaching the cut, the parser would only say "end of line": the lexer's error says why.
         bool at_cut = lexed->cut && e.diag.pos == lexed->tokens.back().pos;
@@ -544,22 +555,23 @@ bool Parser::accept(TokenKind k) {
     return true;
 }
 
-const Token& Parser::expect(TokenKind k, std::string_view what) {
-    if (peek().kind != k) fail(peek().pos, "expected " + std::string(what) + ", found " + describe(peek()));
+const Token& Parser::expect(TokenKind k, Message what) {
+    if (peek().kind != k) fail(peek().pos, msg(N_("expected {what}, found {found}"), arg("what", std::move(what)), arg("found", described(peek()))));
     return next();
 }
 
 void Parser::expect_end() {
     if (peek().kind != TokenKind::End)
-        fail(peek().pos, "unexpected " + describe(peek()) + " after the statement");
+        fail(peek().pos, msg(N_("unexpected {found} after the statement"), arg("found", described(peek()))));
 }
 
 // Consumes the ')' or ']' that closes `open`.
 void Parser::close(const Token& open, TokenKind closer) {
     if (accept(closer)) return;
-    std::string c = closer == TokenKind::RParen ? "')'" : "']'";
-    if (peek().kind == TokenKind::End) fail(peek().pos, "missing " + c, {{open.pos, "to match this " + quoted(open.text)}});
-    fail(peek().pos, "expected " + c + ", found " + describe(peek()));
+    std::string c = closer == TokenKind::RParen ? ")" : "]";
+    if (peek().kind == TokenKind::End)
+        fail(peek().pos, msg(N_("missing '{closer}'"), arg("closer", c)), {{open.pos, msg(N_("to match this '{open}'"), arg("open", shortened(open.text)))}});
+    fail(peek().pos, msg(N_("expected '{closer}', found {found}"), arg("closer", c), arg("found", described(peek()))));
 }
 
 // Parses `x, y, ...)` after `open`, calling parse_one for each item; returns where ')' is.
@@ -570,12 +582,13 @@ SourcePos Parser::comma_list(const Token& open, F&& parse_one) {
         parse_one();
         if (accept(TokenKind::Comma)) continue;
         if (peek().kind == TokenKind::RParen) return next().pos;
-        if (peek().kind == TokenKind::End) fail(peek().pos, "missing ')'", {{open.pos, "to match this '('"}});
-        fail(peek().pos, "expected ',' or ')', found " + describe(peek()));
+        if (peek().kind == TokenKind::End)
+            fail(peek().pos, msg(N_("missing '{closer}'"), arg("closer", ")")), {{open.pos, msg(N_("to match this '{open}'"), arg("open", "("))}});
+        fail(peek().pos, msg(N_("expected ',' or ')', found {found}"), arg("found", described(peek()))));
     }
 }
 
-void Parser::fail(SourcePos pos, std::string message, std::vector<Diagnostic::Note> notes) {
+void Parser::fail(SourcePos pos, Message message, std::vector<Diagnostic::Note> notes) {
     throw LineError{Diagnostic{pos, std::move(message), std::move(notes)}};
 }
 
@@ -592,13 +605,13 @@ void Parser::statement(const LineDecls& d) {
         if (t.text == "proc") return proc_stmt();
         if (t.text == "expect") return expect_stmt();
     }
-    std::string hint = t.kind == TokenKind::Name ? suggestion(t.text, words(kStatements)) : "";
-    fail(t.pos, "expected a statement: title, note, sysctl, proc, expect, or NAME: CALL" + hint);
+    Message hint = t.kind == TokenKind::Name ? suggestion(t.text, words(kStatements)) : Message{};
+    fail(t.pos, msg(N_("expected a statement: title, note, sysctl, proc, expect, or NAME: CALL{hint}"), arg("hint", std::move(hint))));
 }
 
 void Parser::title_stmt() {
     SourcePos pos = next().pos;
-    if (m_title_pos) fail(pos, "duplicate title", {{*m_title_pos, "the first title is here"}});
+    if (m_title_pos) fail(pos, msg(N_("duplicate title")), {{*m_title_pos, msg(N_("the first title is here"))}});
     LessonText text = lesson_text(pos, "title");
     m_title_pos = pos;
     m_result.scenario.title = std::move(text);
@@ -610,46 +623,48 @@ void Parser::note_stmt() {
 }
 
 // "English" [zh "中文"] to the end of the line, after title or note.
-LessonText Parser::lesson_text(SourcePos pos, std::string_view what) {
-    LessonText text{expect(TokenKind::String, "a string after '" + std::string(what) + "'").text, {}};
+LessonText Parser::lesson_text(SourcePos pos, const char* what) {
+    LessonText text{expect(TokenKind::String, msg(N_("a string after '{what}'"), arg("what", what))).text, {}};
     if (peek().kind == TokenKind::Name && peek().text == "zh") {
         next();
-        const Token& zh = expect(TokenKind::String, "the Chinese text after 'zh', as in " + std::string(what) + " \"...\" zh \"...\"");
-        if (zh.text.empty()) fail(zh.pos, "the zh text is empty: leave 'zh' out to show the English in both languages");
+        const Token& zh = expect(TokenKind::String, msg(N_("the Chinese text after 'zh', as in {what} \"...\" zh \"...\""), arg("what", what)));
+        if (zh.text.empty()) fail(zh.pos, msg(N_("the zh text is empty: leave 'zh' out to show the English in both languages")));
         text.zh = zh.text;
     } else if (peek().kind != TokenKind::End) {
-        fail(peek().pos, "expected zh \"...\" or the end of the line after the " + std::string(what) + "'s text, found " + describe(peek()));
+        fail(peek().pos, msg(N_("expected zh \"...\" or the end of the line after the {what}'s text, found {found}"), arg("what", what),
+                             arg("found", described(peek()))));
     }
     expect_end();
     if (text.zh.empty()) m_result.scenario.lacks_zh.push_back(pos);
     return text;
 }
 
-void Parser::require_before_steps(SourcePos pos, std::string_view what) {
+void Parser::require_before_steps(SourcePos pos, const char* what) {
     if (m_first_step)
-        fail(pos, std::string(what) + " must come before the first step", {{*m_first_step, "the first step is here"}});
+        fail(pos, msg(N_("{what} must come before the first step"), arg("what", what)), {{*m_first_step, msg(N_("the first step is here"))}});
 }
 
 // Limits before the first step; the *_next_id sysctls also between steps (version 2), where they
 // apply just before the next step.
 void Parser::sysctl_stmt() {
     next();
-    const Token& name = expect(TokenKind::Name, "a sysctl name");
+    const Token& name = expect(TokenKind::Name, msg(N_("a sysctl name")));
     if (!in_list(kSysctls, name.text))
-        fail(name.pos, "unknown sysctl " + quoted(name.text) + "; expected one of: " + std::string(kSysctls) +
-                           suggestion(name.text, words(kSysctls)));
+        fail(name.pos, msg(N_("unknown sysctl '{name}'; expected one of: {list}{hint}"), arg("name", shortened(name.text)), arg("list", kSysctls),
+                           arg("hint", suggestion(name.text, words(kSysctls)))));
     if (m_first_step && !in_list(kSysctlsBetweenSteps, name.text))
-        fail(name.pos, "sysctl " + quoted(name.text) + " must come before the first step; between steps only " +
-                           std::string(kSysctlsBetweenSteps) + " may change", {{*m_first_step, "the first step is here"}});
+        fail(name.pos, msg(N_("sysctl '{name}' must come before the first step; between steps only {list} may change"),
+                           arg("name", shortened(name.text)), arg("list", kSysctlsBetweenSteps)),
+             {{*m_first_step, msg(N_("the first step is here"))}});
     auto& seen = m_first_step ? m_pending_sysctl_pos : m_sysctl_pos;
     if (auto it = seen.find(name.text); it != seen.end())
-        fail(name.pos, "duplicate sysctl " + quoted(name.text), {{it->second, "first set here"}});
-    expect(TokenKind::Assign, "'=' after the sysctl name");
+        fail(name.pos, msg(N_("duplicate sysctl '{name}'"), arg("name", shortened(name.text))), {{it->second, msg(N_("first set here"))}});
+    expect(TokenKind::Assign, msg(N_("'=' after the sysctl name")));
     Expr value = parse_expr(Ctx::Const);
     std::int64_t v = eval_const(value);
     // shmmax and shmall are unsigned longs: a literal up to 2^64 - 1 is kept as its bit pattern.
     bool unsigned_literal = (name.text == "shmmax" || name.text == "shmall") && value.kind == ExprKind::Int && value.text.empty();
-    if (v < 0 && !unsigned_literal) fail(value.pos, "a sysctl value cannot be negative");
+    if (v < 0 && !unsigned_literal) fail(value.pos, msg(N_("a sysctl value cannot be negative")));
     expect_end();
     seen[name.text] = name.pos;
     (m_first_step ? m_pending_sysctls : m_result.scenario.sysctls).push_back(Sysctl{name.pos, name.text, v});
@@ -657,7 +672,7 @@ void Parser::sysctl_stmt() {
 
 void Parser::proc_stmt() {
     require_before_steps(next().pos, "proc");
-    const Token& name = expect(TokenKind::Name, "a process name");
+    const Token& name = expect(TokenKind::Name, msg(N_("a process name")));
     check_new_process(name);
     ProcDecl decl{name.pos, name.text, 0, 0};
     bool seen_uid = false, seen_gid = false;
@@ -668,17 +683,17 @@ void Parser::proc_stmt() {
 
 // One `uid=N` or `gid=N`. A uid_t is 32 bits, and (uid_t)-1 means "unchanged" to the kernel.
 void Parser::proc_option(ProcDecl& decl, bool& seen_uid, bool& seen_gid) {
-    const Token& opt = expect(TokenKind::Name, "uid=N or gid=N");
+    const Token& opt = expect(TokenKind::Name, msg(N_("uid=N or gid=N")));
     if (opt.text != "uid" && opt.text != "gid")
-        fail(opt.pos, "unknown proc option " + quoted(opt.text) + "; expected uid=N or gid=N");
+        fail(opt.pos, msg(N_("unknown proc option '{name}'; expected uid=N or gid=N"), arg("name", shortened(opt.text))));
     bool is_uid = opt.text == "uid";
     bool& seen = is_uid ? seen_uid : seen_gid;
-    if (seen) fail(opt.pos, "duplicate " + opt.text);
+    if (seen) fail(opt.pos, msg(N_("duplicate {option}"), arg("option", opt.text)));
     seen = true;
-    expect(TokenKind::Assign, "'=' after " + opt.text);
+    expect(TokenKind::Assign, msg(N_("'=' after {option}"), arg("option", opt.text)));
     Expr value = parse_expr(Ctx::Const);
     std::int64_t v = eval_const(value);
-    if (v < 0 || v > 4294967294) fail(value.pos, opt.text + " must be between 0 and 4294967294");
+    if (v < 0 || v > 4294967294) fail(value.pos, msg(N_("{option} must be between 0 and 4294967294"), arg("option", opt.text)));
     (is_uid ? decl.uid : decl.gid) = static_cast<std::uint32_t>(v);
 }
 
@@ -689,8 +704,9 @@ void Parser::expect_stmt() {
     const Token& op = peek();
     auto cmp = compare_op(op.kind);
     if (!cmp) {
-        std::string hint = op.kind == TokenKind::Assign ? "; did you mean '=='?" : "";
-        fail(op.pos, "expected a comparison operator (== != < <= > >=), found " + describe(op) + hint);
+        Message hint = op.kind == TokenKind::Assign ? did_you_mean("==") : Message{};
+        fail(op.pos, msg(N_("expected a comparison operator (== != < <= > >=), found {found}{hint}"), arg("found", described(op)),
+                         arg("hint", std::move(hint))));
     }
     next();
     e.op = *cmp;
@@ -724,10 +740,11 @@ void Parser::check_address_comparison(const Expect& e) {
     const VarInfo& lv = m_vars.at(l->text);
     const VarInfo& rv = m_vars.at(r->text);
     if (lv.attacher == rv.attacher) return;
-    fail(r->pos, "cannot compare addresses of two processes: " + quoted(l->text) + " is an address in " + lv.attacher + ", " +
-                     quoted(r->text) + " in " + rv.attacher + "; compare frame(" + lv.attacher + ", " + l->text + ") with frame(" +
-                     rv.attacher + ", " + r->text + ") instead",
-         {{lv.pos, quoted(l->text) + " is attached here"}, {rv.pos, quoted(r->text) + " is attached here"}});
+    fail(r->pos,
+         msg(N_("cannot compare addresses of two processes: '{left}' is an address in {left_proc}, '{right}' in {right_proc}; compare frame({left_proc}, {left}) with frame({right_proc}, {right}) instead"),
+             arg("left", shortened(l->text)), arg("left_proc", lv.attacher), arg("right", shortened(r->text)), arg("right_proc", rv.attacher)),
+         {{lv.pos, msg(N_("'{name}' is attached here"), arg("name", shortened(l->text)))},
+          {rv.pos, msg(N_("'{name}' is attached here"), arg("name", shortened(r->text)))}});
 }
 
 // A time field compares with 0 (== !=), with now (== only) or with another time field (<= >=):
@@ -738,14 +755,13 @@ void Parser::check_time_rules(const Expect& e) {
         TimeSide other = l == TimeSide::now ? r : l;
         const Expr& at = l == TimeSide::now ? e.right : e.left;
         if (other != TimeSide::time)
-            fail(at.pos, "now compares only with a time field (atime dtime ctime stime rtime), as in shm(ID).atime == now");
+            fail(at.pos, msg(N_("now compares only with a time field (atime dtime ctime stime rtime), as in shm(ID).atime == now")));
         // PROC.buf's times were copied by a *_STAT call, which sets no time: an earlier step set
         // them, never the step just made (in the kernel run the same second could make it look so).
         if (at.args[0].kind == ExprKind::Field)
-            fail(at.pos, "a buffer's times were set before the call that copied them, never by the step just made; compare them "
-                         "with 0 or with shm(ID)/msq(ID)'s times (<= >=)");
+            fail(at.pos, msg(N_("a buffer's times were set before the call that copied them, never by the step just made; compare them with 0 or with shm(ID)/msq(ID)'s times (<= >=)")));
         if (e.op != CompareOp::Eq)
-            fail(e.op_pos, "a time field compares with now only by '==' (it was set by the step just made)");
+            fail(e.op_pos, msg(N_("a time field compares with now only by '==' (it was set by the step just made)")));
         return;
     }
     if (l != TimeSide::time && r != TimeSide::time) return;
@@ -753,15 +769,15 @@ void Parser::check_time_rules(const Expect& e) {
     const Expr& at = l == TimeSide::time ? e.right : e.left;
     if (other == TimeSide::zero) {
         if (e.op != CompareOp::Eq && e.op != CompareOp::Ne)
-            fail(e.op_pos, "a time field compares with 0 only by '==' or '!=' (0 means never set)");
+            fail(e.op_pos, msg(N_("a time field compares with 0 only by '==' or '!=' (0 means never set)")));
         return;
     }
     if (other == TimeSide::time) {
         if (e.op != CompareOp::Le && e.op != CompareOp::Ge)
-            fail(e.op_pos, "two time fields compare only by '<=' or '>=': the model counts steps, the kernel seconds, so only order is portable");
+            fail(e.op_pos, msg(N_("two time fields compare only by '<=' or '>=': the model counts steps, the kernel seconds, so only order is portable")));
         return;
     }
-    fail(at.pos, "a time field compares only with 0 (== !=), with now (==) or with another time field (<= >=)");
+    fail(at.pos, msg(N_("a time field compares only with 0 (== !=), with now (==) or with another time field (<= >=)")));
 }
 
 // Remembers which structure a shmctl/msgctl step fills into PROC.buf, for the static check of
@@ -817,15 +833,15 @@ void Parser::step_stmt() {
 // ---------------------------------------------------------------- calls and outcomes
 
 Call Parser::parse_call(const std::string& proc) {
-    const Token& name = expect(TokenKind::Name, "a call such as shmget(...)");
+    const Token& name = expect(TokenKind::Name, msg(N_("a call such as shmget(...)")));
     auto sig = std::find_if(std::begin(kCalls), std::end(kCalls), [&](auto& c) { return c.name == name.text; });
     if (sig == std::end(kCalls)) {
         std::vector<std::string_view> names;
         for (auto& c : kCalls) names.push_back(c.name);
-        fail(name.pos, "unknown call " + quoted(name.text) + suggestion(name.text, names));
+        fail(name.pos, msg(N_("unknown call '{name}'{hint}"), arg("name", shortened(name.text)), arg("hint", suggestion(name.text, names))));
     }
     Call call{sig->kind, name.pos, name.text, {}, {}};
-    const Token& open = expect(TokenKind::LParen, "'(' after " + name.text);
+    const Token& open = expect(TokenKind::LParen, msg(N_("'(' after {call}"), arg("call", name.text)));
     SourcePos close_pos = comma_list(open, [&] { parse_arg(*sig, call); });
     check_arity(sig->name, sig->arity, sig->params, call.args, close_pos);
     check_call(call, proc);
@@ -837,13 +853,13 @@ void Parser::parse_arg(const CallSig& sig, Call& call) {
         const Token& field = next();
         next();
         if (!sig.takes_fields)
-            fail(field.pos, std::string(sig.name) + " takes no field=value arguments");
+            fail(field.pos, msg(N_("{call} takes no field=value arguments"), arg("call", sig.name)));
         call.fields.push_back(FieldArg{field.pos, field.text, parse_expr(Ctx::Arg)});
         return;
     }
     if (!call.fields.empty())
-        fail(peek().pos, "expected field=value: " + std::string(sig.kind == CallKind::Msgsnd ? "msgsz=" : "the IPC_SET fields") +
-                             " come" + (sig.kind == CallKind::Msgsnd ? "s" : "") + " after the other arguments");
+        fail(peek().pos, sig.kind == CallKind::Msgsnd ? msg(N_("expected field=value: msgsz= comes after the other arguments"))
+                                                      : msg(N_("expected field=value: the IPC_SET fields come after the other arguments")));
     std::size_t index = call.args.size();
     call.args.push_back(parse_slot(index < sig.arity ? sig.slots[index] : Slot::Int));
 }
@@ -855,12 +871,12 @@ Expr Parser::parse_slot(Slot slot) {
     case Slot::Disposition: return parse_disposition();
     case Slot::Resource: return parse_resource();
     case Slot::Proc: {
-        const Token& t = expect(TokenKind::Name, "a process name");
+        const Token& t = expect(TokenKind::Name, msg(N_("a process name")));
         require_process(t);
         return node(ExprKind::Name, t.pos, t.text);
     }
     case Slot::NewProc: {
-        const Token& t = expect(TokenKind::Name, "the new process's name");
+        const Token& t = expect(TokenKind::Name, msg(N_("the new process's name")));
         check_new_process(t);
         return node(ExprKind::Name, t.pos, t.text);
     }
@@ -885,14 +901,14 @@ Expr Parser::parse_text_term() {
     if (t.kind == TokenKind::String) return node(ExprKind::String, next().pos, t.text);
     if (t.kind == TokenKind::Name && (t.text == "bytes" || t.text == "zeros") && peek(1).kind == TokenKind::LParen)
         return parse_function(next());
-    fail(t.pos, "expected a string, bytes(N) or zeros(N), found " + describe(t));
+    fail(t.pos, msg(N_("expected a string, bytes(N) or zeros(N), found {found}"), arg("found", described(t))));
 }
 
 Expr Parser::parse_signal() {
     const Token& t = peek();
     auto c = t.kind == TokenKind::Name ? find_constant(t.text) : std::nullopt;
     if (!c || c->cls != ConstantClass::Signal)
-        fail(t.pos, "expected a signal name such as SIGUSR1 or SIGKILL, found " + describe(t));
+        fail(t.pos, msg(N_("expected a signal name such as SIGUSR1 or SIGKILL, found {found}"), arg("found", described(t))));
     next();
     return node(ExprKind::Int, t.pos, t.text, {}, c->value);
 }
@@ -902,9 +918,9 @@ Expr Parser::parse_disposition() {
     constexpr std::string_view kWords = "handler default ignore";
     const Token& t = peek();
     if (t.kind != TokenKind::Name || !in_list(kWords, t.text)) {
-        std::string hint;
-        if (t.kind == TokenKind::Name) hint = t.text == "SIG_IGN" ? "; did you mean 'ignore'?" : t.text == "SIG_DFL" ? "; did you mean 'default'?" : suggestion(t.text, words(kWords));
-        fail(t.pos, "expected handler, default or ignore, found " + describe(t) + hint);
+        Message hint;
+        if (t.kind == TokenKind::Name) hint = t.text == "SIG_IGN" ? did_you_mean("ignore") : t.text == "SIG_DFL" ? did_you_mean("default") : suggestion(t.text, words(kWords));
+        fail(t.pos, msg(N_("expected handler, default or ignore, found {found}{hint}"), arg("found", described(t)), arg("hint", std::move(hint))));
     }
     next();
     auto how = t.text == "handler" ? SigDisposition::handler : t.text == "ignore" ? SigDisposition::ign : SigDisposition::dfl;
@@ -916,8 +932,8 @@ Expr Parser::parse_resource() {
     const Token& t = peek();
     auto c = t.kind == TokenKind::Name ? find_constant(t.text) : std::nullopt;
     if (!c || t.text != "RLIMIT_MEMLOCK")
-        fail(t.pos, "setrlimit takes only RLIMIT_MEMLOCK as its resource, found " + describe(t) +
-                        (t.kind == TokenKind::Name ? suggestion(t.text, {"RLIMIT_MEMLOCK"}) : ""));
+        fail(t.pos, msg(N_("setrlimit takes only RLIMIT_MEMLOCK as its resource, found {found}{hint}"), arg("found", described(t)),
+                        arg("hint", t.kind == TokenKind::Name ? suggestion(t.text, {"RLIMIT_MEMLOCK"}) : Message{})));
     next();
     return node(ExprKind::Int, t.pos, t.text, {}, c->value);
 }
@@ -926,8 +942,8 @@ void Parser::check_arity(std::string_view name, std::size_t arity, std::string_v
                          const std::vector<Expr>& args, SourcePos close_pos) {
     if (args.size() == arity) return;
     SourcePos pos = args.size() > arity ? args[arity].pos : close_pos;
-    fail(pos, std::string(name) + " takes " + std::to_string(arity) + (arity == 1 ? " argument (" : " arguments (") +
-                  std::string(params) + "), got " + std::to_string(args.size()));
+    fail(pos, msg(arity == 1 ? N_("{name} takes {n} argument ({params}), got {got}") : N_("{name} takes {n} arguments ({params}), got {got}"),
+                  arg("name", name), arg("n", arity), arg("params", params), arg("got", args.size())));
 }
 
 void Parser::check_call(const Call& call, const std::string& proc) {
@@ -938,7 +954,7 @@ void Parser::check_call(const Call& call, const std::string& proc) {
     // SIGSTOP stops its target (state T) rather than ending or interrupting it: a stopped process
     // takes no step and wakes only for SIGCONT, which is outside what a step can settle into.
     if (call.kind == CallKind::Kill && call.args.size() == 2 && call.args[1].text == "SIGSTOP")
-        fail(call.args[1].pos, "kill with SIGSTOP is not in the language: it stops the target rather than ending or interrupting it");
+        fail(call.args[1].pos, msg(N_("kill with SIGSTOP is not in the language: it stops the target rather than ending or interrupting it")));
     if (call.kind == CallKind::Fork) {
         const Expr& child = call.args[0];
         m_procs[child.text] = ProcInfo{child.pos, proc, m_step_no};
@@ -952,19 +968,20 @@ void Parser::check_ctl(const Call& call) {
     std::string_view fields = shm ? kShmSetFields : kMsgSetFields;
     const Expr& cmd = call.args[1];
     if (!is_command(cmd, cmds)) {
-        std::string got;
-        if (cmd.kind == ExprKind::Int) got = ", not " + (cmd.text.empty() ? std::to_string(cmd.value) : cmd.text);
-        fail(cmd.pos, call.name + " cmd must be a number or one of: " + std::string(cmds) + got);
+        Message got;
+        if (cmd.kind == ExprKind::Int) got = msg(N_(", not {value}"), arg("value", cmd.text.empty() ? std::to_string(cmd.value) : cmd.text));
+        fail(cmd.pos, msg(N_("{call} cmd must be a number or one of: {list}{got}"), arg("call", call.name), arg("list", cmds), arg("got", std::move(got))));
     }
     if (call.fields.empty()) return;
     if (cmd.value != IPC_SET)
-        fail(call.fields[0].pos, "field=value arguments are allowed only with IPC_SET");
+        fail(call.fields[0].pos, msg(N_("field=value arguments are allowed only with IPC_SET")));
     std::map<std::string, SourcePos> seen;
     for (const auto& f : call.fields) {
         if (!in_list(fields, f.name))
-            fail(f.pos, "unknown IPC_SET field " + quoted(f.name) + " for " + call.name + "; expected one of: " + std::string(fields));
+            fail(f.pos, msg(N_("unknown IPC_SET field '{name}' for {call}; expected one of: {list}"), arg("name", shortened(f.name)),
+                            arg("call", call.name), arg("list", fields)));
         if (auto it = seen.find(f.name); it != seen.end())
-            fail(f.pos, "duplicate field " + quoted(f.name), {{it->second, "first set here"}});
+            fail(f.pos, msg(N_("duplicate field '{name}'"), arg("name", shortened(f.name))), {{it->second, msg(N_("first set here"))}});
         seen[f.name] = f.pos;
     }
 }
@@ -973,8 +990,10 @@ void Parser::check_ctl(const Call& call) {
 void Parser::check_msgsz(const Call& call) {
     for (std::size_t i = 0; i < call.fields.size(); ++i) {
         const FieldArg& f = call.fields[i];
-        if (f.name != "msgsz") fail(f.pos, "unknown msgsnd field " + quoted(f.name) + "; msgsnd takes only msgsz=N" + suggestion(f.name, {"msgsz"}));
-        if (i > 0) fail(f.pos, "duplicate field 'msgsz'", {{call.fields[0].pos, "first set here"}});
+        if (f.name != "msgsz")
+            fail(f.pos, msg(N_("unknown msgsnd field '{name}'; msgsnd takes only msgsz=N{hint}"), arg("name", shortened(f.name)),
+                            arg("hint", suggestion(f.name, {"msgsz"}))));
+        if (i > 0) fail(f.pos, msg(N_("duplicate field '{name}'"), arg("name", "msgsz")), {{call.fields[0].pos, msg(N_("first set here"))}});
     }
 }
 
@@ -986,9 +1005,10 @@ void Parser::check_addresses(const Expr& e, const std::string& proc) {
     auto it = m_vars.find(e.text);
     if (it == m_vars.end() || it->second.attacher.empty() || may_use(proc, it->second)) return;
     const VarInfo& v = it->second;
-    fail(e.pos, "process " + quoted(proc) + " cannot use address " + quoted(e.text) + ": only " +
-                    quoted(v.attacher) + ", which attached it, and children forked after the attach can",
-         {{v.pos, quoted(e.text) + " is attached here"}});
+    fail(e.pos,
+         msg(N_("process '{proc}' cannot use address '{name}': only '{attacher}', which attached it, and children forked after the attach can"),
+             arg("proc", shortened(proc)), arg("name", shortened(e.text)), arg("attacher", shortened(v.attacher))),
+         {{v.pos, msg(N_("'{name}' is attached here"), arg("name", shortened(e.text)))}});
 }
 
 bool Parser::may_use(const std::string& proc, const VarInfo& v) const {
@@ -1008,11 +1028,11 @@ Outcome Parser::parse_outcome(const Call& call) {
     Outcome o;
     o.pos = t.pos;
     if (t.kind == TokenKind::End)
-        fail(t.pos, "expected an outcome after '=>': a number, ok, an errno name, blocks, a signal name or a string");
+        fail(t.pos, msg(N_("expected an outcome after '=>': a number, ok, an errno name, blocks, a signal name or a string")));
     bool texty = t.kind == TokenKind::Name && (t.text == "bytes" || t.text == "zeros") && peek(1).kind == TokenKind::LParen;
     if (t.kind == TokenKind::String || texty) {
         if (call.kind != CallKind::Load && call.kind != CallKind::Msgrcv)
-            fail(t.pos, "only load and msgrcv produce text; " + call.name + " cannot have a text outcome");
+            fail(t.pos, msg(N_("only load and msgrcv produce text; {call} cannot have a text outcome"), arg("call", call.name)));
         o.kind = OutcomeKind::Text;
         o.expr = parse_text();
         if (o.expr.kind == ExprKind::String) o.text = o.expr.text;  // a plain string, as in version 1
@@ -1039,9 +1059,9 @@ Outcome Parser::parse_outcome(const Call& call) {
 // Every node goes through here, so that no line can build a tree deep enough to exhaust the
 // stack of the recursive walks over it (including the destructor).
 Expr Parser::node(ExprKind kind, SourcePos pos, std::string text, std::vector<Expr> args, std::int64_t value) {
-    if (++m_nodes > kMaxNodes) fail(pos, "expression is too long");
+    if (++m_nodes > kMaxNodes) fail(pos, msg(N_("expression is too long")));
     if (++m_file_nodes > kMaxFileNodes)
-        fail(pos, "the scenario is too large: more than " + std::to_string(kMaxFileNodes) + " expression nodes");
+        fail(pos, msg(N_("the scenario is too large: more than {n} expression nodes"), arg("n", kMaxFileNodes)));
     return Expr{kind, pos, value, std::move(text), std::move(args)};
 }
 
@@ -1056,22 +1076,22 @@ Expr Parser::parse_expr(Ctx ctx, int min_prec) {
         Expr rhs = parse_expr(ctx, prec + 1);
         bool joins = op.kind == TokenKind::Plus && is_text_expr(lhs) && is_text_expr(rhs);  // "hi" + zeros(4)
         if (!joins && op.kind == TokenKind::Plus && (is_text_expr(lhs) || is_text_expr(rhs)))
-            fail(op.pos, "'+' joins two texts or adds two numbers, not a text and a number");
-        if (!joins && (is_text(lhs) || is_text(rhs))) fail(op.pos, quoted(op.text) + " needs numbers on both sides");
+            fail(op.pos, msg(N_("'+' joins two texts or adds two numbers, not a text and a number")));
+        if (!joins && (is_text(lhs) || is_text(rhs))) fail(op.pos, msg(N_("'{op}' needs numbers on both sides"), arg("op", op.text)));
         SourcePos pos = lhs.pos;
         lhs = node(ExprKind::Binary, pos, op.text, {std::move(lhs), std::move(rhs)});
     }
 }
 
 Expr Parser::parse_unary(Ctx ctx) {
-    if (++m_nesting > kMaxNesting) fail(peek().pos, "expression is nested too deeply");
+    if (++m_nesting > kMaxNesting) fail(peek().pos, msg(N_("expression is nested too deeply")));
     Expr e;
     if (peek().kind != TokenKind::Minus) {
         e = parse_primary(ctx);
     } else {
         const Token& minus = next();
         Expr operand = parse_unary(ctx);
-        if (is_text(operand)) fail(minus.pos, "'-' needs a number");
+        if (is_text(operand)) fail(minus.pos, msg(N_("'-' needs a number")));
         if (operand.kind == ExprKind::Int && operand.text.empty()) {
             // A negative literal is a literal: `=> -1` holds Int -1, not Negate(1).
             operand.value = -operand.value;
@@ -1090,7 +1110,7 @@ Expr Parser::parse_primary(Ctx ctx) {
     switch (t.kind) {
     case TokenKind::Int: return node(ExprKind::Int, next().pos, "", {}, t.value);
     case TokenKind::String:
-        if (ctx != Ctx::Expect) fail(t.pos, "expected a number, found a string");
+        if (ctx != Ctx::Expect) fail(t.pos, msg(N_("expected a number, found a string")));
         return node(ExprKind::String, next().pos, t.text);
     case TokenKind::LParen: return parse_group(ctx);
     case TokenKind::LBracket:
@@ -1099,7 +1119,7 @@ Expr Parser::parse_primary(Ctx ctx) {
     case TokenKind::Name: return parse_name(ctx);
     default: break;
     }
-    fail(t.pos, "expected an expression, found " + describe(t));
+    fail(t.pos, msg(N_("expected an expression, found {found}"), arg("found", described(t))));
 }
 
 // (e) groups; in an expectation (a, b, ...) is a tuple, as in [(1, "hi"), (2, "yo")].
@@ -1132,10 +1152,11 @@ Expr Parser::parse_name(Ctx ctx) {
     const Token& t = next();
     if (peek().kind == TokenKind::LParen) {
         if (ctx == Ctx::Expect) return parse_function(t);
-        if (t.text == "bytes" || t.text == "zeros") fail(t.pos, t.text + "(N) is allowed only as the text of store or msgsnd, or in an expect");
+        if (t.text == "bytes" || t.text == "zeros")
+            fail(t.pos, msg(N_("{name}(N) is allowed only as the text of store or msgsnd, or in an expect"), arg("name", t.text)));
         if (std::any_of(std::begin(kCalls), std::end(kCalls), [&](auto& c) { return c.name == t.text; }))
-            fail(t.pos, "calls cannot be nested; make " + t.text + " a step of its own and use its variable");
-        fail(peek().pos, "unexpected '(' after " + quoted(t.text));
+            fail(t.pos, msg(N_("calls cannot be nested; make {call} a step of its own and use its variable"), arg("call", t.text)));
+        fail(peek().pos, msg(N_("unexpected '(' after '{name}'"), arg("name", shortened(t.text))));
     }
     if (ctx == Ctx::Expect && peek().kind == TokenKind::Dot) return parse_process_field(t);
     return name_value(t, ctx);
@@ -1147,8 +1168,8 @@ Expr Parser::parse_function(const Token& name) {
     auto sig = std::find_if(std::begin(kFunctionSigs), std::end(kFunctionSigs),
                             [&](auto& f) { return f.name == name.text; });
     if (sig == std::end(kFunctionSigs))
-        fail(name.pos, "unknown function " + quoted(name.text) + "; expected one of: " + std::string(kFunctions) +
-                           suggestion(name.text, words(kFunctions)));
+        fail(name.pos, msg(N_("unknown function '{name}'; expected one of: {list}{hint}"), arg("name", shortened(name.text)), arg("list", kFunctions),
+                           arg("hint", suggestion(name.text, words(kFunctions)))));
     const Token& open = next();
     std::vector<Expr> args;
     SourcePos close_pos = comma_list(open, [&] { args.push_back(parse_fn_arg(*sig, args.size())); });
@@ -1165,16 +1186,16 @@ Expr Parser::bytes_node(const Token& name, std::vector<Expr> args, SourcePos clo
     bool zeros = name.text == "zeros";
     if (zeros) check_arity(name.text, 1, "n", args, close_pos);
     else if (args.empty() || args.size() > 2)
-        fail(args.empty() ? close_pos : args[2].pos, "bytes takes 1 or 2 arguments (n [, pattern]), got " + std::to_string(args.size()));
+        fail(args.empty() ? close_pos : args[2].pos, msg(N_("bytes takes 1 or 2 arguments (n [, pattern]), got {got}"), arg("got", args.size())));
     // A size known now is checked now: before the first step no budget guards an expectation.
     if (is_constant(args[0])) {
         std::int64_t n = eval_const(args[0]);
-        if (n < 0) fail(args[0].pos, name.text + "(N) needs N >= 0");
-        if (n > kMaxStepBytes) fail(args[0].pos, name.text + "(N) is longer than a text may be (64 MiB)");
+        if (n < 0) fail(args[0].pos, msg(N_("{name}(N) needs N >= 0"), arg("name", name.text)));
+        if (n > kMaxStepBytes) fail(args[0].pos, msg(N_("{name}(N) is longer than a text may be (64 MiB)"), arg("name", name.text)));
     }
     std::string pattern = zeros ? std::string(1, '\0') : "x";
     if (args.size() == 2) {
-        if (args[1].kind != ExprKind::String || args[1].text.empty()) fail(args[1].pos, "bytes(N, pattern) needs a non-empty string as its pattern");
+        if (args[1].kind != ExprKind::String || args[1].text.empty()) fail(args[1].pos, msg(N_("bytes(N, pattern) needs a non-empty string as its pattern")));
         pattern = args[1].text;
         args.pop_back();
     }
@@ -1188,20 +1209,20 @@ Expr Parser::parse_fn_arg(const FnSig& sig, std::size_t index) {
     }
     Ctx ctx = sig.name == "bytes" || sig.name == "zeros" ? Ctx::Arg : Ctx::Expect;
     if (index != 0 || sig.first == First::Expr) return parse_expr(ctx);
-    const Token& t = expect(TokenKind::Name, sig.first == First::Proc ? "a process name" : "shm or msq");
+    const Token& t = expect(TokenKind::Name, sig.first == First::Proc ? msg(N_("a process name")) : msg(N_("shm or msq")));
     if (sig.first == First::Proc) require_process(t);
     if (sig.first == First::IpcKind && t.text != "shm" && t.text != "msq")
-        fail(t.pos, "expected shm or msq, found " + describe(t));
+        fail(t.pos, msg(N_("expected shm or msq, found {found}"), arg("found", described(t))));
     return node(ExprKind::Name, t.pos, t.text);
 }
 
 // `.F` after shm(ID) or msq(ID).
 Expr Parser::parse_object_field(Expr object) {
     if (peek().kind != TokenKind::Dot)
-        fail(peek().pos, "expected '.FIELD' after " + object.text + "(...), as in " + object.text + "(id).mode");
+        fail(peek().pos, msg(N_("expected '.FIELD' after {name}(...), as in {name}(id).mode"), arg("name", object.text)));
     next();
     bool shm = object.text == "shm";
-    const Token& f = check_field(shm ? kShmFields : kMsqFields, shm ? "shm(ID)" : "msq(ID)");
+    const Token& f = check_field(shm ? kShmFields : kMsqFields, verbatim(shm ? "shm(ID)" : "msq(ID)"));
     SourcePos pos = object.pos;
     return node(ExprKind::Field, pos, f.text, {std::move(object)});
 }
@@ -1210,7 +1231,7 @@ Expr Parser::parse_object_field(Expr object) {
 Expr Parser::parse_process_field(const Token& proc) {
     require_process(proc);
     next();  // '.'
-    const Token& f = check_field(kProcFields, "a process");
+    const Token& f = check_field(kProcFields, msg(N_("a process")));
     Expr field = node(ExprKind::Field, proc.pos, f.text, {node(ExprKind::Name, proc.pos, proc.text)});
     if (f.text == "buf") return parse_buf_field(proc, std::move(field));
     return field;
@@ -1220,35 +1241,37 @@ Expr Parser::parse_process_field(const Token& proc) {
 // last filling call before this line fills (the call may still fail at run time, which the
 // evaluation then reports).
 Expr Parser::parse_buf_field(const Token& proc, Expr buf) {
-    if (peek().kind != TokenKind::Dot) fail(peek().pos, "expected '.FIELD' after " + proc.text + ".buf, as in " + proc.text + ".buf.segsz");
+    if (peek().kind != TokenKind::Dot) fail(peek().pos, msg(N_("expected '.FIELD' after {proc}.buf, as in {proc}.buf.segsz"), arg("proc", proc.text)));
     next();
-    const Token& f = check_field(kAllBufFields, "a shmctl/msgctl buffer");
+    const Token& f = check_field(kAllBufFields, msg(N_("a shmctl/msgctl buffer")));
     auto it = m_bufs.find(proc.text);
     if (it == m_bufs.end())
-        fail(f.pos, quoted(proc.text) + " has made no shmctl or msgctl that fills a buffer before this line, so " + proc.text + ".buf holds nothing");
+        fail(f.pos, msg(N_("'{proc}' has made no shmctl or msgctl that fills a buffer before this line, so {proc}.buf holds nothing"),
+                        arg("proc", proc.text)));
     const BufInfo& b = it->second;
     if (!buf_has(b.kind, f.text))
-        fail(f.pos, quoted(proc.text) + "'s last " + (b.shm ? "shmctl" : "msgctl") + " was " + ctl_cmd_name(b.shm, b.cmd) + ": its buffer (" +
-                        std::string(buf_kind_name(b.kind)) + ") has no field " + quoted(f.text) + "; it has: " + std::string(buf_fields(b.kind)),
-             {{b.pos, "that " + ctl_cmd_name(b.shm, b.cmd) + " is here"}});
+        fail(f.pos, msg(N_("'{proc}''s last {call} was {cmd}: its buffer ({buf}) has no field '{field}'; it has: {list}"), arg("proc", proc.text),
+                        arg("call", b.shm ? "shmctl" : "msgctl"), arg("cmd", ctl_cmd_name(b.shm, b.cmd)), arg("buf", buf_kind_name(b.kind)),
+                        arg("field", shortened(f.text)), arg("list", buf_fields(b.kind))),
+             {{b.pos, msg(N_("that {cmd} is here"), arg("cmd", ctl_cmd_name(b.shm, b.cmd)))}});
     return node(ExprKind::Field, proc.pos, f.text, {std::move(buf)});
 }
 
-const Token& Parser::check_field(std::string_view list, std::string_view owner) {
-    const Token& f = expect(TokenKind::Name, "a field name");
+const Token& Parser::check_field(std::string_view list, Message owner) {
+    const Token& f = expect(TokenKind::Name, msg(N_("a field name")));
     if (!in_list(list, f.text))
-        fail(f.pos, "unknown field " + quoted(f.text) + " of " + std::string(owner) + "; expected one of: " +
-                        std::string(list) + suggestion(f.text, words(list)));
+        fail(f.pos, msg(N_("unknown field '{name}' of {owner}; expected one of: {list}{hint}"), arg("name", shortened(f.text)),
+                        arg("owner", std::move(owner)), arg("list", list), arg("hint", suggestion(f.text, words(list)))));
     return f;
 }
 
 // A bare name: a constant (folded, keeping its name), a variable, a process or a state.
 Expr Parser::name_value(const Token& t, Ctx ctx) {
     if (auto c = find_constant(t.text)) return node(ExprKind::Int, t.pos, t.text, {}, c->value);
-    if (ctx == Ctx::Const) fail(t.pos, "expected a number or a constant, found " + describe(t));
+    if (ctx == Ctx::Const) fail(t.pos, msg(N_("expected a number or a constant, found {found}"), arg("found", described(t))));
     if (m_vars.count(t.text)) return node(ExprKind::Name, t.pos, t.text);
     if (m_procs.count(t.text)) {
-        if (ctx == Ctx::Arg) fail(t.pos, quoted(t.text) + " is a process, not a value");
+        if (ctx == Ctx::Arg) fail(t.pos, msg(N_("'{name}' is a process, not a value"), arg("name", shortened(t.text))));
         return node(ExprKind::Name, t.pos, t.text);
     }
     if (ctx == Ctx::Expect && (in_list(kStates, t.text) || t.text == "now")) return node(ExprKind::Name, t.pos, t.text);
@@ -1260,15 +1283,15 @@ std::int64_t Parser::eval_const(const Expr& e) {
     case ExprKind::Int: return e.value;
     case ExprKind::Negate: {
         std::int64_t v = eval_const(e.args[0]);
-        if (v == std::numeric_limits<std::int64_t>::min()) fail(e.pos, "the value does not fit in 64 bits");
+        if (v == std::numeric_limits<std::int64_t>::min()) fail(e.pos, msg(N_("the value does not fit in 64 bits")));
         return -v;
     }
     case ExprKind::Binary: {
         auto v = apply(e.text[0], eval_const(e.args[0]), eval_const(e.args[1]));
-        if (!v) fail(e.pos, "the value does not fit in 64 bits");
+        if (!v) fail(e.pos, msg(N_("the value does not fit in 64 bits")));
         return *v;
     }
-    default: fail(e.pos, "expected a number");
+    default: fail(e.pos, msg(N_("expected a number")));
     }
 }
 
@@ -1281,17 +1304,18 @@ void Parser::require_process(const Token& t) {
 void Parser::undeclared_process(const Token& t) {
     std::vector<Diagnostic::Note> notes;
     if (auto it = m_first_decl.find(t.text); it != m_first_decl.end())
-        notes.push_back({it->second, quoted(t.text) + " is created here, later"});
+        notes.push_back({it->second, msg(N_("'{name}' is created here, later"), arg("name", shortened(t.text)))});
     std::vector<std::string_view> procs;
     for (const auto& [name, info] : m_procs) procs.push_back(name);
-    fail(t.pos, "undeclared process " + quoted(t.text) + suggestion(t.text, procs), std::move(notes));
+    fail(t.pos, msg(N_("undeclared process '{name}'{hint}"), arg("name", shortened(t.text)), arg("hint", suggestion(t.text, procs))), std::move(notes));
 }
 
 void Parser::undefined_name(const Token& t) {
     if (auto it = m_first_assign.find(t.text); it != m_first_assign.end())
-        fail(t.pos, "variable " + quoted(t.text) + " is used before it is assigned", {{it->second, "it is first assigned here"}});
+        fail(t.pos, msg(N_("variable '{name}' is used before it is assigned"), arg("name", shortened(t.text))),
+             {{it->second, msg(N_("it is first assigned here"))}});
     if (m_first_decl.count(t.text)) undeclared_process(t);
-    fail(t.pos, "unknown name " + quoted(t.text) + suggestion(t.text, known_names()));
+    fail(t.pos, msg(N_("unknown name '{name}'{hint}"), arg("name", shortened(t.text)), arg("hint", suggestion(t.text, known_names()))));
 }
 
 std::vector<std::string_view> Parser::known_names() const {
@@ -1303,21 +1327,23 @@ std::vector<std::string_view> Parser::known_names() const {
 
 // A name for a new process (`proc` or fork): not taken by anything else.
 void Parser::check_new_process(const Token& t) {
-    if (in_list(kReserved, t.text)) fail(t.pos, quoted(t.text) + " is a reserved word and cannot name a process");
-    if (find_constant(t.text)) fail(t.pos, quoted(t.text) + " is a constant and cannot name a process");
+    std::string name = shortened(t.text);
+    if (in_list(kReserved, t.text)) fail(t.pos, msg(N_("'{name}' is a reserved word and cannot name a process"), arg("name", name)));
+    if (find_constant(t.text)) fail(t.pos, msg(N_("'{name}' is a constant and cannot name a process"), arg("name", name)));
     if (auto it = m_procs.find(t.text); it != m_procs.end())
-        fail(t.pos, "duplicate process " + quoted(t.text), {{it->second.pos, quoted(t.text) + " is first declared here"}});
+        fail(t.pos, msg(N_("duplicate process '{name}'"), arg("name", name)), {{it->second.pos, msg(N_("'{name}' is first declared here"), arg("name", name))}});
     if (auto it = m_vars.find(t.text); it != m_vars.end())
-        fail(t.pos, quoted(t.text) + " is already a variable and cannot name a process",
-             {{it->second.pos, quoted(t.text) + " is assigned here"}});
+        fail(t.pos, msg(N_("'{name}' is already a variable and cannot name a process"), arg("name", name)),
+             {{it->second.pos, msg(N_("'{name}' is assigned here"), arg("name", name))}});
 }
 
 void Parser::check_new_variable(const Token& t) {
-    if (in_list(kReserved, t.text)) fail(t.pos, quoted(t.text) + " is a reserved word and cannot name a variable");
-    if (find_constant(t.text)) fail(t.pos, "variable " + quoted(t.text) + " clashes with the constant of that name");
+    std::string name = shortened(t.text);
+    if (in_list(kReserved, t.text)) fail(t.pos, msg(N_("'{name}' is a reserved word and cannot name a variable"), arg("name", name)));
+    if (find_constant(t.text)) fail(t.pos, msg(N_("variable '{name}' clashes with the constant of that name"), arg("name", name)));
     if (auto it = m_procs.find(t.text); it != m_procs.end())
-        fail(t.pos, "variable " + quoted(t.text) + " clashes with process " + quoted(t.text),
-             {{it->second.pos, "process " + quoted(t.text) + " is declared here"}});
+        fail(t.pos, msg(N_("variable '{name}' clashes with process '{name}'"), arg("name", name)),
+             {{it->second.pos, msg(N_("process '{name}' is declared here"), arg("name", name))}});
 }
 
 }  // namespace
