@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "sim/scenario/diagnostic.h"
+#include "explain/message.h"
 #include "explain/present.h"
 #include "sim/text.h"
 #include "sim/uapi.h"
@@ -37,7 +38,7 @@ std::string format_check(const sim::Check& c) {
     std::string_view mark = explain::tr(c.verdict == sim::Verdict::holds ? "ok  " : c.verdict == sim::Verdict::fails ? "FAIL" : "n/a ");
     const char* form = c.is_outcome ? "=>" : "expect";
     if (c.verdict == sim::Verdict::holds) return fmt::format("    {} {} {}\n", mark, form, printable(c.expected));
-    return fmt::format("    {} {} {}   {}\n", mark, form, printable(c.expected), explain::say("(got {got})", fmt::arg("got", printable(c.got))));
+    return fmt::format("    {} {} {}   {}\n", mark, form, printable(c.expected), explain::say("(got {got})", fmt::arg("got", printable(c.got_text.empty() ? c.got : explain::say(c.got_text)))));
 }
 
 std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang,
