@@ -315,7 +315,7 @@ private:
     struct IpcGetOps {
         ObjRef ids;
         ObjKind kind;
-        const char* noun;  // "segment", "queue"
+        const char* noun;  // "segment", "queue": for readers only; the events choose whole sentences by `kind`
         std::function<kern_ipc_perm*(std::int64_t key)> find_key;
         std::function<SyscallResult&()> create;
         std::function<bool(kern_ipc_perm&)> more_checks;  // true when it failed the call
