@@ -315,7 +315,7 @@ private:
     struct IpcGetOps {
         ObjRef ids;
         ObjKind kind;
-        const char* noun;  // "segment", "queue"
+        const char* noun;  // "segment", "queue": for readers only; the events choose whole sentences by `kind`
         std::function<kern_ipc_perm*(std::int64_t key)> find_key;
         std::function<SyscallResult&()> create;
         std::function<bool(kern_ipc_perm&)> more_checks;  // true when it failed the call
@@ -386,7 +386,10 @@ private:
     std::uint64_t shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff, page*& frame);
     page& alloc_frame(int shmid, std::uint64_t& pfn);  // a zeroed frame for the segment, and its number
     void free_frame(std::uint64_t pfn);
-    void force_sigsegv(std::uint64_t vaddr, const std::string& why);
+    void force_sigsegv(std::uint64_t vaddr, const char* why);  // why: a N_ phrase, which may use {vaddr}
+    void force_sigsegv(std::uint64_t vaddr, const std::string& why);  // legacy English, until bad_area passes a phrase
+    template <typename Why>
+    void sigsegv_with(std::uint64_t vaddr, Why why);
     void alloc_page_tables(task_struct& t, std::uint64_t vaddr);
     void free_pgtables(task_struct& t, std::uint64_t start, std::uint64_t end, std::uint64_t floor, std::uint64_t ceiling);
     void deliver_signal(task_struct& target, int sig);  // kill's signal reaches its target

@@ -169,8 +169,7 @@ SyscallResult& Kernel::msgsnd_try(msg_queue& msq, pending_ipc& p) {
         msq.q_qnum++;
         const msg_msg& queued = msq.q_messages.emplace_back(std::move(msg));
         EVENT(EventKind::create, "do_msgsnd", ObjRefs({q_ref(id), m_ref(id, queued)}),
-              N_("no sleeping receiver wants it: msg_msg (type {mtype}, {size} bytes) joins the tail of q_messages; the queue now holds "
-                 "{cbytes} of {qbytes} bytes in {qnum} message(s)"),
+              N_("no sleeping receiver wants it: msg_msg (type {mtype}, {size} bytes) joins the tail of q_messages; the queue now holds {cbytes} of {qbytes} bytes in {qnum} message(s)"),
               ev::num<"mtype">(queued.m_type), ev::unum<"size">(queued.m_ts()), QUEUE_FILL(msq));
     }
     return finish(0);
@@ -197,8 +196,7 @@ bool Kernel::pipelined_send(msg_queue& msq, msg_msg& msg) {
         msq.q_lrpid = r.r_tsk;
         msq.q_rtime = m_now;
         EVENT(EventKind::copy, "pipelined_send", ObjRefs({q_ref(id), m_ref(id, msg), {ObjKind::msg_receiver, r.r_tsk}}),
-              N_("{receiver} sleeps waiting for {rule}: the message goes straight to it and never enters the queue (qnum stays {qnum}), "
-                 "and q_lrpid = {receiver}"),
+              N_("{receiver} sleeps waiting for {rule}: the message goes straight to it and never enters the queue (qnum stays {qnum}), and q_lrpid = {receiver}"),
               ev::task<"receiver">(r.r_tsk), ev::word<"rule">(rule_word(r.r_mode)), ev::num<"msgtyp">(r.r_msgtype), ev::unum<"qnum">(msq.q_qnum));
         rt.pending->r_msg = std::move(msg);
         WAKE(r.r_tsk, "pipelined_send", N_("wakes {receiver} with the message"), ev::task<"receiver">(r.r_tsk));

@@ -1,6 +1,5 @@
 // msgctl (ipc/msg.c ksys_msgctl, msgctl_stat, msgctl_down, freeque).
 #include "sim/kernel.h"
-#include "sim/text.h"
 
 namespace sim {
 namespace {
@@ -13,8 +12,8 @@ ObjRef q_ref(int id) { return {ObjKind::msg_queue, id}; }
 const SyscallResult& Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
     begin(pid);
     m_into_buf = into_buf;
-    ENTRY(cat("calls msgctl(msqid=", msqid, ", cmd=", cmd, ")"));
-    if (msqid < 0 || cmd < 0) FAIL_CALL(EINVAL, "ksys_msgctl", "a negative msqid or cmd");
+    ENTER(N_("{who} (pid {who_pid}) calls msgctl(msqid={msqid}, cmd={cmd})"), ev::num<"msqid">(msqid), ev::num<"cmd">(cmd));
+    if (msqid < 0 || cmd < 0) FAILS(EINVAL, "ksys_msgctl", N_("a negative msqid or cmd"));
     else dispatch_msgctl(msqid, cmd, set);
     m_into_buf = true;
     return take();
@@ -24,8 +23,9 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
     switch (cmd) {
     case IPC_INFO:
     case MSG_INFO:
-        EMIT(EventKind::lookup, "msgctl_info", {kMsgIds},
-             cat(cmd == IPC_INFO ? "copies the limits (msginfo)" : "copies the totals (msginfo)", "; returns the highest index in use"));
+        EVENT(EventKind::lookup, "msgctl_info", {kMsgIds},
+              cmd == IPC_INFO ? N_("copies the limits (msginfo); returns the highest index in use")
+                              : N_("copies the totals (msginfo); returns the highest index in use"));
         copy_to_buf(msginfo_buf(cmd));
         finish(m_ns.msg_ids.max_idx());
         break;
@@ -39,7 +39,7 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
         msgctl_down(msqid, cmd, set);
         break;
     default:
-        FAIL_CALL(EINVAL, "ksys_msgctl", cat("cmd ", cmd, " is not a msgctl command"));
+        FAILS(EINVAL, "ksys_msgctl", N_("cmd {cmd} is not a msgctl command"), ev::num<"cmd">(cmd));
     }
 }
 
@@ -75,11 +75,12 @@ SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
     bool by_index = cmd != IPC_STAT;
     msg_queue* q = by_index ? m_ns.msg_ids.find_idx(static_cast<int>(id)) : m_ns.msg_ids.find_id(static_cast<int>(id));
     if (!q || id > INT32_MAX)
-        return FAIL_CALL(EINVAL, "msq_obtain_object", cat(by_index ? "no queue at index " : "no queue has msqid ", id));
+        return FAILS(EINVAL, "msq_obtain_object", by_index ? N_("no queue at index {index}") : N_("no queue has msqid {msqid}"),
+                     ev::num<"index">(id), ev::num<"msqid">(id));
     int qid = q->q_perm.id;
     if (!stat_permitted(q->q_perm, q_ref(qid), cmd == MSG_STAT_ANY, "msgctl_stat")) return m_result;
-    EMIT(EventKind::copy, "msgctl_stat", {q_ref(qid)},
-         cat("copies msqid_ds: qnum ", q->q_qnum, ", cbytes ", q->q_cbytes, ", qbytes ", q->q_qbytes, ", mode ", oct(q->q_perm.mode)));
+    EVENT(EventKind::copy, "msgctl_stat", {q_ref(qid)}, N_("copies msqid_ds: qnum {qnum}, cbytes {cbytes}, qbytes {qbytes}, mode {mode}"),
+          ev::unum<"qnum">(q->q_qnum), ev::unum<"cbytes">(q->q_cbytes), ev::unum<"qbytes">(q->q_qbytes), ev::oct<"mode">(q->q_perm.mode));
     CtlBuf b = perm_buf(q->q_perm, BufKind::msqid_ds, cmd);
     b.qnum = q->q_qnum, b.cbytes = q->q_cbytes, b.qbytes = q->q_qbytes;
     b.lspid = q->q_lspid, b.lrpid = q->q_lrpid;
@@ -92,29 +93,31 @@ SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
 
 SyscallResult& Kernel::msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set) {
     msg_queue* q = m_ns.msg_ids.find_id(static_cast<int>(id));
-    if (!q || id > INT32_MAX) return FAIL_CALL(EINVAL, "ipcctl_obtain_check", cat("no queue has msqid ", id));
+    if (!q || id > INT32_MAX) return FAILS(EINVAL, "ipcctl_obtain_check", N_("no queue has msqid {msqid}"), ev::num<"msqid">(id));
     int qid = q->q_perm.id;
     const cred& c = current().cred;
-    EMIT(EventKind::perm_check, "ipcctl_obtain_check", {q_ref(qid)},
-         cat("euid ", c.euid, c.is_root() ? " holds CAP_SYS_ADMIN" : "", "; the queue's cuid is ", q->q_perm.cuid, " and uid ", q->q_perm.uid,
-             " (the mode does not matter here)"));
-    if (!ipc_owner(q->q_perm, c)) return FAIL_CALL(EPERM, "ipcctl_obtain_check", "only the creator, the owner or CAP_SYS_ADMIN may do this");
+    EVENT(EventKind::perm_check, "ipcctl_obtain_check", {q_ref(qid)},
+          c.is_root() ? N_("euid {euid} holds CAP_SYS_ADMIN; the queue's cuid is {cuid} and uid {uid} (the mode does not matter here)")
+                      : N_("euid {euid}; the queue's cuid is {cuid} and uid {uid} (the mode does not matter here)"),
+          ev::unum<"euid">(c.euid), ev::unum<"cuid">(q->q_perm.cuid), ev::unum<"uid">(q->q_perm.uid));
+    if (!ipc_owner(q->q_perm, c)) return FAILS(EPERM, "ipcctl_obtain_check", N_("only the creator, the owner or CAP_SYS_ADMIN may do this"));
     if (cmd == IPC_RMID) {
         freeque(*q);
         return finish(0);
     }
     std::uint64_t qbytes = set.qbytes.value_or(q->q_qbytes);
     if (qbytes > static_cast<std::uint64_t>(m_ns.msg_ctlmnb) && !capable_sys_resource(c))
-        return FAIL_CALL(EPERM, "msgctl_down", cat("qbytes ", qbytes, " is above msgmnb (", m_ns.msg_ctlmnb, ") and the caller lacks CAP_SYS_RESOURCE"));
+        return FAILS(EPERM, "msgctl_down", N_("qbytes {qbytes} is above msgmnb ({msgmnb}) and the caller lacks CAP_SYS_RESOURCE"), ev::unum<"qbytes">(qbytes),
+                     ev::num<"msgmnb">(m_ns.msg_ctlmnb));
     kern_ipc_perm& p = q->q_perm;
     if (set.uid) p.uid = *set.uid;
     if (set.gid) p.gid = *set.gid;
     if (set.mode) p.mode = (p.mode & ~0777u) | (*set.mode & 0777u);
     q->q_qbytes = qbytes;
     q->q_ctime = m_now;
-    EMIT(EventKind::field_change, "msgctl_down", {q_ref(qid)},
-         cat("sets uid ", p.uid, ", gid ", p.gid, ", mode ", oct(p.mode), ", q_qbytes ", qbytes,
-             "; sleepers are woken, since the new mode or size may change their answer"));
+    EVENT(EventKind::field_change, "msgctl_down", {q_ref(qid)},
+          N_("sets uid {uid}, gid {gid}, mode {mode}, q_qbytes {qbytes}; sleepers are woken, since the new mode or size may change their answer"),
+          ev::unum<"uid">(p.uid), ev::unum<"gid">(p.gid), ev::oct<"mode">(p.mode), ev::unum<"qbytes">(qbytes));
     expunge_all(*q, EAGAIN);
     ss_wakeup(*q, false);
     return finish(0);
@@ -125,8 +128,9 @@ void Kernel::freeque(msg_queue& msq) {
     int id = msq.q_perm.id;
     expunge_all(msq, EIDRM);
     ss_wakeup(msq, true);
-    EMIT(EventKind::destroy, "freeque", {q_ref(id), kMsgIds},
-         cat("frees msg_queue ", id, " and its ", msq.q_qnum, " message(s) (", msq.q_cbytes, " bytes); the id is no longer valid"));
+    EVENT(EventKind::destroy, "freeque", ObjRefs({q_ref(id), kMsgIds}),
+          N_("frees msg_queue {id} and its {qnum} message(s) ({cbytes} bytes); the id is no longer valid"), ev::num<"id">(id),
+          ev::unum<"qnum">(msq.q_qnum), ev::unum<"cbytes">(msq.q_cbytes));
     m_ns.msg_ids.remove(id);
 }
 

@@ -18,8 +18,7 @@ void Kernel::settle() {
         ++m_races;
         if (m_wake_order == WakeOrder::reversed) std::reverse(m_wake_q.begin(), m_wake_q.end());
         EVENT(EventKind::race, "wake_up_q", {},
-              N_("{n} tasks are woken together and race for the queue. The scheduler decides who runs first; here they run in the order "
-                 "they were woken, {first} first"),
+              N_("{n} tasks are woken together and race for the queue. The scheduler decides who runs first; here they run in the order they were woken, {first} first"),
               ev::unum<"n">(m_wake_q.size()), ev::task<"first">(m_wake_q.front()));
     }
     while (!m_wake_q.empty()) {
