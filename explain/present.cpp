@@ -119,7 +119,6 @@ std::string neutral_value(const sim::KernelEvent& e, std::size_t i, const std::v
     case sim::ArgType::vmflags: return std::string(sim::rwx(static_cast<int>(v))) + "s";
     case sim::ArgType::word: return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(v));
     case sim::ArgType::text: return v < texts.size() ? sim::quoted(texts[v]) : "\"\"";
-    case sim::ArgType::legacy: return v < texts.size() ? texts[v] : "";
     }
     return "?";
 }

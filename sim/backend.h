@@ -47,7 +47,7 @@ inline void append_path(StepOutcome& to, StepOutcome&& from) {
     std::size_t base = to.texts.size();
     for (auto& e : from.events) {
         for (std::size_t i = 0; i < e.nargs; ++i)
-            if (e.specs[i].type == ArgType::text || e.specs[i].type == ArgType::legacy) e.args[i] += base;
+            if (e.specs[i].type == ArgType::text) e.args[i] += base;
         to.events.push_back(e);
     }
     for (auto& t : from.texts) to.texts.push_back(std::move(t));

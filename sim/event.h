@@ -105,7 +105,6 @@ enum class ArgType : std::uint8_t {
     vmflags,  // a shared mapping's permission bits: rw-s
     word,     // a catalog key (a literal): a phrase with placeholders of its own, filled from this event's args
     text,     // bytes: an index into the step's texts (StepOutcome::texts), shown C-quoted and cut
-    legacy,   // an English sentence made while the model ran: being replaced by the above
 };
 
 // An argument's name and type: the same at every call of one EVENT site, so one static array per
@@ -141,7 +140,6 @@ template <ArgName N> constexpr Arg<N, ArgType::perms> perms(int bits) { return {
 template <ArgName N> constexpr Arg<N, ArgType::vmflags> vmflags(int bits) { return {static_cast<std::uint64_t>(bits & 7)}; }
 template <ArgName N> Arg<N, ArgType::word> word(const char* msgid) { return {reinterpret_cast<std::uintptr_t>(msgid)}; }
 template <ArgName N> constexpr Arg<N, ArgType::text> text(std::size_t index) { return {index}; }
-template <ArgName N> constexpr Arg<N, ArgType::legacy> legacy(std::size_t index) { return {index}; }
 }  // namespace ev
 
 // One step of a call's kernel path, as data: what kind of step, the kernel function it belongs to,

@@ -96,9 +96,7 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
               ev::hex<"vaddr">(vpage), ev::task<"task">(t.pid));
     vm_area_struct* vma = t.mm.find_vma(vaddr);
     if (!vma) {
-        // force_sigsegv (sim/signal.cpp) still takes English; once it takes a word with {vaddr}, this is
-        // N_("no vm_area_struct covers {vaddr} (bad_area, SEGV_MAPERR)") (its Chinese is in kernel-path-mm.po).
-        force_sigsegv(vaddr, cat("no vm_area_struct covers ", hex(vaddr), " (bad_area, SEGV_MAPERR)"));
+        force_sigsegv(vaddr, N_("no vm_area_struct covers {vaddr} (bad_area, SEGV_MAPERR)"));
         return nullptr;
     }
     EVENT(EventKind::lookup, "lock_mm_and_find_vma", {{ObjKind::vm_area_struct, t.pid, vma->vm_start}},

@@ -207,14 +207,6 @@ struct IpcSetFields {
         if (m_record_events) emit_entry(msgid __VA_OPT__(, ) __VA_ARGS__); \
     } while (0)
 
-// The same, with a sentence made in English while the model runs: being replaced by the above.
-#define EMIT(...)                              \
-    do {                                       \
-        if (m_record_events) emit_legacy(__VA_ARGS__); \
-    } while (0)
-#define FAIL_CALL(err, function, ...) FAILS(err, function, N_("{text}"), ev::legacy<"text">(keep(std::string(__VA_ARGS__))))
-#define WAKE_UP(pid, function, ...) WAKE(pid, function, N_("{text}"), ev::legacy<"text">(keep(std::string(__VA_ARGS__))))
-#define ENTRY(...) ENTER(N_("{who} (pid {who_pid}) {text}"), ev::legacy<"text">(keep(std::string(__VA_ARGS__))))
 
 class Kernel {
 public:
@@ -279,9 +271,6 @@ private:
         e.touched = touched;
         set_args(e, args...);
     }
-    void emit_legacy(EventKind kind, std::string_view function, ObjRefs touched, std::string text) {
-        emit(kind, function, touched, N_("{text}"), ev::legacy<"text">(keep(text)));
-    }
     // Keeps bytes for an event's text argument; the index it returns is the argument.
     std::size_t keep(std::string_view bytes) {
         m_result.texts.emplace_back(bytes);
@@ -315,7 +304,6 @@ private:
     struct IpcGetOps {
         ObjRef ids;
         ObjKind kind;
-        const char* noun;  // "segment", "queue": for readers only; the events choose whole sentences by `kind`
         std::function<kern_ipc_perm*(std::int64_t key)> find_key;
         std::function<SyscallResult&()> create;
         std::function<bool(kern_ipc_perm&)> more_checks;  // true when it failed the call
@@ -387,9 +375,6 @@ private:
     page& alloc_frame(int shmid, std::uint64_t& pfn);  // a zeroed frame for the segment, and its number
     void free_frame(std::uint64_t pfn);
     void force_sigsegv(std::uint64_t vaddr, const char* why);  // why: a N_ phrase, which may use {vaddr}
-    void force_sigsegv(std::uint64_t vaddr, const std::string& why);  // legacy English, until bad_area passes a phrase
-    template <typename Why>
-    void sigsegv_with(std::uint64_t vaddr, Why why);
     void alloc_page_tables(task_struct& t, std::uint64_t vaddr);
     void free_pgtables(task_struct& t, std::uint64_t start, std::uint64_t end, std::uint64_t floor, std::uint64_t ceiling);
     void deliver_signal(task_struct& target, int sig);  // kill's signal reaches its target

@@ -80,7 +80,7 @@ const SyscallResult& Kernel::msgget(int pid, std::int64_t key, std::int64_t msgf
     key = static_cast<std::int32_t>(key);  // key_t is an int
     begin(pid);
     ENTER(N_("{who} (pid {who_pid}) calls msgget(key={key}, msgflg={msgflg})"), ev::num<"key">(key), ev::oct<"msgflg">(static_cast<std::uint64_t>(msgflg)));
-    IpcGetOps ops{kMsgIds, ObjKind::msg_queue, "queue",
+    IpcGetOps ops{kMsgIds, ObjKind::msg_queue,
                   [&](std::int64_t k) { msg_queue* q = m_ns.msg_ids.find_key(k); return q ? &q->q_perm : nullptr; },
                   [&]() -> SyscallResult& { return newque(key, msgflg); },
                   [](kern_ipc_perm&) { return false; }};

@@ -19,7 +19,7 @@ const SyscallResult& Kernel::shmget(int pid, std::int64_t key, std::int64_t size
     begin(pid);
     ENTER(N_("{who} (pid {who_pid}) calls shmget(key={key}, size={size}, shmflg={shmflg})"), ev::num<"key">(key), ev::num<"size">(size),
           ev::oct<"shmflg">(static_cast<std::uint64_t>(shmflg)));
-    IpcGetOps ops{kShmIds, ObjKind::shmid_kernel, "segment",
+    IpcGetOps ops{kShmIds, ObjKind::shmid_kernel,
                   [&](std::int64_t k) { shmid_kernel* s = m_ns.shm_ids.find_key(k); return s ? &s->shm_perm : nullptr; },
                   [&]() -> SyscallResult& { return newseg(key, size, shmflg); },
                   // shm_more_checks: an existing segment must be at least as large as asked.

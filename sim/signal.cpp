@@ -68,10 +68,9 @@ void Kernel::deliver_signal(task_struct& target, int sig) {
 // A bad access's SIGSEGV (force_sig_fault). Measured (Linux 6.x, issue 11): a handler that
 // siglongjmps out abandons the access and the process carries on (twice in a row, as sigsetjmp
 // restores the mask); SIG_IGN does not save it: force_sig_info_to_task resets an ignored SIGSEGV to
-// SIG_DFL, and the process dies. `why` is the {why} of the sentence: a phrase (a word) or, from
-// the legacy overload, English text.
-template <typename Why>
-void Kernel::sigsegv_with(std::uint64_t vaddr, Why why) {
+// SIG_DFL, and the process dies. `why` is the {why} of the sentence: a phrase, which may use {vaddr}.
+void Kernel::force_sigsegv(std::uint64_t vaddr, const char* why_key) {
+    auto why = ev::word<"why">(why_key);
     end_summary();  // the fault is always shown
     task_struct& t = current();
     SigDisposition how = t.sighand.of(SIGSEGV);
@@ -91,15 +90,6 @@ void Kernel::sigsegv_with(std::uint64_t vaddr, Why why) {
     do_exit(t, TaskState::killed, 0, SIGSEGV);
     m_result.fate = Fate::killed;
     m_result.signo = SIGSEGV;
-}
-
-void Kernel::force_sigsegv(std::uint64_t vaddr, const char* why) {
-    sigsegv_with(vaddr, ev::word<"why">(why));
-}
-
-// bad_area in sim/fault.cpp still passes English; once it passes its phrase, this overload goes.
-void Kernel::force_sigsegv(std::uint64_t vaddr, const std::string& why) {
-    sigsegv_with(vaddr, ev::legacy<"why">(m_record_events ? keep(why) : 0));
 }
 
 }  // namespace sim

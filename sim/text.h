@@ -1,4 +1,4 @@
-// Small string builders for event sentences (the model does no I/O; these only format).
+// Small string builders for what a check found and what a comparison differs in (the kernel path is data: sim/event.h).
 #pragma once
 
 #include <charconv>

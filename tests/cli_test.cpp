@@ -71,6 +71,28 @@ TEST(Cli, run_json_prints_one_object_per_step_with_its_events) {
     EXPECT_TRUE(saw_fault);
 }
 
+// --json is language-neutral: kind, function, key and arguments are the same in both languages,
+// and only the sentence, an extra field, follows --lang.
+TEST(Cli, run_json_is_the_same_data_in_both_languages_with_the_sentence_translated) {
+    Ran en = ipcsim("run --json --lang en " + lesson("08-msg1-msg2.ipc"));
+    Ran zh = ipcsim("run --json --lang zh " + lesson("08-msg1-msg2.ipc"));
+    ASSERT_EQ(en.status, 0) << en.err;
+    ASSERT_EQ(zh.status, 0) << zh.err;
+    std::istringstream en_lines(en.out), zh_lines(zh.out);
+    std::string a, b;
+    int translated = 0, events = 0;
+    while (std::getline(en_lines, a) && std::getline(zh_lines, b)) {
+        auto je = nlohmann::json::parse(a)["events"], jz = nlohmann::json::parse(b)["events"];
+        ASSERT_EQ(je.size(), jz.size());
+        for (std::size_t i = 0; i < je.size(); ++i, ++events) {
+            for (const char* field : {"kind", "function", "key", "args", "touched"}) EXPECT_EQ(je[i][field], jz[i][field]) << field;
+            translated += je[i]["text"] != jz[i]["text"];
+        }
+    }
+    EXPECT_GT(events, 50);
+    EXPECT_EQ(translated, events) << "every sentence of lesson 8 has its Chinese";
+}
+
 TEST(Cli, check_reports_each_failed_expectation_with_file_and_line) {
     auto f = scenario_file("ipcsim_fail.ipc",
                            "proc a\n"
