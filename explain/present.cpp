@@ -8,6 +8,7 @@
 
 #include "explain/catalog.h"
 #include "sim/ipc_util.h"
+#include "sim/placeholders.h"
 #include "sim/scenario/constants.h"
 #include "sim/text.h"
 
@@ -37,29 +38,14 @@ std::string task_name(const sim::Kernel& k, int pid) {
     return t ? t->comm : fmt::format("pid {}", pid);
 }
 
-// Fills {name} placeholders from `values`; "{{" and "}}" stand for braces, as in fmt.
+// Fills {name} placeholders from `values`; a name the event has no argument for is an error.
 std::string fill(std::string_view tmpl, const Values& values, const char* msgid) {
     std::string out;
-    out.reserve(tmpl.size() + 32);
-    for (std::size_t i = 0; i < tmpl.size(); ++i) {
-        char c = tmpl[i];
-        if ((c == '{' || c == '}') && i + 1 < tmpl.size() && tmpl[i + 1] == c) {
-            out += c, ++i;
-            continue;
-        }
-        std::size_t close = c == '{' ? tmpl.find('}', i) : std::string_view::npos;
-        if (close == std::string_view::npos) {
-            out += c;
-            continue;
-        }
-        std::string_view name = tmpl.substr(i + 1, close - i - 1);
-        const Filled* v = nullptr;
+    sim::fill_placeholders(tmpl, out, [&](std::string_view name, std::string& to) {
         for (const auto& f : values)
-            if (f.name == name) v = &f;
-        if (!v) throw std::invalid_argument(fmt::format("the sentence \"{}\" has no argument {{{}}}", msgid, name));
-        out += v->value;
-        i = close;
-    }
+            if (f.name == name) return to += f.value, true;
+        throw std::invalid_argument(fmt::format("the sentence \"{}\" has no argument {{{}}}", msgid, name));
+    });
     return out;
 }
 

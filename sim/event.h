@@ -75,11 +75,13 @@ std::string_view to_string(ObjKind k);
 class ObjRefs {
 public:
     static constexpr std::size_t kMax = 3;
-    // One constructor per count, so that {a, b} stores two refs with no loop and no check.
+    // One constructor per count, so that {a, b} stores two refs with no loop and no check. Field by
+    // field: a ref the caller has just built with 8-byte stores, read back in 16-byte halves, would
+    // stall store forwarding on every event.
     ObjRefs() = default;
-    ObjRefs(ObjRef a) : m_n(1) { m_refs[0] = a; }
-    ObjRefs(ObjRef a, ObjRef b) : m_n(2) { m_refs[0] = a, m_refs[1] = b; }
-    ObjRefs(ObjRef a, ObjRef b, ObjRef c) : m_n(3) { m_refs[0] = a, m_refs[1] = b, m_refs[2] = c; }
+    ObjRefs(const ObjRef& a) : m_n(1) { put(0, a); }
+    ObjRefs(const ObjRef& a, const ObjRef& b) : m_n(2) { put(0, a), put(1, b); }
+    ObjRefs(const ObjRef& a, const ObjRef& b, const ObjRef& c) : m_n(3) { put(0, a), put(1, b), put(2, c); }
     const ObjRef* begin() const { return m_refs.data(); }
     const ObjRef* end() const { return m_refs.data() + m_n; }
     std::size_t size() const { return m_n; }
@@ -88,6 +90,11 @@ public:
     bool operator==(const ObjRefs& o) const { return std::equal(begin(), end(), o.begin(), o.end()); }
 
 private:
+    void put(std::size_t i, const ObjRef& r) {
+        m_refs[i].kind = r.kind;
+        m_refs[i].id = r.id;
+        m_refs[i].sub = r.sub;
+    }
     std::array<ObjRef, kMax> m_refs;  // only the first m_n are set: an event is written on every call's path
     std::uint8_t m_n = 0;
 };

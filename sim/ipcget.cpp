@@ -27,7 +27,7 @@ SyscallResult& Kernel::ipcget(const IpcGetOps& ops, std::int64_t key, std::int64
                      queue ? N_("IPC_CREAT|IPC_EXCL asks for a new queue, but the key is taken")
                            : N_("IPC_CREAT|IPC_EXCL asks for a new segment, but the key is taken"));
     if (ops.more_checks(*p)) return m_result;
-    if (m_record_events) ipcperms_event({ops.kind, id}, *p, static_cast<int>(flg));
+    if (m_record_events) ipcperms_event(ops.kind, id, *p, static_cast<int>(flg));
     if (!ipcperms(*p, current().cred, static_cast<int>(flg)))
         return FAILS(EACCES, "ipcperms", N_("the mode does not grant what the flag asks for"));
     return finish(id);

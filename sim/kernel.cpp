@@ -108,7 +108,7 @@ SyscallResult& Kernel::fail(int err) {
 
 // ipcperms: which class of the mode the caller's euid falls in, what that class grants, and what
 // the call asks; root passes anyway (CAP_IPC_OWNER).
-void Kernel::ipcperms_event(ObjRef ref, const kern_ipc_perm& p, int flag) {
+void Kernel::ipcperms_event(ObjKind kind, std::int64_t id, const kern_ipc_perm& p, int flag) {
     const cred& c = current().cred;
     int asked = (flag >> 6 | flag >> 3 | flag) & 7;
     PermClass cls = perm_class(p, c);
@@ -117,7 +117,7 @@ void Kernel::ipcperms_event(ObjRef ref, const kern_ipc_perm& p, int flag) {
     const char* msgid = c.is_root() && (asked & ~granted)
                             ? N_("euid {euid} is in {class} of mode {mode}, which grants {grants}; the call asks {asks}; root holds CAP_IPC_OWNER and passes anyway")
                             : N_("euid {euid} is in {class} of mode {mode}, which grants {grants}; the call asks {asks}");
-    emit(EventKind::perm_check, "ipcperms", {ref}, msgid, ev::unum<"euid">(c.euid), ev::word<"class">(in_class),
+    emit(EventKind::perm_check, "ipcperms", {{kind, id}}, msgid, ev::unum<"euid">(c.euid), ev::word<"class">(in_class),
          ev::oct<"mode">(p.mode & 0777), ev::perms<"grants">(granted), ev::perms<"asks">(asked));
 }
 
@@ -129,7 +129,7 @@ bool Kernel::stat_permitted(const kern_ipc_perm& p, ObjRef ref, bool any, std::s
               ref.kind == ObjKind::shmid_kernel ? N_("SHM_STAT_ANY: no read permission is needed") : N_("MSG_STAT_ANY: no read permission is needed"));
         return true;
     }
-    if (m_record_events) ipcperms_event(ref, p, 0444);
+    if (m_record_events) ipcperms_event(ref.kind, ref.id, p, 0444);
     if (ipcperms(p, current().cred, 0444)) return true;
     FAILS(EACCES, function, N_("IPC_STAT needs read permission"));
     return false;

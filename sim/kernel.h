@@ -353,7 +353,9 @@ private:
     // The call in progress copies `b` to the caller's buffer (copy_to_user), unless into_buf said no.
     void copy_to_buf(CtlBuf b);
     bool stat_permitted(const kern_ipc_perm& p, ObjRef ref, bool any, std::string_view function);
-    void ipcperms_event(ObjRef ref, const kern_ipc_perm& p, int flag);  // records why ipcperms passes or fails
+    // Records why ipcperms passes or fails. The ref is made here, not passed: a 24-byte ref built by
+    // the caller and read back whole stalls store forwarding on every call.
+    void ipcperms_event(ObjKind kind, std::int64_t id, const kern_ipc_perm& p, int flag);
     static CtlBuf perm_buf(const kern_ipc_perm& p, BufKind kind, std::int64_t cmd);
     void user_shm_unlock(shmid_kernel& shp);
 

@@ -129,12 +129,13 @@ const SyscallResult& Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mt
         EVENT(EventKind::lookup, "msq_obtain_object_check", {q_ref(q->q_perm.id)}, N_("finds msg_queue {msqid}"), ev::num<"msqid">(q->q_perm.id));
         // load_msg copies msgsz bytes from the caller's buffer: a prefix of the text, or the text
         // and the zero bytes after it.
-        std::string body = text;
-        body.resize(static_cast<std::size_t>(msgsz), '\0');
         pending_ipc p;
         p.call = scenario::CallKind::Msgsnd;
         p.msqid = q->q_perm.id;
-        p.msg = msg_msg{mtype, std::move(body), ++m_ns.msg_serial};
+        p.msg.m_type = mtype;
+        p.msg.m_text.assign(text, 0, static_cast<std::size_t>(msgsz));
+        p.msg.m_text.resize(static_cast<std::size_t>(msgsz), '\0');
+        p.msg.serial = ++m_ns.msg_serial;
         p.msgflg = msgflg;
         msgsnd_try(*q, p);
     }
@@ -146,7 +147,7 @@ const SyscallResult& Kernel::msgsnd(int pid, std::int64_t msqid, std::int64_t mt
 SyscallResult& Kernel::msgsnd_try(msg_queue& msq, pending_ipc& p) {
     task_struct& t = current();
     int id = msq.q_perm.id;
-    if (m_record_events) ipcperms_event(q_ref(id), msq.q_perm, 0222);
+    if (m_record_events) ipcperms_event(ObjKind::msg_queue, id, msq.q_perm, 0222);
     if (!ipcperms(msq.q_perm, t.cred, 0222)) return FAILS(EACCES, "do_msgsnd", N_("sending needs write permission"));
     msg_msg& msg = p.msg;  // moved on below: the call ends here
     if (!fits(msq, msg.m_ts())) {
@@ -262,7 +263,7 @@ const SyscallResult& Kernel::msgrcv(int pid, std::int64_t msqid, std::int64_t ms
 SyscallResult& Kernel::msgrcv_try(msg_queue& msq, pending_ipc& p) {
     task_struct& t = current();
     int id = msq.q_perm.id;
-    if (m_record_events) ipcperms_event(q_ref(id), msq.q_perm, 0444);
+    if (m_record_events) ipcperms_event(ObjKind::msg_queue, id, msq.q_perm, 0444);
     if (!ipcperms(msq.q_perm, t.cred, 0444)) return FAILS(EACCES, "do_msgrcv", N_("receiving needs read permission"));
     std::optional<std::size_t> at = find_msg(msq, p.msgtyp, p.mode);
     if (!at) {

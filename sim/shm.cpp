@@ -99,7 +99,7 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
         return FAILS(EINVAL, "shm_obtain_object_check", N_("no segment has shmid {shmid}"), ev::num<"shmid">(shmid));
     int id = shp->shm_perm.id;
     EVENT(EventKind::lookup, "shm_obtain_object_check", ObjRefs({kShmIds, seg_ref(id)}), N_("finds shmid_kernel {shmid}"), ev::num<"shmid">(id));
-    if (m_record_events) ipcperms_event(seg_ref(id), shp->shm_perm, acc_mode);
+    if (m_record_events) ipcperms_event(ObjKind::shmid_kernel, id, shp->shm_perm, acc_mode);
     if (!ipcperms(shp->shm_perm, current().cred, acc_mode))
         return FAILS(EACCES, "do_shmat", rdonly ? N_("SHM_RDONLY needs read permission") : N_("a read-write attach needs read and write permission"));
     std::uint64_t len = page_align_up(shp->shm_segsz);

@@ -10,6 +10,7 @@
 
 #include "explain/catalog.h"
 #include "real/procfs.h"
+#include "tests/scenario_files.h"
 
 namespace {
 
@@ -20,19 +21,6 @@ std::set<std::string> placeholders(const std::string& text) {
     return out;
 }
 
-// A C string literal's text as the program sees it: \n, \t, \" and \\ resolved.
-std::string unescaped(const std::string& literal) {
-    std::string out;
-    for (std::size_t i = 0; i < literal.size(); ++i) {
-        if (literal[i] != '\\' || i + 1 == literal.size()) {
-            out += literal[i];
-            continue;
-        }
-        char e = literal[++i];
-        out += e == 'n' ? '\n' : e == 't' ? '\t' : e;
-    }
-    return out;
-}
 
 // Every literal that `pattern` (with the literal as its group 1) finds in the files of `dirs`
 // whose names end in one of `suffixes`.
@@ -47,7 +35,7 @@ std::set<std::string> literals(const std::regex& pattern, std::initializer_list<
             for (const char* s : suffixes) wanted = wanted || name.ends_with(s);
             if (!wanted) continue;
             std::string text = real::read_file(f.path().string()).value_or("");
-            for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it) out.insert(unescaped((*it)[1]));
+            for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it) out.insert(testing_files::unescaped((*it)[1]));
         }
     return out;
 }
@@ -68,7 +56,7 @@ std::set<std::string> help_texts_in_sources() {
     auto joined = [](std::string seq) {
         std::string out;
         static const std::regex one(R"re("((?:[^"\\]|\\.)*)")re");
-        for (std::sregex_iterator it(seq.begin(), seq.end(), one), end; it != end; ++it) out += unescaped((*it)[1]);
+        for (std::sregex_iterator it(seq.begin(), seq.end(), one), end; it != end; ++it) out += testing_files::unescaped((*it)[1]);
         return out;
     };
     std::set<std::string> out;
@@ -100,7 +88,7 @@ std::set<std::string> msgids_in_sources() {
                              "explain/cli_words.h", "explain/message.cpp"}) {
         std::string text = real::read_file(std::string(IPCSIM_SOURCE_DIR) + "/" + file).value_or("");
         EXPECT_FALSE(text.empty()) << file;
-        for (std::sregex_iterator it(text.begin(), text.end(), marked), end; it != end; ++it) out.insert(unescaped((*it)[1]));
+        for (std::sregex_iterator it(text.begin(), text.end(), marked), end; it != end; ++it) out.insert(testing_files::unescaped((*it)[1]));
     }
     return out;
 }

@@ -11,6 +11,7 @@
 #include "explain/catalog.h"
 #include "explain/present.h"
 #include "real/procfs.h"
+#include "tests/scenario_files.h"
 #include "sim/kernel.h"
 #include "sim/scenario/constants.h"
 
@@ -37,19 +38,6 @@ std::vector<std::pair<std::string, std::vector<std::string>>> sentence_keys() {
     return out;
 }
 
-// A key as the program holds it: the C escapes of its literal (\\, \", \n, \t) undone.
-std::string unescaped(const std::string& literal) {
-    std::string out;
-    for (std::size_t i = 0; i < literal.size(); ++i) {
-        if (literal[i] != '\\' || i + 1 == literal.size()) {
-            out += literal[i];
-            continue;
-        }
-        char e = literal[++i];
-        out += e == 'n' ? '\n' : e == 't' ? '\t' : e;
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -61,7 +49,7 @@ TEST(Catalog, every_kernel_path_sentence_is_one_literal_with_chinese) {
     for (const auto& [file, lits] : keys) {
         ASSERT_FALSE(lits.empty());
         EXPECT_EQ(lits.size(), 1u) << file << ": a key split into adjacent literals: \"" << lits[0] << "\" ...";
-        EXPECT_NE(zh->find(unescaped(lits[0])), nullptr) << file << ": not in po/zh_CN/*.po: \"" << lits[0] << "\"";
+        EXPECT_NE(zh->find(testing_files::unescaped(lits[0])), nullptr) << file << ": not in po/zh_CN/*.po: \"" << lits[0] << "\"";
     }
 }
 

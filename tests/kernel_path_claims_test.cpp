@@ -12,19 +12,11 @@
 #include "explain/present.h"
 #include "sim/scenario/parser.h"
 #include "sim/stepper.h"
+#include "tests/scenario_files.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::vector<fs::path> scenarios() {
-    std::vector<fs::path> out;
-    for (const char* dir : {"/assets/lessons", "/tests/scenarios"})
-        for (const auto& e : fs::directory_iterator(std::string(IPCSIM_SOURCE_DIR) + dir))
-            if (e.path().extension() == ".ipc") out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 // The event's sentence in English, as the presentation layer makes it.
 std::string text_of(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names) {
@@ -131,13 +123,9 @@ void check_table_counts(const sim::StepOutcome& out, const sim::Kernel& before, 
 
 TEST(KernelPathClaims, every_page_table_and_frame_sentence_matches_the_state_it_describes) {
     std::size_t claims = 0;
-    for (const auto& path : scenarios()) {
-        std::ifstream in(path);
-        std::stringstream text;
-        text << in.rdbuf();
-        auto parsed = sim::scenario::parse(path.string(), text.str());
-        ASSERT_TRUE(parsed.ok()) << path;
-        sim::Stepper st(parsed.scenario);
+    for (const auto& path : testing_files::scenarios()) {
+        const auto scenario = testing_files::parsed(path);  // the stepper keeps a reference to it
+        sim::Stepper st(scenario);
         for (std::size_t n = 1; n <= st.total(); ++n) {
             st.seek(n - 1);
             sim::Kernel before = st.model().kernel();

@@ -10,20 +10,12 @@
 #include "explain/present.h"
 #include "sim/scenario/parser.h"
 #include "sim/stepper.h"
+#include "tests/scenario_files.h"
 
 namespace fs = std::filesystem;
 using sim::scenario::Lang;
 
 namespace {
-
-std::vector<fs::path> scenarios() {
-    std::vector<fs::path> out;
-    for (const char* dir : {"/assets/lessons", "/tests/scenarios"})
-        for (const auto& e : fs::directory_iterator(std::string(IPCSIM_SOURCE_DIR) + dir))
-            if (e.path().extension() == ".ipc") out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 // Resets the language when a test ends, whatever it asserted.
 struct InLanguage {
@@ -43,13 +35,9 @@ bool has_cjk(const std::string& s) {
 
 TEST(Present, every_event_of_every_scenario_has_its_sentence_in_both_languages) {
     std::size_t shown = 0;
-    for (const auto& path : scenarios()) {
-        std::ifstream in(path);
-        std::stringstream text;
-        text << in.rdbuf();
-        auto parsed = sim::scenario::parse(path.string(), text.str());
-        ASSERT_TRUE(parsed.ok()) << path;
-        sim::Stepper st(parsed.scenario);
+    for (const auto& path : testing_files::scenarios()) {
+        const auto scenario = testing_files::parsed(path);  // the stepper keeps a reference to it
+        sim::Stepper st(scenario);
         for (std::size_t n = 1; n <= st.total(); ++n) {
             if (st.seek(n) != n || !st.last()) break;
             const auto& o = st.last()->outcome;
