@@ -4,6 +4,8 @@
 // fault handler, as a segment's is, __do_fault preallocates the PTE table (pte_alloc_one, before
 // the handler may sleep) and finish_fault installs it (pmd_install), where anonymous memory would
 // call __pte_alloc.
+#include <algorithm>
+
 #include "sim/kernel.h"
 
 namespace sim {
@@ -35,10 +37,14 @@ const char* freed_word(const std::size_t (&n)[3]) {
 // before it can install the PTE.
 void Kernel::alloc_page_tables(task_struct& t, std::uint64_t vaddr) {
     // A PTE table hangs below its PMD and PUD tables: when it exists, so do they (most faults).
-    if (t.mm.pgtables.tables[page_tables::pte].contains(vaddr >> page_tables::kShift[page_tables::pte])) return;
+    const auto& ptes = t.mm.pgtables.tables[page_tables::pte];
+    if (std::binary_search(ptes.begin(), ptes.end(), vaddr >> page_tables::kShift[page_tables::pte])) return;
     for (int level = page_tables::pud; level <= page_tables::pte; ++level) {
         std::uint64_t region = vaddr >> page_tables::kShift[level];
-        if (!t.mm.pgtables.tables[level].insert(region).second) continue;
+        auto& set = t.mm.pgtables.tables[level];
+        auto at = std::lower_bound(set.begin(), set.end(), region);
+        if (at != set.end() && *at == region) continue;
+        set.insert(at, region);
         std::size_t ntables = t.mm.pgtables.pages();
         EVENT(EventKind::pgtable_alloc, kAlloc[level], {{ObjKind::mm_struct, t.pid}}, kAllocSays[level],
               ev::hex<"start">(region << page_tables::kShift[level]), ev::task<"task">(t.pid), ev::unum<"ntables">(ntables),
@@ -53,7 +59,7 @@ void Kernel::free_pgtables(task_struct& t, std::uint64_t start, std::uint64_t en
     for (int level = page_tables::pud; level <= page_tables::pte; ++level) {
         int shift = page_tables::kShift[level];
         auto& set = t.mm.pgtables.tables[level];
-        for (auto it = set.lower_bound(start >> shift); it != set.end() && (*it << shift) < end;) {
+        for (auto it = std::lower_bound(set.begin(), set.end(), start >> shift); it != set.end() && (*it << shift) < end;) {
             std::uint64_t lo = *it << shift, hi = lo + (std::uint64_t{1} << shift);
             bool shared = lo < floor || (ceiling != 0 && hi > ceiling);
             if (shared) ++kept, ++it;
