@@ -152,7 +152,7 @@ void Kernel::copy_to_buf(CtlBuf b) {
 
 const SyscallResult& Kernel::take() {
     settle();
-    set_current(m_caller);
+    if (m_current != m_caller) set_current(m_caller);  // a lookup only when another task ran last
     return m_result;
 }
 

@@ -296,6 +296,7 @@ private:
     task_struct& current() { return *m_cur.task; }
     // Whose kernel code runs now. The task is looked up once per switch, not at every use.
     void set_current(int pid) {
+        if (m_cur.task && m_current == pid) return;  // tasks are never erased, so the pointer holds
         m_current = pid;
         m_cur.task = &m_tasks.at(pid);
     }

@@ -21,6 +21,7 @@ void Kernel::settle() {
               N_("{n} tasks are woken together and race for the queue. The scheduler decides who runs first; here they run in the order they were woken, {first} first"),
               ev::unum<"n">(m_wake_q.size()), ev::task<"first">(m_wake_q.front()));
     }
+    if (m_wake_q.empty()) return;  // most calls wake nobody: the caller is still current
     while (!m_wake_q.empty()) {
         int pid = m_wake_q.front();
         m_wake_q.erase(m_wake_q.begin());
