@@ -32,7 +32,7 @@ void values(const sim::Observation& m, const sim::Observation& k) {
     for (const auto& mp : m.procs) {
         const sim::ProcView* kp = k.proc(mp.name);
         std::string what = explain::say("{proc} state, minflt", fmt::arg("proc", mp.name));
-        auto show = [](const sim::ProcView& p) { return std::string(sim::to_string(p.state)) + ", " + std::to_string(p.minflt); };
+        auto show = [](const sim::ProcView& p) { return std::string(explain::tr(sim::to_string(p.state))) + ", " + std::to_string(p.minflt); };
         row(what.c_str(), show(mp), kp ? show(*kp) : "-");
     }
     for (const auto& ms : m.shms) {
