@@ -87,7 +87,7 @@ bool check_on(const sim::scenario::Scenario& s, sim::Backend& b, Totals& t) {
 // The kernel run's refusal to start: the file is skipped, with the reason.
 bool kernel_run_possible(const sim::scenario::Scenario& s, Totals& t) {
     if (auto why = real::RealBackend::cannot_run(s)) {
-        std::cerr << printable(explain::say("{file}: error: the kernel run cannot be made here: {why}", fmt::arg("file", s.file), fmt::arg("why", *why)))
+        std::cerr << printable(explain::say("{file}: error: the kernel run cannot be made here: {why}", fmt::arg("file", s.file), fmt::arg("why", explain::say(*why))))
                   << "\n";
         ++t.not_here;
         return false;

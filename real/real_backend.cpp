@@ -57,33 +57,37 @@ std::string coordinator_path() {
 }
 
 // The answer does not change while this process lives (its credentials do not), so it is made once.
-std::optional<std::string> RealBackend::cannot_run(const sim::scenario::Scenario& s) {
+// The reasons are catalog sentences, so that a Chinese class reads them in Chinese (explain::say).
+std::optional<sim::Message> RealBackend::cannot_run(const sim::scenario::Scenario& s) {
+    using sim::arg;
+    using sim::msg;
     std::size_t processes = s.procs.size();
     for (const auto& st : s.steps) processes += st.call.kind == sim::scenario::CallKind::Fork;
     if (processes > kMaxProcesses)
-        return "the file makes " + std::to_string(processes) + " processes, and a kernel run makes at most " + std::to_string(kMaxProcesses) +
-               " real ones (each costs the machine a process and some 250 KiB; the model has no such limit)";
+        return msg(N_("the file makes {n} processes, and a kernel run makes at most {max} real ones (each costs the machine a process and some 250 KiB; the model has no such limit)"),
+                   arg("n", processes), arg("max", kMaxProcesses));
     if (::geteuid() != 0) {
         for (const auto& p : s.procs)
             if (p.uid != 0 || p.gid != 0)
-                return "process '" + p.name + "' asks for uid=/gid=: dropping to another user for real needs root";
+                return msg(N_("process '{name}' asks for uid=/gid=: dropping to another user for real needs root"), arg("name", p.name));
         using sim::scenario::CallKind;
         for (const auto& st : s.steps)
             if (st.call.kind == CallKind::Setuid || st.call.kind == CallKind::Setgid || st.call.kind == CallKind::Seteuid ||
                 st.call.kind == CallKind::Setegid)
-                return "line " + std::to_string(st.pos.line) + " calls " + st.call.name + ": changing to another user for real needs root";
+                return msg(N_("line {line} calls {call}: changing to another user for real needs root"), arg("line", st.pos.line),
+                           arg("call", st.call.name));
     }
     if (!can_pin_wake_order())
         if (auto step = sim::first_step_the_wake_order_decides(s))
-            return "the processes that line " + std::to_string(s.steps[*step].pos.line) +
-                   " wakes race, and what follows depends on which runs first; the kernel run makes them run in wake order "
-                   "with real-time scheduling (SCHED_FIFO on one CPU), which needs root";
-    static const std::optional<std::string> why = [] () -> std::optional<std::string> {
+            return msg(N_("the processes that line {line} wakes race, and what follows depends on which runs first; the kernel run makes them run in wake order with real-time scheduling (SCHED_FIFO on one CPU), which needs root"),
+                       arg("line", s.steps[*step].pos.line));
+    // The probe's own words come from the coordinator, as the system gave them.
+    static const std::optional<sim::Message> why = [] () -> std::optional<sim::Message> {
         RealBackend probe;
         try {
             probe.start_coordinator("--probe");
         } catch (const RunError& e) {
-            return e.what();
+            return sim::verbatim(e.what());
         }
         std::string reason;
         char buf[256];
@@ -98,7 +102,7 @@ std::optional<std::string> RealBackend::cannot_run(const sim::scenario::Scenario
         ::waitpid(probe.m_pid, &status, 0);
         probe.m_pid = 0;
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::nullopt;
-        return reason.empty() ? std::string("could not make the run's namespaces") : reason;
+        return reason.empty() ? msg(N_("could not make the run's namespaces")) : sim::verbatim(reason);
     }();
     return why;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sim/backend.h"
+#include "sim/message.h"
 
 namespace real {
 
@@ -22,7 +23,7 @@ struct RunError : std::runtime_error {
 class RealBackend final : public sim::Backend {
 public:
     // Why the kernel run cannot be made here (exit status 3), or nothing when it can.
-    static std::optional<std::string> cannot_run(const sim::scenario::Scenario& s);
+    static std::optional<sim::Message> cannot_run(const sim::scenario::Scenario& s);
 
     explicit RealBackend(std::chrono::milliseconds settle_timeout = std::chrono::seconds(5), std::int64_t max_resident_bytes = std::int64_t{2} << 30);
     ~RealBackend() override;  // the coordinator goes, and the whole run with it

@@ -84,7 +84,7 @@ std::set<std::string> help_texts_in_sources() {
 std::set<std::string> msgids_in_sources() {
     static const std::regex marked(R"re(\bN_\(\s*"((?:[^"\\]|\\.)*)"\s*\))re");
     std::set<std::string> out = literals(marked, {"sim/scenario"}, {".cpp"});
-    for (const char* file : {"sim/runner.cpp", "sim/eval.cpp", "sim/value.cpp", "sim/message.cpp", "real/scenario_file.cpp",
+    for (const char* file : {"sim/runner.cpp", "sim/eval.cpp", "sim/value.cpp", "sim/message.cpp", "real/scenario_file.cpp", "real/real_backend.cpp",
                              "explain/cli_words.h", "explain/message.cpp"}) {
         std::string text = real::read_file(std::string(IPCSIM_SOURCE_DIR) + "/" + file).value_or("");
         EXPECT_FALSE(text.empty()) << file;

@@ -124,7 +124,7 @@ void App::run_kernel_side() {
     m_kernel_cut = nullptr;
     m_kernel_unavailable = nullptr;
     if (auto why = real::RealBackend::cannot_run(*m_scenario)) {
-        m_kernel_unavailable = [why = *why] { return why; };
+        m_kernel_unavailable = [why = *why] { return explain::say(why); };  // in the language of the moment
         return;
     }
     // Every step's observations are kept for the panel: a very long scenario is left to `ipcsim compare`.
