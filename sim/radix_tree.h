@@ -52,6 +52,7 @@ class radix_tree {
     static constexpr std::uint64_t kMask = kSlots - 1;
     static constexpr int kIndexBits = Bits * Levels;
     using root_t = radix_detail::node<V, Bits, Levels>;
+    using leaf_t = radix_detail::node<V, Bits, 1>;
 
 public:
     using key_type = std::uint64_t;
@@ -88,19 +89,30 @@ public:
 
     radix_tree() = default;
     radix_tree(const radix_tree& o) : m_root(o.m_root ? std::make_unique<root_t>(*o.m_root) : nullptr), m_size(o.m_size) {}
-    radix_tree(radix_tree&&) noexcept = default;
+    radix_tree(radix_tree&& o) noexcept : m_root(std::move(o.m_root)), m_size(o.m_size), m_leaf(o.m_leaf), m_leaf_at(o.m_leaf_at) {
+        o.m_size = 0;
+        o.m_leaf = nullptr;
+    }
     radix_tree& operator=(radix_tree o) noexcept {
         std::swap(m_root, o.m_root);
         std::swap(m_size, o.m_size);
+        std::swap(m_leaf, o.m_leaf);
+        std::swap(m_leaf_at, o.m_leaf_at);
         return *this;
     }
 
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
 
-    // The value at key, or null: the page walk.
-    V* lookup(key_type key) { return in_range(key) ? slot_of(key >> Shift) : nullptr; }
-    const V* lookup(key_type key) const { return const_cast<radix_tree*>(this)->lookup(key); }
+    // The value at key, or null: the page walk. A lookup in the leaf of the last walk skips it.
+    V* lookup(key_type key) {
+        if (!in_range(key)) return nullptr;
+        std::uint64_t index = key >> Shift;
+        if (leaf_t* leaf = leaf_of(index)) return in_leaf(*leaf, index);
+        return nullptr;
+    }
+    // The same without remembering the leaf: a const tree may be read by several threads.
+    const V* lookup(key_type key) const { return in_range(key) ? slot_of(key >> Shift) : nullptr; }
     V& at(key_type key) {
         V* v = lookup(key);
         if (!v) throw std::out_of_range("radix_tree::at");
@@ -121,13 +133,19 @@ public:
     // walk where a find and then a set take two. {null, false} beyond the tree's reach.
     std::pair<V*, bool> try_emplace(key_type key) {
         if (!in_range(key)) return {nullptr, false};
-        if (!m_root) m_root = std::make_unique<root_t>();
-        auto made = emplace<Levels>(*m_root, key >> Shift);
+        std::uint64_t index = key >> Shift;
+        if (!m_leaf || (index >> Bits) != m_leaf_at) {
+            if (!m_root) m_root = std::make_unique<root_t>();
+            m_leaf = &make_leaf<Levels>(*m_root, index);
+            m_leaf_at = index >> Bits;
+        }
+        auto made = emplace<1>(*m_leaf, index);
         if (made.second) ++m_size;
         return made;
     }
 
     bool erase(key_type key) {
+        m_leaf = nullptr;  // the walk back up may free the leaf
         if (!m_root || !in_range(key) || !remove(*m_root, key >> Shift)) return false;
         --m_size;
         if (m_root->used == 0) m_root.reset();
@@ -185,6 +203,42 @@ private:
             return n.present[s] ? &n.slot[s] : nullptr;
         } else {
             return n.slot[s] ? walk<L - 1>(*n.slot[s], index) : nullptr;
+        }
+    }
+
+    // The leaf that holds index, from the last walk or by a new one (remembered); null when absent.
+    leaf_t* leaf_of(std::uint64_t index) {
+        if (m_leaf && (index >> Bits) == m_leaf_at) return m_leaf;
+        if (!m_root) return nullptr;
+        leaf_t* leaf = find_leaf<Levels>(*m_root, index);
+        if (leaf) m_leaf = leaf, m_leaf_at = index >> Bits;
+        return leaf;
+    }
+    static V* in_leaf(leaf_t& leaf, std::uint64_t index) {
+        std::size_t s = slot_at<1>(index);
+        return leaf.present[s] ? &leaf.slot[s] : nullptr;
+    }
+    template <int L>
+    static leaf_t* find_leaf(radix_detail::node<V, Bits, L>& n, std::uint64_t index) {
+        if constexpr (L == 1) {
+            return &n;
+        } else {
+            std::size_t s = slot_at<L>(index);
+            return n.slot[s] ? find_leaf<L - 1>(*n.slot[s], index) : nullptr;
+        }
+    }
+    // The leaf that holds index, making the nodes on the way.
+    template <int L>
+    static leaf_t& make_leaf(radix_detail::node<V, Bits, L>& n, std::uint64_t index) {
+        if constexpr (L == 1) {
+            return n;
+        } else {
+            std::size_t s = slot_at<L>(index);
+            if (!n.slot[s]) {
+                n.slot[s] = std::make_unique<radix_detail::node<V, Bits, L - 1>>();
+                ++n.used;
+            }
+            return make_leaf<L - 1>(*n.slot[s], index);
         }
     }
 
@@ -247,6 +301,10 @@ private:
 
     std::unique_ptr<root_t> m_root;
     std::size_t m_size = 0;
+    // The leaf of the last walk and which one it is (index >> Bits): consecutive pages share a leaf,
+    // and skip the walk, as a TLB's hits do. A copy starts without it; an erase forgets it.
+    leaf_t* m_leaf = nullptr;
+    std::uint64_t m_leaf_at = 0;
 };
 
 }  // namespace sim

@@ -79,3 +79,39 @@ TEST(RadixTree, reaches_the_ends_of_its_range_and_refuses_beyond) {
 }
 
 }  // namespace
+
+// The tree remembers the leaf of its last walk (consecutive pages skip the walk). Does a lookup
+// through that memory ever see a leaf that an erase freed, or that a copy or a move left behind?
+TEST(RadixTree, the_remembered_leaf_never_outlives_an_erase_a_copy_or_a_move) {
+    using tree = sim::radix_tree<std::uint64_t, 6, 9>;
+    std::mt19937_64 rng(7);
+    tree t;
+    std::map<std::uint64_t, std::uint64_t> ref;
+    for (int round = 0; round < 20000; ++round) {
+        // Eight leaves of three keys each: walks that hit the remembered leaf, walks that miss it, and
+        // leaves that an erase empties and frees.
+        std::uint64_t key = (rng() % 8) * 64 + rng() % 3;
+        switch (rng() % 6) {
+        case 0: case 1: *t.try_emplace(key).first = key + 1, ref[key] = key + 1; break;
+        case 2: t.erase(key), ref.erase(key); break;
+        case 3: {  // a copy and a move: each is looked up through its own leaf, never the other's
+            tree copy = t;
+            *copy.try_emplace(key).first = 99;
+            tree moved = std::move(copy);
+            ASSERT_EQ(*moved.lookup(key), 99u);
+            t = moved;  // assignment drops the leaf t remembered, with its old nodes
+            ref[key] = 99;
+            break;
+        }
+        default: {
+            auto it = ref.find(key);
+            std::uint64_t* v = t.lookup(key);
+            ASSERT_EQ(v != nullptr, it != ref.end()) << key;
+            if (v) {
+                ASSERT_EQ(*v, it->second) << key;
+            }
+        }
+        }
+        ASSERT_EQ(t.size(), ref.size());
+    }
+}
