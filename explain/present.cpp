@@ -7,8 +7,10 @@
 #include <unordered_map>
 
 #include "explain/catalog.h"
+#include "explain/message.h"
 #include "sim/ipc_util.h"
 #include "sim/placeholders.h"
+#include "sim/runner.h"
 #include "sim/scenario/constants.h"
 #include "sim/text.h"
 
@@ -109,24 +111,7 @@ std::string neutral_value(const sim::KernelEvent& e, std::size_t i, const std::v
     return "?";
 }
 
-std::string outcome_text(const sim::StepOutcome& o, sim::scenario::CallKind kind) {
-    using sim::Fate;
-    using sim::scenario::CallKind;
-    const std::string sig_name(sim::scenario::signal_name(o.signo));
-    auto sig = fmt::arg("sig", sig_name);
-    switch (o.fate) {
-    case Fate::blocked: return say("blocks");
-    case Fate::killed: return say("killed by {sig}", sig);
-    case Fate::exited: return say("exited");
-    case Fate::abandoned: return say("{sig}, caught by its handler: the access is abandoned", sig);
-    case Fate::returned: break;
-    }
-    if (o.ret == -1 && o.err) return fmt::format("-1 {}", sim::scenario::errno_name(o.err));
-    if (kind == CallKind::Shmat) return say("returned {ret}", fmt::arg("ret", fmt::format("{:#x}", static_cast<std::uint64_t>(o.ret))));
-    if (kind == CallKind::Load || kind == CallKind::Msgrcv)
-        return say("returned {ret}", fmt::arg("ret", fmt::format("{} {}", o.ret, sim::quoted(o.data, 64))));
-    return say("returned {ret}", fmt::arg("ret", o.ret));
-}
+std::string outcome_text(const sim::StepOutcome& o, sim::scenario::CallKind kind) { return say(sim::described(o, kind)); }
 
 std::string sentence(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names) {
     return make_sentence(e, texts, names, language() == Lang::en);

@@ -23,7 +23,8 @@ std::string english_sentence(const sim::KernelEvent& e, const std::vector<std::s
 // English key, bytes C-quoted. For `ipcsim run --json`.
 std::string neutral_value(const sim::KernelEvent& e, std::size_t i, const std::vector<std::string>& texts);
 
-// What a step did to its caller, as its line in `ipcsim run` and the window show it: "returned 0",
+// What a step did to its caller, as its line in `ipcsim run` and the window show it (sim::described,
+// in the reader's language): "returned 0",
 // "-1 EINVAL", "blocks", "killed by SIGSEGV".
 std::string outcome_text(const sim::StepOutcome& o, sim::scenario::CallKind kind);
 
