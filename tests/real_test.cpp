@@ -261,6 +261,15 @@ TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_o
     ASSERT_GE(host_ns, 0);
     if (::unshare(CLONE_NEWIPC) != 0) GTEST_SKIP() << "unshare(CLONE_NEWIPC): " << std::strerror(errno);
     std::size_t shm_before = sysvipc_rows("/proc/sysvipc/shm"), msg_before = sysvipc_rows("/proc/sysvipc/msg");
+    // Private copies of ipcsim and its coordinator (ipcsim starts the one beside itself): a count
+    // of processes running these binaries sees this test's runs only, not those of tests beside it.
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("ipcsim_thousand_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path built = fs::path(IPCSIM_BINARY).parent_path();
+    for (const char* name : {"ipcsim", "ipcsim-coordinator"})
+        fs::copy_file(built / name, dir / name, fs::copy_options::overwrite_existing);
+    const std::string ipcsim = (dir / "ipcsim").string();
     std::mt19937 rng(7);
     for (int run = 0; run < 1000; ++run) {
         pid_t pid = ::fork();
@@ -268,7 +277,7 @@ TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_o
             int devnull = ::open("/dev/null", O_WRONLY);
             ::dup2(devnull, 1);
             ::dup2(devnull, 2);
-            ::execl(IPCSIM_BINARY, IPCSIM_BINARY, "check", "--real", scenario.c_str(), nullptr);
+            ::execl(ipcsim.c_str(), ipcsim.c_str(), "check", "--real", scenario.c_str(), nullptr);
             ::_exit(127);
         }
         if (run % 4 == 0) {  // a quarter are killed at some point of their run
@@ -283,11 +292,12 @@ TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_o
     }
     // The killed runs' processes get SIGKILL from the kernel when their coordinator dies. They are
     // forks of the coordinator, so they run its binary.
-    std::string coordinator = std::filesystem::path(IPCSIM_BINARY).parent_path() / "ipcsim-coordinator";
-    auto left = [&] { return alive_running(IPCSIM_BINARY) + alive_running(coordinator); };
+    std::string coordinator = (dir / "ipcsim-coordinator").string();
+    auto left = [&] { return alive_running(ipcsim) + alive_running(coordinator); };
     for (int i = 0; i < 400 && left() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    EXPECT_EQ(alive_running(IPCSIM_BINARY), 0);
+    EXPECT_EQ(alive_running(ipcsim), 0);
     EXPECT_EQ(alive_running(coordinator), 0);
+    fs::remove_all(dir);
     // Every run lived in namespaces of its own, which died with it: this one is untouched.
     EXPECT_EQ(sysvipc_rows("/proc/sysvipc/shm"), shm_before);
     EXPECT_EQ(sysvipc_rows("/proc/sysvipc/msg"), msg_before);
