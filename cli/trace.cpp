@@ -6,6 +6,7 @@
 #include "sim/scenario/diagnostic.h"
 #include "explain/message.h"
 #include "explain/present.h"
+#include "explain/summary.h"
 #include "sim/text.h"
 #include "sim/uapi.h"
 
@@ -52,6 +53,8 @@ std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord&
     out += "\n" + explain::say("[{n}] line {line}  {proc}: {call}  -> {result}", fmt::arg("n", r.index + 1), fmt::arg("line", step.pos.line),
                                fmt::arg("proc", step.proc), fmt::arg("call", lhs + printable(call_source(s, step))),
                                fmt::arg("result", printable(result))) + "\n";
+    if (std::string summary = explain::step_summary(r.outcome, names); !summary.empty())
+        out += "    " + explain::say("in short: {summary}", fmt::arg("summary", printable(summary))) + "\n";
     // The caller's entry and return are the step's own line; a woken task's return is news.
     std::int64_t caller = r.outcome.events.empty() || r.outcome.events[0].touched.empty() ? -1 : r.outcome.events[0].touched[0].id;
     for (const auto& e : r.outcome.events) {

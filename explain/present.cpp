@@ -74,7 +74,8 @@ Values plain_values(const sim::KernelEvent& e, const std::vector<std::string>& t
     return out;
 }
 
-std::string make_sentence(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names, bool english) {
+std::string make_sentence(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names, bool english,
+                          bool with_errno = true) {
     Values values = plain_values(e, texts, names, english);
     // A word is a phrase of its own whose placeholders are the event's other arguments.
     std::size_t plain = values.size();
@@ -85,7 +86,7 @@ std::string make_sentence(const sim::KernelEvent& e, const std::vector<std::stri
         values.push_back({e.specs[i].name, fill(translated(key, english), own, key)});
     }
     std::string said = fill(translated(e.msgid, english), values, e.msgid);
-    if (e.kind != sim::EventKind::error) return said;
+    if (e.kind != sim::EventKind::error || !with_errno) return said;
     static const char* const kFails = N_("{why}: returns -{errno} ({errno_text}) to {who}; the C library sets errno and returns -1");
     values.push_back({"why", std::move(said)});
     return fill(translated(kFails, english), values, kFails);
@@ -119,6 +120,10 @@ std::string sentence(const sim::KernelEvent& e, const std::vector<std::string>& 
 
 std::string english_sentence(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names) {
     return make_sentence(e, texts, names, true);
+}
+
+std::string reason(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names) {
+    return make_sentence(e, texts, names, false, false);
 }
 
 }  // namespace explain

@@ -16,6 +16,9 @@ namespace explain {
 // sentence names a placeholder the event has no argument for.
 std::string sentence(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names);
 
+// An error event's sentence without the errno it returns: why the call failed, and only that.
+std::string reason(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names);
+
 // The same sentence in English whatever the language: the key a catalog test or a JSON reader uses.
 std::string english_sentence(const sim::KernelEvent& e, const std::vector<std::string>& texts, const sim::Kernel& names);
 

@@ -488,3 +488,29 @@ TEST(Viz, choosing_chinese_in_the_language_menu_switches_the_whole_window) {
     app.set_lang(sim::scenario::Lang::en, false);
     fs::remove_all(config);
 }
+
+// ---- The explanation stays (issue 13) ----
+
+// A note holds until the next one: at the step after it, which has no note of its own, it is still
+// the one shown; the next note replaces it.
+TEST(Viz, the_note_in_force_stays_until_the_next_note) {
+    Headless imgui;
+    viz::App app(assets());
+    ASSERT_TRUE(app.open_text("n.ipc", "proc a\n"
+                                       "note \"first\" zh \"一\"\n"
+                                       "a: id = shmget(IPC_PRIVATE, PAGE_SIZE, 0600)\n"
+                                       "a: p = shmat(id, NULL, 0)\n"
+                                       "note \"second\" zh \"二\"\n"
+                                       "a: store(p, \"x\")\n"));
+    auto shown = [&](std::size_t step) {
+        app.settle_at(step);
+        imgui.frame(app);
+        const auto* n = app.view().notes_in_force();
+        return n && !n->empty() ? n->front().en : std::string("(none)");
+    };
+    EXPECT_EQ(shown(0), "(none)");
+    EXPECT_EQ(shown(1), "first");
+    EXPECT_EQ(shown(2), "first") << "step 2 has no note of its own: the first still holds";
+    EXPECT_EQ(shown(3), "second");
+    EXPECT_EQ(shown(2), "first") << "and again on the way back";
+}

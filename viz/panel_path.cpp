@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "explain/present.h"
+#include "explain/summary.h"
 #include "viz/draw.h"
 #include "viz/layout.h"
 
@@ -18,6 +19,12 @@ void panel_path(const View& v) {
     const auto& step = v.scenario->steps[v.record->index];
     text_wrapped(explain::say("line {line}  {proc}: {call}  ->  {outcome}", fmt::arg("line", step.pos.line), fmt::arg("proc", step.proc),
                               fmt::arg("call", step.call.name), fmt::arg("outcome", explain::outcome_text(v.record->outcome, step.call.kind))));
+    if (std::string summary = explain::step_summary(v.record->outcome, *v.kernel); !summary.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, note_colour());
+        text_wrapped(summary);
+        ImGui::PopStyleColor();
+    }
+    ImGui::Separator();
     // The events scroll under the title and the step's line, which stay in view.
     ImGui::BeginChild("events", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
     const auto& ev = v.events();

@@ -82,14 +82,14 @@ void panel_toolbar(App& app, const View& v) {
 }
 
 static void notes(const App& app, const View& v) {
-    if (!v.record) return;
-    const auto& step = v.scenario->steps[v.record->index];
-    for (const auto& n : step.notes) {
+    const auto* in_force = v.notes_in_force();
+    if (!in_force) return;
+    for (const auto& n : *in_force) {
         ImGui::PushStyleColor(ImGuiCol_Text, note_colour());
         text_wrapped(n.in(app.lang));
         ImGui::PopStyleColor();
     }
-    if (!step.notes.empty()) ImGui::Separator();
+    if (!in_force->empty()) ImGui::Separator();
 }
 
 // The source, one line per row; only the rows on screen are laid out (long generated files).

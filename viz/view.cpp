@@ -14,6 +14,13 @@ const std::vector<sim::KernelEvent>& View::events() const {
     return record ? record->outcome.events : none;
 }
 
+const std::vector<sim::scenario::LessonText>* View::notes_in_force() const {
+    if (!record) return nullptr;
+    std::size_t i = record->index;
+    while (i > 0 && scenario->steps[i].notes.empty()) --i;
+    return &scenario->steps[i].notes;
+}
+
 const sim::KernelEvent* View::current_event() const {
     const auto& ev = events();
     return event >= 0 && static_cast<std::size_t>(event) < ev.size() ? &ev[static_cast<std::size_t>(event)] : nullptr;

@@ -39,6 +39,9 @@ struct View {
     KernelSide compare;
 
     const std::vector<sim::KernelEvent>& events() const;
+    // The notes in force: the last notes at or before the current step, which hold until the next
+    // note (a lesson says a thing once, for the steps that follow). Null before the first step.
+    const std::vector<sim::scenario::LessonText>* notes_in_force() const;
     const sim::KernelEvent* current_event() const;
     // Event i's sentence, in the chosen language (explain::sentence).
     std::string sentence(const sim::KernelEvent& e) const;
