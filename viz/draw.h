@@ -8,38 +8,33 @@
 #include <string>
 
 #include "explain/catalog.h"
+#include "viz/theme.h"
 #include "viz/wrap.h"
 
 namespace viz {
 
-// A stable colour per segment or queue id, so the same object has the same colour in every panel.
-inline ImU32 object_colour(int id, float alpha = 1.0f) {
-    float h = std::fmod(0.13f + 0.31f * static_cast<float>(id), 1.0f);
-    ImVec4 c;
-    ImGui::ColorConvertHSVtoRGB(h, 0.55f, 0.85f, c.x, c.y, c.z);
-    c.w = alpha;
-    return ImGui::ColorConvertFloat4ToU32(c);
-}
+inline ImU32 u32(const ImVec4& c, float alpha = 1.0f) { return ImGui::ColorConvertFloat4ToU32(ImVec4(c.x, c.y, c.z, c.w * alpha)); }
+
+// A stable colour per segment or queue id, so the same object has the same colour in every panel;
+// deep in the light theme, pale in the dark one (theme.cpp), so that its edges read on both.
+inline ImU32 object_colour(int id, float alpha = 1.0f) { return u32(object_colour_vec(id), alpha); }
 
 inline ImU32 text_colour() { return ImGui::GetColorU32(ImGuiCol_Text); }
 inline ImU32 dim_colour() { return ImGui::GetColorU32(ImGuiCol_TextDisabled); }
-inline ImU32 highlight_colour(float t) {
-    // A pulse that fades as the current event's animation runs out.
-    float a = 0.35f + 0.65f * (1.0f - t);
-    return ImGui::ColorConvertFloat4ToU32(ImVec4(1.0f, 0.78f, 0.1f, a));
-}
-inline ImU32 error_colour() { return IM_COL32(230, 70, 60, 255); }
+// The edge of what the current event touches: a pulse that fades as its animation runs out.
+inline ImU32 highlight_colour(float t) { return u32(palette().highlight_line, kHighlightLeast + (1.0f - kHighlightLeast) * (1.0f - t)); }
+// Under text (the current event, the current source line): a fill the theme's text reads on.
+inline ImU32 highlight_fill(float t) { return u32(palette().highlight_fill, kHighlightLeast + (1.0f - kHighlightLeast) * (1.0f - t)); }
+inline ImU32 error_colour() { return u32(palette().error); }
+inline ImU32 link_colour() { return u32(palette().link); }
 
-// Text colours that read on both themes: the dark theme's pale yellow, green and blue were all but
-// invisible on the light theme's near-white, so the light theme gets deep ones.
-inline bool dark_theme() {
-    ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
-    return bg.x + bg.y + bg.z < 1.5f;
-}
-inline ImVec4 note_colour() { return dark_theme() ? ImVec4(1.0f, 0.85f, 0.35f, 1) : ImVec4(0.55f, 0.32f, 0.0f, 1); }
-inline ImVec4 good_colour() { return dark_theme() ? ImVec4(0.5f, 0.9f, 0.5f, 1) : ImVec4(0.0f, 0.45f, 0.1f, 1); }
-inline ImVec4 waiting_colour() { return dark_theme() ? ImVec4(1.0f, 0.75f, 0.3f, 1) : ImVec4(0.7f, 0.35f, 0.0f, 1); }
-inline ImVec4 function_colour(float alpha) { return dark_theme() ? ImVec4(0.45f, 0.75f, 1.0f, alpha) : ImVec4(0.05f, 0.3f, 0.75f, alpha); }
+inline bool dark_theme() { return palette().dark; }
+inline ImVec4 note_colour() { return palette().note; }
+inline ImVec4 good_colour() { return palette().good; }
+inline ImVec4 waiting_colour() { return palette().waiting; }
+inline ImVec4 error_vec() { return palette().error; }
+// A kernel function's name; one still to come is dim, as the text after it is.
+inline ImVec4 function_colour(bool done) { return done ? palette().function : palette().dim; }
 
 // A panel's title, wrapped to the panel: a long one in a narrow column is not cut off.
 inline void panel_title(std::string_view title) {

@@ -64,7 +64,7 @@ void draw_link(const View& v, const Link& l) {
     float t_grow = l.growing ? v.anim : 1.0f;
     ImVec2 p0(l.from.first, l.from.second), p3(l.to.first, l.to.second);
     ImVec2 end(p0.x + (p3.x - p0.x) * t_grow, p0.y + (p3.y - p0.y) * t_grow);
-    ImU32 c = l.growing ? highlight_colour(0.0f) : object_colour(l.pfn == 0 ? 0 : 1, 0.55f);
+    ImU32 c = l.growing ? highlight_colour(0.0f) : link_colour();
     dl->AddLine(p0, end, c, l.growing ? 3.0f * v.zoom : 1.5f * v.zoom);
     if (!l.growing || t_grow >= 1.0f) dl->AddCircleFilled(p3, 3.0f * v.zoom, c);
 }
@@ -131,7 +131,7 @@ void draw_flight(const View& v, const Anchors& a) {
     ImVec2 size = ImGui::CalcTextSize(label.c_str());
     dl->AddLine(ImVec2(from.first, from.second), p, highlight_colour(0.3f), 2.0f * v.zoom);
     dl->AddRectFilled(ImVec2(p.x - 4, p.y - 3), ImVec2(p.x + size.x + 4, p.y + size.y + 3), highlight_colour(0.0f), 4.0f);
-    dl->AddText(p, IM_COL32(20, 20, 20, 255), label.c_str());
+    dl->AddText(p, u32(palette().flying_label_text), label.c_str());
 }
 
 void column(const char* id, float width, float height, void (*body)(const View&, Anchors&), const View& v, Anchors& a) {

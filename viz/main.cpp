@@ -23,6 +23,7 @@
 #include "viz/fonts.h"
 #include "viz/layout.h"
 #include "viz/settings.h"
+#include "viz/theme.h"
 
 namespace {
 
@@ -52,8 +53,7 @@ void apply_scale(viz::App& app, float content_scale, const std::string& glyphs) 
     float scale = app.zoom * content_scale;
     viz::load_fonts(17.0f * scale, glyphs);
     ImGuiStyle fresh;
-    if (app.dark) ImGui::StyleColorsDark(&fresh);
-    else ImGui::StyleColorsLight(&fresh);
+    viz::apply_theme(fresh, app.dark);
     fresh.ScaleAllSizes(scale);
     ImGui::GetStyle() = fresh;
     ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -168,6 +168,11 @@ int main(int argc, char** argv) {
     std::string assets;
     cli.add_option("--assets", assets, explain::say("the folder whose lessons/ the window lists (default: {dir})", fmt::arg("dir", IPCSIM_ASSETS_DIR)));
     cli.add_option("--bench-frames", bench_frames, "draw N frames of the last step (of FILE, or of a large generated scene) and print the median frame time");
+    std::string theme;
+    cli.add_option("--theme", theme, "dark or light (default: dark; the key t switches)")->check(CLI::IsMember({"dark", "light"}));
+    float zoom = 0;
+    cli.add_option("--zoom", zoom, "text and panel size, 0.5 to 3 (default: from the window's height; 1.5, text of 25 pixels, at 1080 lines: the lecture preset)")
+        ->check(CLI::Range(0.5f, 3.0f));
     bool count_missing = false;
     cli.add_flag("--count-missing-glyphs", count_missing, "with --screenshot: print how many characters were drawn as a box, having no glyph");
     CLI11_PARSE(cli, argc, argv);
@@ -219,7 +224,8 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_Init("#version 130");
     // A taller window is a bigger screen, often a projector: the text starts a quarter larger for each
     // 180 pixels above 720 (17 px text on a 1080-line projector could not be read from the back).
-    app.zoom = std::clamp(std::floor(static_cast<float>(height) / 180.0f) / 4.0f, 1.0f, 2.0f);
+    app.zoom = zoom > 0 ? zoom : std::clamp(std::floor(static_cast<float>(height) / 180.0f) / 4.0f, 1.0f, 2.0f);
+    if (!theme.empty()) app.dark = theme == "dark";
     const std::string glyphs = viz::lesson_text(assets.empty() ? assets_dir() : assets, file);
     apply_scale(app, xscale, glyphs);
     bool dark = app.dark;

@@ -36,13 +36,13 @@ void panel_path(const View& v) {
         ImVec2 p = ImGui::GetCursorScreenPos();
         float width = ImGui::GetContentRegionAvail().x;
         if (idx == v.event) dl->ChannelsSplit(2), dl->ChannelsSetCurrent(1);
-        ImGui::TextColored(function_colour(idx > v.event ? 0.5f : 1.0f), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
+        ImGui::TextColored(function_colour(idx <= v.event), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
         ImGui::Indent();
         text_wrapped(v.sentence(ev[i]));
         ImGui::Unindent();
         if (idx == v.event) {
             dl->ChannelsSetCurrent(0);
-            dl->AddRectFilled(p, ImVec2(p.x + width, ImGui::GetCursorScreenPos().y), highlight_colour(v.anim));
+            dl->AddRectFilled(p, ImVec2(p.x + width, ImGui::GetCursorScreenPos().y), highlight_fill(v.anim));
             dl->ChannelsMerge();
             // Follow the cursor, not fight the reader: the current event's last line to the middle,
             // once it moves (and for two frames more, while lines above rewrap).

@@ -109,7 +109,7 @@ static void source(const View& v) {
             ImVec2 p = ImGui::GetCursorScreenPos();
             if (line == current) {
                 float w = ImGui::GetContentRegionAvail().x;
-                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), highlight_colour(0.6f));
+                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), highlight_fill(0.6f));
             }
             // The current line's number reads on its highlight; the others stay dim.
             if (line == current) ImGui::Text("%3d", line);
@@ -124,7 +124,7 @@ static void source(const View& v) {
 
 void panel_scenario(App& app, const View& v) {
     for (const auto& e : app.errors()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.35f, 0.3f, 1.0f));
+        ImGui::PushStyleColor(ImGuiCol_Text, error_vec());
         text_wrapped(e);
         ImGui::PopStyleColor();
     }
