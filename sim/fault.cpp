@@ -86,6 +86,7 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
     if (pte != t.mm.page_table.end() && !pte->second.protnone && (!write || pte->second.writable)) {
         EVENT(EventKind::lookup, "MMU", ObjRefs({pte_ref(t.pid, vpage), page_ref(pte->second.pfn)}),
               N_("the page table already maps {vaddr} -> frame {pfn}: no fault"), ev::hex<"vaddr">(vpage), ev::hex<"pfn">(pte->second.pfn));
+        mark_accessed(pte->second, write);
         return m_frames.lookup(pte->second.pfn);
     }
     if (pte != t.mm.page_table.end()) explain_present_fault(vpage, pte->second, write);
@@ -112,7 +113,16 @@ page* Kernel::touch_page(std::uint64_t vaddr, bool write) {
         force_sigsegv(vaddr, N_("the vm_area_struct has none of VM_READ, VM_WRITE, VM_EXEC (PROT_NONE): access_error, SEGV_ACCERR"));
         return nullptr;
     }
-    return handle_mm_fault(*vma, vaddr, write);
+    page* frame = handle_mm_fault(*vma, vaddr, write);
+    // The access is retried after the fault, and this time the MMU walks to the new entry.
+    if (frame) mark_accessed(*t.mm.page_table.lookup(vpage), write);
+    return frame;
+}
+
+// What the MMU writes into an entry it walked to: Accessed, and Dirty for a write.
+void Kernel::mark_accessed(pte_t& pte, bool write) {
+    pte.accessed = 1;
+    if (write) pte.dirty = 1;
 }
 
 // A present PTE that still faults: a write to a read-only entry (a protection fault, X86_PF_PROT in

@@ -372,6 +372,7 @@ private:
     void end_summary();
     // The frame the page now maps to; null when the access killed the process.
     page* touch_page(std::uint64_t vaddr, bool write);
+    static void mark_accessed(pte_t& pte, bool write);
     void explain_present_fault(std::uint64_t vpage, const pte_t& pte, bool write);
     page* handle_mm_fault(vm_area_struct& vma, std::uint64_t vaddr, bool write);
     std::uint64_t shmem_get_page(shmid_kernel& shp, std::uint64_t pgoff, page*& frame);

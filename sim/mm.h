@@ -39,11 +39,14 @@ struct vm_area_struct {
 // A page-table entry: present entries only; absence means "not present".
 // One machine word, as on x86-64: the frame number, the R/W bit, and _PAGE_PROTNONE: an entry that
 // mprotect(PROT_NONE) left is present to the kernel (pte_present, so pagemap reads it present) but
-// not to the MMU, so every access faults.
+// not to the MMU, so every access faults. The MMU sets Accessed on every access through the entry
+// and Dirty on every write; the kernel only clears them (reclaim, writeback), which no scenario does.
 struct pte_t {
-    std::uint64_t pfn : 62 = 0;
+    std::uint64_t pfn : 60 = 0;
     std::uint64_t writable : 1 = 0;
     std::uint64_t protnone : 1 = 0;
+    std::uint64_t accessed : 1 = 0;
+    std::uint64_t dirty : 1 = 0;
     bool operator==(const pte_t&) const = default;
 };
 

@@ -81,6 +81,24 @@ TEST_F(Shm, first_touch_faults_once_per_process_and_page_and_allocates_once_per_
     EXPECT_EQ(k.task(a)->min_flt, 2u);
 }
 
+// The MMU sets Accessed on every access through an entry and Dirty on a write, including the
+// access retried after the fault that made the entry.
+TEST_F(Shm, loads_set_accessed_and_stores_set_accessed_and_dirty) {
+    int id = static_cast<int>(ok(k.shmget(a, IPC_PRIVATE, 2 * 4096, 0600)));
+    auto p = static_cast<std::uint64_t>(ok(k.shmat(a, id, 0, 0)));
+    ok(k.load(a, p, 1));
+    ok(k.store(a, p + 4096, "x"));
+    const auto& pt = k.task(a)->mm.page_table;
+    EXPECT_TRUE(pt.at(p).accessed);
+    EXPECT_FALSE(pt.at(p).dirty) << "a read fault on a writable mapping: writable, clean";
+    EXPECT_TRUE(pt.at(p).writable);
+    EXPECT_TRUE(pt.at(p + 4096).accessed);
+    EXPECT_TRUE(pt.at(p + 4096).dirty);
+    ok(k.store(a, p, "y"));  // no fault: the MMU sets Dirty on the entry it walks to
+    EXPECT_TRUE(pt.at(p).dirty);
+    EXPECT_EQ(k.task(a)->min_flt, 2u);
+}
+
 TEST_F(Shm, a_read_of_a_never_written_page_allocates_a_zeroed_frame) {
     int id = static_cast<int>(ok(k.shmget(a, IPC_PRIVATE, 4096, 0600)));
     auto p = static_cast<std::uint64_t>(ok(k.shmat(a, id, 0, SHM_RDONLY)));
