@@ -18,6 +18,8 @@
 
 #include "explain/catalog.h"
 #include "tests/headless_imgui.h"
+#include "viz/walk.h"
+#include "viz/layout.h"
 #include "viz/app.h"
 #include "viz/settings.h"
 #include "viz/wrap.h"
@@ -513,4 +515,29 @@ TEST(Viz, the_note_in_force_stays_until_the_next_note) {
     EXPECT_EQ(shown(2), "first") << "step 2 has no note of its own: the first still holds";
     EXPECT_EQ(shown(3), "second");
     EXPECT_EQ(shown(2), "first") << "and again on the way back";
+}
+
+// A lesson's first touch: the walk panel draws the four levels, and clicking another process's PTE
+// cell is what a lecturer does to walk there (the pick holds until the step changes).
+TEST(Viz, the_walk_panel_draws_four_levels_on_a_first_touch_and_follows_a_picked_pte) {
+    Headless imgui;
+    viz::App app(assets());
+    ASSERT_TRUE(app.open(assets() + "/lessons/01-shm1-shm2.ipc"));
+    app.settle_at(0);
+    imgui.frame(app);
+    EXPECT_EQ(viz::walk_levels_drawn(), 0) << "no access yet";
+    app.freeze_at(3, 2, 0.5f);
+    imgui.frame(app);
+    EXPECT_EQ(viz::walk_levels_drawn(), 4);
+    auto w = viz::walk_of(app.view());
+    ASSERT_TRUE(w);
+    EXPECT_EQ(app.view().kernel->task(w->pid)->comm, "shm1");
+    app.freeze_at(3, 1000, 1.0f);  // the step's last event: its tables are all there
+    *app.view().picked = std::pair{w->pid, w->vaddr - sim::PAGE_SIZE};
+    auto picked = viz::walk_of(app.view());
+    ASSERT_TRUE(picked);
+    EXPECT_EQ(picked->vaddr, w->vaddr - sim::PAGE_SIZE);
+    EXPECT_EQ(picked->stops_at, viz::WalkLevel::pte) << "the page below shares the PTE table, and nothing maps it";
+    app.next_step();
+    EXPECT_FALSE(app.view().picked->has_value());
 }

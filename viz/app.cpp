@@ -188,6 +188,7 @@ int App::last_event() const {
 
 void App::seek(std::size_t step) {
     m_before.reset();
+    m_picked.reset();
     if (step > 0) {
         m_stepper->seek(step - 1);
         m_before = m_stepper->model().kernel();
@@ -282,6 +283,7 @@ View App::view() const {
     v.total = m_stepper->total();
     v.event = m_event;
     v.anim = m_anim;
+    v.picked = &m_picked;
     if (m_kernel_unavailable) v.compare.unavailable = m_kernel_unavailable();
     if (!m_kernel_unavailable && v.step < m_kernel_obs.size()) {
         v.compare.kernel = &m_kernel_obs[v.step];

@@ -88,7 +88,9 @@ private:
     void word_errors() const;
     std::unique_ptr<sim::scenario::Scenario> m_scenario;
     std::unique_ptr<sim::Stepper> m_stepper;
-    std::optional<sim::Kernel> m_before;  // the model before the current step, for what the step removes
+    std::optional<sim::Kernel> m_before;
+    // The PTE a click picked for the walk panel; a step or a new file lets the access choose again.
+    mutable std::optional<std::pair<int, std::uint64_t>> m_picked;  // the model before the current step, for what the step removes
     int m_event = -1;
     float m_anim = 1.0f;
     float m_play_clock = 0;

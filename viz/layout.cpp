@@ -140,6 +140,23 @@ void column(const char* id, float width, float height, void (*body)(const View&,
     ImGui::EndChild();
 }
 
+// Which IPC the lesson's calls use.
+struct Uses {
+    bool shm = false, msg = false;
+};
+
+Uses uses_of(const View& v) {
+    Uses u;
+    if (!v.scenario) return u;
+    using K = sim::scenario::CallKind;
+    for (const auto& step : v.scenario->steps) {
+        K k = step.call.kind;
+        u.msg = u.msg || k == K::Msgget || k == K::Msgsnd || k == K::Msgrcv || k == K::Msgctl;
+        u.shm = u.shm || k == K::Shmget || k == K::Shmat || k == K::Shmdt || k == K::Shmctl || k == K::Store || k == K::Load;
+    }
+    return u;
+}
+
 }  // namespace
 
 bool at_scale(const View& v) { return v.kernel && v.kernel->frames().size() > 1024; }
@@ -173,19 +190,31 @@ void draw_layout(App& app, const View& v) {
     ImGui::EndGroup();
     ImGui::SameLine();
 
+    // Panels by what the lesson uses, so that no column stands empty: a queue lesson has no page
+    // table to walk and no frames, a shared-memory lesson no queue.
+    Uses uses = uses_of(v);
+    bool shm = uses.shm || !uses.msg;
     ImGui::BeginGroup();
-    column("Processes", middle, h * 0.62f, panel_processes, v, anchors);
-    column("Physical memory", middle, 0, panel_memory, v, anchors);
+    if (shm) {
+        column("Processes", middle, h * 0.31f, panel_processes, v, anchors);
+        ImGui::BeginChild("Page-table walk", ImVec2(middle, h * 0.41f), true);
+        panel_walk(v);
+        ImGui::EndChild();
+        column("Physical memory", middle, 0, panel_memory, v, anchors);
+    } else {
+        column("Processes", middle, h * 0.36f, panel_processes, v, anchors);
+        column("Message queues", middle, 0, panel_msg, v, anchors);
+    }
     ImGui::EndGroup();
     ImGui::SameLine();
 
     ImGui::BeginGroup();
-    ImGui::BeginChild("Shared memory", ImVec2(right, h * 0.34f), true);
-    panel_shm(v);
-    ImGui::EndChild();
-    ImGui::BeginChild("Message queues", ImVec2(right, h * 0.36f), true);
-    panel_msg(v, anchors);
-    ImGui::EndChild();
+    if (shm) {
+        ImGui::BeginChild("Shared memory", ImVec2(right, h * (uses.msg ? 0.34f : 0.5f)), true);
+        panel_shm(v);
+        ImGui::EndChild();
+    }
+    if (shm && uses.msg) column("Message queues", right, h * 0.36f, panel_msg, v, anchors);
     ImGui::BeginChild("Kernel comparison", ImVec2(right, 0), true);
     panel_compare(v);
     ImGui::EndChild();

@@ -33,6 +33,20 @@ struct Grid {
     }
 };
 
+// What a frame holds: which page of which segment, the PTEs that map it, and its first bytes.
+void frame_tooltip(const View& v, std::uint64_t pfn, const sim::page& page, int ptes) {
+    ImGui::BeginTooltip();
+    std::string index = "?";
+    if (const sim::shmid_kernel* seg = v.kernel->ns().shm_ids.find_id(page.owner_shmid))
+        for (const auto& [i, f] : seg->pages)
+            if (f == pfn) index = std::to_string(i);
+    ImGui::TextUnformatted(explain::say("frame {pfn}: page {index} of segment {shmid}; {n} PTE(s) map it", fmt::arg("pfn", sim::hex(pfn)),
+                                        fmt::arg("index", index), fmt::arg("shmid", page.owner_shmid), fmt::arg("n", ptes)).c_str());
+    std::string start = page.data.substr(0, 32);
+    ImGui::TextUnformatted(explain::say("its first bytes: {bytes}", fmt::arg("bytes", sim::quoted(start))).c_str());
+    ImGui::EndTooltip();
+}
+
 void frame_cell(const View& v, const Grid& g, int i, std::uint64_t pfn, const sim::page& page, int ptes, float alpha, Anchors& a) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     sim::ObjRef ref{sim::ObjKind::page, static_cast<std::int64_t>(pfn)};
@@ -49,6 +63,7 @@ void frame_cell(const View& v, const Grid& g, int i, std::uint64_t pfn, const si
     dl->AddText(ImVec2(p.x + 4, p.y + 2), faded(text_colour(), alpha), l1.c_str());
     dl->AddText(ImVec2(p.x + 4, p.y + 2 + ImGui::GetTextLineHeight()), faded(dim_colour(), alpha), l2.c_str());
     if (alpha >= 1.0f) a.frame[pfn] = {c.x, p.y};
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(p, q)) frame_tooltip(v, pfn, page, ptes);
 }
 
 // The frames the grid lists at one moment (a step and an event), in grid order, with how many page

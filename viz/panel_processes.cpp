@@ -22,6 +22,23 @@ std::string_view state_word(sim::TaskState s) {
     return "?";
 }
 
+// What a PTE cell stands for: the page's address and index in the segment, and the entry itself.
+void pte_tooltip(const sim::task_struct& t, const sim::vm_area_struct& vma, std::uint64_t vpage, const sim::pte_t* pte) {
+    ImGui::BeginTooltip();
+    std::uint64_t index = (vpage - vma.vm_start) / sim::PAGE_SIZE + vma.vm_pgoff;
+    ImGui::TextUnformatted(explain::say("{who}: virtual address {vaddr}, page {index} of segment {shmid}", fmt::arg("who", t.comm),
+                                        fmt::arg("vaddr", sim::hex(vpage)), fmt::arg("index", index), fmt::arg("shmid", vma.shmid)).c_str());
+    if (!pte) ImGui::TextUnformatted(explain::tr("PTE not present: the first touch faults").data());
+    else
+        ImGui::TextUnformatted(explain::say("PTE: frame {pfn}, {rw}, accessed {a}, dirty {d}{none}", fmt::arg("pfn", sim::hex(pte->pfn)),
+                                            fmt::arg("rw", pte->writable ? explain::tr("read-write") : explain::tr("read-only")), fmt::arg("a", static_cast<int>(pte->accessed)),
+                                            fmt::arg("d", static_cast<int>(pte->dirty)),
+                                            fmt::arg("none", pte->protnone ? explain::tr(" (PROT_NONE: the MMU sees it not present)") : std::string_view()))
+                                   .c_str());
+    ImGui::TextDisabled("%s", explain::tr("Click: walk the page table to this page").data());
+    ImGui::EndTooltip();
+}
+
 void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct& vma, Anchors& a, float alpha) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     // Square cells: a rounded corner made each cell some 50 triangles instead of 10, and a
@@ -49,6 +66,14 @@ void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct
         // A present cell is its fill; an outline marks an empty PTE, or the one the event touches.
         if (!present || v.touched_now(ref))
             dl->AddRect(p, q, faded(v.touched_now(ref) ? highlight_colour(v.anim) : dim_colour(), alpha), 0.0f, 0, v.touched_now(ref) ? 2.0f : 1.0f);
+        // Read-only is struck through once; PROT_NONE (present to the kernel, not to the MMU) crossed.
+        if (present && (!pte->second.writable || pte->second.protnone))
+            dl->AddLine(ImVec2(p.x + 2, q.y - 2), ImVec2(q.x - 2, p.y + 2), faded(text_colour(), alpha), 1.5f);
+        if (present && pte->second.protnone) dl->AddLine(ImVec2(p.x + 2, p.y + 2), ImVec2(q.x - 2, q.y - 2), faded(text_colour(), alpha), 1.5f);
+        if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(p, q)) {
+            pte_tooltip(t, vma, vpage, present ? &pte->second : nullptr);
+            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && v.picked) *v.picked = std::pair{t.pid, vpage};
+        }
     }
     float rows = static_cast<float>((shown + per_row - 1) / per_row);
     ImGui::Dummy(ImVec2(wrap, rows * (cell + gap)));
@@ -101,7 +126,7 @@ void panel_processes(const View& v, Anchors& a) {
         if (lit) ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetCursorScreenPos(),
                                                             ImVec2(ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x,
                                                                    ImGui::GetCursorScreenPos().y + ImGui::GetTextLineHeight()),
-                                                            highlight_colour(v.anim));
+                                                            highlight_fill(v.anim));
         ImGui::TextColored(c, "%s", t.comm.c_str());
         ImGui::SameLine();
         ImGui::TextDisabled("pid %d  uid %u  %s  minflt %llu", pid, t.cred.euid, std::string(state_word(t.state)).c_str(),

@@ -37,6 +37,9 @@ struct View {
     float anim = 1.0f;                        // 0..1: how far the current event's animation has got
     float zoom = 1.0f;
     KernelSide compare;
+    // The PTE a click picked, (pid, address), which the walk panel follows; the App's, so that a
+    // panel may set it (the only thing a panel sets: it is not the model's).
+    std::optional<std::pair<int, std::uint64_t>>* picked = nullptr;
 
     const std::vector<sim::KernelEvent>& events() const;
     // The notes in force: the last notes at or before the current step, which hold until the next
