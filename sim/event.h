@@ -111,6 +111,8 @@ enum class ArgType : std::uint8_t {
     vmflags,  // a shared mapping's permission bits: rw-s
     word,     // a catalog key (a literal): a phrase with placeholders of its own, filled from this event's args
     text,     // bytes: an index into the step's texts (StepOutcome::texts), shown C-quoted and cut
+    shm_cmd,  // a shmctl command: IPC_RMID, SHM_LOCK (a number it does not know stays a number)
+    msg_cmd,  // a msgctl command: IPC_STAT, MSG_STAT
 };
 
 // An argument's name and type: the same at every call of one EVENT site, so one static array per
@@ -146,6 +148,8 @@ template <ArgName N> constexpr Arg<N, ArgType::perms> perms(int bits) { return {
 template <ArgName N> constexpr Arg<N, ArgType::vmflags> vmflags(int bits) { return {static_cast<std::uint64_t>(bits & 7)}; }
 template <ArgName N> Arg<N, ArgType::word> word(const char* msgid) { return {reinterpret_cast<std::uintptr_t>(msgid)}; }
 template <ArgName N> constexpr Arg<N, ArgType::text> text(std::size_t index) { return {index}; }
+template <ArgName N> constexpr Arg<N, ArgType::shm_cmd> shm_cmd(std::int64_t c) { return {static_cast<std::uint64_t>(c)}; }
+template <ArgName N> constexpr Arg<N, ArgType::msg_cmd> msg_cmd(std::int64_t c) { return {static_cast<std::uint64_t>(c)}; }
 }  // namespace ev
 
 // One step of a call's kernel path, as data: what kind of step, the kernel function it belongs to,

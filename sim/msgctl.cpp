@@ -12,7 +12,7 @@ ObjRef q_ref(int id) { return {ObjKind::msg_queue, id}; }
 const SyscallResult& Kernel::msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
     begin(pid);
     m_into_buf = into_buf;
-    ENTER(N_("{who} (pid {who_pid}) calls msgctl(msqid={msqid}, cmd={cmd})"), ev::num<"msqid">(msqid), ev::num<"cmd">(cmd));
+    ENTER(N_("{who} (pid {who_pid}) calls msgctl(msqid={msqid}, cmd={cmd})"), ev::num<"msqid">(msqid), ev::msg_cmd<"cmd">(cmd));
     if (msqid < 0 || cmd < 0) FAILS(EINVAL, "ksys_msgctl", N_("a negative msqid or cmd"));
     else dispatch_msgctl(msqid, cmd, set);
     m_into_buf = true;
@@ -39,7 +39,7 @@ void Kernel::dispatch_msgctl(std::int64_t msqid, std::int64_t cmd, const IpcSetF
         msgctl_down(msqid, cmd, set);
         break;
     default:
-        FAILS(EINVAL, "ksys_msgctl", N_("cmd {cmd} is not a msgctl command"), ev::num<"cmd">(cmd));
+        FAILS(EINVAL, "ksys_msgctl", N_("cmd {cmd} is not a msgctl command"), ev::msg_cmd<"cmd">(cmd));
     }
 }
 

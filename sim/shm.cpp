@@ -252,7 +252,7 @@ const SyscallResult& Kernel::munmap(int pid, std::uint64_t addr, std::uint64_t l
 const SyscallResult& Kernel::shmctl(int pid, std::int64_t shmid, std::int64_t cmd, const IpcSetFields& set, bool into_buf) {
     begin(pid);
     m_into_buf = into_buf;
-    ENTER(N_("{who} (pid {who_pid}) calls shmctl(shmid={shmid}, cmd={cmd})"), ev::num<"shmid">(shmid), ev::num<"cmd">(cmd));
+    ENTER(N_("{who} (pid {who_pid}) calls shmctl(shmid={shmid}, cmd={cmd})"), ev::num<"shmid">(shmid), ev::shm_cmd<"cmd">(cmd));
     if (cmd < 0 || shmid < 0) FAILS(EINVAL, "ksys_shmctl", N_("a negative shmid or cmd"));
     else dispatch_shmctl(shmid, cmd, set);
     m_into_buf = true;
@@ -283,7 +283,7 @@ void Kernel::dispatch_shmctl(std::int64_t shmid, std::int64_t cmd, const IpcSetF
         shmctl_lock(shmid, cmd);
         break;
     default:
-        FAILS(EINVAL, "ksys_shmctl", N_("cmd {cmd} is not a shmctl command"), ev::num<"cmd">(cmd));
+        FAILS(EINVAL, "ksys_shmctl", N_("cmd {cmd} is not a shmctl command"), ev::shm_cmd<"cmd">(cmd));
     }
 }
 

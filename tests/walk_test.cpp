@@ -36,7 +36,9 @@ void expect_as_in(const viz::Walk& w, const sim::Kernel& k, const std::string& w
     }
     auto pte = t->mm.page_table.find(sim::page_align_down(w.vaddr));
     EXPECT_EQ(w.pte.has_value(), pte != t->mm.page_table.end()) << where;
-    if (w.pte && pte != t->mm.page_table.end()) EXPECT_EQ(w.pte->pfn, pte->second.pfn) << where;
+    if (w.pte && pte != t->mm.page_table.end()) {
+        EXPECT_EQ(w.pte->pfn, pte->second.pfn) << where;
+    }
 }
 
 }  // namespace
@@ -98,7 +100,12 @@ TEST(Walk, a_first_touch_allocates_the_tables_top_down_then_sets_the_entry) {
     st.seek(2);
     const sim::Kernel before = st.model().kernel();
     st.seek(3);
-    viz::View v{&parsed.scenario, &st.model().kernel(), &before, &*st.last(), 3, 3};
+    viz::View v;
+    v.scenario = &parsed.scenario;
+    v.kernel = &st.model().kernel();
+    v.before = &before;
+    v.record = &*st.last();
+    v.step = v.total = 3;
     std::vector<std::string> seen;
     for (v.event = 0; v.event < static_cast<int>(v.events().size()); ++v.event) {
         auto w = viz::walk_of(v);

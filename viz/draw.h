@@ -36,6 +36,9 @@ inline ImVec4 error_vec() { return palette().error; }
 // A kernel function's name; one still to come is dim, as the text after it is.
 inline ImVec4 function_colour(bool done) { return done ? palette().function : palette().dim; }
 
+// A key as ipcs prints it: 0x000004d2 for 1234, 0x00000000 for IPC_PRIVATE.
+inline std::string ipcs_key(std::int64_t key) { return fmt::format("{:#010x}", static_cast<std::uint32_t>(key)); }
+
 // A panel's title, wrapped to the panel: a long one in a narrow column is not cut off.
 inline void panel_title(std::string_view title) {
     text_wrapped(title);

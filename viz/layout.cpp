@@ -134,6 +134,34 @@ void draw_flight(const View& v, const Anchors& a) {
     dl->AddText(p, u32(palette().flying_label_text), label.c_str());
 }
 
+// The seed's figures across panels: each node of a segment's attach chain to its process's
+// vm_area_struct, and each sleeper on q_receivers or q_senders to its task.
+void draw_figure_links(const View& v, const Anchors& a) {
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    float w = 1.5f * v.zoom;
+    for (const auto& [node, from] : a.attach) {
+        auto to = a.box.find(Anchors::key({sim::ObjKind::vm_area_struct, node.first, node.second}));
+        if (to == a.box.end()) continue;
+        const sim::task_struct* t = v.kernel->task(node.first);
+        const sim::vm_area_struct* vma = t ? t->mm.find_vma(node.second) : nullptr;
+        ImU32 c = faded(object_colour(vma ? vma->shmid : 0), 0.8f);
+        dl->AddBezierCubic(ImVec2(from.first, from.second), ImVec2(from.first, from.second + 40 * v.zoom),
+                           ImVec2(to->second.first + 60 * v.zoom, to->second.second), ImVec2(to->second.first, to->second.second), c, w);
+        dl->AddCircleFilled(ImVec2(to->second.first, to->second.second), 3.0f * v.zoom, c);
+    }
+    for (const auto& [key, from] : a.box) {
+        auto kind = static_cast<sim::ObjKind>(std::get<0>(key));
+        if (kind != sim::ObjKind::msg_receiver && kind != sim::ObjKind::msg_sender) continue;
+        auto to = a.task_end.find(static_cast<int>(std::get<1>(key)));
+        if (to == a.task_end.end()) continue;
+        ImU32 c = u32(waiting_colour(), 0.8f);
+        // From the top edge of the box (its anchor is its centre), so that the line crosses no text.
+        ImVec2 top(from.first, from.second - ImGui::GetTextLineHeight() / 2 - 4.0f);
+        dl->AddLine(top, ImVec2(to->second.first, to->second.second), c, w);
+        dl->AddCircleFilled(ImVec2(to->second.first, to->second.second), 3.0f * v.zoom, c);
+    }
+}
+
 void column(const char* id, float width, float height, void (*body)(const View&, Anchors&), const View& v, Anchors& a) {
     ImGui::BeginChild(id, ImVec2(width, height), true);
     body(v, a);
@@ -210,9 +238,7 @@ void draw_layout(App& app, const View& v) {
 
     ImGui::BeginGroup();
     if (shm) {
-        ImGui::BeginChild("Shared memory", ImVec2(right, h * (uses.msg ? 0.34f : 0.5f)), true);
-        panel_shm(v);
-        ImGui::EndChild();
+        column("Shared memory", right, h * (uses.msg ? 0.34f : 0.5f), panel_shm, v, anchors);
     }
     if (shm && uses.msg) column("Message queues", right, h * 0.36f, panel_msg, v, anchors);
     ImGui::BeginChild("Kernel comparison", ImVec2(right, 0), true);
@@ -224,6 +250,7 @@ void draw_layout(App& app, const View& v) {
     bool menu_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
     if (v.kernel && !menu_open) draw_links(v, anchors);
     if (v.kernel && !menu_open) draw_flight(v, anchors);
+    if (v.kernel && !menu_open) draw_figure_links(v, anchors);
     ImGui::End();
 }
 

@@ -24,7 +24,7 @@ void panel_memory(const View& v, Anchors& anchors);
 void panel_walk(const View& v);
 // The page-table levels the last frame's walk panel drew: 4, or 0 when it showed no walk (tests).
 int walk_levels_drawn();
-void panel_shm(const View& v);
+void panel_shm(const View& v, Anchors& anchors);
 void panel_msg(const View& v, Anchors& anchors);
 void panel_compare(const View& v);
 

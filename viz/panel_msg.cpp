@@ -9,6 +9,7 @@
 
 #include "sim/text.h"
 #include "viz/draw.h"
+#include "viz/id_table.h"
 #include "viz/layout.h"
 
 namespace viz {
@@ -37,13 +38,17 @@ constexpr std::size_t kMaxBoxes = 64;
 
 // A row of boxes, wrapping. A box the current event brings in fades in as the flying one
 // (layout.cpp) arrives; a box the step takes away fades out during the event that does it.
-void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entry>& entries, std::size_t more, int colour_id) {
+// `linked`: the boxes are a list (struct list_head), drawn with an arrow from each to the next.
+void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entry>& entries, std::size_t more, int colour_id, bool linked) {
     ImGui::TextDisabled("%s", name);
     ImGui::SameLine();
     int shown = 0;
     for (const auto& e : entries) {
         if (e.alpha <= 0.0f) continue;
-        if (shown++ > 0) ImGui::SameLine();
+        if (shown++ > 0) {
+            ImGui::SameLine(0, linked ? 0.0f : -1.0f);
+            if (linked) ImGui::TextDisabled(" -> "), ImGui::SameLine(0, 0);
+        }
         // A box that does not fit in what is left of the line starts the next one (a Chinese label is wider).
         if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(e.label.c_str()).x + 8.0f) ImGui::NewLine();
         const sim::KernelEvent* now = v.current_event();
@@ -87,9 +92,14 @@ void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
     int id = p.id;
     const sim::msg_queue* was = v.before ? v.before->ns().msg_ids.find_id(id) : nullptr;
     bool lit = v.touched_now({sim::ObjKind::msg_queue, id});
-    std::string head = "msqid " + std::to_string(id) + "   key " + std::to_string(p.key) + "   mode " + sim::oct(p.mode);
+    std::string head = "msqid " + std::to_string(id) + "   key " + ipcs_key(p.key) + "   mode " + sim::oct(p.mode);
     text_box(head, object_colour(100 + id, 0.2f), lit ? highlight_colour(v.anim) : object_colour(100 + id));
-    text_wrapped(sim::cat("qbytes ", q.q_qbytes, "   cbytes ", q.q_cbytes, "   qnum ", q.q_qnum, "   lspid ", comm(*v.kernel, q.q_lspid),
+    text_wrapped(explain::say("q_perm: uid {uid}  gid {gid}  cuid {cuid}  cgid {cgid}", fmt::arg("uid", p.uid), fmt::arg("gid", p.gid),
+                              fmt::arg("cuid", p.cuid), fmt::arg("cgid", p.cgid)));
+    sim::ObjRef qref{sim::ObjKind::msg_queue, id};
+    std::uint64_t cbytes = v.value_at(qref, "cbytes", was ? was->q_cbytes : 0, q.q_cbytes);
+    std::uint64_t qnum = v.value_at(qref, "qnum", was ? was->q_qnum : 0, q.q_qnum);
+    text_wrapped(sim::cat("qbytes ", q.q_qbytes, "   cbytes ", cbytes, "   qnum ", qnum, "   lspid ", comm(*v.kernel, q.q_lspid),
                           "   lrpid ", comm(*v.kernel, q.q_lrpid)));
     auto msg_label = [](const sim::msg_msg& m) {
         return explain::say("type {type}, {n} B {text}", fmt::arg("type", m.m_type), fmt::arg("n", m.m_ts()), fmt::arg("text", sim::quoted(m.m_text, 12)));
@@ -97,19 +107,19 @@ void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
     auto msg_ref = [&](const sim::msg_msg& m) { return sim::ObjRef{sim::ObjKind::msg_msg, id, m.serial}; };
     std::size_t more = 0;
     auto msgs = entries(v, q.q_messages, was ? &was->q_messages : nullptr, msg_label, msg_ref, more);
-    box_row(v, a, "q_messages ", msgs, more, 100 + id);
+    box_row(v, a, "q_messages ", msgs, more, 100 + id, true);
     auto r_label = [&](const sim::msg_receiver& r) {
         return explain::say("{proc}: {wants}, buf {n}", fmt::arg("proc", comm(*v.kernel, r.r_tsk)), fmt::arg("wants", wants(r)), fmt::arg("n", r.r_maxsize));
     };
     auto r_ref = [](const sim::msg_receiver& r) { return sim::ObjRef{sim::ObjKind::msg_receiver, r.r_tsk, 0}; };
     auto receivers = entries(v, q.q_receivers, was ? &was->q_receivers : nullptr, r_label, r_ref, more);
-    box_row(v, a, "q_receivers", receivers, more, 200 + id);
+    box_row(v, a, "q_receivers", receivers, more, 200 + id, true);
     auto s_label = [&](const sim::msg_sender& snd) {
         return explain::say("{proc}: {n} B to send", fmt::arg("proc", comm(*v.kernel, snd.tsk)), fmt::arg("n", snd.msgsz));
     };
     auto s_ref = [](const sim::msg_sender& snd) { return sim::ObjRef{sim::ObjKind::msg_sender, snd.tsk, 0}; };
     auto senders = entries(v, q.q_senders, was ? &was->q_senders : nullptr, s_label, s_ref, more);
-    box_row(v, a, "q_senders  ", senders, more, 300 + id);
+    box_row(v, a, "q_senders  ", senders, more, 300 + id, true);
     ImGui::Spacing();
 }
 
@@ -118,6 +128,7 @@ void queue(const View& v, Anchors& a, const sim::msg_queue& q) {
 void panel_msg(const View& v, Anchors& a) {
     panel_title(explain::tr("Message queues: msqid_ds, msg_msg, wait queues"));
     if (!v.kernel) return;
+    id_table(v, v.kernel->ns().msg_ids, explain::tr("ipc_ids of msg (the seed's msgque):"), sim::ObjKind::msg_queue);
     if (v.kernel->ns().msg_ids.entries.empty()) ImGui::TextDisabled("%s", explain::tr("no queue").data());
     for (const auto& [idx, q] : v.kernel->ns().msg_ids.entries)
         if (!v.pending({sim::ObjKind::msg_queue, q.q_perm.id})) queue(v, a, q);

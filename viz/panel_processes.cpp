@@ -88,7 +88,9 @@ void vma_box(const View& v, const sim::task_struct& t, const sim::vm_area_struct
     std::string label = "vm_area_struct  [" + sim::hex(vma.vm_start) + ", " + sim::hex(vma.vm_end) + ")  " + vma.perms() +
                         "  shmid " + std::to_string(vma.shmid);
     if (vma.vm_pgoff) label += explain::say("  from page {n}", fmt::arg("n", vma.vm_pgoff));  // a piece left by a split
-    text_box(label, object_colour(vma.shmid, 0.18f), v.touched_now(ref) ? highlight_colour(v.anim) : object_colour(vma.shmid), alpha);
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    ImVec2 size = text_box(label, object_colour(vma.shmid, 0.18f), v.touched_now(ref) ? highlight_colour(v.anim) : object_colour(vma.shmid), alpha);
+    if (alpha >= 1.0f && ImGui::IsItemVisible()) a.box[Anchors::key(ref)] = {at.x + size.x, at.y + size.y / 2};
     pte_row(v, t, vma, a, alpha);
     ImGui::Unindent();
 }
@@ -109,7 +111,8 @@ void vma_chain(const View& v, const sim::task_struct& t, Anchors& a) {
             vma_box(v, *was, vma, a, alpha, first);
             first = false;
         }
-    if (first) ImGui::TextDisabled("    %s", explain::tr("no vm_area_struct maps a segment").data());
+    // In a lesson with no segment at all, a line per process saying so would only be noise.
+    if (first && !v.kernel->ns().shm_ids.entries.empty()) ImGui::TextDisabled("    %s", explain::tr("no vm_area_struct maps a segment").data());
 }
 
 }  // namespace
@@ -120,18 +123,22 @@ void panel_processes(const View& v, Anchors& a) {
     for (const auto& [pid, t] : v.kernel->tasks()) {
         bool lit = v.touched_now({sim::ObjKind::task_struct, pid});
         a.task[pid] = {ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y};
-        ImVec4 c = t.state == sim::TaskState::ready     ? good_colour()
-                   : t.state == sim::TaskState::blocked ? waiting_colour()
-                                                        : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
+        sim::TaskState state = v.task_state(pid);
+        const sim::task_struct* was = v.before ? v.before->task(pid) : nullptr;
+        std::uint64_t min_flt = v.value_at({sim::ObjKind::mm_struct, pid}, "min_flt", was ? was->min_flt : 0, t.min_flt);
+        ImVec4 c = state == sim::TaskState::ready     ? good_colour()
+                   : state == sim::TaskState::blocked ? waiting_colour()
+                                                      : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
         if (lit) ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetCursorScreenPos(),
                                                             ImVec2(ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x,
                                                                    ImGui::GetCursorScreenPos().y + ImGui::GetTextLineHeight()),
                                                             highlight_fill(v.anim));
         ImGui::TextColored(c, "%s", t.comm.c_str());
         ImGui::SameLine();
-        ImGui::TextDisabled("pid %d  uid %u  %s  minflt %llu", pid, t.cred.euid, std::string(state_word(t.state)).c_str(),
-                            static_cast<unsigned long long>(t.min_flt));
-        if (t.state == sim::TaskState::killed) ImGui::SameLine(), ImGui::TextDisabled("%s", explain::say("(signal {n})", fmt::arg("n", t.term_signal)).c_str());
+        ImGui::TextDisabled("pid %d  uid %u  %s  minflt %llu", pid, t.cred.euid, std::string(state_word(state)).c_str(),
+                            static_cast<unsigned long long>(min_flt));
+        if (state == sim::TaskState::killed) ImGui::SameLine(), ImGui::TextDisabled("%s", explain::say("(signal {n})", fmt::arg("n", t.term_signal)).c_str());
+        a.task_end[pid] = {ImGui::GetItemRectMax().x + 4, ImGui::GetItemRectMin().y + ImGui::GetTextLineHeight() / 2};
         vma_chain(v, t, a);
         ImGui::Spacing();
     }

@@ -21,6 +21,62 @@ const std::vector<sim::scenario::LessonText>* View::notes_in_force() const {
     return &scenario->steps[i].notes;
 }
 
+namespace {
+
+// The state an event gives a task, if it changes one (sim/msg.cpp, wait.cpp, task.cpp).
+std::optional<sim::TaskState> state_given(const sim::KernelEvent& e, int pid) {
+    auto is = [&](ObjKind kind) {
+        return std::any_of(e.touched.begin(), e.touched.end(), [&](const sim::ObjRef& r) { return r.kind == kind && r.id == pid; });
+    };
+    switch (e.kind) {
+    case EventKind::sleep:
+        if (is(ObjKind::msg_receiver) || is(ObjKind::msg_sender)) return sim::TaskState::blocked;
+        return std::nullopt;
+    case EventKind::wake:
+    case EventKind::resume:
+        if (is(ObjKind::task_struct)) return sim::TaskState::ready;
+        return std::nullopt;
+    case EventKind::task_change:
+        if (e.function == "do_exit" && is(ObjKind::task_struct)) return e.arg("sig") ? sim::TaskState::killed : sim::TaskState::exited;
+        return std::nullopt;
+    default: return std::nullopt;
+    }
+}
+
+}  // namespace
+
+sim::TaskState View::task_state(int pid) const {
+    const sim::task_struct* after = kernel ? kernel->task(pid) : nullptr;
+    const sim::task_struct* was = before ? before->task(pid) : nullptr;
+    std::optional<sim::TaskState> at_cursor;
+    bool later = false;
+    const auto& ev = events();
+    for (int i = 0; i < static_cast<int>(ev.size()); ++i) {
+        auto s = state_given(ev[static_cast<std::size_t>(i)], pid);
+        if (s && i <= event) at_cursor = s;
+        else if (s) later = true;
+    }
+    sim::TaskState final_state = after ? after->state : sim::TaskState::exited;
+    if (!later) return final_state;
+    return at_cursor ? *at_cursor : was ? was->state : final_state;
+}
+
+std::uint64_t View::value_at(const sim::ObjRef& ref, std::string_view name, std::uint64_t before_value, std::uint64_t after_value) const {
+    std::optional<std::uint64_t> at_cursor;
+    bool later = false;
+    const auto& ev = events();
+    for (int i = 0; i < static_cast<int>(ev.size()); ++i) {
+        const auto& e = ev[static_cast<std::size_t>(i)];
+        if (std::find(e.touched.begin(), e.touched.end(), ref) == e.touched.end()) continue;
+        auto v = e.arg(name);
+        if (!v) continue;
+        if (i <= event) at_cursor = v;
+        else later = true;
+    }
+    if (!later) return after_value;
+    return at_cursor ? *at_cursor : before_value;
+}
+
 const sim::KernelEvent* View::current_event() const {
     const auto& ev = events();
     return event >= 0 && static_cast<std::size_t>(event) < ev.size() ? &ev[static_cast<std::size_t>(event)] : nullptr;

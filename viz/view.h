@@ -48,6 +48,13 @@ struct View {
     const sim::KernelEvent* current_event() const;
     // Event i's sentence, in the chosen language (explain::sentence).
     std::string sentence(const sim::KernelEvent& e) const;
+    // A task's state after events [0, event] of the step: the state its last sleep, wake-up, resume or
+    // death at or before the cursor gave it; before any, the state it had before the step.
+    sim::TaskState task_state(int pid) const;
+    // A counter of an object after events [0, event]: the value of the argument `name` in the last
+    // event at or before the cursor that touched `ref` and carries it; before any, `before_value`.
+    // `after_value` when no later event of the step changes it (the model's own value then).
+    std::uint64_t value_at(const sim::ObjRef& ref, std::string_view name, std::uint64_t before_value, std::uint64_t after_value) const;
     // True when a later event of this step makes the object: it is not there yet.
     bool pending(const sim::ObjRef& r) const;
     // True when the current event touches the object.
@@ -72,7 +79,9 @@ struct Anchors {
     std::map<std::pair<int, std::uint64_t>, Point> pte;  // (pid, vpage) -> the bottom of its cell
     std::map<std::uint64_t, Point> frame;                // pfn -> the top of its cell
     std::map<int, Point> task;                           // pid -> the start of its row in Processes
+    std::map<int, Point> task_end;                       // pid -> just after its row's text (wait lists point here)
     std::map<std::tuple<int, std::int64_t, std::uint64_t>, Point> box;  // (ObjKind, id, sub) -> a box's centre
+    std::map<std::pair<int, std::uint64_t>, Point> attach;  // (pid, vm_start) -> its node in a segment's attach chain
     Point links_note{};  // where a note on how the lines are drawn goes: beside the Physical memory title
     static std::tuple<int, std::int64_t, std::uint64_t> key(const sim::ObjRef& r) { return {static_cast<int>(r.kind), r.id, r.sub}; }
 };

@@ -105,4 +105,23 @@ std::string_view signal_name(std::int64_t sig) {
     return n ? n->name : std::string_view{};
 }
 
+namespace {
+constexpr Named kShmctl[] = {{"IPC_RMID", IPC_RMID, ""}, {"IPC_SET", IPC_SET, ""},     {"IPC_STAT", IPC_STAT, ""},
+                             {"IPC_INFO", IPC_INFO, ""}, {"SHM_LOCK", SHM_LOCK, ""},   {"SHM_UNLOCK", SHM_UNLOCK, ""},
+                             {"SHM_STAT", SHM_STAT, ""}, {"SHM_INFO", SHM_INFO, ""},   {"SHM_STAT_ANY", SHM_STAT_ANY, ""}};
+constexpr Named kMsgctl[] = {{"IPC_RMID", IPC_RMID, ""}, {"IPC_SET", IPC_SET, ""},   {"IPC_STAT", IPC_STAT, ""},
+                             {"IPC_INFO", IPC_INFO, ""}, {"MSG_STAT", MSG_STAT, ""}, {"MSG_INFO", MSG_INFO, ""},
+                             {"MSG_STAT_ANY", MSG_STAT_ANY, ""}};
+}  // namespace
+
+std::string_view shmctl_command_name(std::int64_t cmd) {
+    const Named* n = lookup_value(kShmctl, cmd);
+    return n ? n->name : "";
+}
+
+std::string_view msgctl_command_name(std::int64_t cmd) {
+    const Named* n = lookup_value(kMsgctl, cmd);
+    return n ? n->name : "";
+}
+
 }  // namespace sim::scenario
