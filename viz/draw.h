@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -66,16 +67,18 @@ inline void box(ImDrawList* dl, ImVec2 p, ImVec2 q, ImU32 fill, ImU32 border, fl
     dl->AddRect(p, q, border, 3.0f, 0, std::round(thickness));
 }
 
-// A box of text at the cursor, advancing it; returns the box's size.
+// A box of text at the cursor, advancing it; returns the box's size. Text wider than the panel
+// wraps inside the box (at spaces), so that a zoomed panel cuts nothing off.
 inline ImVec2 text_box(const std::string& text, ImU32 fill, ImU32 border, float alpha = 1.0f, float pad = 4.0f) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p = ImGui::GetCursorScreenPos();
-    ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    float wrap = std::max(ImGui::GetContentRegionAvail().x - 2 * pad - 1.0f, ImGui::GetFontSize() * 4);
+    ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
     ImVec2 q(p.x + size.x + 2 * pad, p.y + size.y + 2 * pad);
     ImGui::Dummy(ImVec2(q.x - p.x, q.y - p.y));
     if (!ImGui::IsItemVisible()) return ImVec2(q.x - p.x, q.y - p.y);  // scrolled away: its vertices would cost all the same
     box(dl, p, q, faded(fill, alpha), faded(border, alpha));
-    dl->AddText(ImVec2(p.x + pad, p.y + pad), faded(text_colour(), alpha), text.c_str());
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(p.x + pad, p.y + pad), faded(text_colour(), alpha), text.c_str(), nullptr, wrap);
     return ImVec2(q.x - p.x, q.y - p.y);
 }
 

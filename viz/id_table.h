@@ -14,9 +14,9 @@ namespace viz {
 
 template <typename Ids>
 void id_table(const View& v, const Ids& ids, std::string_view title, sim::ObjKind kind) {
-    ImGui::TextDisabled("%.*s", static_cast<int>(title.size()), title.data());
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", explain::say("in_use {n}", fmt::arg("n", ids.in_use)).c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(std::string(title) + " " + explain::say("in_use {n}", fmt::arg("n", ids.in_use)));
+    ImGui::PopStyleColor();
     int shown = 0;
     for (const auto& [idx, obj] : ids.entries) {
         int id = obj.perm().id;
@@ -26,8 +26,10 @@ void id_table(const View& v, const Ids& ids, std::string_view title, sim::ObjKin
             ImGui::TextDisabled("...");
             break;
         }
-        ImGui::SameLine();
-        if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 5) ImGui::NewLine();
+        if (shown > 1) {
+            ImGui::SameLine();
+            if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 5) ImGui::NewLine();
+        }
         bool lit = v.touched_now({kind, id});
         text_box(fmt::format("[{}] {}", idx, id), object_colour(kind == sim::ObjKind::msg_queue ? 100 + id : id, 0.2f),
                  lit ? highlight_colour(v.anim) : dim_colour(), 1.0f, 2.0f);

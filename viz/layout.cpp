@@ -187,6 +187,16 @@ Uses uses_of(const View& v) {
 
 }  // namespace
 
+std::vector<std::string> overflowing_windows() {
+    std::vector<std::string> out;
+    for (ImGuiWindow* w : GImGui->Windows) {
+        if (!w->WasActive || w->Hidden || w->ScrollbarX) continue;
+        float shown = w->ContentRegionRect.GetWidth();
+        if (w->ContentSize.x > shown + 1.0f) out.push_back(fmt::format("{}: content {:.0f} px in {:.0f} px", w->Name, w->ContentSize.x, shown));
+    }
+    return out;
+}
+
 bool at_scale(const View& v) { return v.kernel && v.kernel->frames().size() > 1024; }
 
 void draw_layout(App& app, const View& v) {

@@ -2,6 +2,9 @@
 // 1920x1080 alike, and the lines from PTEs to frames drawn over them.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "viz/view.h"
 
 namespace viz {
@@ -14,6 +17,10 @@ void draw_layout(App& app, const View& v);
 // without anti-aliasing: llvmpipe shades each one-pixel fringe in whole 4x4 blocks, and at that
 // scale the fringes cost more than everything else on screen.
 bool at_scale(const View& v);
+
+// The windows whose content was wider than what they show in the last frame (item rectangles past
+// the right edge: cut-off text), each as "NAME: content W px in V px". For the layout tests.
+std::vector<std::string> overflowing_windows();
 
 // The panels (one file each). They only read the View; the scenario panel may ask App to open a lesson.
 void panel_toolbar(App& app, const View& v);

@@ -95,10 +95,8 @@ const FrameList& frame_list(const View& v) {
 }  // namespace
 
 void panel_memory(const View& v, Anchors& a) {
-    ImGui::TextUnformatted(explain::tr("Physical memory: frames (struct page)").data());
-    ImGui::SameLine();
-    a.links_note = {ImGui::GetCursorScreenPos().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetCursorScreenPos().y};
-    ImGui::NewLine();
+    text_wrapped(explain::tr("Physical memory: frames (struct page)"));
+    a.links_note = {ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetItemRectMin().y};
     ImGui::Separator();
     if (!v.kernel) return;
     const FrameList& list = frame_list(v);
@@ -107,7 +105,7 @@ void panel_memory(const View& v, Anchors& a) {
         if (float alpha = v.leaving({sim::ObjKind::page, static_cast<std::int64_t>(pfn)}); alpha > 0.0f) fading.push_back({pfn, alpha});
     // A cell is as wide as its longest line can be, in the language of the moment.
     float w = std::max(ImGui::CalcTextSize(explain::say("frame {pfn}", fmt::arg("pfn", "0x1a000000")).c_str()).x,
-                       ImGui::CalcTextSize(explain::say("shm {shmid}, {n} PTE", fmt::arg("shmid", 99), fmt::arg("n", 99)).c_str()).x);
+                       ImGui::CalcTextSize(explain::say("shm {shmid}, {n} PTE", fmt::arg("shmid", 99), fmt::arg("n", 99)).c_str()).x) + 8.0f;
     Grid g{ImGui::GetCursorScreenPos(), w, 2.3f * ImGui::GetTextLineHeight(), 6.0f * v.zoom,
            std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (w + 6.0f * v.zoom)))};
     int present = static_cast<int>(list.present.size()), cells = present + static_cast<int>(fading.size());
@@ -121,7 +119,11 @@ void panel_memory(const View& v, Anchors& a) {
             frame_cell(v, g, i, pfn, v.before->frames().find(pfn)->second, 0, alpha, a);
         }
     }
-    if (cells == 0) ImGui::TextDisabled("%s", explain::tr("no frame in use yet: frames come with first touches").data());
+    if (cells == 0) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        text_wrapped(explain::tr("no frame in use yet: frames come with first touches"));
+        ImGui::PopStyleColor();
+    }
     int rows = (cells + g.per_row - 1) / g.per_row;
     ImGui::Dummy(ImVec2(ImGui::GetContentRegionAvail().x, static_cast<float>(rows) * (g.h + g.gap)));
 }

@@ -92,33 +92,61 @@ static void notes(const App& app, const View& v) {
     if (!in_force->empty()) ImGui::Separator();
 }
 
-// The source, one line per row; only the rows on screen are laid out (long generated files).
+// One line of the source: its number, then its text wrapped beside it (a note's line is long);
+// the current line lit under both.
+static void source_line(const View& v, int line, bool current) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    float w = ImGui::GetContentRegionAvail().x;
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    // The current line's number reads on its highlight; the others stay dim.
+    if (current) ImGui::Text("%3d", line);
+    else ImGui::TextDisabled("%3d", line);
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    text_wrapped(v.scenario->lines[static_cast<std::size_t>(line - 1)]);
+    ImGui::EndGroup();
+    dl->ChannelsSetCurrent(0);
+    if (current) dl->AddRectFilled(p, ImVec2(p.x + w, ImGui::GetItemRectMax().y), highlight_fill(0.6f));
+    dl->ChannelsMerge();
+}
+
+// The source. A lesson's lines wrap; a long generated file (thousands of lines) is laid out only
+// where it is on screen, one row per line, and scrolls sideways.
 static void source(const View& v) {
     int current = v.record ? v.scenario->steps[v.record->index].pos.line : 0;
-    static int scrolled_to = -1;
-    ImGui::BeginChild("source");
+    static std::pair<const void*, int> scrolled_to{nullptr, -1};
+    bool follow = scrolled_to != std::pair<const void*, int>{v.scenario, current} && current > 0;
+    scrolled_to = {v.scenario, current};
+    int lines = static_cast<int>(v.scenario->lines.size());
+    constexpr int kWrappedLines = 2000;
+    ImGui::BeginChild("source", ImVec2(0, 0), false, lines > kWrappedLines ? ImGuiWindowFlags_HorizontalScrollbar : 0);
+    if (lines <= kWrappedLines) {
+        for (int line = 1; line <= lines; ++line) {
+            source_line(v, line, line == current);
+            if (line == current && follow) ImGui::SetScrollHereY(0.35f);
+        }
+        ImGui::EndChild();
+        return;
+    }
     float row = ImGui::GetTextLineHeightWithSpacing();
-    if (scrolled_to != current && current > 0)
-        ImGui::SetScrollY(std::max(0.0f, static_cast<float>(current - 1) * row - ImGui::GetWindowHeight() * 0.35f));
-    scrolled_to = current;
+    if (follow) ImGui::SetScrollY(std::max(0.0f, static_cast<float>(current - 1) * row - ImGui::GetWindowHeight() * 0.35f));
     ImGuiListClipper clipper;
-    clipper.Begin(static_cast<int>(v.scenario->lines.size()), row);
-    while (clipper.Step()) {
+    clipper.Begin(lines, row);
+    while (clipper.Step())
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
             int line = i + 1;
             ImVec2 p = ImGui::GetCursorScreenPos();
-            if (line == current) {
-                float w = ImGui::GetContentRegionAvail().x;
-                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), highlight_fill(0.6f));
-            }
-            // The current line's number reads on its highlight; the others stay dim.
+            if (line == current)
+                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeight()),
+                                                          highlight_fill(0.6f));
             if (line == current) ImGui::Text("%3d", line);
             else ImGui::TextDisabled("%3d", line);
             ImGui::SameLine();
             std::string_view text = v.scenario->lines[static_cast<std::size_t>(i)];
             ImGui::TextUnformatted(text.data(), text.data() + text.size());
         }
-    }
     ImGui::EndChild();
 }
 

@@ -2,6 +2,7 @@
 // the four table pages the MMU reads, each with the entry it takes lit, down to the frame and the
 // byte. A first touch plays the walk stop by stop, the tables being allocated, the PTE being set.
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
@@ -136,7 +137,9 @@ void walk_grid(const View& v, const Walk& w) {
     for (int level = 0; level < 4; ++level) bottom.push_back(table_box(v, w, level));
     g_levels_drawn = 4;
     bottom.push_back(frame_box(v, w));
-    float avail = ImGui::GetContentRegionAvail().x;
+    // Room for a vertical scrollbar even while there is none: the panel gets one when the grid is
+    // taller than it, and a grid that fitted would then be cut off by it.
+    float avail = ImGui::GetContentRegionAvail().x - (ImGui::GetCurrentWindow()->ScrollbarY ? 0.0f : ImGui::GetStyle().ScrollbarSize);
     auto measure = [&](std::vector<float>& cols, float& top_h, float& bottom_h, float pad) {
         cols.assign(5, 0.0f);
         top_h = bottom_h = 0;
@@ -152,8 +155,10 @@ void walk_grid(const View& v, const Walk& w) {
     std::vector<float> cols;
     float top_h = 0, bottom_h = 0, pad = 4.0f, gap = ImGui::GetFontSize() * 0.9f;
     float total = measure(cols, top_h, bottom_h, pad) + 4 * gap;
-    if (total > avail) {
-        ImGui::SetWindowFontScale(std::max(0.75f, avail / total));
+    // Text does not scale quite linearly (whole pixels): shrink again until it fits, or is at 60%.
+    for (float scale = 1.0f; total > avail && scale > 0.6f;) {
+        scale = std::max(0.6f, scale * avail / total * 0.98f);
+        ImGui::SetWindowFontScale(scale);
         gap = ImGui::GetFontSize() * 0.9f;
         total = measure(cols, top_h, bottom_h, pad) + 4 * gap;
     }
@@ -205,7 +210,9 @@ void panel_walk(const View& v) {
     panel_title(explain::tr("Page-table walk: the MMU's four levels"));
     std::optional<Walk> w = walk_of(v);
     if (!w) {
-        ImGui::TextDisabled("%s", explain::tr("No access yet: the walk shows when a process touches memory, or when a PTE cell is clicked.").data());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        text_wrapped(explain::tr("No access yet: the walk shows when a process touches memory, or when a PTE cell is clicked."));
+        ImGui::PopStyleColor();
         return;
     }
     text_wrapped(explain::say("{who} (pid {pid}): virtual address {vaddr}; page-table pages below the PGD: {n}", fmt::arg("who", comm(*v.kernel, w->pid)),
