@@ -28,6 +28,7 @@ int Kernel::spawn(const std::string& comm, std::uint32_t uid, std::uint32_t gid)
     t.pid = m_next_pid++;
     t.comm = comm;
     t.cred = cred::of(uid, gid);
+    t.mm.mmap_base = mmap_base_for(m_spawned++);
     int pid = t.pid;
     m_tasks.emplace(pid, std::move(t));
     return pid;

@@ -396,6 +396,7 @@ private:
     std::vector<std::uint64_t> m_free_frames; // freed pfns, reused last-freed first
     std::uint64_t m_next_pfn = 0x1a000;
     int m_next_pid = 1000;
+    int m_spawned = 0;  // processes started (not forked): each gets its own mmap_base
     std::uint64_t m_now = 0;
 
     int m_caller = 0;        // who made the call in progress

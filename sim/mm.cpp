@@ -21,7 +21,7 @@ bool mm_struct::intersects(std::uint64_t start, std::uint64_t end) const {
 }
 
 std::optional<std::uint64_t> mm_struct::get_unmapped_area(std::uint64_t len) const {
-    std::uint64_t top = MMAP_BASE;
+    std::uint64_t top = mmap_base;
     // Walk mappings from the highest down, looking for a gap of len below `top`.
     for (auto it = mmap.rbegin(); it != mmap.rend(); ++it) {
         const auto& vma = it->second;

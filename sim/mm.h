@@ -66,6 +66,7 @@ struct page_tables {
 
 struct mm_struct {
     std::map<std::uint64_t, vm_area_struct> mmap;  // by vm_start (the kernel's maple tree)
+    std::uint64_t mmap_base = 0x7f0000000000ull;    // where top-down allocation starts (MMAP_BASE; mmap_base_for)
     // Virtual page address -> pte, present ones only: x86-64's four levels of 512 entries.
     radix_tree<pte_t, 9, 4, PAGE_SHIFT> page_table;
     page_tables pgtables;
@@ -85,9 +86,15 @@ struct mm_struct {
     std::pair<std::uint64_t, std::uint64_t> floor_ceiling(std::uint64_t start, std::uint64_t end) const;
 };
 
-// Where top-down allocation starts: the same fixed base on every run, so addresses are deterministic
-// (the kernel randomises it; scenarios compare addresses as offsets into their attachment).
+// Where top-down allocation starts for the first process: fixed, so that every run gives the same
+// addresses (the kernel randomises it; scenarios compare addresses as offsets into their attachment).
 inline constexpr std::uint64_t MMAP_BASE = 0x7f0000000000ull;
+// Each program gets its own mmap_base, as ASLR gives each exec its own (arch_pick_mmap_layout):
+// here the n-th process of a scenario starts n * 64 GiB lower, so that one segment shows at
+// different addresses in different processes, as the seed says and the kernel run shows. A forked
+// child keeps its parent's (fork copies the mm; only exec picks anew).
+inline constexpr std::uint64_t MMAP_BASE_STEP = std::uint64_t{64} << 30;
+inline std::uint64_t mmap_base_for(int nth) { return MMAP_BASE - static_cast<std::uint64_t>(nth % 1024) * MMAP_BASE_STEP; }
 // The top of user space on x86-64 with 4-level paging (TASK_SIZE_MAX): one page below 2^47.
 inline constexpr std::uint64_t TASK_SIZE = (std::uint64_t{1} << 47) - PAGE_SIZE;
 inline constexpr std::uint64_t MMAP_MIN_ADDR = 0x10000ull;  // vm.mmap_min_addr

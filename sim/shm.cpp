@@ -120,8 +120,8 @@ SyscallResult& Kernel::do_shmat(std::int64_t shmid, std::uint64_t addr, std::int
         auto area = mm.get_unmapped_area(len);
         if (!area) return FAILS(ENOMEM, "get_unmapped_area", N_("no gap in the address space is large enough"));
         addr = *area;
-        EVENT(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}}, N_("picks the highest free gap below mmap_base: {addr}"),
-              ev::hex<"addr">(addr));
+        EVENT(EventKind::lookup, "get_unmapped_area", {{ObjKind::mm_struct, pid}}, N_("picks the highest free gap below {task}'s mmap_base {base}: {addr}"),
+              ev::task<"task">(pid), ev::hex<"base">(mm.mmap_base), ev::hex<"addr">(addr));
     }
     vm_area_struct vma{addr, addr + len, !rdonly, id, 0};
     vma.vm_exec = shmflg & SHM_EXEC;

@@ -17,6 +17,7 @@ const SyscallResult& Kernel::fork(int pid, const std::string& child_comm) {
     child.rlim_memlock = current().rlim_memlock;  // the signal_struct's rlimits
     child.sighand = current().sighand;            // copy_sighand: handlers survive fork, not exec
     child.mm.mmap = current().mm.mmap;  // same attachments at the same addresses
+    child.mm.mmap_base = current().mm.mmap_base;
     int cpid = child.pid;
     EVENT(EventKind::task_change, "copy_process", ObjRefs({{ObjKind::task_struct, pid}, {ObjKind::task_struct, cpid}}),
           N_("creates task_struct {child_pid} ({child}) with {parent}'s credentials (euid {euid}, egid {egid}), signal dispositions and RLIMIT_MEMLOCK"),

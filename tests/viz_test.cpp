@@ -414,7 +414,12 @@ TEST(Viz, screenshots_in_english_and_chinese_draw_their_words_with_real_glyphs) 
     std::string printed;
     auto remembered = screenshot(env, "", printed);
     ASSERT_TRUE(remembered);
-    EXPECT_TRUE(remembered->rgba == zh.rgba) << "the remembered Chinese was not used";
+    // Up to the right-hand column: the kernel comparison there shows the kernel run's addresses,
+    // which ASLR makes different in every run.
+    int same = 0, compared = 0;
+    for (int y = 0; y < zh.h; ++y)
+        for (int x = 0; x < zh.w * 2 / 3; ++x) same += remembered->at(x, y) == zh.at(x, y), ++compared;
+    EXPECT_EQ(same, compared) << "the remembered Chinese was not used";
     fs::remove_all(config);
 }
 

@@ -21,6 +21,8 @@ namespace {
 
 // The comparison panel shows no text longer than this: the history keeps no more of one.
 constexpr std::size_t kShownTextBytes = 256;
+// ... and the addresses of no more than this many attachments of a process.
+constexpr std::size_t kShownMaps = 8;
 
 // A text cut to what can be shown, saying how long it was.
 void cut_text(std::string& s) {
@@ -36,7 +38,10 @@ void cut_text(std::string& s) {
 // Equality of the full values is in the step's differences, made before this.
 void trim_for_history(sim::Observation& o) {
     for (auto& p : o.procs) {
-        p.maps = {};
+        // Where each attachment starts stays, for the panel's addresses side by side; not the pages.
+        if (p.maps.size() > kShownMaps) p.maps.resize(kShownMaps);
+        for (auto& m : p.maps) m.present = {};
+        p.maps.shrink_to_fit();
         if (p.data.size() > kShownTextBytes) {
             p.data.resize(kShownTextBytes);
             p.data.shrink_to_fit();
@@ -48,7 +53,10 @@ void trim_for_history(sim::Observation& o) {
 std::size_t bytes_of(const sim::Observation& o) {
     std::size_t n = sizeof o + o.procs.capacity() * sizeof(sim::ProcView) + o.shms.capacity() * sizeof(sim::ShmView) +
                     o.msqs.capacity() * sizeof(sim::MsqView);
-    for (const auto& p : o.procs) n += p.name.capacity() + p.data.capacity();
+    for (const auto& p : o.procs) {
+        n += p.name.capacity() + p.data.capacity() + p.maps.capacity() * sizeof(sim::MappingView);
+        for (const auto& m : p.maps) n += m.perms.capacity();
+    }
     return n;
 }
 

@@ -3,22 +3,26 @@
 #include <imgui.h>
 
 #include "explain/catalog.h"
+#include "sim/text.h"
 #include "viz/draw.h"
 #include "viz/layout.h"
 
 namespace viz {
 namespace {
 
-void row(const char* what, const std::string& model, const std::string& kernel) {
+// `compared`: a value the two runs must agree on (a difference is red); an address is not one.
+void row(const char* what, const std::string& model, const std::string& kernel, bool compared = true) {
+    // Cells wrap (an address breaks where it must): a narrow panel cuts nothing off.
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(what);
+    text_wrapped(what);
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(model.c_str());
+    text_wrapped(model);
     ImGui::TableNextColumn();
-    if (model != kernel) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(error_colour()));
-    ImGui::TextUnformatted(kernel.c_str());
-    if (model != kernel) ImGui::PopStyleColor();
+    bool differs = compared && model != kernel;
+    if (differs) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(error_colour()));
+    text_wrapped(kernel);
+    if (differs) ImGui::PopStyleColor();
 }
 
 std::string num(std::uint64_t v) { return std::to_string(v); }
@@ -34,6 +38,12 @@ void values(const sim::Observation& m, const sim::Observation& k) {
         std::string what = explain::say("{proc} state, minflt", fmt::arg("proc", mp.name));
         auto show = [](const sim::ProcView& p) { return std::string(explain::tr(sim::to_string(p.state))) + ", " + std::to_string(p.minflt); };
         row(what.c_str(), show(mp), kp ? show(*kp) : "-");
+        // Each attachment's address in both runs: the kernel's base is random (ASLR), the model's
+        // fixed per process, so they differ, and the scenario compares offsets into them instead.
+        for (std::size_t i = 0; i < mp.maps.size(); ++i) {
+            std::string at = explain::say("{proc}: shm {shmid} at", fmt::arg("proc", mp.name), fmt::arg("shmid", mp.maps[i].shmid));
+            row(at.c_str(), sim::hex(mp.maps[i].start), kp && i < kp->maps.size() ? sim::hex(kp->maps[i].start) : "-", false);
+        }
     }
     for (const auto& ms : m.shms) {
         const sim::ShmView* ks = k.shm(ms.shmid);
