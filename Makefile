@@ -30,6 +30,7 @@ test: build
 bench: build
 	./$(BUILD)/bench
 	xvfb-run -a -s "-screen 0 1600x900x24" ./$(BUILD)/ipcviz --bench-frames 60 --size 1600x900
+	xvfb-run -a -s "-screen 0 1600x900x24" ./$(BUILD)/ipcviz --bench-startup --size 1600x900
 
 # make fuzz [FUZZ_SECONDS=N] [FUZZ_MAX_LEN=B]: libFuzzer over the parser and the model, seeded with every scenario.
 FUZZ_SECONDS ?= 60

@@ -549,3 +549,28 @@ TEST(Viz, the_walk_panel_draws_four_levels_on_a_first_touch_and_follows_a_picked
     app.next_step();
     EXPECT_FALSE(app.view().picked->has_value());
 }
+
+// The window opens before the kernel run is done: the run goes on beside it, the comparison panel
+// says so meanwhile, and its values are there once it ends.
+TEST(Viz, the_kernel_run_goes_on_in_the_background_and_its_values_arrive) {
+    Headless imgui;
+    viz::App app(assets());
+    app.background_kernel_run = true;
+    ASSERT_TRUE(app.open(assets() + "/lessons/01-shm1-shm2.ipc"));
+    app.settle_at(3);
+    auto v = app.view();
+    if (v.compare.unavailable && v.compare.unavailable->find("still going") == std::string::npos)
+        GTEST_SKIP() << "no kernel run here: " << *v.compare.unavailable;
+    imgui.frame(app);  // a frame is drawn whether or not the run is done
+    app.wait_for_kernel_run();
+    EXPECT_FALSE(app.kernel_run_going());
+    v = app.view();
+    ASSERT_NE(v.compare.kernel, nullptr) << (v.compare.unavailable ? *v.compare.unavailable : "");
+    EXPECT_TRUE(v.compare.differences->empty());
+    // Opening another file ends the run of the first at its next step; the second run is its own.
+    ASSERT_TRUE(app.open(assets() + "/lessons/11-two-receivers.ipc"));
+    ASSERT_TRUE(app.open(assets() + "/lessons/01-shm1-shm2.ipc"));
+    app.wait_for_kernel_run();
+    app.settle_at(app.view().total);
+    ASSERT_NE(app.view().compare.kernel, nullptr);
+}

@@ -86,6 +86,10 @@ App::App(std::string assets_dir) : m_assets(std::move(assets_dir)) {
     std::sort(m_lessons.begin(), m_lessons.end());
 }
 
+App::~App() {
+    if (m_cancel) *m_cancel = true;
+}
+
 bool App::open(const std::string& requested) {
     std::string file = requested.empty() && !m_lessons.empty() ? m_lessons.front() : requested;
     std::error_code ec;
@@ -123,46 +127,11 @@ void App::reload_if_changed() {
     if (!ec && t != m_mtime) open(m_file);
 }
 
-// The kernel run of the whole file, once, so that every step has the kernel's values beside the model's.
-void App::run_kernel_side() {
-    m_kernel_obs.clear();
-    m_model_obs.clear();
-    m_diffs.clear();
-    m_kept_bytes = 0;
-    m_kernel_cut = nullptr;
-    m_kernel_unavailable = nullptr;
-    if (auto why = real::RealBackend::cannot_run(*m_scenario)) {
-        m_kernel_unavailable = [why = *why] { return explain::say(why); };  // in the language of the moment
-        return;
-    }
-    // Every step's observations are kept for the panel: a very long scenario is left to `ipcsim compare`.
-    constexpr std::size_t kMaxSteps = 2000;
-    if (m_scenario->steps.size() > kMaxSteps) {
-        m_kernel_unavailable = [steps = m_scenario->steps.size(), max = kMaxSteps] {
-            return explain::say("{steps} steps are more than the window runs beside the kernel ({max}); `ipcsim compare` compares them all",
-                                fmt::arg("steps", steps), fmt::arg("max", max));
-        };
-        return;
-    }
-    try {
-        sim::ModelBackend model;
-        real::RealBackend kernel;
-        sim::RunState ms, ks;
-        sim::start_run(*m_scenario, model);
-        sim::start_run(*m_scenario, kernel);
-        bool more = keep_step(model, kernel, ms);
-        while (more && ks.next < m_scenario->steps.size()) {
-            if (sim::run_step(*m_scenario, model, ms).error || sim::run_step(*m_scenario, kernel, ks).error) break;
-            more = keep_step(model, kernel, ms);
-        }
-    } catch (const std::exception& e) {
-        m_kernel_unavailable = [what = std::string(e.what())] { return explain::say("the kernel run failed: {why}", fmt::arg("why", what)); };
-    }
-}
+namespace {
 
 // Keeps what the comparison panel shows after the step just made, both sides and their differences
 // (found on the full observations). False, with the reason kept, when that would pass the budget.
-bool App::keep_step(const sim::Backend& model, const sim::Backend& kernel, const sim::RunState& ms) {
+bool keep_step(KernelHistory& h, std::size_t budget, const sim::Backend& model, const sim::Backend& kernel, const sim::RunState& ms) {
     sim::Observation mo = model.observe(), ko = kernel.observe();
     auto diffs = sim::differences(mo, ko, ms.last_call, kernel.sees_frames());
     trim_for_history(mo);
@@ -172,9 +141,9 @@ bool App::keep_step(const sim::Backend& model, const sim::Backend& kernel, const
         cut_text(d.kernel);
     }
     std::size_t bytes = bytes_of(mo) + bytes_of(ko) + bytes_of(diffs);
-    if (m_kept_bytes + bytes > kernel_history_budget) {
-        std::size_t kept = m_kernel_obs.size();
-        m_kernel_cut = [kept, budget = kernel_history_budget] {
+    if (h.kept_bytes + bytes > budget) {
+        std::size_t kept = h.kernel_obs.size();
+        h.cut = [kept, budget] {
             std::string first = kept ? explain::say("the kernel's values are kept up to step {step}", fmt::arg("step", kept - 1))
                                      : std::string(explain::tr("no kernel values are kept"));
             return explain::say("{first}: the window keeps at most {budget} of them, and step {step} would pass that; `ipcsim compare` compares every step",
@@ -182,11 +151,69 @@ bool App::keep_step(const sim::Backend& model, const sim::Backend& kernel, const
         };
         return false;
     }
-    m_model_obs.push_back(std::move(mo));
-    m_kernel_obs.push_back(std::move(ko));
-    m_diffs.push_back(std::move(diffs));
-    m_kept_bytes += bytes;
+    h.model_obs.push_back(std::move(mo));
+    h.kernel_obs.push_back(std::move(ko));
+    h.diffs.push_back(std::move(diffs));
+    h.kept_bytes += bytes;
     return true;
+}
+
+// The kernel run beside the model, step by step, until the end, the budget, or `cancel`.
+KernelHistory kernel_history(std::shared_ptr<const sim::scenario::Scenario> s, std::size_t budget, std::shared_ptr<std::atomic<bool>> cancel) {
+    KernelHistory h;
+    try {
+        sim::ModelBackend model;
+        real::RealBackend kernel;
+        sim::RunState ms, ks;
+        sim::start_run(*s, model);
+        sim::start_run(*s, kernel);
+        bool more = keep_step(h, budget, model, kernel, ms);
+        while (more && ks.next < s->steps.size() && !*cancel) {
+            if (sim::run_step(*s, model, ms).error || sim::run_step(*s, kernel, ks).error) break;
+            more = keep_step(h, budget, model, kernel, ms);
+        }
+    } catch (const std::exception& e) {
+        h.unavailable = [what = std::string(e.what())] { return explain::say("the kernel run failed: {why}", fmt::arg("why", what)); };
+    }
+    return h;
+}
+
+}  // namespace
+
+// The kernel run of the whole file, once, so that every step has the kernel's values beside the model's.
+void App::run_kernel_side() {
+    if (m_cancel) *m_cancel = true;
+    if (m_kernel_run.valid()) m_kernel_run.wait();  // the run of the file before, ended at its next step
+    m_kernel_run = {};
+    m_history = KernelHistory{};
+    if (auto why = real::RealBackend::cannot_run(*m_scenario)) {
+        m_history.unavailable = [why = *why] { return explain::say(why); };  // in the language of the moment
+        return;
+    }
+    // Every step's observations are kept for the panel: a very long scenario is left to `ipcsim compare`.
+    constexpr std::size_t kMaxSteps = 2000;
+    if (m_scenario->steps.size() > kMaxSteps) {
+        m_history.unavailable = [steps = m_scenario->steps.size(), max = kMaxSteps] {
+            return explain::say("{steps} steps are more than the window runs beside the kernel ({max}); `ipcsim compare` compares them all",
+                                fmt::arg("steps", steps), fmt::arg("max", max));
+        };
+        return;
+    }
+    auto scenario = std::make_shared<const sim::scenario::Scenario>(*m_scenario);
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    if (!background_kernel_run) {
+        m_history = kernel_history(scenario, kernel_history_budget, m_cancel);
+        return;
+    }
+    m_kernel_run = std::async(std::launch::async, kernel_history, scenario, kernel_history_budget, m_cancel);
+}
+
+void App::take_finished_run() const {
+    if (m_kernel_run.valid() && m_kernel_run.wait_for(std::chrono::seconds(0)) == std::future_status::ready) m_history = m_kernel_run.get();
+}
+
+void App::wait_for_kernel_run() const {
+    if (m_kernel_run.valid()) m_history = m_kernel_run.get();
 }
 
 int App::last_event() const {
@@ -292,13 +319,18 @@ View App::view() const {
     v.event = m_event;
     v.anim = m_anim;
     v.picked = &m_picked;
-    if (m_kernel_unavailable) v.compare.unavailable = m_kernel_unavailable();
-    if (!m_kernel_unavailable && v.step < m_kernel_obs.size()) {
-        v.compare.kernel = &m_kernel_obs[v.step];
-        v.compare.model = &m_model_obs[v.step];
-        v.compare.differences = &m_diffs[v.step];
-    } else if (!m_kernel_unavailable) {
-        v.compare.unavailable = m_kernel_cut ? m_kernel_cut() : std::string(explain::tr("the kernel run stopped before this step"));
+    take_finished_run();
+    const KernelHistory& h = m_history;
+    if (m_kernel_run.valid()) {
+        v.compare.unavailable = std::string(explain::tr("the kernel run is still going: its values show when it is done"));
+    } else if (h.unavailable) {
+        v.compare.unavailable = h.unavailable();
+    } else if (v.step < h.kernel_obs.size()) {
+        v.compare.kernel = &h.kernel_obs[v.step];
+        v.compare.model = &h.model_obs[v.step];
+        v.compare.differences = &h.diffs[v.step];
+    } else {
+        v.compare.unavailable = h.cut ? h.cut() : std::string(explain::tr("the kernel run stopped before this step"));
     }
     return v;
 }

@@ -3,7 +3,9 @@
 // only the stepper changes what is shown.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
+#include <future>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -16,9 +18,22 @@
 
 namespace viz {
 
+// What the window keeps of the kernel run (App::run_kernel_side). Why there is no kernel run, or
+// why its history ends early, is said in the language of the moment, so made when shown.
+struct KernelHistory {
+    std::function<std::string()> unavailable;
+    std::vector<sim::Observation> kernel_obs, model_obs;
+    std::vector<std::vector<sim::Difference>> diffs;
+    std::size_t kept_bytes = 0;
+    std::function<std::string()> cut;  // why the history ends before the scenario does
+};
+
 class App {
 public:
     explicit App(std::string assets_dir);
+    ~App();  // ends a kernel run still going at its next step
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
 
     // Opens FILE (or the first lesson when empty). False when it does not parse; the errors stay
     // on show and the previous scenario, if any, stays loaded.
@@ -66,13 +81,16 @@ public:
     const std::vector<std::string>& lessons() const { return m_lessons; }
     std::size_t position() const { return m_stepper ? m_stepper->position() : 0; }
     // Bytes the kernel run's history keeps now, counted as kernel_history_budget counts them.
-    std::size_t kernel_history_bytes() const { return m_kept_bytes; }
+    std::size_t kernel_history_bytes() const { return (take_finished_run(), m_history.kept_bytes); }
+    // The kernel run in the background: open() returns, and the window draws, before it is done.
+    bool background_kernel_run = false;
+    bool kernel_run_going() const { return (take_finished_run(), m_kernel_run.valid()); }
+    void wait_for_kernel_run() const;
 
 private:
     void handle_keys();
     void seek(std::size_t step);  // moves the stepper, keeping the model as it was before that step
     void run_kernel_side();
-    bool keep_step(const sim::Backend& model, const sim::Backend& kernel, const sim::RunState& ms);
     int last_event() const;
 
     std::string m_assets;
@@ -96,14 +114,12 @@ private:
     float m_play_clock = 0;
 
     // The kernel run of the whole scenario, made once per load: after each step, what the
-    // comparison panel shows of both observations, and their differences.
-    // Why there is no kernel run, or why its history ends early: said in the language of the
-    // moment, so made when shown.
-    std::function<std::string()> m_kernel_unavailable;
-    std::vector<sim::Observation> m_kernel_obs, m_model_obs;
-    std::vector<std::vector<sim::Difference>> m_diffs;
-    std::size_t m_kept_bytes = 0;
-    std::function<std::string()> m_kernel_cut;  // why the history ends before the scenario does
+    // comparison panel shows of both observations, and their differences. Made on a thread of its
+    // own when background_kernel_run is set (the window opens first), else before open returns.
+    mutable KernelHistory m_history;
+    mutable std::future<KernelHistory> m_kernel_run;
+    std::shared_ptr<std::atomic<bool>> m_cancel;  // set to end a run whose file was replaced
+    void take_finished_run() const;
 };
 
 }  // namespace viz
