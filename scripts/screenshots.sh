@@ -4,12 +4,18 @@
 set -eu
 build=${1:-build}
 out=docs/screenshots
-shot() {  # LESSON STEP NAME
+shot() {  # LESSON NAME SIZE ARGS...
+    lesson=$1 name=$2 size=$3
+    shift 3
     for lang in en zh; do
         suffix=$([ "$lang" = zh ] && echo .zh || true)
-        xvfb-run -a -s "-screen 0 1600x900x24" "$build/ipcviz" "assets/lessons/$1" --step "$2" --lang "$lang" \
-            --size 1600x900 --screenshot "$out/$3$suffix.png"
+        xvfb-run -a -s "-screen 0 1920x1080x24" "$build/ipcviz" "assets/lessons/$lesson" --lang "$lang" \
+            --size "$size" --screenshot "$out/$name$suffix.png" "$@"
     done
 }
-shot 05-fork-exit.ipc 6 fork-first-touch
-shot 10-full-queue.ipc 6 full-queue-senders
+# The page-table walk of a first touch, while __do_fault allocates the PTE table.
+shot 02-first-touch.ipc walk-first-touch 1600x900 --step 4 --event 5 --anim 0.5
+# The seed's figure of a segment: shmid_ds, its attach chain, each process's vma, in the light theme at 1920x1080.
+shot 01-shm1-shm2.ipc shm-figure-light 1920x1080 --step 6 --theme light
+shot 05-fork-exit.ipc fork-first-touch 1600x900 --step 6
+shot 10-full-queue.ipc full-queue-senders 1600x900 --step 6

@@ -116,9 +116,13 @@ static void source_line(const View& v, int line, bool current) {
 // where it is on screen, one row per line, and scrolls sideways.
 static void source(const View& v) {
     int current = v.record ? v.scenario->steps[v.record->index].pos.line : 0;
+    // The current line to a third of the way down once it moves, and for two frames more, while the
+    // panels above it (the note) settle their heights.
     static std::pair<const void*, int> scrolled_to{nullptr, -1};
-    bool follow = scrolled_to != std::pair<const void*, int>{v.scenario, current} && current > 0;
-    scrolled_to = {v.scenario, current};
+    static int settling = 0;
+    if (scrolled_to != std::pair<const void*, int>{v.scenario, current}) scrolled_to = {v.scenario, current}, settling = 3;
+    bool follow = settling > 0 && current > 0;
+    if (settling > 0) --settling;
     int lines = static_cast<int>(v.scenario->lines.size());
     constexpr int kWrappedLines = 2000;
     ImGui::BeginChild("source", ImVec2(0, 0), false, lines > kWrappedLines ? ImGuiWindowFlags_HorizontalScrollbar : 0);
