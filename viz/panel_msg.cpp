@@ -55,7 +55,7 @@ void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entr
         float alpha = now && created_by(*now) == e.ref && v.anim < 1.0f ? v.anim * e.alpha : e.alpha;
         ImVec2 at = ImGui::GetCursorScreenPos();
         ImVec2 size = text_box(e.label, object_colour(colour_id, 0.2f), v.touched_now(e.ref) ? highlight_colour(v.anim) : object_colour(colour_id), alpha);
-        a.box[Anchors::key(e.ref)] = {at.x + size.x / 2, at.y + size.y / 2};
+        if (ImGui::IsItemVisible()) a.box[Anchors::key(e.ref)] = {at.x + size.x / 2, at.y + size.y / 2};  // scrolled away: no line
     }
     if (!shown) ImGui::TextDisabled("%s", explain::tr("empty").data());
     if (more) ImGui::TextDisabled("%s", explain::say("... and {n} more", fmt::arg("n", more)).c_str());

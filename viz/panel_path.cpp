@@ -36,7 +36,9 @@ void panel_path(const View& v) {
         ImVec2 p = ImGui::GetCursorScreenPos();
         float width = ImGui::GetContentRegionAvail().x;
         if (idx == v.event) dl->ChannelsSplit(2), dl->ChannelsSetCurrent(1);
-        ImGui::TextColored(function_colour(idx <= v.event), "%.*s", static_cast<int>(ev[i].function.size()), ev[i].function.data());
+        ImGui::PushStyleColor(ImGuiCol_Text, function_colour(idx <= v.event));
+        text_wrapped(ev[i].function);  // shmem_alloc_and_add_folio is wider than a zoomed narrow panel
+        ImGui::PopStyleColor();
         ImGui::Indent();
         text_wrapped(v.sentence(ev[i]));
         ImGui::Unindent();

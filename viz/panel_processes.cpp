@@ -138,7 +138,7 @@ void panel_processes(const View& v, Anchors& a) {
         ImGui::TextDisabled("pid %d  uid %u  %s  minflt %llu", pid, t.cred.euid, std::string(state_word(state)).c_str(),
                             static_cast<unsigned long long>(min_flt));
         if (state == sim::TaskState::killed) ImGui::SameLine(), ImGui::TextDisabled("%s", explain::say("(signal {n})", fmt::arg("n", t.term_signal)).c_str());
-        a.task_end[pid] = {ImGui::GetItemRectMax().x + 4, ImGui::GetItemRectMin().y + ImGui::GetTextLineHeight() / 2};
+        if (ImGui::IsItemVisible()) a.task_end[pid] = {ImGui::GetItemRectMax().x + 4, ImGui::GetItemRectMin().y + ImGui::GetTextLineHeight() / 2};
         vma_chain(v, t, a);
         ImGui::Spacing();
     }

@@ -33,7 +33,7 @@ void attach_chain(const View& v, const sim::Kernel& k, const sim::shmid_kernel& 
         ImVec2 at = ImGui::GetCursorScreenPos();
         ImVec2 size = text_box(comm(k, pid) + "@" + sim::hex(start), object_colour(s.shm_perm.id, 0.2f),
                                v.touched_now({sim::ObjKind::vm_area_struct, pid, start}) ? highlight_colour(v.anim) : object_colour(s.shm_perm.id), alpha, 3.0f);
-        if (alpha >= 1.0f) a.attach[{pid, start}] = {at.x + size.x / 2, at.y + size.y};
+        if (alpha >= 1.0f && ImGui::IsItemVisible()) a.attach[{pid, start}] = {at.x + size.x / 2, at.y + size.y};  // scrolled away: no line
     }
     if (shown > 0) {
         ImGui::SameLine(0, 0);

@@ -130,7 +130,7 @@ Box frame_box(const View& v, const Walk& w) {
 
 // Five columns: each level's bits of the address over the table page they index, and the offset
 // over the frame. Arrows: each table's entry to the next table, and each field down to its table.
-// The font shrinks (to 3/4 at least) where the panel is too narrow for the five columns.
+// The font shrinks (to half at most) where the panel is too narrow for the five columns.
 void walk_grid(const View& v, const Walk& w) {
     std::vector<Box> top, bottom;
     for (int f = 0; f < 5; ++f) top.push_back(field_box(w, f));
@@ -155,9 +155,9 @@ void walk_grid(const View& v, const Walk& w) {
     std::vector<float> cols;
     float top_h = 0, bottom_h = 0, pad = 4.0f, gap = ImGui::GetFontSize() * 0.9f;
     float total = measure(cols, top_h, bottom_h, pad) + 4 * gap;
-    // Text does not scale quite linearly (whole pixels): shrink again until it fits, or is at 60%.
-    for (float scale = 1.0f; total > avail && scale > 0.6f;) {
-        scale = std::max(0.6f, scale * avail / total * 0.98f);
+    // Text does not scale quite linearly (whole pixels): shrink again until it fits, or is at half.
+    for (float scale = 1.0f; total > avail && scale > 0.5f;) {
+        scale = std::max(0.5f, scale * avail / total * 0.98f);
         ImGui::SetWindowFontScale(scale);
         gap = ImGui::GetFontSize() * 0.9f;
         total = measure(cols, top_h, bottom_h, pad) + 4 * gap;
