@@ -5,6 +5,7 @@
 
 #include "sim/stepper.h"
 #include "tests/scenario_files.h"
+#include "tests/step_view.h"
 #include "viz/view.h"
 
 namespace {
@@ -45,14 +46,10 @@ TEST(ViewState, the_first_event_of_a_step_shows_the_state_before_it_and_the_last
         const auto scenario = testing_files::parsed(path);
         sim::Stepper st(scenario);
         for (std::size_t n = 1; n <= st.total(); ++n) {
-            st.seek(n - 1);
-            const sim::Kernel before = st.model().kernel();
-            if (st.seek(n) != n || !st.last() || st.last()->outcome.events.empty()) break;
-            viz::View v;
-            v.scenario = &scenario;
-            v.kernel = &st.model().kernel();
-            v.before = &before;
-            v.record = &*st.last();
+            StepView sv(scenario, st, n);
+            if (!sv.ok || st.last()->outcome.events.empty()) break;
+            viz::View& v = sv.v;
+            const sim::Kernel& before = sv.before;
             std::string where = path.filename().string() + " step " + std::to_string(n);
             v.event = 0;
             expect_counters(v, before, where + " event 0");
@@ -70,14 +67,9 @@ TEST(ViewState, a_process_killed_by_sigsegv_is_ready_until_the_event_that_kills_
                                                 "a: store(p, \"x\") => SIGSEGV\n");
     ASSERT_TRUE(parsed.ok());
     sim::Stepper st(parsed.scenario);
-    st.seek(2);
-    const sim::Kernel before = st.model().kernel();
-    st.seek(3);
-    viz::View v;
-    v.scenario = &parsed.scenario;
-    v.kernel = &st.model().kernel();
-    v.before = &before;
-    v.record = &*st.last();
+    StepView sv(parsed.scenario, st, 3);
+    ASSERT_TRUE(sv.ok);
+    viz::View& v = sv.v;
     int pid = static_cast<int>(st.last()->outcome.events.front().touched[0].id);
     std::vector<sim::TaskState> seen;
     for (v.event = 0; v.event < static_cast<int>(v.events().size()); ++v.event)

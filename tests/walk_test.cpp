@@ -7,6 +7,7 @@
 
 #include "sim/stepper.h"
 #include "tests/scenario_files.h"
+#include "tests/step_view.h"
 #include "viz/walk.h"
 
 namespace {
@@ -49,15 +50,10 @@ TEST(Walk, every_event_of_every_scenario_shows_the_tables_and_the_entry_the_mode
         const auto scenario = testing_files::parsed(path);
         sim::Stepper st(scenario);
         for (std::size_t n = 1; n <= st.total(); ++n) {
-            st.seek(n - 1);
-            const sim::Kernel before = st.model().kernel();
-            if (st.seek(n) != n || !st.last()) break;
-            viz::View v;
-            v.scenario = &scenario;
-            v.kernel = &st.model().kernel();
-            v.before = &before;
-            v.record = &*st.last();
-            v.step = n;
+            StepView sv(scenario, st, n);
+            if (!sv.ok) break;
+            viz::View& v = sv.v;
+            const sim::Kernel& before = sv.before;
             const auto& ev = v.events();
             for (int e = 0; e < static_cast<int>(ev.size()); ++e) {
                 v.event = e;
@@ -97,15 +93,9 @@ TEST(Walk, a_first_touch_allocates_the_tables_top_down_then_sets_the_entry) {
                                                 "a: store(p + 5, \"x\")\n");
     ASSERT_TRUE(parsed.ok());
     sim::Stepper st(parsed.scenario);
-    st.seek(2);
-    const sim::Kernel before = st.model().kernel();
-    st.seek(3);
-    viz::View v;
-    v.scenario = &parsed.scenario;
-    v.kernel = &st.model().kernel();
-    v.before = &before;
-    v.record = &*st.last();
-    v.step = v.total = 3;
+    StepView sv(parsed.scenario, st, 3);
+    ASSERT_TRUE(sv.ok);
+    viz::View& v = sv.v;
     std::vector<std::string> seen;
     for (v.event = 0; v.event < static_cast<int>(v.events().size()); ++v.event) {
         auto w = viz::walk_of(v);
