@@ -574,3 +574,48 @@ TEST(Viz, the_kernel_run_goes_on_in_the_background_and_its_values_arrive) {
     app.settle_at(app.view().total);
     ASSERT_NE(app.view().compare.kernel, nullptr);
 }
+
+// ---- Screenshots for the room (issue 13) ----
+
+// Three lessons (a segment and its figure, a first touch with its walk, a queue with sleepers), at
+// 1280x720 and 1920x1080, in both themes, at zoom 1 and at the lecture preset: real ipcviz under Xvfb.
+// Each picture is drawn (not blank), no panel's content is cut off at the right (by the ImGui item
+// rectangles), no character is a box, and the first touch's walk draws its four levels.
+TEST(Viz, screenshots_of_three_lessons_at_both_sizes_themes_and_zooms_cut_nothing_off) {
+    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run is not installed";
+    struct Shot {
+        const char* lesson;
+        const char* at;
+        bool walk;
+    };
+    fs::path out = fs::temp_directory_path() / ("ipcviz_room_" + std::to_string(::getpid()) + ".png");
+    fs::path said = fs::temp_directory_path() / ("ipcviz_room_" + std::to_string(::getpid()) + ".txt");
+    for (Shot shot : {Shot{"01-shm1-shm2.ipc", "--step 6", false}, Shot{"02-first-touch.ipc", "--step 4 --event 5 --anim 0.5", true},
+                      Shot{"11-two-receivers.ipc", "--step 3", false}})
+        for (const char* size : {"1280x720", "1920x1080"})
+            for (const char* theme : {"dark", "light"})
+                for (const char* zoom : {"1", "lecture"}) {
+                    std::string z = std::string(zoom) == "1" ? "--zoom 1" : "";  // no --zoom: the preset for the window's height
+                    std::string cmd = "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1920x1080x24' " + std::string(IPCVIZ_BINARY) + " " +
+                                      assets() + "/lessons/" + shot.lesson + " " + shot.at + " --lang en --size " + size + " --theme " + theme +
+                                      " " + z + " --check-layout --count-missing-glyphs --screenshot " + out.string() + " >" + said.string() +
+                                      " 2>/dev/null";
+                    std::string where = std::string(shot.lesson) + " " + size + " " + theme + " zoom " + zoom;
+                    ASSERT_EQ(std::system(cmd.c_str()), 0) << where;
+                    std::string printed = read_all(said);
+                    EXPECT_EQ(printed.find("cut off:"), std::string::npos) << where << "\n" << printed;
+                    EXPECT_NE(printed.find("missing glyphs drawn: 0\n"), std::string::npos) << where << "\n" << printed;
+                    if (shot.walk) {
+                        EXPECT_NE(printed.find("walk levels drawn: 4\n"), std::string::npos) << where << "\n" << printed;
+                    }
+                    int w = 0, h = 0, n = 0;
+                    unsigned char* px = stbi_load(out.string().c_str(), &w, &h, &n, 4);
+                    ASSERT_NE(px, nullptr) << where;
+                    std::set<unsigned> colours;
+                    for (int i = 0; i < w * h; i += 97) colours.insert(px[4 * i] << 16 | px[4 * i + 1] << 8 | px[4 * i + 2]);
+                    stbi_image_free(px);
+                    EXPECT_GT(colours.size(), 30u) << where << ": the picture is nearly blank";
+                }
+    fs::remove(out);
+    fs::remove(said);
+}

@@ -177,6 +177,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.5f, 3.0f));
     bool bench_startup = false;
     cli.add_flag("--bench-startup", bench_startup, "print how long the first frame took to appear, from the start, and exit");
+    bool check_layout = false;
+    cli.add_flag("--check-layout", check_layout,
+                 "with --screenshot: print each panel whose content is cut off at the right, and how many page-table levels the walk panel drew");
     bool count_missing = false;
     cli.add_flag("--count-missing-glyphs", count_missing, "with --screenshot: print how many characters were drawn as a box, having no glyph");
     CLI11_PARSE(cli, argc, argv);
@@ -256,6 +259,10 @@ int main(int argc, char** argv) {
             bool ok = write_png(window, screenshot);
             if (!ok) std::cerr << sim::scenario::printable(explain::say("ipcviz: error: cannot write {file}", fmt::arg("file", screenshot))) << "\n";
             if (count_missing) std::printf("missing glyphs drawn: %d\n", viz::missing_glyphs_drawn(ImGui::GetDrawData()));
+            if (check_layout) {
+                for (const auto& w : viz::overflowing_windows()) std::printf("cut off: %s\n", w.c_str());
+                std::printf("walk levels drawn: %d\n", viz::walk_levels_drawn());
+            }
             shut_down(window);
             return ok ? 0 : 1;
         }
