@@ -114,5 +114,7 @@ TEST(Walk, a_first_touch_allocates_the_tables_top_down_then_sets_the_entry) {
     EXPECT_TRUE(last->pte->accessed && last->pte->dirty);
     EXPECT_EQ(last->tables[0].used, 1u);
     EXPECT_EQ(last->tables[3].used, 1u);
+    EXPECT_EQ(last->tables[0].used_at, std::vector<unsigned>{253}) << "0x7efffffff005 >> 39 & 511";
+    EXPECT_EQ(last->tables[3].used_at, std::vector<unsigned>{511}) << "the top page below mmap_base";
     EXPECT_EQ(last->pgtable_pages, 3u);
 }

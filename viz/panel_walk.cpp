@@ -97,6 +97,20 @@ std::string flags_of(const sim::pte_t& p) {
     return fmt::format("{} {} U {} {}", p.protnone ? '-' : 'P', p.writable ? 'W' : '-', p.accessed ? 'A' : '-', p.dirty ? 'D' : '-');
 }
 
+// Indexes as ranges, "253" or "509-511, 3": at most two ranges, then "...".
+std::string index_ranges(const std::vector<unsigned>& at) {
+    std::string out;
+    int ranges = 0;
+    for (std::size_t i = 0; i < at.size();) {
+        std::size_t j = i;
+        while (j + 1 < at.size() && at[j + 1] == at[j] + 1) ++j;
+        if (ranges++ == 2) return out + ", ...";
+        out += (out.empty() ? "" : ", ") + (i == j ? std::to_string(at[i]) : fmt::format("{}-{}", at[i], at[j]));
+        i = j + 1;
+    }
+    return out;
+}
+
 Box table_box(const View& v, const Walk& w, int level) {
     const WalkTable& t = w.tables[static_cast<std::size_t>(level)];
     std::vector<std::string> lines{level == 0 ? std::string("PGD (CR3)") : explain::say("{level} table", fmt::arg("level", kLevel[level]))};
@@ -106,6 +120,7 @@ Box table_box(const View& v, const Walk& w, int level) {
     } else {
         lines.push_back(explain::say("entry {i}", fmt::arg("i", t.index)));
         lines.push_back(explain::say("{used}/512 used", fmt::arg("used", t.used)));
+        if (!t.used_at.empty()) lines.push_back("[" + index_ranges(t.used_at) + "]");
     }
     if (level == 3 && !missing) lines.push_back(w.pte ? flags_of(*w.pte) : std::string(explain::tr("not present")));
     bool pte_missing = level == 3 && !missing && w.stops_at == WalkLevel::pte;

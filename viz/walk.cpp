@@ -1,6 +1,7 @@
 #include "viz/walk.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace viz {
 namespace {
@@ -59,22 +60,23 @@ bool allocated_later(const View& v, int pid, int level, std::uint64_t region) {
     return false;
 }
 
-// The entries in use in the table of `level` on vaddr's walk, at the cursor: its child tables, or
-// for a PTE table its present entries, less those a later event of the step makes.
-unsigned used_entries(const View& v, const sim::task_struct& t, int level, std::uint64_t vaddr) {
+// The entries in use in the table of `level` on vaddr's walk, at the cursor, by index: its child
+// tables, or for a PTE table its present entries, less those a later event of the step makes.
+std::vector<unsigned> used_entries(const View& v, const sim::task_struct& t, int level, std::uint64_t vaddr) {
     const auto& tables = t.mm.pgtables.tables;
-    unsigned n = 0;
+    std::vector<unsigned> out;
     if (level < 3) {
         for (std::uint64_t r : tables[level])
-            if ((level == 0 || (r >> 9) == vaddr >> kShift[level - 1]) && !allocated_later(v, t.pid, level + 1, r)) ++n;
-        return n;
+            if ((level == 0 || (r >> 9) == vaddr >> kShift[level - 1]) && !allocated_later(v, t.pid, level + 1, r))
+                out.push_back(static_cast<unsigned>(r & 511));
+        return out;
     }
     std::uint64_t base = vaddr & ~((std::uint64_t{1} << 21) - 1);
-    for (std::uint64_t i = 0; i < 512; ++i) {
+    for (unsigned i = 0; i < 512; ++i) {
         std::uint64_t a = base + i * sim::PAGE_SIZE;
-        if (t.mm.page_table.find(a) != t.mm.page_table.end() && !v.pending({ObjKind::pte, t.pid, a})) ++n;
+        if (t.mm.page_table.find(a) != t.mm.page_table.end() && !v.pending({ObjKind::pte, t.pid, a})) out.push_back(i);
     }
-    return n;
+    return out;
 }
 
 }  // namespace
@@ -97,7 +99,8 @@ std::optional<Walk> walk_of(const View& v) {
     for (int level = 0; level < 4; ++level) {
         WalkTable& table = w.tables[static_cast<std::size_t>(level)];
         table.index = static_cast<unsigned>((w.vaddr >> kShift[level]) & 511);
-        table.used = used_entries(v, *t, level, w.vaddr);
+        table.used_at = used_entries(v, *t, level, w.vaddr);
+        table.used = static_cast<unsigned>(table.used_at.size());
         if (level == 0) {
             table.exists = true;  // every process has its PGD
             continue;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "viz/view.h"
 
@@ -19,6 +20,7 @@ struct WalkTable {
     bool allocating = false;   // the current event allocates it
     unsigned index = 0;        // the entry the walk reads (bits of the address)
     unsigned used = 0;         // entries in use in this table page
+    std::vector<unsigned> used_at;  // their indexes, ascending
 };
 
 struct Walk {
