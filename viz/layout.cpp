@@ -3,6 +3,8 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -162,11 +164,27 @@ void draw_figure_links(const View& v, const Anchors& a) {
     }
 }
 
+// How tall each panel's content was in the last frame, by panel: the layout sizes panels by it.
+std::map<std::string, float>& content_heights() {
+    static std::map<std::string, float> heights;
+    return heights;
+}
+
+// A panel's height: what its content took last frame, within [least, most] of the column.
+float fitted(const char* id, float h, float least, float most) {
+    auto it = content_heights().find(id);
+    float want = it == content_heights().end() ? most * h : it->second;
+    return std::clamp(want, least * h, most * h);
+}
+
 void column(const char* id, float width, float height, void (*body)(const View&, Anchors&), const View& v, Anchors& a) {
     ImGui::BeginChild(id, ImVec2(width, height), true);
     body(v, a);
+    content_heights()[id] = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     ImGui::EndChild();
 }
+
+void walk_column(const View& v, Anchors&) { panel_walk(v); }
 
 // Which IPC the lesson's calls use.
 struct Uses {
@@ -234,23 +252,27 @@ void draw_layout(App& app, const View& v) {
     bool shm = uses.shm || !uses.msg;
     ImGui::BeginGroup();
     if (shm) {
-        column("Processes", middle, h * 0.31f, panel_processes, v, anchors);
-        ImGui::BeginChild("Page-table walk", ImVec2(middle, h * 0.41f), true);
-        panel_walk(v);
-        ImGui::EndChild();
+        // Panels as tall as their content, within bounds, so that none is half empty while another
+        // scrolls; physical memory takes what is left.
+        float procs = fitted("Processes", h, 0.2f, 0.42f), walk = fitted("Page-table walk", h, 0.25f, 0.45f);
+        if (float both = procs + walk; both > 0.78f * h) procs *= 0.78f * h / both, walk *= 0.78f * h / both;
+        column("Processes", middle, procs, panel_processes, v, anchors);
+        column("Page-table walk", middle, walk, walk_column, v, anchors);
         column("Physical memory", middle, 0, panel_memory, v, anchors);
     } else {
-        column("Processes", middle, h * 0.36f, panel_processes, v, anchors);
+        column("Processes", middle, fitted("Processes", h, 0.2f, 0.5f), panel_processes, v, anchors);
         column("Message queues", middle, 0, panel_msg, v, anchors);
     }
     ImGui::EndGroup();
     ImGui::SameLine();
 
     ImGui::BeginGroup();
-    if (shm) {
-        column("Shared memory", right, h * (uses.msg ? 0.34f : 0.5f), panel_shm, v, anchors);
+    if (shm && uses.msg) {
+        column("Shared memory", right, fitted("Shared memory", h, 0.2f, 0.4f), panel_shm, v, anchors);
+        column("Message queues", right, fitted("Message queues", h, 0.2f, 0.42f), panel_msg, v, anchors);
+    } else if (shm) {
+        column("Shared memory", right, fitted("Shared memory", h, 0.25f, 0.6f), panel_shm, v, anchors);
     }
-    if (shm && uses.msg) column("Message queues", right, h * 0.36f, panel_msg, v, anchors);
     ImGui::BeginChild("Kernel comparison", ImVec2(right, 0), true);
     panel_compare(v);
     ImGui::EndChild();

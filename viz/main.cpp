@@ -254,8 +254,9 @@ int main(int argc, char** argv) {
             apply_scale(app, xscale, glyphs);
         }
         render(window, app);
-        // ImGui lays out auto-sized things over two frames: the third is the one to keep.
-        if (!screenshot.empty() && ++frames == 3) {
+        // ImGui lays out auto-sized things over two frames, and panels sized by their content take
+        // two more: the fifth is the one to keep.
+        if (!screenshot.empty() && ++frames == 5) {
             bool ok = write_png(window, screenshot);
             if (!ok) std::cerr << sim::scenario::printable(explain::say("ipcviz: error: cannot write {file}", fmt::arg("file", screenshot))) << "\n";
             if (count_missing) std::printf("missing glyphs drawn: %d\n", viz::missing_glyphs_drawn(ImGui::GetDrawData()));

@@ -125,7 +125,9 @@ void panel_memory(const View& v, Anchors& a) {
         ImGui::PopStyleColor();
     }
     int rows = (cells + g.per_row - 1) / g.per_row;
-    ImGui::Dummy(ImVec2(ImGui::GetContentRegionAvail().x, static_cast<float>(rows) * (g.h + g.gap)));
+    // As wide as the cells: a scrollbar that comes and goes must not make the grid seem cut off.
+    int across = std::min(cells, g.per_row);
+    ImGui::Dummy(ImVec2(static_cast<float>(across) * (g.w + g.gap), static_cast<float>(rows) * (g.h + g.gap)));
 }
 
 }  // namespace viz

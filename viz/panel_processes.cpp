@@ -76,7 +76,9 @@ void pte_row(const View& v, const sim::task_struct& t, const sim::vm_area_struct
         }
     }
     float rows = static_cast<float>((shown + per_row - 1) / per_row);
-    ImGui::Dummy(ImVec2(wrap, rows * (cell + gap)));
+    // As wide as the cells: a scrollbar that comes and goes must not make the row seem cut off.
+    float across = static_cast<float>(std::min<std::uint64_t>(shown, static_cast<std::uint64_t>(per_row)));
+    ImGui::Dummy(ImVec2(across * (cell + gap), rows * (cell + gap)));
     if (pages > shown) ImGui::TextDisabled("%s", explain::say("... and {n} more pages", fmt::arg("n", pages - shown)).c_str());
 }
 
