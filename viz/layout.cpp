@@ -73,10 +73,27 @@ void draw_link(const View& v, const Link& l) {
 
 // Lines from each present PTE to its frame; the one the current event installs grows into place.
 // At scale, runs are drawn by their ends, and a note beside the Physical memory title says so.
+// Draws with `draw` above and below the panel the lines pass behind, so that they do not cross the
+// walk's tables; everywhere when there is no such panel.
+template <typename Draw>
+void around(const Anchors& a, Draw draw) {
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    if (a.behind.second <= a.behind.first) return draw();
+    ImVec2 lo = ImGui::GetMainViewport()->Pos, hi(lo.x + ImGui::GetMainViewport()->Size.x, lo.y + ImGui::GetMainViewport()->Size.y);
+    dl->PushClipRect(lo, ImVec2(hi.x, a.behind.first));
+    draw();
+    dl->PopClipRect();
+    dl->PushClipRect(ImVec2(lo.x, a.behind.second), hi);
+    draw();
+    dl->PopClipRect();
+}
+
 void draw_links(const View& v, const Anchors& a) {
     std::vector<Link> links = links_on_screen(v, a);
     if (links.size() <= kMaxSingleLinks) {
-        for (const Link& l : links) draw_link(v, l);
+        around(a, [&] {
+            for (const Link& l : links) draw_link(v, l);
+        });
         return;
     }
     auto runs = runs_of(links);
@@ -258,6 +275,7 @@ void draw_layout(App& app, const View& v) {
         if (float both = procs + walk; both > 0.78f * h) procs *= 0.78f * h / both, walk *= 0.78f * h / both;
         column("Processes", middle, procs, panel_processes, v, anchors);
         column("Page-table walk", middle, walk, walk_column, v, anchors);
+        anchors.behind = {ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().y};
         column("Physical memory", middle, 0, panel_memory, v, anchors);
     } else {
         column("Processes", middle, fitted("Processes", h, 0.2f, 0.5f), panel_processes, v, anchors);

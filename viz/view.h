@@ -82,7 +82,10 @@ struct Anchors {
     std::map<int, Point> task_end;                       // pid -> just after its row's text (wait lists point here)
     std::map<std::tuple<int, std::int64_t, std::uint64_t>, Point> box;  // (ObjKind, id, sub) -> a box's centre
     std::map<std::pair<int, std::uint64_t>, Point> attach;  // (pid, vm_start) -> its node in a segment's attach chain
-    Point links_note{};  // where a note on how the lines are drawn goes: beside the Physical memory title
+    Point links_note{};
+    // The y range of the panel the PTE lines pass behind (the walk panel, between Processes and
+    // Physical memory); {0, 0} for none.
+    Point behind{};  // where a note on how the lines are drawn goes: beside the Physical memory title
     static std::tuple<int, std::int64_t, std::uint64_t> key(const sim::ObjRef& r) { return {static_cast<int>(r.kind), r.id, r.sub}; }
 };
 
