@@ -1,8 +1,11 @@
 // ipcsim: runs .ipc scenarios on the model and checks their expectations.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/quiz.h"
 #include "explain/catalog.h"
 #include "explain/cli_words.h"
 #include "explain/lang.h"
@@ -44,6 +47,11 @@ int main(int argc, char** argv) {
     compare->add_option("FILE", compare_files, "the .ipc scenarios")->required();
     lang_option(compare);
 
+    std::string quiz_file;
+    auto* quiz = app.add_subcommand("quiz", "Predict each step of FILE before it is shown: a question, numbered choices answered on stdin, then the step and its kernel path; the score at the end");
+    quiz->add_option("FILE", quiz_file, "the .ipc scenario")->required();
+    lang_option(quiz);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -51,6 +59,7 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : cli::exit_scenario;
     }
     if (*run) return cli::run_command(run_file, json, language);
+    if (*quiz) return cli::quiz_command(quiz_file, language, std::cin, std::cout, ::isatty(0) == 1);
     if (*compare) return cli::compare_command(compare_files);
     return cli::check_command(check_files, on_kernel, lint);
 }

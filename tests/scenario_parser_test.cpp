@@ -435,7 +435,8 @@ TEST(Parser, utf8_is_welcome_in_strings_and_comments) {
 
 TEST(Parser, other_characters_are_unexpected) {
     expect_error("proc é\n", 1, 6, "unexpected character 'é'");
-    expect_error("proc a\na: exit(1 @ 2)\n", 2, 11, "unexpected character '@'");
+    expect_error("proc a\na: exit(1 $ 2)\n", 2, 11, "unexpected character '$'");
+    expect_error("proc a\na: exit(1 @ 2)\n", 2, 11, "expected ',' or ')', found '@'");
 }
 
 TEST(Parser, integer_literal_errors) {
@@ -476,10 +477,10 @@ TEST(Parser, wrong_argument_count_names_the_signature) {
 
 TEST(Parser, not_a_statement) {
     expect_error("proc a\n  a shmget(1, 2, 3)\n", 2, 3,
-                 "expected a statement: title, note, sysctl, proc, expect, or NAME: CALL");
+                 "expected a statement: title, note, ask, source, sysctl, proc, expect, or NAME: CALL");
     expect_error("titel \"x\"\n", 1, 1,
-                 "expected a statement: title, note, sysctl, proc, expect, or NAME: CALL; did you mean 'title'?");
-    expect_error("42\n", 1, 1, "expected a statement: title, note, sysctl, proc, expect, or NAME: CALL");
+                 "expected a statement: title, note, ask, source, sysctl, proc, expect, or NAME: CALL; did you mean 'title'?");
+    expect_error("42\n", 1, 1, "expected a statement: title, note, ask, source, sysctl, proc, expect, or NAME: CALL");
 }
 
 TEST(Parser, unexpected_token) {
@@ -801,7 +802,7 @@ TEST(Parser, random_input_never_crashes_and_errors_point_inside_the_file) {
 
 TEST(Parser, huge_and_odd_inputs_do_not_crash) {
     std::string long_line(1 << 20, 'x');
-    expect_error(long_line, 1, 1, "expected a statement: title, note, sysctl, proc, expect, or NAME: CALL");
+    expect_error(long_line, 1, 1, "expected a statement: title, note, ask, source, sysctl, proc, expect, or NAME: CALL");
     expect_error("proc a\na: exit(" + std::string(5000, '9') + ")\n", 2, 9,
                  "integer literal is too large (the largest is 18446744073709551615)");
     ParseResult nul = parse("t.ipc", std::string(1000, '\0'));
@@ -911,7 +912,6 @@ TEST(Parser, addresses_of_two_processes_do_not_compare) {
     EXPECT_TRUE(parse_ok(two + "expect p == 0\nexpect q != 4096\nexpect frame(a, p) == frame(b, q)\n").ok());
     EXPECT_TRUE(parse_ok("proc a\na: p = shmat(1, NULL, 0)\na: q = shmat(1, NULL, 0)\nexpect p != q\n").ok());
 }
-
 }  // namespace
 }  // namespace sim::scenario
 
@@ -1039,6 +1039,32 @@ TEST(Parser, titles_and_notes_carry_a_chinese_text_after_zh) {
     expect_error("note \"x\" zh\n", 1, 12, "expected the Chinese text after 'zh', as in note \"...\" zh \"...\", found end of line");
     expect_error("note \"x\" zh \"\"\n", 1, 13, "the zh text is empty: leave 'zh' out to show the English in both languages");
     expect_error("title \"x\" fr \"y\"\n", 1, 11, "expected zh \"...\" or the end of the line after the title's text, found 'fr'");
+}
+
+TEST(Parser, ask_goes_with_the_next_step) {
+    ParseResult r = parse_ok("proc a\nask \"Does it fault?\" zh \"会缺页吗？\"\na: exit(0)\nask \"Again?\"\na: exit(0)\n");
+    ASSERT_TRUE(r.scenario.steps[0].ask.has_value());
+    EXPECT_EQ(r.scenario.steps[0].ask->in(Lang::zh), "会缺页吗？");
+    EXPECT_EQ(r.scenario.steps[1].ask->in(Lang::zh), "Again?");
+    EXPECT_EQ(r.scenario.lacks_zh, (std::vector<SourcePos>{{4, 1}}));
+    expect_error("proc a\nask \"x\"\nask \"y\"\na: exit(0)\n", 3, 1, "a second 'ask' before the same step");
+    expect_error("proc a\na: exit(0)\nask \"x\"\n", 3, 1, "'ask' after the last step: there is no step to ask about");
+}
+
+TEST(Parser, source_and_at_line_link_a_step_to_its_program) {
+    ParseResult r = parse_ok("proc p\nsource p \"shm1.c\"\np: id = shmget(1, 4096, IPC_CREAT) => 0 @ 19  # shmget\n"
+                             "p: fork(c) @ 25\nc: shmdt(0) @ 30\np: exit(0)\n");
+    ASSERT_EQ(r.scenario.sources.size(), 1u);
+    EXPECT_EQ(r.scenario.sources[0].path, "shm1.c");
+    EXPECT_EQ(r.scenario.steps[0].source_line, 19);
+    EXPECT_EQ(r.scenario.steps[0].source_line_pos, (SourcePos{3, 41}));
+    EXPECT_EQ(r.scenario.steps[3].source_line, 0);
+    ASSERT_NE(program_of(r.scenario, 2), nullptr) << "a forked child runs on in its parent's program";
+    EXPECT_EQ(*program_of(r.scenario, 2), "shm1.c");
+    expect_error("proc p\np: exit(0) @ 3\n", 2, 12, "'@ 3': p has no source program; give it one with source p \"prog.c\"");
+    expect_error("proc p\nsource p \"a.c\"\nsource p \"b.c\"\n", 3, 8, "'p' already has a source program");
+    expect_error("proc p\nsource q \"a.c\"\n", 2, 8, "undeclared process 'q'");
+    expect_error("proc p\nsource p \"a.c\"\np: exit(0) @ x\n", 3, 14, "expected a line number after '@', found 'x'");
 }
 
 }  // namespace

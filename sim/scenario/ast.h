@@ -127,6 +127,17 @@ struct Step {
     std::vector<LessonText> notes;    // `note` lines since the previous step
     std::vector<Sysctl> sysctls;      // msg_next_id, shm_next_id set since the previous step: applied first
     std::vector<Expect> expects;      // `expect` lines after this step, before the next
+    std::optional<LessonText> ask;    // `ask` before this step: the predict mode's question (version 2)
+    int source_line = 0;              // `@ LINE`: the line of the process's program that makes the call; 0: none
+    SourcePos source_line_pos;        // where the '@' is
+};
+
+// `source PROC "path.c"`: the C program PROC's steps come from, relative to the .ipc file. A forked
+// child without one of its own runs its parent's program (program_of).
+struct SourceDecl {
+    SourcePos pos;
+    std::string proc;
+    std::string path;
 };
 
 struct ProcDecl {
@@ -196,7 +207,12 @@ struct Scenario {
     std::vector<Expect> initial_expects;  // expects before the first step
     std::vector<Step> steps;
     std::vector<LessonText> trailing_notes;   // notes after the last step
-    std::vector<SourcePos> lacks_zh;          // titles and notes without a `zh` text, for --lint
+    std::vector<SourcePos> lacks_zh;          // titles, notes and asks without a `zh` text, for --lint
+    std::vector<SourceDecl> sources;          // `source` lines, in file order
 };
+
+// The program (a path as `source` gives it) that step i's process runs, or null: its own `source`,
+// else its parent's at the fork that made it.
+const std::string* program_of(const Scenario& s, std::size_t i);
 
 }  // namespace sim::scenario

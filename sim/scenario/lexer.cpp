@@ -46,7 +46,7 @@ constexpr Punct kPuncts[] = {
     {",", TokenKind::Comma},  {":", TokenKind::Colon},   {".", TokenKind::Dot},
     {"=", TokenKind::Assign}, {"|", TokenKind::Pipe},    {"+", TokenKind::Plus},
     {"-", TokenKind::Minus},  {"*", TokenKind::Star},    {"<", TokenKind::Lt},
-    {">", TokenKind::Gt},
+    {">", TokenKind::Gt},     {"@", TokenKind::At},
 };
 
 class LineLexer {

@@ -21,6 +21,7 @@ enum class TokenKind {
     Assign,  // =
     Arrow,   // =>
     Pipe, Plus, Minus, Star,
+    At,      // @ LINE after a step (version 2)
     Eq, Ne, Lt, Le, Gt, Ge,
 };
 

@@ -34,7 +34,7 @@ constexpr std::size_t kMaxFileNodes = std::size_t{1} << 23;
 constexpr std::size_t kKeptTokens = std::size_t{1} << 16;
 
 // Word lists, space-separated: they double as the "expected one of: ..." text of messages.
-constexpr std::string_view kStatements = "title note sysctl proc expect";
+constexpr std::string_view kStatements = "title note ask source sysctl proc expect";
 constexpr std::string_view kReserved =
     "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas ptpages bytes zeros now";
 constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id";
@@ -347,6 +347,10 @@ private:
     void statement(const LineDecls& d);
     void title_stmt();
     void note_stmt();
+    void ask_stmt();
+    void source_stmt();
+    void source_line(Step& s);
+    void check_source_lines();
     LessonText lesson_text(SourcePos pos, const char* what);
     void sysctl_stmt();
     void proc_stmt();
@@ -429,6 +433,9 @@ private:
     std::vector<Sysctl> m_pending_sysctls;  // set between steps, for the next step
     std::map<std::string, SourcePos> m_pending_sysctl_pos;
     std::vector<LessonText> m_pending_notes;
+    std::optional<LessonText> m_pending_ask;
+    SourcePos m_pending_ask_pos;
+    std::map<std::string, SourcePos> m_source_pos;  // by process, for duplicates
     std::optional<SourcePos> m_title_pos;
     std::optional<SourcePos> m_first_step;
     int m_step_count = 0;
@@ -451,6 +458,9 @@ ParseResult Parser::run() {
     }
     if (m_parse_lines < m_result.scenario.lines.size() && m_file_nodes <= kMaxFileNodes) too_many_statements();
     m_result.scenario.trailing_notes = std::move(m_pending_notes);
+    if (m_pending_ask && m_result.diagnostics.empty())
+        m_result.diagnostics.push_back({m_pending_ask_pos, msg(N_("'ask' after the last step: there is no step to ask about"))});
+    if (m_result.diagnostics.empty()) check_source_lines();
     if (!m_pending_sysctls.empty() && m_result.diagnostics.empty())
         m_result.diagnostics.push_back({m_pending_sysctls[0].pos,
                                         msg(N_("sysctl '{name}' after the last step: no step follows that it could change"),
@@ -601,12 +611,14 @@ void Parser::statement(const LineDecls& d) {
     if (t.kind == TokenKind::Name) {
         if (t.text == "title") return title_stmt();
         if (t.text == "note") return note_stmt();
+        if (t.text == "ask") return ask_stmt();
+        if (t.text == "source") return source_stmt();
         if (t.text == "sysctl") return sysctl_stmt();
         if (t.text == "proc") return proc_stmt();
         if (t.text == "expect") return expect_stmt();
     }
     Message hint = t.kind == TokenKind::Name ? suggestion(t.text, words(kStatements)) : Message{};
-    fail(t.pos, msg(N_("expected a statement: title, note, sysctl, proc, expect, or NAME: CALL{hint}"), arg("hint", std::move(hint))));
+    fail(t.pos, msg(N_("expected a statement: title, note, ask, source, sysctl, proc, expect, or NAME: CALL{hint}"), arg("hint", std::move(hint))));
 }
 
 void Parser::title_stmt() {
@@ -622,7 +634,53 @@ void Parser::note_stmt() {
     m_pending_notes.push_back(lesson_text(pos, "note"));
 }
 
-// "English" [zh "中文"] to the end of the line, after title or note.
+// The question the predict mode asks before the next step; its answer is that step's outcome.
+void Parser::ask_stmt() {
+    SourcePos pos = next().pos;
+    if (m_pending_ask)
+        fail(pos, msg(N_("a second 'ask' before the same step")), {{m_pending_ask_pos, msg(N_("the first is here"))}});
+    m_pending_ask = lesson_text(pos, "ask");
+    m_pending_ask_pos = pos;
+}
+
+// source PROC "path.c": the program whose lines `@ LINE` names.
+void Parser::source_stmt() {
+    next();
+    const Token& proc = expect(TokenKind::Name, msg(N_("a process name after 'source'")));
+    if (!m_procs.count(proc.text) && !m_first_decl.count(proc.text)) undeclared_process(proc);
+    if (auto it = m_source_pos.find(proc.text); it != m_source_pos.end())
+        fail(proc.pos, msg(N_("'{name}' already has a source program"), arg("name", shortened(proc.text))), {{it->second, msg(N_("given here"))}});
+    const Token& path = expect(TokenKind::String, msg(N_("the program's path in quotes, as in source {name} \"prog.c\""), arg("name", shortened(proc.text))));
+    if (path.text.empty() || path.text.find('\0') != std::string::npos)
+        fail(path.pos, msg(N_("the source path is empty or holds a NUL byte")));
+    expect_end();
+    m_source_pos[proc.text] = proc.pos;
+    m_result.scenario.sources.push_back(SourceDecl{proc.pos, proc.text, path.text});
+}
+
+// Every `@ LINE` needs a program for its process (its own `source`, or its parent's); the check
+// waits for the end of the file, since `source` may come anywhere.
+void Parser::check_source_lines() {
+    const Scenario& sc = m_result.scenario;
+    for (std::size_t i = 0; i < sc.steps.size(); ++i) {
+        const Step& st = sc.steps[i];
+        if (st.source_line == 0 || program_of(sc, i)) continue;
+        m_result.diagnostics.push_back({st.source_line_pos, msg(N_("'@ {line}': {name} has no source program; give it one with source {name} \"prog.c\""),
+                                                                 arg("line", st.source_line), arg("name", shortened(st.proc)))});
+        return;
+    }
+}
+
+// `@ LINE` at the end of a step: the line of its program that makes the call.
+void Parser::source_line(Step& s) {
+    const Token& at = next();
+    const Token& line = expect(TokenKind::Int, msg(N_("a line number after '@'")));
+    if (line.value < 1 || line.value > 100000000) fail(line.pos, msg(N_("a source line is between 1 and 100000000")));
+    s.source_line = static_cast<int>(line.value);
+    s.source_line_pos = at.pos;
+}
+
+// "English" [zh "中文"] to the end of the line, after title, note or ask.
 LessonText Parser::lesson_text(SourcePos pos, const char* what) {
     LessonText text{expect(TokenKind::String, msg(N_("a string after '{what}'"), arg("what", what))).text, {}};
     if (peek().kind == TokenKind::Name && peek().text == "zh") {
@@ -815,6 +873,7 @@ void Parser::step_stmt() {
     s.call = parse_call(s.proc);
     if (var) check_new_variable(*var);  // again, for `b = fork(b)`: b is a process now
     if (accept(TokenKind::Arrow)) s.outcome = parse_outcome(s.call);
+    if (peek().kind == TokenKind::At) source_line(s);
     expect_end();
     // The variable exists from the next line on: `x = shmget(x, ...)` is a use before assignment.
     if (s.var) {
@@ -823,6 +882,8 @@ void Parser::step_stmt() {
     }
     s.notes = std::move(m_pending_notes);
     m_pending_notes.clear();
+    s.ask = std::move(m_pending_ask);
+    m_pending_ask.reset();
     s.sysctls = std::move(m_pending_sysctls);
     m_pending_sysctls.clear();
     m_pending_sysctl_pos.clear();
