@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/json_trace.h"
+#include "cli/perfetto.h"
 #include "explain/message.h"
 #include "cli/trace.h"
 #include "real/real_backend.h"
@@ -98,9 +99,11 @@ bool kernel_run_possible(const sim::scenario::Scenario& s, Totals& t) {
 
 }  // namespace
 
-int run_command(const std::string& file, bool json, sim::scenario::Lang lang) {
+int run_command(const std::string& file, bool json, sim::scenario::Lang lang, const std::string& perfetto) {
     auto s = load_scenario(file);
     if (!s) return exit_scenario;
+    std::optional<PerfettoTrace> trace;
+    if (!perfetto.empty()) trace.emplace(*s, lang);
     sim::ModelBackend model;
     sim::RunState st;
     auto initial = sim::start_run(*s, model);
@@ -117,6 +120,7 @@ int run_command(const std::string& file, bool json, sim::scenario::Lang lang) {
             return exit_scenario;
         }
         failed = failed || any_failed(r.record->checks);
+        if (trace) trace->add_step(*r.record, model.kernel());
         if (json) print_json_line(step_json(*s, *r.record, lang, model.kernel()));
         else std::cout << format_step(*s, *r.record, lang, model.kernel());
     }
@@ -125,6 +129,7 @@ int run_command(const std::string& file, bool json, sim::scenario::Lang lang) {
         std::cout << "\n" << format_tables(model.kernel());
         if (auto asleep = sim::deadlocked(model.observe()); !asleep.empty()) std::cout << "\n" << explain::say(sim::deadlock_message(asleep)) << "\n";
     }
+    if (trace && !write_trace(perfetto, trace->finish(model.kernel()))) return exit_scenario;
     return failed ? exit_failed : exit_ok;
 }
 

@@ -8,8 +8,9 @@
 
 namespace cli {
 
-// The lesson's title and notes in `lang`; kernel paths and tables are English for now.
-int run_command(const std::string& file, bool json, sim::scenario::Lang lang);
+// The lesson's title and notes in `lang`; kernel paths and tables are English for now. With a
+// `perfetto` path, also writes the run there as a Chrome Trace Event file (cli/perfetto.h).
+int run_command(const std::string& file, bool json, sim::scenario::Lang lang, const std::string& perfetto = {});
 // On the model, or with on_kernel on the real kernel in a private IPC namespace. `lint` also lists
 // the titles and notes without a zh text and the steps that no expect follows.
 int check_command(const std::vector<std::string>& files, bool on_kernel, bool lint);

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
     auto* run = app.add_subcommand("run", "Run FILE on the model: each step, its kernel path, the notes, and the final tables");
     run->add_option("FILE", run_file, "the .ipc scenario")->required();
     run->add_flag("--json", json, "print one JSON object per step instead of text");
+    std::string perfetto;
+    run->add_option("--perfetto", perfetto, "also write the run to OUT.json as a Chrome Trace Event file, for ui.perfetto.dev and chrome://tracing")
+        ->option_text("OUT.json");
     std::string lang;
     auto lang_option = [&](CLI::App* command) {
         command->add_option("--lang", lang, "the language of the lesson's title and notes, the messages and the help: en or zh (default: from "
@@ -58,7 +61,7 @@ int main(int argc, char** argv) {
         int code = app.exit(e);
         return code == 0 ? 0 : cli::exit_scenario;
     }
-    if (*run) return cli::run_command(run_file, json, language);
+    if (*run) return cli::run_command(run_file, json, language, perfetto);
     if (*quiz) return cli::quiz_command(quiz_file, language, std::cin, std::cout, ::isatty(0) == 1);
     if (*compare) return cli::compare_command(compare_files);
     return cli::check_command(check_files, on_kernel, lint);
