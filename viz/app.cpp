@@ -3,8 +3,10 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "explain/catalog.h"
+#include "real/procfs.h"
 #include "real/real_backend.h"
 #include "real/scenario_file.h"
 #include "sim/model_backend.h"
@@ -23,6 +25,10 @@ namespace {
 constexpr std::size_t kShownTextBytes = 256;
 // ... and the addresses of no more than this many attachments of a process.
 constexpr std::size_t kShownMaps = 8;
+// The editor takes files up to this size (a generated scene of megabytes is not typed).
+constexpr std::size_t kEditableBytes = std::size_t{1} << 20;
+constexpr std::size_t kProgramBytes = std::size_t{1} << 20;
+constexpr std::size_t kUndoDepth = 256;
 
 // A text cut to what can be shown, saying how long it was.
 void cut_text(std::string& s) {
@@ -104,7 +110,17 @@ bool App::open(const std::string& requested) {
     return open_text(file, std::move(read.text));
 }
 
-bool App::open_text(const std::string& file, std::string text) {
+bool App::open_text(const std::string& file, std::string text) { return open_text(file, std::move(text), true); }
+
+bool App::open_text(const std::string& file, std::string text, bool with_kernel) {
+    if (file != m_file) {  // another lesson: its own score, questions and edits
+        m_score = {};
+        m_answered.clear();
+        m_undo.clear();
+        m_unsaved = false;
+    }
+    m_prediction.reset();
+    m_text = text.size() <= kEditableBytes ? text : std::string();
     auto parsed = sim::scenario::parse(file, std::move(text));
     m_file = file;
     m_diagnostics = std::move(parsed.diagnostics);
@@ -115,16 +131,123 @@ bool App::open_text(const std::string& file, std::string text) {
     m_stepper.reset();
     m_scenario = std::make_unique<sim::scenario::Scenario>(std::move(parsed.scenario));
     m_stepper = std::make_unique<sim::Stepper>(*m_scenario);
-    run_kernel_side();
+    m_kernel_stale = !with_kernel;
+    if (with_kernel) run_kernel_side();
+    else stop_kernel_side();
+    load_programs();
     go_to(std::min(keep, m_scenario->steps.size()));  // live editing keeps the place
     return true;
+}
+
+// ---------------------------------------------------------------- the predict mode
+
+void App::set_predict(bool on) {
+    m_predict = on;
+    if (!on && m_prediction && !m_prediction->chosen) m_prediction.reset();
+}
+
+// The question is made from the step itself: the stepper runs it, and comes back.
+bool App::ask_before(std::size_t step) {
+    if (!m_predict || !m_scenario || m_answered.count(step)) return true;
+    if (m_prediction && m_prediction->step == step) return m_prediction->chosen.has_value();
+    sim::Observation before = m_stepper->model().observe();
+    m_stepper->seek(step + 1);
+    std::optional<sim::Question> q;
+    if (m_stepper->position() == step + 1 && m_stepper->last())
+        q = sim::make_question(*m_scenario, step, before, *m_stepper->last(), m_stepper->model().observe());
+    seek(step);
+    if (!q) return true;  // nothing worth predicting: the step is shown at once
+    m_prediction = Prediction{step, std::move(*q), std::nullopt};
+    return false;
+}
+
+void App::answer(std::size_t choice) {
+    if (!m_prediction || m_prediction->chosen || choice >= m_prediction->question.choices.size()) return;
+    m_prediction->chosen = choice;
+    m_score.count(choice == m_prediction->question.answer);
+    m_answered[m_prediction->step] = choice;
+    if (position() == m_prediction->step) next_step();
+}
+
+// ---------------------------------------------------------------- the editor
+
+void App::start_editing() {
+    editing = true;
+}
+
+void App::edit(std::string text) {
+    if (text == m_text) return;
+    if (m_undo.size() >= kUndoDepth) m_undo.erase(m_undo.begin());
+    m_undo.push_back(m_text);
+    m_unsaved = true;
+    open_text(m_file, std::move(text), false);
+}
+
+bool App::undo() {
+    if (m_undo.empty()) return false;
+    std::string text = std::move(m_undo.back());
+    m_undo.pop_back();
+    m_unsaved = true;
+    ++text_version;
+    open_text(m_file, std::move(text), false);
+    return true;
+}
+
+// Written beside the file and renamed over it, so that a failed write loses nothing.
+bool App::save() {
+    if (!m_unsaved && !m_kernel_stale) return true;
+    fs::path tmp = m_file + ".saving";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << m_text;
+        if (!out.flush()) {
+            m_save_error = explain::say("cannot save {file}", fmt::arg("file", m_file));
+            return false;
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, m_file, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        m_save_error = explain::say("cannot save {file}", fmt::arg("file", m_file));
+        return false;
+    }
+    m_save_error.clear();
+    m_mtime = fs::last_write_time(m_file, ec);  // our own write is no outside edit
+    m_unsaved = false;
+    if (m_diagnostics.empty() && m_scenario) {
+        m_kernel_stale = false;
+        run_kernel_side();
+    }
+    return true;
+}
+
+// The programs `source` names, beside the .ipc file; at most kProgramBytes each (a lesson is untrusted).
+void App::load_programs() {
+    m_programs.clear();
+    if (!m_scenario) return;
+    for (const auto& d : m_scenario->sources) {
+        if (m_programs.count(d.path)) continue;
+        fs::path path = fs::path(m_file).parent_path() / d.path;
+        Program p;
+        std::error_code ec;
+        auto size = fs::file_size(path, ec);
+        if (ec || !fs::is_regular_file(path, ec)) p.error = explain::say("cannot read {file}", fmt::arg("file", path.string()));
+        else if (size > kProgramBytes) p.error = explain::say("{file} is larger than {max} bytes", fmt::arg("file", path.string()), fmt::arg("max", kProgramBytes));
+        else if (auto text = real::read_file(path.string())) p.lines = sim::scenario::SourceLines(std::move(*text));
+        else p.error = explain::say("cannot read {file}", fmt::arg("file", path.string()));
+        m_programs.emplace(d.path, std::move(p));
+    }
 }
 
 // A file that became unreadable, or no regular file, shows its error; the scenario stays.
 void App::reload_if_changed() {
     std::error_code ec;
     auto t = fs::last_write_time(m_file, ec);
-    if (!ec && t != m_mtime) open(m_file);
+    if (ec || t == m_mtime) return;
+    open(m_file);
+    ++text_version;  // the editor shows the file as it is now
+    m_unsaved = false;
 }
 
 namespace {
@@ -180,12 +303,16 @@ KernelHistory kernel_history(std::shared_ptr<const sim::scenario::Scenario> s, s
 
 }  // namespace
 
-// The kernel run of the whole file, once, so that every step has the kernel's values beside the model's.
-void App::run_kernel_side() {
+void App::stop_kernel_side() {
     if (m_cancel) *m_cancel = true;
     if (m_kernel_run.valid()) m_kernel_run.wait();  // the run of the file before, ended at its next step
     m_kernel_run = {};
     m_history = KernelHistory{};
+}
+
+// The kernel run of the whole file, once, so that every step has the kernel's values beside the model's.
+void App::run_kernel_side() {
+    stop_kernel_side();
     if (auto why = real::RealBackend::cannot_run(*m_scenario)) {
         m_history.unavailable = [why = *why] { return explain::say(why); };  // in the language of the moment
         return;
@@ -234,6 +361,7 @@ void App::seek(std::size_t step) {
 
 void App::go_to(std::size_t step) {
     if (!m_stepper) return;
+    if (m_prediction && !m_prediction->chosen) m_prediction.reset();  // a jump takes the question back
     seek(step);
     m_event = last_event();
     m_anim = 1.0f;
@@ -256,6 +384,10 @@ void App::next_step() {
         return;
     }
     std::size_t before = m_stepper->position();
+    if (!ask_before(before)) {  // the class answers first
+        playing = false;
+        return;
+    }
     seek(before + 1);
     if (m_stepper->position() == before) {  // a step that cannot run: the error is on show
         playing = false;
@@ -321,7 +453,13 @@ View App::view() const {
     v.picked = &m_picked;
     take_finished_run();
     const KernelHistory& h = m_history;
-    if (m_kernel_run.valid()) {
+    v.predict = m_predict;
+    v.prediction = m_prediction ? &*m_prediction : nullptr;
+    v.score = &m_score;
+    v.programs = &m_programs;
+    if (m_kernel_stale) {
+        v.compare.unavailable = std::string(explain::tr("edited: the kernel run follows when the file is saved (Ctrl+S)"));
+    } else if (m_kernel_run.valid()) {
         v.compare.unavailable = std::string(explain::tr("the kernel run is still going: its values show when it is done"));
     } else if (h.unavailable) {
         v.compare.unavailable = h.unavailable();
@@ -348,6 +486,9 @@ void App::word_errors() const {
 
 void App::handle_keys() {
     ImGuiIO& io = ImGui::GetIO();
+    // Ctrl+S and Ctrl+Z by the keys' GLFW codes, which are their letters (1.86 names no S key).
+    if (io.KeyCtrl && ImGui::IsKeyPressed('S', false)) save();
+    if (io.KeyCtrl && ImGui::IsKeyPressed('Z')) undo();
     if (io.WantTextInput) return;
     auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k)); };
     if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) io.KeyShift ? next_event() : next_step();
@@ -360,6 +501,9 @@ void App::handle_keys() {
         if (c == 'p') playing = !playing;
         if (c == 't') dark = !dark;
         if (c == 'l') set_lang(lang == sim::scenario::Lang::en ? sim::scenario::Lang::zh : sim::scenario::Lang::en, true);
+        if (c == 'q') set_predict(!m_predict);
+        if (c == 'e') editing ? (void)(editing = false) : start_editing();
+        if (c >= '1' && c <= '5' && m_prediction && !m_prediction->chosen) answer(static_cast<std::size_t>(c - '1'));
     }
 }
 
@@ -376,6 +520,9 @@ void App::zoom_by(float step) {
 }
 
 void App::ui() {
+    auto later = std::move(m_later);
+    m_later.clear();
+    for (auto& f : later) f();
     handle_keys();
     draw_menu_bar(*this);
     draw_layout(*this, view());

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <future>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,8 @@ public:
     bool open(const std::string& file);
     // The same for text that is no file (a generated scene); it is not watched for changes.
     bool open_text(const std::string& name, std::string text);
+    // The same with the kernel run left for later (an edit not yet saved).
+    bool open_text(const std::string& name, std::string text, bool with_kernel);
     void reload_if_changed();
 
     // The stepper: whole steps, single kernel-path events, play and pause.
@@ -54,6 +57,30 @@ public:
     void settle_at(std::size_t step);
     // Shows step n with the cursor on its kernel-path event k, that event's animation at `anim`.
     void freeze_at(std::size_t step, int event, float anim);
+
+    // The predict mode: before each step a question from the model (sim/quiz.h), the step held back
+    // until it is answered ('1'..'5' or a click); the score is kept for the lesson.
+    bool predict() const { return m_predict; }
+    void set_predict(bool on);
+    void answer(std::size_t choice);
+    const std::optional<Prediction>& prediction() const { return m_prediction; }
+    const sim::QuizScore& score() const { return m_score; }
+
+    // The editor: every change re-parses and re-runs the model at once, keeping the step; an error
+    // shows at its line and the last good run stays. Ctrl+S saves (and runs the kernel side), Ctrl+Z undoes.
+    bool editing = false;
+    void start_editing();
+    void edit(std::string text);
+    bool undo();
+    bool save();
+    const std::string& text() const { return m_text; }
+    bool unsaved() const { return m_unsaved; }
+    const std::string& save_error() const { return m_save_error; }
+    std::uint64_t text_version = 0;  // changes when the text changes other than by typing (undo, reload)
+
+    // What a panel asks for while the frame's View is in use (open a lesson, an edit, an answer): done
+    // at the start of the next frame, before a new View is made, so no panel draws from a freed model.
+    void later(std::function<void()> f) { m_later.push_back(std::move(f)); }
 
     View view() const;
     void ui();  // builds the whole UI for this frame (between NewFrame and Render)
@@ -89,8 +116,11 @@ public:
 
 private:
     void handle_keys();
+    bool ask_before(std::size_t step);  // false: a question now holds the step back
+    void load_programs();
     void seek(std::size_t step);  // moves the stepper, keeping the model as it was before that step
     void run_kernel_side();
+    void stop_kernel_side();
     int last_event() const;
 
     std::string m_assets;
@@ -106,6 +136,17 @@ private:
     void word_errors() const;
     std::unique_ptr<sim::scenario::Scenario> m_scenario;
     std::unique_ptr<sim::Stepper> m_stepper;
+    std::string m_text;  // the file's text as last read or edited
+    std::vector<std::string> m_undo;  // the texts before each edit
+    bool m_unsaved = false;
+    std::string m_save_error;
+    bool m_kernel_stale = false;  // edited: the kernel run waits for a save
+    std::map<std::string, Program> m_programs;
+    bool m_predict = false;
+    std::optional<Prediction> m_prediction;
+    std::map<std::size_t, std::size_t> m_answered;  // step -> the choice given: asked once
+    sim::QuizScore m_score;
+    std::vector<std::function<void()>> m_later;
     std::optional<sim::Kernel> m_before;
     // The PTE a click picked for the walk panel; a step or a new file lets the access choose again.
     mutable std::optional<std::pair<int, std::uint64_t>> m_picked;  // the model before the current step, for what the step removes

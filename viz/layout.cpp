@@ -254,11 +254,12 @@ void draw_layout(App& app, const View& v) {
     float h = avail.y;
 
     ImGui::BeginGroup();
-    ImGui::BeginChild("Scenario", ImVec2(left, h * 0.55f), true);
+    // A lesson with its C program beside the scenario gives the pair more room.
+    ImGui::BeginChild("Scenario", ImVec2(left, h * (has_programs(v) ? 0.62f : 0.55f)), true);
     panel_scenario(app, v);
     ImGui::EndChild();
     ImGui::BeginChild("Kernel path", ImVec2(left, 0), true);
-    panel_path(v);
+    if (!panel_question(app, v)) panel_path(v);
     ImGui::EndChild();
     ImGui::EndGroup();
     ImGui::SameLine();

@@ -25,7 +25,15 @@ std::vector<std::string> overflowing_windows();
 // The panels (one file each). They only read the View; the scenario panel may ask App to open a lesson.
 void panel_toolbar(App& app, const View& v);
 void panel_scenario(App& app, const View& v);
+// The program behind the steps (panel_program.cpp), when the scenario names one with `source`.
+bool has_programs(const View& v);
+void panel_program(const View& v);
 void panel_path(const View& v);
+// The predict mode (panel_predict.cpp): the question in place of the kernel path while it is asked
+// (false when none is), the verdict above the path once answered, and the score as words.
+bool panel_question(App& app, const View& v);
+void prediction_verdict(const View& v);
+std::string score_text(const View& v);
 void panel_processes(const View& v, Anchors& anchors);
 void panel_memory(const View& v, Anchors& anchors);
 void panel_walk(const View& v);

@@ -176,6 +176,10 @@ int main(int argc, char** argv) {
     cli.add_option("--zoom", zoom, "text and panel size, 0.5 to 3 (default: from the window's height; 1.5, text of 25 pixels, at 1080 lines: the lecture preset)")
         ->check(CLI::Range(0.5f, 3.0f));
     bool bench_startup = false;
+    bool quiz = false;
+    int answer = 0;
+    cli.add_flag("--quiz", quiz, "start in the predict mode (the key q): with --step N, the question before step N+1 is on show");
+    cli.add_option("--answer", answer, "with --quiz: answer that question with choice K (from 1), to show the verdict");
     cli.add_flag("--bench-startup", bench_startup, "print how long the first frame took to appear, from the start, and exit");
     bool check_layout = false;
     cli.add_flag("--check-layout", check_layout,
@@ -241,6 +245,12 @@ int main(int argc, char** argv) {
     if (bench_frames > 0) return bench(window, app, bench_frames);
     if (step >= 0 && event >= 0) app.freeze_at(static_cast<std::size_t>(step), event, anim);
     else if (step >= 0) app.settle_at(static_cast<std::size_t>(step));
+    if (quiz) {
+        app.set_predict(true);
+        app.next_step();  // asks before the next step
+        if (answer > 0) app.answer(static_cast<std::size_t>(answer - 1));
+        if (answer > 0 && !screenshot.empty()) app.settle_at(app.position());
+    }
 
     int frames = 0;
     double last = glfwGetTime();

@@ -47,6 +47,11 @@ void view_menu(App& app) {
     if (ImGui::MenuItem(label(explain::tr("Zoom in"), "zoomin").c_str(), "+", false, app.zoom < 3.0f)) app.zoom_by(0.25f);
     if (ImGui::MenuItem(label(explain::tr("Zoom out"), "zoomout").c_str(), "-", false, app.zoom > 0.5f)) app.zoom_by(-0.25f);
     if (ImGui::MenuItem(label(explain::tr("Actual size"), "zoom1").c_str(), nullptr, false, app.zoom != 1.0f)) app.zoom_by(1.0f - app.zoom);
+    ImGui::Separator();
+    if (ImGui::MenuItem(label(explain::tr("Predict mode"), "predict").c_str(), "q", app.predict())) app.set_predict(!app.predict());
+    if (ImGui::MenuItem(label(explain::tr("Edit the scenario"), "edit").c_str(), "e", app.editing)) app.editing ? (void)(app.editing = false) : app.start_editing();
+    if (ImGui::MenuItem(label(explain::tr("Save"), "save").c_str(), "Ctrl+S", false, app.unsaved())) app.save();
+    if (ImGui::MenuItem(label(explain::tr("Undo the last edit"), "undo").c_str(), "Ctrl+Z", false, app.editing)) app.undo();
     ImGui::EndMenu();
 }
 

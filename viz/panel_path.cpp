@@ -17,6 +17,7 @@ void panel_path(const View& v) {
         return;
     }
     const auto& step = v.scenario->steps[v.record->index];
+    prediction_verdict(v);
     text_wrapped(explain::say("line {line}  {proc}: {call}  ->  {outcome}", fmt::arg("line", step.pos.line), fmt::arg("proc", step.proc),
                               fmt::arg("call", step.call.name), fmt::arg("outcome", explain::outcome_text(v.record->outcome, step.call.kind))));
     if (std::string summary = explain::step_summary(v.record->outcome, *v.kernel); !summary.empty()) {

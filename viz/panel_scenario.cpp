@@ -1,6 +1,8 @@
 // The toolbar (the stepper's controls) and the Scenario panel: the source, the current line,
 // the notes, and the diagnostics when an edit does not parse.
 #include <imgui.h>
+#include <imgui_internal.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -73,11 +75,11 @@ void panel_toolbar(App& app, const View& v) {
     std::string current = std::filesystem::path(app.file()).filename().string();
     if (ImGui::BeginCombo("##lesson", current.c_str())) {
         for (const auto& l : app.lessons())
-            if (ImGui::Selectable(std::filesystem::path(l).filename().string().c_str(), l == app.file())) app.open(l);
+            if (ImGui::Selectable(std::filesystem::path(l).filename().string().c_str(), l == app.file())) app.later([&app, l] { app.open(l); });
         ImGui::EndCombo();
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    text_wrapped(explain::tr("Space/Right: next step   Left: back   Shift: one kernel-path event   Home/End   p: play   +/-: zoom   t: theme   l: 中文/English"));
+    text_wrapped(explain::tr("Space/Right: next step   Left: back   Shift: one kernel-path event   Home/End   p: play   q: predict   e: edit   +/-: zoom   t: theme   l: 中文/English"));
     ImGui::PopStyleColor();
 }
 
@@ -94,7 +96,7 @@ static void notes(const App& app, const View& v) {
 
 // One line of the source: its number, then its text wrapped beside it (a note's line is long);
 // the current line lit under both.
-static void source_line(const View& v, int line, bool current) {
+static void source_line(const View& v, int line, bool current, std::string_view shown = {}) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p = ImGui::GetCursorScreenPos();
     float w = ImGui::GetContentRegionAvail().x;
@@ -105,7 +107,7 @@ static void source_line(const View& v, int line, bool current) {
     else ImGui::TextDisabled("%3d", line);
     ImGui::SameLine();
     ImGui::BeginGroup();
-    text_wrapped(v.scenario->lines[static_cast<std::size_t>(line - 1)]);
+    text_wrapped(shown.empty() ? v.scenario->lines[static_cast<std::size_t>(line - 1)] : shown);
     ImGui::EndGroup();
     dl->ChannelsSetCurrent(0);
     if (current) dl->AddRectFilled(p, ImVec2(p.x + w, ImGui::GetItemRectMax().y), highlight_fill(0.6f));
@@ -114,7 +116,38 @@ static void source_line(const View& v, int line, bool current) {
 
 // The source. A lesson's lines wrap; a long generated file (thousands of lines) is laid out only
 // where it is on screen, one row per line, and scrolls sideways.
-static void source(const View& v) {
+// What the predict mode hides of the source: the outcome of the step asked about, the notes and
+// asks before it (they tell the answer), and everything after it.
+struct Hidden {
+    int next = 0;  // the line of the next step, shown without its outcome; 0: nothing hidden
+    int current = 0;
+    bool hides(const View& v, int line) const {
+        if (next == 0 || line < current || line == next) return false;
+        if (line > next) return true;
+        std::string_view text = v.scenario->lines[static_cast<std::size_t>(line - 1)];
+        std::size_t start = text.find_first_not_of(" \t");
+        text = start == std::string_view::npos ? std::string_view() : text.substr(start);
+        return line > current && (text.starts_with("note") || text.starts_with("ask"));
+    }
+};
+
+static Hidden hidden(const View& v, int current) {
+    if (!v.predict || v.step >= v.total) return {};
+    return {v.scenario->steps[v.step].pos.line, current};
+}
+
+// The next step's line without what it returns: "shm1: store(p, "x") => ?".
+static std::string without_outcome(std::string_view line) {
+    bool in_string = false;
+    for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+        if (line[i] == '"' && (i == 0 || line[i - 1] != '\\')) in_string = !in_string;
+        if (!in_string && line[i] == '=' && line[i + 1] == '>') return std::string(line.substr(0, i)) + "=> ?";
+        if (!in_string && line[i] == '#') break;
+    }
+    return std::string(line);
+}
+
+static void source(const View& v, float height) {
     int current = v.record ? v.scenario->steps[v.record->index].pos.line : 0;
     // The current line to a third of the way down once it moves, and for two frames more, while the
     // panels above it (the note) settle their heights.
@@ -125,12 +158,16 @@ static void source(const View& v) {
     if (settling > 0) --settling;
     int lines = static_cast<int>(v.scenario->lines.size());
     constexpr int kWrappedLines = 2000;
-    ImGui::BeginChild("source", ImVec2(0, 0), false, lines > kWrappedLines ? ImGuiWindowFlags_HorizontalScrollbar : 0);
+    ImGui::BeginChild("source", ImVec2(0, height), false, lines > kWrappedLines ? ImGuiWindowFlags_HorizontalScrollbar : 0);
     if (lines <= kWrappedLines) {
+        Hidden h = hidden(v, current);
         for (int line = 1; line <= lines; ++line) {
-            source_line(v, line, line == current);
-            if (line == current && follow) ImGui::SetScrollHereY(0.35f);
+            if (h.hides(v, line)) continue;
+            if (line == h.next) source_line(v, line, false, without_outcome(v.scenario->lines[static_cast<std::size_t>(line - 1)]));
+            else source_line(v, line, line == current);
+            if ((line == current || (line == h.next && current == 0)) && follow) ImGui::SetScrollHereY(0.35f);
         }
+        if (h.next > 0 && h.next < lines) ImGui::TextDisabled("%s", explain::tr("... (the rest shows as the class answers)").data());
         ImGui::EndChild();
         return;
     }
@@ -154,17 +191,85 @@ static void source(const View& v) {
     ImGui::EndChild();
 }
 
-void panel_scenario(App& app, const View& v) {
-    for (const auto& e : app.errors()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, error_vec());
-        text_wrapped(e);
-        ImGui::PopStyleColor();
+// The first n characters (UTF-8 sequences) of a line.
+static std::string_view first_chars(std::string_view line, std::size_t n) {
+    std::size_t i = 0;
+    for (std::size_t k = 0; k < n && i < line.size(); ++k) {
+        ++i;
+        while (i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) ++i;
     }
-    if (!v.scenario) return;
-    text_wrapped(v.scenario->title.en.empty() ? app.file() : v.scenario->title.in(app.lang));
+    return line.substr(0, i);
+}
+
+// A compiler-style diagnostic in the panel's own font: its caret under the column it names, measured
+// on the line above (a proportional font has no cells to count).
+static void diagnostic(const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, error_vec());
+    std::string_view rest = text, above;
+    while (!rest.empty()) {
+        std::size_t nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        std::size_t caret = line.find('^');
+        if (caret != std::string_view::npos && line.find_first_not_of(" \t") == caret && caret + 1 == line.size()) {
+            float x = ImGui::CalcTextSize(first_chars(above, caret).data(), first_chars(above, caret).data() + first_chars(above, caret).size()).x;
+            ImGui::SetCursorPosX(ImGui::GetCursorPosX() + x);
+            ImGui::TextUnformatted("^");
+        } else {
+            ImGui::TextUnformatted(line.data(), line.data() + line.size());
+        }
+        above = line;
+    }
+    ImGui::PopStyleColor();
+}
+
+static bool& editor_open() {
+    static bool open = false;
+    return open;
+}
+static void editor_closed() { editor_open() = false; }
+
+// The editor: the whole file, each change re-parsed and re-run at once (App::edit).
+static void editor(App& app, float height) {
+    static std::string buffer;
+    static std::pair<std::string, std::uint64_t> synced{"", ~std::uint64_t{0}};
+    bool resync = synced != std::pair<std::string, std::uint64_t>{app.file(), app.text_version};
+    if (resync) {
+        buffer = app.text();
+        synced = {app.file(), app.text_version};
+        if (ImGui::GetActiveID() == ImGui::GetID("##editor")) ImGui::ClearActiveID();  // the widget keeps a copy while active
+    }
+    std::string state = app.unsaved() ? std::string(explain::tr("unsaved: Ctrl+S saves, Ctrl+Z undoes")) : std::string(explain::tr("saved"));
+    if (!app.save_error().empty()) state = app.save_error();
+    ImGui::TextDisabled("%s", state.c_str());
+    // The cursor goes to the editor when editing starts (the key e), and after an undo.
+    if (!editor_open() || resync) ImGui::SetKeyboardFocusHere();
+    editor_open() = true;
+    if (ImGui::InputTextMultiline("##editor", &buffer, ImVec2(-1, height), ImGuiInputTextFlags_NoUndoRedo | ImGuiInputTextFlags_AllowTabInput))
+        app.later([&app, text = buffer] { app.edit(text); });
+}
+
+void panel_scenario(App& app, const View& v) {
+    for (const auto& e : app.errors()) diagnostic(e);
+    if (!app.editing) editor_closed();
+    if (app.editing) {
+        std::string done = std::string(explain::tr("Done editing")) + "###done";
+        if (ImGui::Button(done.c_str())) app.editing = false;
+        ImGui::SameLine();
+    }
+    if (v.scenario) text_wrapped(v.scenario->title.en.empty() ? app.file() : v.scenario->title.in(app.lang));
+    else if (!app.editing) return;
     ImGui::Separator();
-    notes(app, v);
-    source(v);
+    if (v.scenario) notes(app, v);
+    float height = ImGui::GetContentRegionAvail().y;
+    bool program = has_programs(v);
+    float listing = program ? height * 0.55f : 0.0f;
+    if (app.editing) editor(app, program ? listing : -1.0f);
+    else source(v, listing);
+    if (!program) return;
+    ImGui::BeginChild("Program", ImVec2(0, 0), true);
+    panel_program(v);
+    ImGui::EndChild();
 }
 
 }  // namespace viz

@@ -12,7 +12,9 @@
 
 #include "sim/compare.h"
 #include "sim/kernel.h"
+#include "sim/quiz.h"
 #include "sim/runner.h"
+#include "sim/scenario/ast.h"
 
 namespace viz {
 
@@ -24,6 +26,20 @@ struct KernelSide {
     const sim::Observation* kernel = nullptr;
     const sim::Observation* model = nullptr;
     const std::vector<sim::Difference>* differences = nullptr;
+};
+
+// The predict mode's question about the next step (issue 14): asked, the step held back until it is
+// answered; then the verdict stays on show with the step.
+struct Prediction {
+    std::size_t step = 0;  // index into the scenario's steps
+    sim::Question question;
+    std::optional<std::size_t> chosen;  // none: still asked
+};
+
+// A `source` program as the window shows it: its lines, or why it cannot be shown.
+struct Program {
+    sim::scenario::SourceLines lines;
+    std::string error;
 };
 
 struct View {
@@ -40,6 +56,10 @@ struct View {
     // The PTE a click picked, (pid, address), which the walk panel follows; the App's, so that a
     // panel may set it (the only thing a panel sets: it is not the model's).
     std::optional<std::pair<int, std::uint64_t>>* picked = nullptr;
+    bool predict = false;                         // the predict mode is on
+    const Prediction* prediction = nullptr;       // the question of the moment, if any
+    const sim::QuizScore* score = nullptr;
+    const std::map<std::string, Program>* programs = nullptr;  // by the path `source` gives
 
     const std::vector<sim::KernelEvent>& events() const;
     // The notes in force: the last notes at or before the current step, which hold until the next
