@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/export_c.h"
 #include "explain/catalog.h"
 #include "explain/cli_words.h"
 #include "explain/lang.h"
@@ -44,6 +45,12 @@ int main(int argc, char** argv) {
     compare->add_option("FILE", compare_files, "the .ipc scenarios")->required();
     lang_option(compare);
 
+    std::string export_file, export_out;
+    auto* export_c = app.add_subcommand("export-c", "Write FILE as one C program that makes the same calls in the same order with real processes and checks the same outcomes");
+    export_c->add_option("FILE", export_file, "the .ipc scenario")->required();
+    export_c->add_option("-o", export_out, "write the C program to this file (OUT.c) instead of standard output");
+    lang_option(export_c);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -52,5 +59,6 @@ int main(int argc, char** argv) {
     }
     if (*run) return cli::run_command(run_file, json, language);
     if (*compare) return cli::compare_command(compare_files);
+    if (*export_c) return cli::export_c_command(export_file, export_out);
     return cli::check_command(check_files, on_kernel, lint);
 }
