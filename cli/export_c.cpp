@@ -154,7 +154,9 @@ std::string name_tables() {
 }
 
 std::string step_title(const Scenario& s, const Step& st, std::size_t i) {
-    return commented(fmt::format("step {}, line {}: {}: {}", i + 1, st.pos.line, st.proc, std::string(s.lines[static_cast<std::size_t>(st.pos.line - 1)]).substr(static_cast<std::size_t>(st.pos.col - 1))));
+    // The step as the scenario writes it, from the process's name on: "a: p = shmat(id, NULL, 0) => ok".
+    std::string line(s.lines[static_cast<std::size_t>(st.pos.line - 1)]);
+    return commented(fmt::format("step {}, line {}: {}", i + 1, st.pos.line, line.substr(static_cast<std::size_t>(st.pos.col - 1))));
 }
 
 std::string step_functions(const Scenario& s, const Names& n) {
