@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/quiz.h"
+#include "cli/export_c.h"
 #include "explain/catalog.h"
 #include "explain/cli_words.h"
 #include "explain/lang.h"
@@ -54,6 +55,11 @@ int main(int argc, char** argv) {
     auto* quiz = app.add_subcommand("quiz", "Predict each step of FILE before it is shown: a question, numbered choices answered on stdin, then the step and its kernel path; the score at the end");
     quiz->add_option("FILE", quiz_file, "the .ipc scenario")->required();
     lang_option(quiz);
+    std::string export_file, export_out;
+    auto* export_c = app.add_subcommand("export-c", "Write FILE as one C program that makes the same calls in the same order with real processes and checks the same outcomes");
+    export_c->add_option("FILE", export_file, "the .ipc scenario")->required();
+    export_c->add_option("-o", export_out, "write the C program to this file (OUT.c) instead of standard output");
+    lang_option(export_c);
 
     try {
         app.parse(argc, argv);
@@ -64,5 +70,6 @@ int main(int argc, char** argv) {
     if (*run) return cli::run_command(run_file, json, language, perfetto);
     if (*quiz) return cli::quiz_command(quiz_file, language, std::cin, std::cout, ::isatty(0) == 1);
     if (*compare) return cli::compare_command(compare_files);
+    if (*export_c) return cli::export_c_command(export_file, export_out);
     return cli::check_command(check_files, on_kernel, lint);
 }
