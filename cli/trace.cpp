@@ -42,26 +42,40 @@ std::string format_check(const sim::Check& c) {
     return fmt::format("    {} {} {}   {}\n", mark, form, printable(c.expected), explain::say("(got {got})", fmt::arg("got", printable(c.got_text.empty() ? c.got : explain::say(c.got_text)))));
 }
 
-std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang,
-                        const sim::Kernel& names) {
+std::string call_text(const sim::scenario::Scenario& s, const sim::scenario::Step& step) {
+    return (step.var ? *step.var + " = " : "") + call_source(s, step);
+}
+
+std::string result_text(const sim::scenario::Scenario& s, const sim::StepRecord& r) {
     const auto& step = s.steps[r.index];
-    std::string out;
-    for (const auto& n : step.notes) out += "\n  " + explain::say("note: {text}", fmt::arg("text", printable(n.in(lang)))) + "\n";
-    std::string lhs = step.var ? *step.var + " = " : "";
     std::string result = explain::outcome_text(r.outcome, step.call.kind);
     if (step.call.kind == sim::scenario::CallKind::Fork && r.outcome.ret > 0) result += " (" + r.call.target + ")";
-    out += "\n" + explain::say("[{n}] line {line}  {proc}: {call}  -> {result}", fmt::arg("n", r.index + 1), fmt::arg("line", step.pos.line),
-                               fmt::arg("proc", step.proc), fmt::arg("call", lhs + printable(call_source(s, step))),
-                               fmt::arg("result", printable(result))) + "\n";
-    if (std::string summary = explain::step_summary(r.outcome, names); !summary.empty())
-        out += "    " + explain::say("in short: {summary}", fmt::arg("summary", printable(summary))) + "\n";
+    return result;
+}
+
+std::vector<PathLine> kernel_path(const sim::StepRecord& r, const sim::Kernel& names) {
+    std::vector<PathLine> out;
     // The caller's entry and return are the step's own line; a woken task's return is news.
     std::int64_t caller = r.outcome.events.empty() || r.outcome.events[0].touched.empty() ? -1 : r.outcome.events[0].touched[0].id;
     for (const auto& e : r.outcome.events) {
         if (e.kind == EventKind::syscall) continue;
         if (e.kind == EventKind::ret && !e.touched.empty() && e.touched[0].id == caller) continue;
-        out += fmt::format("      {:<26} {}\n", e.function, printable(explain::sentence(e, r.outcome.texts, names)));
+        out.push_back({std::string(e.function), explain::sentence(e, r.outcome.texts, names)});
     }
+    return out;
+}
+
+std::string format_step(const sim::scenario::Scenario& s, const sim::StepRecord& r, sim::scenario::Lang lang,
+                        const sim::Kernel& names) {
+    const auto& step = s.steps[r.index];
+    std::string out;
+    for (const auto& n : step.notes) out += "\n  " + explain::say("note: {text}", fmt::arg("text", printable(n.in(lang)))) + "\n";
+    out += "\n" + explain::say("[{n}] line {line}  {proc}: {call}  -> {result}", fmt::arg("n", r.index + 1), fmt::arg("line", step.pos.line),
+                               fmt::arg("proc", step.proc), fmt::arg("call", printable(call_text(s, step))),
+                               fmt::arg("result", printable(result_text(s, r)))) + "\n";
+    if (std::string summary = explain::step_summary(r.outcome, names); !summary.empty())
+        out += "    " + explain::say("in short: {summary}", fmt::arg("summary", printable(summary))) + "\n";
+    for (const auto& line : kernel_path(r, names)) out += fmt::format("      {:<26} {}\n", line.function, printable(line.sentence));
     for (const auto& c : r.checks) out += format_check(c);
     return out;
 }

@@ -60,7 +60,7 @@ std::set<std::string> help_texts_in_sources() {
         return out;
     };
     std::set<std::string> out;
-    for (const char* file : {"cli/main.cpp", "viz/main.cpp"}) {
+    for (const char* file : {"cli/main.cpp", "viz/main.cpp", "viz/slides.cpp"}) {
         std::string text = real::read_file(std::string(IPCSIM_SOURCE_DIR) + "/" + file).value_or("");
         for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) {
             std::string args = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();

@@ -24,6 +24,7 @@
 #include "viz/fonts.h"
 #include "viz/layout.h"
 #include "viz/settings.h"
+#include "viz/slides.h"
 #include "viz/theme.h"
 
 namespace {
@@ -186,6 +187,8 @@ int main(int argc, char** argv) {
                  "with --screenshot: print each panel whose content is cut off at the right, and how many page-table levels the walk panel drew");
     bool count_missing = false;
     cli.add_flag("--count-missing-glyphs", count_missing, "with --screenshot: print how many characters were drawn as a box, having no glyph");
+    viz::SlideOptions slides;
+    viz::add_slide_options(cli, slides);
     CLI11_PARSE(cli, argc, argv);
     int width = 1600, height = 900;
     if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200) {
@@ -211,6 +214,7 @@ int main(int argc, char** argv) {
         for (const auto& e : app.errors()) std::cerr << e;
         return 2;
     }
+    if (!viz::prepare_slides(app, slides)) return 2;
     if (!glfwInit()) {
         std::cerr << explain::tr("ipcviz: error: cannot open a window (no display?)") << "\n";
         return 3;
@@ -243,6 +247,11 @@ int main(int argc, char** argv) {
     apply_scale(app, xscale, glyphs);
     bool dark = app.dark;
     if (bench_frames > 0) return bench(window, app, bench_frames);
+    if (slides.wanted()) {
+        int status = viz::export_slides(app, slides, {[&] { render(window, app); }, [&](const std::string& png) { return write_png(window, png); }});
+        shut_down(window);
+        return status;
+    }
     if (step >= 0 && event >= 0) app.freeze_at(static_cast<std::size_t>(step), event, anim);
     else if (step >= 0) app.settle_at(static_cast<std::size_t>(step));
     if (quiz) {

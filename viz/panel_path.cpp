@@ -1,6 +1,7 @@
 // The Kernel path panel: the current step's events, one line each, the current one lit.
 #include <imgui.h>
 
+#include <tuple>
 #include <utility>
 
 #include "explain/present.h"
@@ -49,9 +50,12 @@ void panel_path(const View& v) {
             dl->ChannelsMerge();
             // Follow the cursor, not fight the reader: the current event's last line to the middle,
             // once it moves (and for two frames more, while lines above rewrap).
-            static std::pair<const void*, int> followed{nullptr, -2};
+            // By file, step and event: v.record is the same object at every step, so a jump (End,
+            // a lesson's slides) between steps whose last events have the same index moved nothing.
+            using Place = std::tuple<const void*, std::size_t, int>;
+            static Place followed{nullptr, 0, -2};
             static int settling = 0;
-            if (followed != std::pair<const void*, int>{v.record, v.event}) followed = {v.record, v.event}, settling = 3;
+            if (followed != Place{v.scenario, v.step, v.event}) followed = {v.scenario, v.step, v.event}, settling = 3;
             if (settling > 0) --settling, ImGui::SetScrollHereY(0.5f);
         }
         if (idx > v.event) ImGui::PopStyleColor();
