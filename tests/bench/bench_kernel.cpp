@@ -17,6 +17,15 @@
 namespace bench {
 
 // Resident memory of this process, in bytes (/proc/self/statm).
+// A generated scenario of `steps` steps that keeps touching, sending and receiving.
+std::string long_scenario(int steps) {
+    std::string s = "proc a\nproc b\na: id = shmget(IPC_PRIVATE, 256 * PAGE_SIZE, 0600)\na: p = shmat(id, NULL, 0)\n"
+                    "b: q = msgget(IPC_PRIVATE, 0666)\n";
+    for (int i = 5; i < steps; i += 3)
+        s += "a: store(p + " + std::to_string((i * 37) % 256) + " * PAGE_SIZE, \"x\")\nb: msgsnd(q, 1, \"m\", 0)\na: msgrcv(q, 8, 0, 0)\n";
+    return s;
+}
+
 long rss_bytes() {
     long pages = 0, resident = 0;
     std::ifstream("/proc/self/statm") >> pages >> resident;

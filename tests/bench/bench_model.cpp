@@ -17,6 +17,7 @@
 
 namespace {
 
+using bench::long_scenario;
 using bench::rss_bytes;
 
 // range(0) = 1: record the kernel path, as `ipcsim run` and the window do; 0: state only, as a
@@ -60,15 +61,6 @@ void BM_ModelFirstTouch(benchmark::State& state) {
     state.SetLabel(state.range(0) ? "store to a new page: fault, frame, PTE, with its kernel path" : "the same, state only");
 }
 BENCHMARK(BM_ModelFirstTouch)->Arg(1)->Arg(0);
-
-// A generated scenario of `steps` steps that keeps touching, sending and receiving.
-std::string long_scenario(int steps) {
-    std::string s = "proc a\nproc b\na: id = shmget(IPC_PRIVATE, 256 * PAGE_SIZE, 0600)\na: p = shmat(id, NULL, 0)\n"
-                    "b: q = msgget(IPC_PRIVATE, 0666)\n";
-    for (int i = 5; i < steps; i += 3)
-        s += "a: store(p + " + std::to_string((i * 37) % 256) + " * PAGE_SIZE, \"x\")\nb: msgsnd(q, 1, \"m\", 0)\na: msgrcv(q, 8, 0, 0)\n";
-    return s;
-}
 
 void BM_Rewind(benchmark::State& state) {
     const int steps = static_cast<int>(state.range(0));
