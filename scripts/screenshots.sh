@@ -19,3 +19,5 @@ shot 02-first-touch.ipc walk-first-touch 1600x900 --step 4 --event 5 --anim 0.5
 shot 01-shm1-shm2.ipc shm-figure-light 1920x1080 --step 6 --theme light
 shot 05-fork-exit.ipc fork-first-touch 1600x900 --step 6
 shot 10-full-queue.ipc full-queue-senders 1600x900 --step 6
+# The predict mode: the question before shm1's first store, with shm1.c's line beside the scenario.
+shot 01-shm1-shm2.ipc predict-question 1600x900 --step 2 --quiz

@@ -179,6 +179,8 @@ int main(int argc, char** argv) {
     bool bench_startup = false;
     bool quiz = false;
     int answer = 0;
+    bool edit = false;
+    cli.add_flag("--edit", edit, "start with the scenario panel as an editor (the key e)");
     cli.add_flag("--quiz", quiz, "start in the predict mode (the key q): with --step N, the question before step N+1 is on show");
     cli.add_option("--answer", answer, "with --quiz: answer that question with choice K (from 1), to show the verdict");
     cli.add_flag("--bench-startup", bench_startup, "print how long the first frame took to appear, from the start, and exit");
@@ -254,6 +256,7 @@ int main(int argc, char** argv) {
     }
     if (step >= 0 && event >= 0) app.freeze_at(static_cast<std::size_t>(step), event, anim);
     else if (step >= 0) app.settle_at(static_cast<std::size_t>(step));
+    if (edit) app.start_editing();
     if (quiz) {
         app.set_predict(true);
         app.next_step();  // asks before the next step
