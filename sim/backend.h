@@ -17,10 +17,12 @@ namespace sim {
 struct Invocation {
     std::string proc;                 // the caller's name
     scenario::CallKind kind = scenario::CallKind::Exit;
-    std::vector<std::int64_t> args;   // integer arguments, in order (TEXT args are skipped)
+    std::vector<std::int64_t> args;   // integer arguments, in order (TEXT args are skipped); semop: semid, then
+                                      // sem_num, sem_op, sem_flg of each sembuf in turn
     std::string text;                 // store's bytes, msgsnd's message text
     std::string target;               // fork's child name, kill's target name
-    std::vector<std::pair<std::string, std::int64_t>> fields;  // IPC_SET field=value, msgsnd's msgsz=
+    std::vector<std::pair<std::string, std::int64_t>> fields;  // IPC_SET field=value, msgsnd's msgsz=, semctl's val=
+    std::vector<std::int64_t> array;  // semctl's array=[...] (SETALL)
     std::vector<std::pair<std::string, std::int64_t>> sysctls;  // *_next_id to set before the call
     bool operator==(const Invocation&) const = default;
 };

@@ -36,6 +36,12 @@ const MsqView* Observation::msq(int msqid) const {
     return nullptr;
 }
 
+const SemView* Observation::sem(int semid) const {
+    for (const auto& a : sems)
+        if (a.semid == semid) return &a;
+    return nullptr;
+}
+
 std::string Observation::pid_name(int pid) const {
     if (pid == 0) return "";
     if (const ProcView* p = proc_by_pid(pid)) return p->name;
@@ -50,6 +56,7 @@ static std::optional<T> copy_of(const T* p) {
 std::optional<ProcView> ObservationAnswers::proc(const std::string& name) const { return copy_of(m_o.proc(name)); }
 std::optional<ShmView> ObservationAnswers::shm(int shmid) const { return copy_of(m_o.shm(shmid)); }
 std::optional<MsqView> ObservationAnswers::msq(int msqid) const { return copy_of(m_o.msq(msqid)); }
+std::optional<SemView> ObservationAnswers::sem(int semid) const { return copy_of(m_o.sem(semid)); }
 
 void Observation::forget_queue_insides() {
     for (auto& q : msqs) {
@@ -57,6 +64,7 @@ void Observation::forget_queue_insides() {
         q.senders.reset();
         q.messages.reset();
     }
+    for (auto& a : sems) a.pending.reset();
 }
 
 }  // namespace sim

@@ -108,6 +108,29 @@ struct MsqView {
     bool operator==(const MsqView&) const = default;
 };
 
+// One semaphore of a set (struct sem in ipc/sem.c), as GETVAL, GETPID, GETNCNT and GETZCNT show it.
+struct SemValue {
+    int val = 0;   // semval
+    int pid = 0;   // sempid: the last process to change it (or wait for zero)
+    int ncnt = 0;  // semncnt: sleepers waiting for it to grow
+    int zcnt = 0;  // semzcnt: sleepers waiting for it to reach zero
+    bool operator==(const SemValue&) const = default;
+};
+
+// A semaphore set (semid_ds as IPC_STAT and /proc/sysvipc/sem show it), plus the model's sleepers.
+struct SemView {
+    int semid = -1;
+    std::int64_t key = 0;
+    std::uint32_t mode = 0;  // the permission bits
+    std::uint64_t nsems = 0;
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::int64_t otime = 0, ctime = 0;  // as ShmView's times
+    std::vector<SemValue> sems;
+    // Model only: the sleeping semops (sem_queue), in the order they went to sleep, by process name.
+    std::optional<std::vector<std::string>> pending;
+    bool operator==(const SemView&) const = default;
+};
+
 struct StepTime {
     std::int64_t earliest = 0, latest = 0;
     bool operator==(const StepTime&) const = default;
@@ -128,6 +151,11 @@ public:
     virtual std::optional<MsqView> msq(int msqid) const = 0;
     virtual std::size_t shm_count() const = 0;
     virtual std::size_t msq_count() const = 0;
+    virtual std::optional<SemView> sem(int semid) const {
+        (void)semid;
+        return std::nullopt;
+    }
+    virtual std::size_t sem_count() const { return 0; }
     // The scenario's name for a pid ("" for 0, "pid N" when no process has it).
     virtual std::string pid_name(int pid) const = 0;
     // Page-table pages under the process's System V mappings: only the model can count them (a
@@ -145,6 +173,7 @@ struct Observation {
     std::vector<ProcView> procs;  // in the order the processes came to be
     std::vector<ShmView> shms;    // by id
     std::vector<MsqView> msqs;
+    std::vector<SemView> sems;    // by id (issue 15)
     StepTime now;                 // when the step just made ran
     bool operator==(const Observation&) const = default;
 
@@ -152,6 +181,7 @@ struct Observation {
     const ProcView* proc_by_pid(int pid) const;
     const ShmView* shm(int shmid) const;
     const MsqView* msq(int msqid) const;
+    const SemView* sem(int semid) const;
     std::string pid_name(int pid) const;
     // Forgets the wait lists and queued messages, which only the model can see: what is left is
     // what the kernel run could see too.
@@ -167,6 +197,8 @@ public:
     std::optional<MsqView> msq(int msqid) const override;
     std::size_t shm_count() const override { return m_o.shms.size(); }
     std::size_t msq_count() const override { return m_o.msqs.size(); }
+    std::optional<SemView> sem(int semid) const override;
+    std::size_t sem_count() const override { return m_o.sems.size(); }
     std::string pid_name(int pid) const override { return m_o.pid_name(pid); }
     StepTime now() const override { return m_o.now; }
 

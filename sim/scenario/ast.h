@@ -64,6 +64,7 @@ enum class CallKind {
     Munmap,  // version 2
     Mprotect,  // version 2
     Signal, Setuid, Setgid, Seteuid, Setegid, Setrlimit,  // version 2: dispositions, credentials, limits
+    Semget, Semop, Semctl,  // version 2: semaphores (issue 15)
 };
 
 // signal(SIG, WORD)'s second argument as the call carries it: SIG_DFL and SIG_IGN keep the kernel's
