@@ -170,24 +170,9 @@ std::string step_functions(const Scenario& s, const Names& n) {
     return out + "    }\n    errno = ENOSYS;\n    return -1;\n}\n";
 }
 
-// The expect line from its left operand on, without a comment after it.
-std::string expect_source(const Scenario& s, const sim::scenario::Expect& e) {
-    std::string_view line = s.lines[static_cast<std::size_t>(e.left.pos.line - 1)];
-    std::string out;
-    bool in_string = false;
-    for (std::size_t i = static_cast<std::size_t>(e.left.pos.col - 1); i < line.size(); ++i) {
-        char c = line[i];
-        if (c == '"' && (i == 0 || line[i - 1] != '\\')) in_string = !in_string;
-        if (c == '#' && !in_string) break;
-        out += c;
-    }
-    while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
-    return out;
-}
-
 std::string expect_code(const Scenario& s, const Names& n, const sim::scenario::Expect& e) {
     static const char* const ops[] = {"EQ", "NE", "LT", "LE", "GT", "GE"};
-    std::string source = expect_source(s, e);
+    std::string source = sim::expect_text(s, e);
     std::string why = model_only_reason(e.left);
     if (why.empty()) why = model_only_reason(e.right);
     if (!why.empty())

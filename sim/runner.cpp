@@ -55,7 +55,6 @@ std::string describe(const StepOutcome& o, CallKind kind) {
 
 namespace {
 
-// The text of an expect line from its left operand on, without a trailing comment.
 std::string expect_source(const scenario::Scenario& s, const scenario::Expect& e) {
     if (e.left.pos.line < 1 || e.left.pos.line > static_cast<int>(s.lines.size())) return {};
     std::string_view line = s.lines[static_cast<std::size_t>(e.left.pos.line - 1)];
@@ -70,6 +69,12 @@ std::string expect_source(const scenario::Scenario& s, const scenario::Expect& e
     while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
     return out;
 }
+
+}  // namespace
+
+std::string expect_text(const scenario::Scenario& s, const scenario::Expect& e) { return expect_source(s, e); }
+
+namespace {
 
 bool is_literal(const Expr& e) { return e.kind == ExprKind::Int || e.kind == ExprKind::String; }
 

@@ -73,6 +73,9 @@ std::string deadlock_text(const std::vector<std::string>& asleep);
 // The same as a Message, for the language the user reads.
 Message deadlock_message(const std::vector<std::string>& asleep);
 
+// An expect line's text from its left operand on, without a trailing comment: "shm(id).nattch == 2".
+std::string expect_text(const scenario::Scenario& s, const scenario::Expect& e);
+
 // How the caller's outcome reads: "returned 3", "-1 EACCES", "blocks", "killed by SIGSEGV".
 std::string describe(const StepOutcome& o, scenario::CallKind kind);
 // The same as a Message, for the language the user reads.

@@ -10,36 +10,18 @@
 #include <string>
 
 #include "real/procfs.h"
+#include "run_ipcsim.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Ran {
-    int status = -1;
-    std::string out, err;
-};
+using testing_cli::ipcsim;
+using testing_cli::Ran;
+using testing_cli::scenario_file;
 
 // The whole of a file the command wrote (or a corpus file), as bytes.
 std::string slurp(const fs::path& p) { return real::read_file(p.string()).value_or(""); }
-
-// Runs `ipcsim ARGS`, capturing stdout and stderr.
-Ran ipcsim(const std::string& args) {
-    fs::path dir = fs::temp_directory_path() / ("ipcsim_cli_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    std::string cmd = std::string(IPCSIM_BINARY) + " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
-    int raw = std::system(cmd.c_str());
-    Ran r{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir / "out"), slurp(dir / "err")};
-    fs::remove_all(dir);
-    return r;
-}
-
-// Writes a scenario to a temporary file and returns its path.
-std::string scenario_file(const std::string& name, const std::string& text) {
-    fs::path p = fs::temp_directory_path() / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-}
 
 std::string lesson(const char* name) { return std::string(IPCSIM_SOURCE_DIR) + "/assets/lessons/" + name; }
 

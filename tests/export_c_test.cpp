@@ -10,32 +10,15 @@
 #include <string>
 
 #include "real/procfs.h"
+#include "run_ipcsim.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Ran {
-    int status = -1;
-    std::string out, err;
-};
-
-Ran ipcsim(const std::string& args) {
-    fs::path dir = fs::temp_directory_path() / ("ipcsim_export_c_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    std::string cmd = std::string(IPCSIM_BINARY) + " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
-    int raw = std::system(cmd.c_str());
-    Ran r{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, real::read_file((dir / "out").string()).value_or(""),
-          real::read_file((dir / "err").string()).value_or("")};
-    fs::remove_all(dir);
-    return r;
-}
-
-std::string scenario_file(const std::string& name, const std::string& text) {
-    fs::path p = fs::temp_directory_path() / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-}
+using testing_cli::ipcsim;
+using testing_cli::Ran;
+using testing_cli::scenario_file;
 
 }  // namespace
 
