@@ -659,7 +659,7 @@ TEST(Parser, process_is_not_a_value_in_a_call) {
 
 TEST(Parser, sysctl_and_proc_only_before_the_first_step) {
     Diagnostic d = expect_error("proc a\na: exit(0)\nsysctl msgmax = 1\n", 3, 8,
-                                "sysctl 'msgmax' must come before the first step; between steps only msg_next_id shm_next_id may change");
+                                "sysctl 'msgmax' must come before the first step; between steps only msg_next_id shm_next_id sem_next_id may change");
     ASSERT_EQ(d.notes.size(), 1u);
     EXPECT_EQ(d.notes[0].pos, (SourcePos{2, 1}));
     expect_error("proc a\na: exit(0)\nproc b\n", 3, 1, "proc must come before the first step");
@@ -673,7 +673,7 @@ TEST(Parser, duplicate_title_notes_the_first) {
 
 TEST(Parser, sysctl_errors) {
     expect_error("sysctl shmmix = 1\n", 1, 8,
-                 "unknown sysctl 'shmmix'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id; did you mean 'shmmax'?");
+                 "unknown sysctl 'shmmix'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni sem msg_next_id shm_next_id sem_next_id; did you mean 'shmmax'?");
     expect_error("sysctl msgmax = -1\n", 1, 17, "a sysctl value cannot be negative");
     expect_error("sysctl msgmax = x\n", 1, 17, "expected a number or a constant, found 'x'");
     expect_error("sysctl shmall = 9223372036854775807 + 1\n", 1, 17, "the value does not fit in 64 bits");
@@ -702,10 +702,10 @@ TEST(Parser, unknown_field_lists_the_valid_ones) {
 }
 
 TEST(Parser, expectation_function_errors) {
-    expect_error("proc a\nexpect exists(sem, 1) == 0\n", 2, 15, "expected shm or msq, found 'sem'");
-    expect_error("proc a\nexpect count(shm, 1) == 0\n", 2, 19, "count takes 1 argument (shm|msq), got 2");
+    expect_error("proc a\nexpect exists(seg, 1) == 0\n", 2, 15, "expected shm, msq or sem, found 'seg'");
+    expect_error("proc a\nexpect count(shm, 1) == 0\n", 2, 19, "count takes 1 argument (shm|msq|sem), got 2");
     expect_error("proc a\nexpect cuont(shm) == 0\n", 2, 8,
-                 "unknown function 'cuont'; expected one of: shm msq exists count pte frame vmas ptpages bytes zeros; did you mean "
+                 "unknown function 'cuont'; expected one of: shm msq sem exists count pte frame vmas ptpages bytes zeros; did you mean "
                  "'count'?");
 }
 
@@ -875,7 +875,7 @@ TEST(Parser, next_id_sysctls_between_steps_belong_to_the_next_step) {
                  "sysctl 'msg_next_id' after the last step: no step follows that it could change");
     expect_error("proc a\na: fork(b)\nsysctl shm_next_id = -1\nb: exit(0)\n", 3, 22, "a sysctl value cannot be negative");
     expect_error("sysctl msg_nextid = 1\n", 1, 8, "unknown sysctl 'msg_nextid'; expected one of: msgmax msgmnb msgmni shmmax shmall shmmni "
-                 "msg_next_id shm_next_id; did you mean 'msg_next_id'?");
+                 "sem msg_next_id shm_next_id sem_next_id; did you mean 'msg_next_id'?");
 }
 
 TEST(Parser, ptpages_takes_one_process) {
@@ -885,7 +885,7 @@ TEST(Parser, ptpages_takes_one_process) {
     expect_error("proc a\nexpect ptpages(b) == 0\n", 2, 16, "undeclared process 'b'");
     expect_error("proc a\nexpect ptpages(a, a) == 0\n", 2, 19, "ptpages takes 1 argument (proc), got 2");
     expect_error("proc a\nexpect ptpage(a) == 0\n", 2, 8,
-                 "unknown function 'ptpage'; expected one of: shm msq exists count pte frame vmas ptpages bytes zeros; did you mean 'ptpages'?");
+                 "unknown function 'ptpage'; expected one of: shm msq sem exists count pte frame vmas ptpages bytes zeros; did you mean 'ptpages'?");
 }
 
 // Version 2: mprotect(addr, len, prot) with the PROT_ constants and '|', and its errors.
@@ -941,14 +941,14 @@ TEST(Parser, a_buf_field_the_last_ctl_call_does_not_fill_is_an_error) {
 
 TEST(Parser, a_buf_field_before_any_filling_call_is_an_error) {
     expect_error("proc a\nexpect a.buf.segsz == 0\n", 2, 14,
-                 "'a' has made no shmctl or msgctl that fills a buffer before this line, so a.buf holds nothing");
+                 "'a' has made no shmctl, msgctl or semctl that fills a buffer before this line, so a.buf holds nothing");
 }
 
 TEST(Parser, an_unknown_buf_field_suggests_the_nearest) {
     expect_error(std::string(kShmStat) + "expect a.buf.msgpol == 0\n", 4, 14,
-                 "unknown field 'msgpol' of a shmctl/msgctl buffer; expected one of: key mode segsz nattch cpid lpid uid gid "
+                 "unknown field 'msgpol' of a shmctl/msgctl/semctl buffer; expected one of: key mode segsz nattch cpid lpid uid gid "
                  "cuid cgid atime dtime ctime qnum cbytes qbytes lspid lrpid stime rtime shmmax shmmin shmmni shmseg shmall "
-                 "used_ids shm_tot shm_rss shm_swp msgpool msgmap msgmax msgmnb msgmni msgssz msgtql msgseg; did you mean 'msgpool'?");
+                 "used_ids shm_tot shm_rss shm_swp msgpool msgmap msgmax msgmnb msgmni msgssz msgtql msgseg nsems otime semmap semmni semmns semmnu semmsl semopm semume semusz semvmx semaem; did you mean 'msgpool'?");
     expect_error(std::string(kShmStat) + "expect a.buf == 0\n", 4, 14, "expected '.FIELD' after a.buf, as in a.buf.segsz");
 }
 
@@ -965,7 +965,7 @@ TEST(Parser, time_fields_compare_only_with_0_now_or_another_time_field) {
     expect_error(s + "expect a.buf.ctime == now\n", 4, 8,
                  "a buffer's times were set before the call that copied them, never by the step just made; compare them "
                  "with 0 or with shm(ID)/msq(ID)'s times (<= >=)");
-    expect_error(s + "expect now == 3\n", 4, 15, "now compares only with a time field (atime dtime ctime stime rtime), as in shm(ID).atime == now");
+    expect_error(s + "expect now == 3\n", 4, 15, "now compares only with a time field (atime dtime ctime stime rtime otime), as in shm(ID).atime == now");
     expect_error(s + "expect msq(0).stime == a.ret\n", 4, 24,
                  "a time field compares only with 0 (== !=), with now (==) or with another time field (<= >=)");
 }
