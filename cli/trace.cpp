@@ -7,6 +7,7 @@
 #include "explain/message.h"
 #include "explain/present.h"
 #include "explain/summary.h"
+#include "sim/model_backend.h"
 #include "sim/text.h"
 #include "sim/uapi.h"
 
@@ -147,6 +148,26 @@ std::string queue_table(const sim::Kernel& k) {
     return out;
 }
 
+// As `ipcs -s`, then each set's semaphores as `ipcs -s -i SEMID` shows them, and who sleeps in semop.
+std::string semaphore_table(const sim::Kernel& k) {
+    std::string out = "\n" + explain::say("------ Semaphore Arrays (model) --------") + "\n";
+    out += row({explain::tr("key"), "semid", explain::tr("owner"), explain::tr("perms"), "nsems"}, {10, 10, 6, 6, 0});
+    for (const sim::SemView& set : sim::observe(k).sems) {
+        out += fmt::format("0x{:08x} {:<10} {:<6} {:<6o} {}\n", static_cast<std::uint32_t>(set.key), set.semid, set.uid, set.mode & 0777, set.nsems);
+        out += "    " + row({explain::tr("semnum"), explain::tr("value"), "ncount", "zcount", "pid"}, {6, 6, 6, 6, 0});
+        for (std::size_t n = 0; n < set.sems.size(); ++n) {
+            const sim::SemValue& v = set.sems[n];
+            out += fmt::format("    {:<6} {:<6} {:<6} {:<6} {}\n", n, v.val, v.ncnt, v.zcnt, pid_name(k, v.pid));
+        }
+        if (set.pending && !set.pending->empty()) {
+            std::string who;
+            for (const auto& name : *set.pending) who += (who.empty() ? "" : ", ") + name;
+            out += "    " + explain::say("sleeping in semop, in the order they went to sleep: {who}", fmt::arg("who", who)) + "\n";
+        }
+    }
+    return out;
+}
+
 std::string mapping_table(const sim::Kernel& k) {
     std::string out = "\n" + explain::say("------ Processes: attachments and page tables (model) --------") + "\n";
     for (const auto& [pid, t] : k.tasks()) {
@@ -170,6 +191,6 @@ std::string mapping_table(const sim::Kernel& k) {
 
 }  // namespace
 
-std::string format_tables(const sim::Kernel& k) { return segment_table(k) + queue_table(k) + mapping_table(k); }
+std::string format_tables(const sim::Kernel& k) { return segment_table(k) + queue_table(k) + semaphore_table(k) + mapping_table(k); }
 
 }  // namespace cli
