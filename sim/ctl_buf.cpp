@@ -1,5 +1,8 @@
 #include "sim/ctl_buf.h"
 
+#include <utility>
+
+#include "sim/scenario/constants.h"
 #include "sim/uapi.h"
 
 namespace sim {
@@ -15,7 +18,36 @@ bool in_words(std::string_view list, std::string_view word) {
     return false;
 }
 
+std::optional<BufField> read_seminfo_field(const CtlBuf& b, std::string_view f) {
+    const std::pair<std::string_view, std::int64_t> fields[] = {
+        {"semmap", b.semmap}, {"semmni", b.semmni}, {"semmns", b.semmns}, {"semmnu", b.semmnu}, {"semmsl", b.semmsl},
+        {"semopm", b.semopm}, {"semume", b.semume}, {"semusz", b.semusz}, {"semvmx", b.semvmx}, {"semaem", b.semaem}};
+    for (const auto& [name, value] : fields)
+        if (name == f) return BufField{BufField::Type::Signed, value};
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::string_view ctl_call_name(CtlCall c) {
+    switch (c) {
+    case CtlCall::shmctl: return "shmctl";
+    case CtlCall::msgctl: return "msgctl";
+    case CtlCall::semctl: return "semctl";
+    }
+    return "?";
+}
+
+CtlCall ctl_call_of(BufKind k) {
+    switch (k) {
+    case BufKind::msqid_ds:
+    case BufKind::msginfo: return CtlCall::msgctl;
+    case BufKind::semid_ds:
+    case BufKind::seminfo:
+    case BufKind::semall: return CtlCall::semctl;
+    default: return CtlCall::shmctl;
+    }
+}
 
 std::string_view buf_fields(BufKind k) {
     switch (k) {
@@ -24,6 +56,9 @@ std::string_view buf_fields(BufKind k) {
     case BufKind::shminfo: return kShminfoFields;
     case BufKind::shm_info: return kShmInfoFields;
     case BufKind::msginfo: return kMsginfoFields;
+    case BufKind::semid_ds: return kSemidDsFields;
+    case BufKind::seminfo: return kSeminfoFields;
+    case BufKind::semall:
     case BufKind::none: break;
     }
     return {};
@@ -31,45 +66,31 @@ std::string_view buf_fields(BufKind k) {
 
 bool buf_has(BufKind k, std::string_view field) { return in_words(buf_fields(k), field); }
 
-BufKind filled_by(bool shm, std::int64_t cmd) {
-    if (cmd == IPC_STAT) return shm ? BufKind::shmid_ds : BufKind::msqid_ds;
-    if (cmd == IPC_INFO) return shm ? BufKind::shminfo : BufKind::msginfo;
-    if (shm) {
-        if (cmd == SHM_STAT || cmd == SHM_STAT_ANY) return BufKind::shmid_ds;
+BufKind filled_by(CtlCall call, std::int64_t cmd) {
+    switch (call) {
+    case CtlCall::shmctl:
+        if (cmd == IPC_STAT || cmd == SHM_STAT || cmd == SHM_STAT_ANY) return BufKind::shmid_ds;
+        if (cmd == IPC_INFO) return BufKind::shminfo;
         if (cmd == SHM_INFO) return BufKind::shm_info;
-        return BufKind::none;
+        break;
+    case CtlCall::msgctl:
+        if (cmd == IPC_STAT || cmd == MSG_STAT || cmd == MSG_STAT_ANY) return BufKind::msqid_ds;
+        if (cmd == IPC_INFO || cmd == MSG_INFO) return BufKind::msginfo;
+        break;
+    case CtlCall::semctl:
+        if (cmd == IPC_STAT || cmd == SEM_STAT || cmd == SEM_STAT_ANY) return BufKind::semid_ds;
+        if (cmd == IPC_INFO || cmd == SEM_INFO) return BufKind::seminfo;
+        if (cmd == GETALL) return BufKind::semall;
+        break;
     }
-    if (cmd == MSG_STAT || cmd == MSG_STAT_ANY) return BufKind::msqid_ds;
-    if (cmd == MSG_INFO) return BufKind::msginfo;
     return BufKind::none;
 }
 
-std::string ctl_cmd_name(bool shm, std::int64_t cmd) {
-    switch (cmd) {
-    case IPC_RMID: return "IPC_RMID";
-    case IPC_SET: return "IPC_SET";
-    case IPC_STAT: return "IPC_STAT";
-    case IPC_INFO: return "IPC_INFO";
-    default: break;
-    }
-    if (shm) {
-        switch (cmd) {
-        case SHM_LOCK: return "SHM_LOCK";
-        case SHM_UNLOCK: return "SHM_UNLOCK";
-        case SHM_STAT: return "SHM_STAT";
-        case SHM_INFO: return "SHM_INFO";
-        case SHM_STAT_ANY: return "SHM_STAT_ANY";
-        default: break;
-        }
-    } else {
-        switch (cmd) {
-        case MSG_STAT: return "MSG_STAT";
-        case MSG_INFO: return "MSG_INFO";
-        case MSG_STAT_ANY: return "MSG_STAT_ANY";
-        default: break;
-        }
-    }
-    return std::to_string(cmd);
+std::string ctl_cmd_name(CtlCall call, std::int64_t cmd) {
+    std::string_view name = call == CtlCall::shmctl   ? scenario::shmctl_command_name(cmd)
+                            : call == CtlCall::msgctl ? scenario::msgctl_command_name(cmd)
+                                                      : scenario::semctl_command_name(cmd);
+    return name.empty() ? std::to_string(cmd) : std::string(name);
 }
 
 std::string_view buf_kind_name(BufKind k) {
@@ -79,13 +100,16 @@ std::string_view buf_kind_name(BufKind k) {
     case BufKind::shminfo: return "shminfo";
     case BufKind::shm_info: return "shm_info";
     case BufKind::msginfo: return "msginfo";
+    case BufKind::semid_ds: return "semid_ds";
+    case BufKind::seminfo: return "seminfo";
+    case BufKind::semall: return "array";
     case BufKind::none: break;
     }
     return "nothing";
 }
 
 bool is_time_field_name(std::string_view f) {
-    return f == "atime" || f == "dtime" || f == "ctime" || f == "stime" || f == "rtime";
+    return f == "atime" || f == "dtime" || f == "ctime" || f == "stime" || f == "rtime" || f == "otime";
 }
 
 std::optional<BufField> read_buf_field(const CtlBuf& b, std::string_view f) {
@@ -132,7 +156,16 @@ std::optional<BufField> read_buf_field(const CtlBuf& b, std::string_view f) {
     if (f == "msgssz") return s(b.msgssz);
     if (f == "msgtql") return s(b.msgtql);
     if (f == "msgseg") return s(b.msgseg);
-    return std::nullopt;
+    if (f == "nsems") return u(b.sem_nsems);
+    if (f == "otime") return time(b.sem_otime);
+    return read_seminfo_field(b, f);
+}
+
+void set_semall(CtlBuf& b, const std::int32_t* values, std::size_t n) {
+    b.kind = BufKind::semall;
+    b.semall = {};
+    b.semall_count = static_cast<std::uint32_t>(n);
+    for (std::size_t i = 0; i < n && i < kSemallMax; ++i) b.semall[i] = values[i];
 }
 
 }  // namespace sim

@@ -57,12 +57,13 @@ Value buf_field(const std::string& proc, const std::string& f, const EvalContext
     std::optional<ProcView> p = cx.obs.proc(proc);
     if (!p) return Value::missing(msg(N_("no process {proc} yet"), arg("proc", proc)));
     const CtlBuf& b = p->buf;
-    if (b.kind == BufKind::none) return Value::missing(msg(N_("{proc} has no buffer yet: no shmctl or msgctl of it has filled one"), arg("proc", proc)));
+    if (b.kind == BufKind::none)
+        return Value::missing(msg(N_("{proc} has no buffer yet: no shmctl, msgctl or semctl of it has filled one"), arg("proc", proc)));
     std::optional<BufField> v = read_buf_field(b, f);
     if (!v) {
-        bool shm = b.kind == BufKind::shmid_ds || b.kind == BufKind::shminfo || b.kind == BufKind::shm_info;
+        CtlCall call = ctl_call_of(b.kind);
         return Value::missing(msg(N_("{proc}'s last {call} was {cmd}: its buffer ({buf}) has no field {field}"), arg("proc", proc),
-                                  arg("call", shm ? "shmctl" : "msgctl"), arg("cmd", ctl_cmd_name(shm, b.cmd)), arg("buf", buf_kind_name(b.kind)),
+                                  arg("call", ctl_call_name(call)), arg("cmd", ctl_cmd_name(call, b.cmd)), arg("buf", buf_kind_name(b.kind)),
                                   arg("field", f)));
     }
     switch (v->type) {
@@ -72,6 +73,19 @@ Value buf_field(const std::string& proc, const std::string& f, const EvalContext
     case BufField::Type::Signed: break;
     }
     return Value::integer(v->value);
+}
+
+// PROC.buf[N]: the N-th value of PROC's last GETALL.
+Value buf_value(const std::string& proc, std::int64_t n, const EvalContext& cx) {
+    std::optional<ProcView> p = cx.obs.proc(proc);
+    if (!p) return Value::missing(msg(N_("no process {proc} yet"), arg("proc", proc)));
+    const CtlBuf& b = p->buf;
+    if (b.kind != BufKind::semall)
+        return Value::missing(msg(N_("{proc}'s buffer holds no GETALL values"), arg("proc", proc)));
+    if (n < 0 || static_cast<std::uint64_t>(n) >= b.semall_count)
+        return Value::missing(msg(N_("GETALL read {count} values: there is no value {n}"), arg("count", b.semall_count), arg("n", n)));
+    if (static_cast<std::uint64_t>(n) >= kSemallMax) return Value::unobservable(msg(N_("only the first 512 GETALL values are kept")));
+    return Value::integer(b.semall[static_cast<std::size_t>(n)]);
 }
 
 Value shm_field(const ShmView& s, const std::string& f, const ObservationQuery& obs) {
@@ -130,6 +144,36 @@ Value msq_field(const MsqView& q, const std::string& f, const EvalContext& cx) {
     return Value::missing(msg(N_("no field {field}"), arg("field", f)));
 }
 
+// sem(ID).F of the set, sem(ID)[N].F of its semaphore N (the parser keeps N as a second argument).
+Value sem_field(const SemView& s, const Expr& obj, const std::string& f, const EvalContext& cx) {
+    auto u = [](std::uint64_t v) { return Value::uinteger(v); };
+    if (obj.args.size() == 2) {
+        std::int64_t n = eval(obj.args[1], cx).i;
+        if (n < 0 || static_cast<std::uint64_t>(n) >= s.sems.size())
+            return Value::missing(msg(N_("no semaphore {n}: set {id} has {nsems}"), arg("n", n), arg("id", s.semid), arg("nsems", s.sems.size())));
+        const SemValue& v = s.sems[static_cast<std::size_t>(n)];
+        if (f == "val") return Value::integer(v.val);
+        if (f == "pid") return pid_value(cx.obs, v.pid);
+        if (f == "ncnt") return Value::integer(v.ncnt);
+        if (f == "zcnt") return Value::integer(v.zcnt);
+        return Value::missing(msg(N_("no field {field}"), arg("field", f)));
+    }
+    if (f == "key") return Value::integer(s.key);
+    if (f == "mode") return u(s.mode);
+    if (f == "nsems") return u(s.nsems);
+    if (f == "uid") return u(s.uid);
+    if (f == "gid") return u(s.gid);
+    if (f == "cuid") return u(s.cuid);
+    if (f == "cgid") return u(s.cgid);
+    if (f == "otime") return Value::time(s.otime);
+    if (f == "ctime") return Value::time(s.ctime);
+    if (f == "pending") {
+        if (!cx.sees_inside_queues || !s.pending) return Value::unobservable(msg(N_("the kernel run cannot see who sleeps in semop")));
+        return name_list(*s.pending);
+    }
+    return Value::missing(msg(N_("no field {field}"), arg("field", f)));
+}
+
 Value object_field(const Expr& obj, const std::string& f, const EvalContext& cx) {
     if (obj.kind == ExprKind::Name) return proc_field(obj.text, f, cx);
     if (obj.kind == ExprKind::Field && obj.text == "buf" && !obj.args.empty()) return buf_field(obj.args[0].text, f, cx);
@@ -138,6 +182,10 @@ Value object_field(const Expr& obj, const std::string& f, const EvalContext& cx)
     if (obj.text == "shm") {
         std::optional<ShmView> s = cx.obs.shm(id);
         return s ? shm_field(*s, f, cx.obs) : Value::missing(msg(N_("no segment {id}"), arg("id", id)));
+    }
+    if (obj.text == "sem") {
+        std::optional<SemView> s = cx.obs.sem(id);
+        return s ? sem_field(*s, obj, f, cx) : Value::missing(msg(N_("no semaphore set {id}"), arg("id", id)));
     }
     std::optional<MsqView> q = cx.obs.msq(id);
     return q ? msq_field(*q, f, cx) : Value::missing(msg(N_("no queue {id}"), arg("id", id)));
@@ -174,11 +222,15 @@ Value call_value(const Expr& e, const EvalContext& cx) {
         if (!n) return Value::unobservable(msg(N_("the kernel run cannot count page-table pages: a real process's libraries and stack share them")));
         return Value::integer(static_cast<std::int64_t>(*n));
     }
-    bool shm = !e.args.empty() && e.args[0].text == "shm";
-    if (e.text == "count") return Value::integer(static_cast<std::int64_t>(shm ? cx.obs.shm_count() : cx.obs.msq_count()));
+    std::string_view kind = e.args.empty() ? "" : std::string_view(e.args[0].text);
+    if (e.text == "count") {
+        std::size_t n = kind == "shm" ? cx.obs.shm_count() : kind == "sem" ? cx.obs.sem_count() : cx.obs.msq_count();
+        return Value::integer(static_cast<std::int64_t>(n));
+    }
     if (e.text == "exists" && e.args.size() == 2) {
         auto id = static_cast<int>(eval(e.args[1], cx).i);
-        return Value::integer(shm ? cx.obs.shm(id).has_value() : cx.obs.msq(id).has_value());
+        bool there = kind == "shm" ? cx.obs.shm(id).has_value() : kind == "sem" ? cx.obs.sem(id).has_value() : cx.obs.msq(id).has_value();
+        return Value::integer(there);
     }
     return Value::missing(msg(N_("unknown function {name}"), arg("name", e.text)));
 }
@@ -249,7 +301,9 @@ Value eval(const Expr& e, const EvalContext& cx) {
     case ExprKind::Bytes:
         if (!e.args.empty() && eval_int(e.args[0], cx.env) > scenario::kMaxStepBytes) return Value::missing(msg(N_("a text longer than 64 MiB")));
         return Value::text(eval_text(e, cx.env));
-    case ExprKind::Field: return object_field(e.args[0], e.text, cx);
+    case ExprKind::Field:
+        if (e.text == "buf" && e.args.size() == 2) return buf_value(e.args[0].text, eval(e.args[1], cx).i, cx);
+        return object_field(e.args[0], e.text, cx);
     case ExprKind::Call: return call_value(e, cx);
     case ExprKind::List:
     case ExprKind::Tuple: {

@@ -3,6 +3,8 @@
 // Includes no kernel constants: real/ includes this next to <sys/ipc.h>.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,11 +28,14 @@ struct MappingView {
     bool operator==(const MappingView&) const = default;
 };
 
-// The structure a process's last successful shmctl/msgctl filled (PROC.buf): shmid_ds or msqid_ds
-// after a *_STAT*, shminfo or msginfo after IPC_INFO, shm_info after SHM_INFO, and msginfo again
-// after MSG_INFO (the kernel reuses it for totals). Plain fields only: the kernel run's processes
-// send it as bytes. `kind` says which fields hold something; see sim/ctl_buf.h for their names.
-enum class BufKind : std::int32_t { none, shmid_ds, shminfo, shm_info, msqid_ds, msginfo };
+// The structure a process's last successful shmctl/msgctl/semctl filled (PROC.buf): shmid_ds,
+// msqid_ds or semid_ds after a *_STAT*, shminfo, msginfo or seminfo after IPC_INFO, shm_info after
+// SHM_INFO, msginfo and seminfo again after MSG_INFO and SEM_INFO (the kernel reuses them for
+// totals), and the values of GETALL (semall). Plain fields only: the kernel run's processes send it
+// as bytes. `kind` says which fields hold something; see sim/ctl_buf.h for their names.
+enum class BufKind : std::int32_t { none, shmid_ds, shminfo, shm_info, msqid_ds, msginfo, semid_ds, seminfo, semall };
+// GETALL's values kept in a CtlBuf: a larger set keeps its first ones (PROC.buf[N] says so).
+inline constexpr std::size_t kSemallMax = 512;
 struct CtlBuf {
     BufKind kind = BufKind::none;
     std::int32_t cmd = 0;  // the command that filled it, for messages
@@ -49,6 +54,14 @@ struct CtlBuf {
     std::uint64_t used_ids = 0, shm_tot = 0, shm_rss = 0, shm_swp = 0;
     // msginfo (ints in the C structure)
     std::int64_t msgpool = 0, msgmap = 0, msgmax = 0, msgmnb = 0, msgmni = 0, msgssz = 0, msgtql = 0, msgseg = 0;
+    // semid_ds: key, mode, uid ... cgid and ctime above, and these
+    std::uint64_t sem_nsems = 0;
+    std::int64_t sem_otime = 0;
+    // seminfo (ints in the C structure)
+    std::int64_t semmap = 0, semmni = 0, semmns = 0, semmnu = 0, semmsl = 0, semopm = 0, semume = 0, semusz = 0, semvmx = 0, semaem = 0;
+    // GETALL: semall_count is the set's nsems, of which the first kSemallMax values are kept
+    std::array<std::int32_t, kSemallMax> semall{};
+    std::uint32_t semall_count = 0;
     bool operator==(const CtlBuf&) const = default;
 };
 

@@ -149,9 +149,15 @@ Invocation build_call(const scenario::Step& step, const Env& env) {
         if (scenario::is_text_expr(a)) inv.text = eval_text(a, env);
         else if ((inv.kind == CallKind::Fork || inv.kind == CallKind::Kill) && inv.target.empty() && a.kind == ExprKind::Name)
             inv.target = a.text;
+        else if (a.kind == ExprKind::Tuple)  // a sembuf: sem_num, sem_op, sem_flg
+            for (const auto& member : a.args) inv.args.push_back(eval_int(member, env));
         else inv.args.push_back(eval_int(a, env));
     }
-    for (const auto& f : step.call.fields) inv.fields.emplace_back(f.name, eval_int(f.value, env));
+    for (const auto& f : step.call.fields) {
+        if (f.value.kind == ExprKind::List)  // semctl's array= (SETALL)
+            for (const auto& v : f.value.args) inv.array.push_back(eval_int(v, env));
+        else inv.fields.emplace_back(f.name, eval_int(f.value, env));
+    }
     for (const auto& sc : step.sysctls) inv.sysctls.emplace_back(sc.name, sc.value);
     return inv;
 }
@@ -178,6 +184,8 @@ bool outcome_holds(const scenario::Outcome& o, const StepOutcome& r, const std::
         // address with a number by its offset into the attachment.
         Value want = eval(o.expr, cx), got = typed_ret(*p, cx);
         if (got.kind == Value::Kind::Addr && want.kind == Value::Kind::Int) got = Value::integer(got.i);
+        // semctl GETPID returns a pid: `=> m` names the process, as after fork.
+        if (got.kind == Value::Kind::Int && want.kind == Value::Kind::Proc) got = Value::proc(cx.obs.pid_name(static_cast<int>(got.i)));
         return compare(got, scenario::CompareOp::Eq, want) == Verdict::holds;
     }
     case OutcomeKind::Ok: return returned && r.ret != -1;

@@ -39,6 +39,19 @@ inline constexpr int MSG_STAT = 11;
 inline constexpr int MSG_INFO = 12;
 inline constexpr int MSG_STAT_ANY = 13;  // MSG_STAT without the read-permission check
 
+// Semaphores (include/uapi/linux/sem.h): semop's flag and semctl's commands.
+inline constexpr int SEM_UNDO = 0x1000;
+inline constexpr int GETPID = 11;
+inline constexpr int GETVAL = 12;
+inline constexpr int GETALL = 13;
+inline constexpr int GETNCNT = 14;
+inline constexpr int GETZCNT = 15;
+inline constexpr int SETVAL = 16;
+inline constexpr int SETALL = 17;
+inline constexpr int SEM_STAT = 18;
+inline constexpr int SEM_INFO = 19;
+inline constexpr int SEM_STAT_ANY = 20;  // SEM_STAT without the read-permission check
+
 // mprotect's protections (include/uapi/asm-generic/mman-common.h). PROT_SEM is accepted and ignored on
 // x86; PROT_GROWSDOWN/PROT_GROWSUP ask to extend the change to a stack's whole vm_area_struct.
 inline constexpr int PROT_NONE = 0;

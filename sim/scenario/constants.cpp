@@ -54,6 +54,13 @@ constexpr Named kIpc[] = {
     {"SHM_REMAP", SHM_REMAP, ""},     {"SHM_EXEC", SHM_EXEC, ""},
     {"SHM_NORESERVE", 010000, ""},    {"SHM_HUGETLB", SHM_HUGETLB, ""},
     {"SHM_STAT_ANY", SHM_STAT_ANY, ""}, {"MSG_STAT_ANY", MSG_STAT_ANY, ""},
+    // Version 2: semop's SEM_UNDO and semctl's commands.
+    {"SEM_UNDO", SEM_UNDO, ""},       {"GETPID", GETPID, ""},
+    {"GETVAL", GETVAL, ""},           {"GETALL", GETALL, ""},
+    {"GETNCNT", GETNCNT, ""},         {"GETZCNT", GETZCNT, ""},
+    {"SETVAL", SETVAL, ""},           {"SETALL", SETALL, ""},
+    {"SEM_STAT", SEM_STAT, ""},       {"SEM_INFO", SEM_INFO, ""},
+    {"SEM_STAT_ANY", SEM_STAT_ANY, ""},
     // Version 2: mprotect's protections.
     {"PROT_NONE", PROT_NONE, ""},     {"PROT_READ", PROT_READ, ""},
     {"PROT_WRITE", PROT_WRITE, ""},   {"PROT_EXEC", PROT_EXEC, ""},
@@ -112,6 +119,11 @@ constexpr Named kShmctl[] = {{"IPC_RMID", IPC_RMID, ""}, {"IPC_SET", IPC_SET, ""
 constexpr Named kMsgctl[] = {{"IPC_RMID", IPC_RMID, ""}, {"IPC_SET", IPC_SET, ""},   {"IPC_STAT", IPC_STAT, ""},
                              {"IPC_INFO", IPC_INFO, ""}, {"MSG_STAT", MSG_STAT, ""}, {"MSG_INFO", MSG_INFO, ""},
                              {"MSG_STAT_ANY", MSG_STAT_ANY, ""}};
+constexpr Named kSemctl[] = {{"IPC_RMID", IPC_RMID, ""}, {"IPC_SET", IPC_SET, ""},   {"IPC_STAT", IPC_STAT, ""},
+                             {"IPC_INFO", IPC_INFO, ""}, {"GETPID", GETPID, ""},     {"GETVAL", GETVAL, ""},
+                             {"GETALL", GETALL, ""},     {"GETNCNT", GETNCNT, ""},   {"GETZCNT", GETZCNT, ""},
+                             {"SETVAL", SETVAL, ""},     {"SETALL", SETALL, ""},     {"SEM_STAT", SEM_STAT, ""},
+                             {"SEM_INFO", SEM_INFO, ""}, {"SEM_STAT_ANY", SEM_STAT_ANY, ""}};
 }  // namespace
 
 std::string_view shmctl_command_name(std::int64_t cmd) {
@@ -121,6 +133,11 @@ std::string_view shmctl_command_name(std::int64_t cmd) {
 
 std::string_view msgctl_command_name(std::int64_t cmd) {
     const Named* n = lookup_value(kMsgctl, cmd);
+    return n ? n->name : "";
+}
+
+std::string_view semctl_command_name(std::int64_t cmd) {
+    const Named* n = lookup_value(kSemctl, cmd);
     return n ? n->name : "";
 }
 

@@ -24,6 +24,7 @@ std::string_view signal_name(std::int64_t sig);
 // MSG_STAT to msgctl); "" when the call has no such command.
 std::string_view shmctl_command_name(std::int64_t cmd);
 std::string_view msgctl_command_name(std::int64_t cmd);
+std::string_view semctl_command_name(std::int64_t cmd);
 // A one-line description ("Permission denied"), as strerror would say it.
 std::string_view errno_text(std::int64_t err);
 

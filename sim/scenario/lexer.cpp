@@ -43,6 +43,7 @@ constexpr Punct kPuncts[] = {
     {"=>", TokenKind::Arrow}, {"==", TokenKind::Eq},     {"!=", TokenKind::Ne},
     {"<=", TokenKind::Le},    {">=", TokenKind::Ge},     {"(", TokenKind::LParen},
     {")", TokenKind::RParen}, {"[", TokenKind::LBracket}, {"]", TokenKind::RBracket},
+    {"{", TokenKind::LBrace}, {"}", TokenKind::RBrace},
     {",", TokenKind::Comma},  {":", TokenKind::Colon},   {".", TokenKind::Dot},
     {"=", TokenKind::Assign}, {"|", TokenKind::Pipe},    {"+", TokenKind::Plus},
     {"-", TokenKind::Minus},  {"*", TokenKind::Star},    {"<", TokenKind::Lt},

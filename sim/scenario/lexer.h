@@ -17,7 +17,9 @@ namespace sim::scenario {
 enum class TokenKind {
     End,  // end of the line (or the start of a comment)
     Name, Int, String,
-    LParen, RParen, LBracket, RBracket, Comma, Colon, Dot,
+    LParen, RParen, LBracket, RBracket,
+    LBrace, RBrace,  // { } around a sembuf (version 2)
+    Comma, Colon, Dot,
     Assign,  // =
     Arrow,   // =>
     Pipe, Plus, Minus, Star,

@@ -36,24 +36,30 @@ constexpr std::size_t kKeptTokens = std::size_t{1} << 16;
 // Word lists, space-separated: they double as the "expected one of: ..." text of messages.
 constexpr std::string_view kStatements = "title note ask source sysctl proc expect";
 constexpr std::string_view kReserved =
-    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq exists count pte frame vmas ptpages bytes zeros now";
-constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni msg_next_id shm_next_id";
-constexpr std::string_view kSysctlsBetweenSteps = "msg_next_id shm_next_id";
+    "title note sysctl proc expect ok blocks ready blocked exited killed shm msq sem exists count pte frame vmas ptpages bytes zeros now";
+constexpr std::string_view kSysctls = "msgmax msgmnb msgmni shmmax shmall shmmni sem msg_next_id shm_next_id sem_next_id";
+constexpr std::string_view kSysctlsBetweenSteps = "msg_next_id shm_next_id sem_next_id";
+// `sysctl sem = A B C D` sets these four, in the order of /proc/sys/kernel/sem.
+constexpr std::string_view kSemSysctls = "semmsl semmns semopm semmni";
 constexpr std::string_view kStates = "ready blocked exited killed";
 constexpr std::string_view kProcFields = "ret errno data mtype state minflt buf";
 constexpr std::string_view kShmFields = "key mode segsz nattch cpid lpid uid gid cuid cgid rss dest atime dtime ctime";
 constexpr std::string_view kMsqFields =
     "key mode qnum cbytes qbytes lspid lrpid uid gid cuid cgid receivers senders messages stime rtime ctime";
+constexpr std::string_view kSemFields = "key mode nsems uid gid cuid cgid otime ctime pending";
+constexpr std::string_view kSemValueFields = "val pid ncnt zcnt";
 constexpr std::string_view kShmCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_INFO SHM_STAT SHM_STAT_ANY SHM_LOCK SHM_UNLOCK";
 constexpr std::string_view kMsgCmds = "IPC_STAT IPC_SET IPC_RMID IPC_INFO MSG_INFO MSG_STAT MSG_STAT_ANY";
+constexpr std::string_view kSemCmds =
+    "GETVAL SETVAL GETALL SETALL GETPID GETNCNT GETZCNT IPC_STAT IPC_SET IPC_RMID IPC_INFO SEM_INFO SEM_STAT SEM_STAT_ANY";
 constexpr std::string_view kShmSetFields = "mode uid gid";
 constexpr std::string_view kMsgSetFields = "mode uid gid qbytes";
-constexpr std::string_view kFunctions = "shm msq exists count pte frame vmas ptpages bytes zeros";
+constexpr std::string_view kFunctions = "shm msq sem exists count pte frame vmas ptpages bytes zeros";
 // Only for "did you mean": the constants a scenario is most likely to misspell.
 constexpr std::string_view kCommonConstants =
     "IPC_PRIVATE IPC_CREAT IPC_EXCL IPC_NOWAIT IPC_RMID IPC_SET IPC_STAT IPC_INFO SHM_RDONLY SHM_RND "
     "SHM_STAT SHM_INFO SHM_LOCK SHM_UNLOCK SHM_DEST MSG_NOERROR MSG_EXCEPT MSG_COPY MSG_STAT MSG_INFO "
-    "NULL PAGE_SIZE SIGUSR1 SIGKILL SIGSEGV "
+    "NULL PAGE_SIZE SIGUSR1 SIGKILL SIGSEGV SEM_UNDO GETVAL SETVAL GETALL SETALL GETPID GETNCNT GETZCNT SEM_STAT SEM_INFO "
     "PROT_NONE PROT_READ PROT_WRITE PROT_EXEC";
 
 std::vector<std::string_view> words(std::string_view list) {
@@ -105,6 +111,10 @@ constexpr CallSig kCalls[] = {
     {"seteuid", CallKind::Seteuid, 1, "euid", {}, false},
     {"setegid", CallKind::Setegid, 1, "egid", {}, false},
     {"setrlimit", CallKind::Setrlimit, 2, "RLIMIT_MEMLOCK, bytes", {Slot::Resource}, false},
+    {"semget", CallKind::Semget, 3, "key, nsems, semflg", {}, false},
+    // semop's arity is that of its semid: any number of sembufs follows (parse_sembuf).
+    {"semop", CallKind::Semop, 1, "semid, {sem_num, sem_op, sem_flg} ...", {}, false},
+    {"semctl", CallKind::Semctl, 3, "semid, semnum, cmd [, val=V] [, array=[V, ...]] [, field=value ...]", {}, true},
 };
 
 // The functions of an expectation; each is followed by '.FIELD' (shm, msq) or stands alone.
@@ -119,7 +129,8 @@ struct FnSig {
 
 constexpr FnSig kFunctionSigs[] = {
     {"shm", 1, "id", First::Expr},          {"msq", 1, "id", First::Expr},
-    {"exists", 2, "shm|msq, id", First::IpcKind}, {"count", 1, "shm|msq", First::IpcKind},
+    {"sem", 1, "id", First::Expr},
+    {"exists", 2, "shm|msq|sem, id", First::IpcKind}, {"count", 1, "shm|msq|sem", First::IpcKind},
     {"pte", 2, "proc, addr", First::Proc},  {"frame", 2, "proc, addr", First::Proc},
     {"vmas", 1, "proc", First::Proc},       {"ptpages", 1, "proc", First::Proc},
     {"bytes", 1, "n", First::Expr},
@@ -268,11 +279,11 @@ struct ProcInfo {
     int fork_step = -1;  // the step that forked it
 };
 
-// The last shmctl/msgctl of a process that fills PROC.buf, as far as the file says.
+// The last shmctl/msgctl/semctl of a process that fills PROC.buf, as far as the file says.
 struct BufInfo {
     SourcePos pos;
     BufKind kind = BufKind::none;
-    bool shm = true;
+    CtlCall call = CtlCall::shmctl;
     std::int64_t cmd = 0;
 };
 
@@ -353,6 +364,7 @@ private:
     void check_source_lines();
     LessonText lesson_text(SourcePos pos, const char* what);
     void sysctl_stmt();
+    void sem_sysctl(const Token& name);
     void proc_stmt();
     void proc_option(ProcDecl& decl, bool& seen_uid, bool& seen_gid);
     void expect_stmt();
@@ -364,6 +376,8 @@ private:
     // Calls and outcomes.
     Call parse_call(const std::string& proc);
     void parse_arg(const CallSig& sig, Call& call);
+    Expr parse_sembuf();
+    Expr parse_int_list();
     Expr parse_slot(Slot slot);
     Expr parse_text();
     Expr parse_text_term();
@@ -375,6 +389,8 @@ private:
                      const std::vector<Expr>& args, SourcePos close_pos);
     void check_call(const Call& call, const std::string& proc);
     void check_ctl(const Call& call);
+    void check_command(const Call& call, const Expr& cmd, std::string_view cmds);
+    void check_semctl(const Call& call);
     void check_msgsz(const Call& call);
     const Expr* address_in(const Expr& e) const;
     void check_address_comparison(const Expect& e);
@@ -394,8 +410,11 @@ private:
     Expr parse_function(const Token& name);
     Expr parse_fn_arg(const FnSig& sig, std::size_t index);
     Expr parse_object_field(Expr object);
+    Expr parse_sem_field(Expr object);
     Expr parse_process_field(const Token& proc);
     Expr parse_buf_field(const Token& proc, Expr buf);
+    Expr parse_buf_index(const Token& proc, Expr buf);
+    const BufInfo& last_buf(const Token& proc, SourcePos at);
     const Token& check_field(std::string_view list, Message owner);
     Expr name_value(const Token& t, Ctx ctx);
     std::int64_t eval_const(const Expr& e);
@@ -578,7 +597,7 @@ void Parser::expect_end() {
 // Consumes the ')' or ']' that closes `open`.
 void Parser::close(const Token& open, TokenKind closer) {
     if (accept(closer)) return;
-    std::string c = closer == TokenKind::RParen ? ")" : "]";
+    std::string c = closer == TokenKind::RParen ? ")" : closer == TokenKind::RBracket ? "]" : "}";
     if (peek().kind == TokenKind::End)
         fail(peek().pos, msg(N_("missing '{closer}'"), arg("closer", c)), {{open.pos, msg(N_("to match this '{open}'"), arg("open", shortened(open.text)))}});
     fail(peek().pos, msg(N_("expected '{closer}', found {found}"), arg("closer", c), arg("found", described(peek()))));
@@ -718,6 +737,7 @@ void Parser::sysctl_stmt() {
     if (auto it = seen.find(name.text); it != seen.end())
         fail(name.pos, msg(N_("duplicate sysctl '{name}'"), arg("name", shortened(name.text))), {{it->second, msg(N_("first set here"))}});
     expect(TokenKind::Assign, msg(N_("'=' after the sysctl name")));
+    if (name.text == "sem") return sem_sysctl(name);
     Expr value = parse_expr(Ctx::Const);
     std::int64_t v = eval_const(value);
     // shmmax and shmall are unsigned longs: a literal up to 2^64 - 1 is kept as its bit pattern.
@@ -726,6 +746,27 @@ void Parser::sysctl_stmt() {
     expect_end();
     seen[name.text] = name.pos;
     (m_first_step ? m_pending_sysctls : m_result.scenario.sysctls).push_back(Sysctl{name.pos, name.text, v});
+}
+
+// sysctl sem = SEMMSL SEMMNS SEMOPM SEMMNI: the four ints of /proc/sys/kernel/sem, each kept as a
+// Sysctl of its own so that a backend sets semmsl, semmns, semopm and semmni one by one. Each number
+// is a single term (`250`, `-1`, `(1 + 2)`): "250 -1" must read as two numbers, not as 249.
+void Parser::sem_sysctl(const Token& name) {
+    std::vector<Sysctl> four;
+    for (auto field : words(kSemSysctls)) {
+        if (peek().kind == TokenKind::End)
+            fail(peek().pos, msg(N_("sysctl sem takes four numbers, semmsl semmns semopm semmni as in /proc/sys/kernel/sem; got {got}"),
+                                 arg("got", four.size())));
+        Expr value = parse_unary(Ctx::Const);
+        std::int64_t v = eval_const(value);
+        if (v < 0 || v > std::numeric_limits<std::int32_t>::max())
+            fail(value.pos, msg(N_("{name} must be between 0 and 2147483647: /proc/sys/kernel/sem holds ints"), arg("name", field)));
+        four.push_back(Sysctl{name.pos, std::string(field), v});
+    }
+    if (peek().kind != TokenKind::End)
+        fail(peek().pos, msg(N_("sysctl sem takes four numbers, semmsl semmns semopm semmni as in /proc/sys/kernel/sem; got more")));
+    m_sysctl_pos[name.text] = name.pos;
+    for (auto& sc : four) m_result.scenario.sysctls.push_back(std::move(sc));
 }
 
 void Parser::proc_stmt() {
@@ -813,7 +854,7 @@ void Parser::check_time_rules(const Expect& e) {
         TimeSide other = l == TimeSide::now ? r : l;
         const Expr& at = l == TimeSide::now ? e.right : e.left;
         if (other != TimeSide::time)
-            fail(at.pos, msg(N_("now compares only with a time field (atime dtime ctime stime rtime), as in shm(ID).atime == now")));
+            fail(at.pos, msg(N_("now compares only with a time field (atime dtime ctime stime rtime otime), as in shm(ID).atime == now")));
         // PROC.buf's times were copied by a *_STAT call, which sets no time: an earlier step set
         // them, never the step just made (in the kernel run the same second could make it look so).
         if (at.args[0].kind == ExprKind::Field)
@@ -838,20 +879,22 @@ void Parser::check_time_rules(const Expect& e) {
     fail(at.pos, msg(N_("a time field compares only with 0 (== !=), with now (==) or with another time field (<= >=)")));
 }
 
-// Remembers which structure a shmctl/msgctl step fills into PROC.buf, for the static check of
-// PROC.buf.F. A step whose outcome is an errno fills nothing; a fork's child starts with a copy.
+// Remembers which structure a shmctl/msgctl/semctl step fills into PROC.buf, for the static check
+// of PROC.buf.F and PROC.buf[N]. A step whose outcome is an errno fills nothing; a fork's child
+// starts with a copy.
 void Parser::note_buf(const Step& s) {
     if (s.call.kind == CallKind::Fork && !s.call.args.empty()) {
         if (auto it = m_bufs.find(s.proc); it != m_bufs.end()) m_bufs[s.call.args[0].text] = it->second;
         return;
     }
-    bool shm = s.call.kind == CallKind::Shmctl;
-    if ((!shm && s.call.kind != CallKind::Msgctl) || s.call.args.size() < 2) return;
-    if (s.outcome.kind == OutcomeKind::Errno) return;
-    const Expr& cmd = s.call.args[1];
+    CtlCall call = s.call.kind == CallKind::Shmctl ? CtlCall::shmctl : s.call.kind == CallKind::Msgctl ? CtlCall::msgctl : CtlCall::semctl;
+    std::size_t cmd_at = call == CtlCall::semctl ? 2 : 1;  // semctl(semid, semnum, cmd)
+    if (call == CtlCall::semctl && s.call.kind != CallKind::Semctl) return;
+    if (s.call.args.size() <= cmd_at || s.outcome.kind == OutcomeKind::Errno) return;
+    const Expr& cmd = s.call.args[cmd_at];
     if (cmd.kind != ExprKind::Int) return;  // -N: an invalid command fills nothing
-    BufKind kind = filled_by(shm, cmd.value);
-    if (kind != BufKind::none) m_bufs[s.proc] = BufInfo{cmd.pos, kind, shm, cmd.value};
+    BufKind kind = filled_by(call, cmd.value);
+    if (kind != BufKind::none) m_bufs[s.proc] = BufInfo{cmd.pos, kind, call, cmd.value};
 }
 
 // NAME: [VAR =] CALL [=> OUTCOME]
@@ -904,7 +947,9 @@ Call Parser::parse_call(const std::string& proc) {
     Call call{sig->kind, name.pos, name.text, {}, {}};
     const Token& open = expect(TokenKind::LParen, msg(N_("'(' after {call}"), arg("call", name.text)));
     SourcePos close_pos = comma_list(open, [&] { parse_arg(*sig, call); });
-    check_arity(sig->name, sig->arity, sig->params, call.args, close_pos);
+    if (sig->kind == CallKind::Semop && call.args.empty())
+        fail(close_pos, msg(N_("semop takes a semid and then any number of sembufs, as in semop(s, {0, -1, SEM_UNDO})")));
+    if (sig->kind != CallKind::Semop) check_arity(sig->name, sig->arity, sig->params, call.args, close_pos);
     check_call(call, proc);
     return call;
 }
@@ -915,14 +960,48 @@ void Parser::parse_arg(const CallSig& sig, Call& call) {
         next();
         if (!sig.takes_fields)
             fail(field.pos, msg(N_("{call} takes no field=value arguments"), arg("call", sig.name)));
-        call.fields.push_back(FieldArg{field.pos, field.text, parse_expr(Ctx::Arg)});
+        bool list = sig.kind == CallKind::Semctl && field.text == "array";
+        call.fields.push_back(FieldArg{field.pos, field.text, list ? parse_int_list() : parse_expr(Ctx::Arg)});
         return;
     }
     if (!call.fields.empty())
-        fail(peek().pos, sig.kind == CallKind::Msgsnd ? msg(N_("expected field=value: msgsz= comes after the other arguments"))
-                                                      : msg(N_("expected field=value: the IPC_SET fields come after the other arguments")));
+        fail(peek().pos, sig.kind == CallKind::Msgsnd   ? msg(N_("expected field=value: msgsz= comes after the other arguments"))
+                         : sig.kind == CallKind::Semctl ? msg(N_("expected field=value: val=, array= and the IPC_SET fields come after semid, semnum and cmd"))
+                                                        : msg(N_("expected field=value: the IPC_SET fields come after the other arguments")));
     std::size_t index = call.args.size();
+    if (sig.kind == CallKind::Semop && index > 0) return call.args.push_back(parse_sembuf());
     call.args.push_back(parse_slot(index < sig.arity ? sig.slots[index] : Slot::Int));
+}
+
+// {sem_num, sem_op, sem_flg}: one struct sembuf of semop, kept as a Tuple named "sembuf".
+Expr Parser::parse_sembuf() {
+    if (peek().kind != TokenKind::LBrace)
+        fail(peek().pos, msg(N_("expected a sembuf {sem_num, sem_op, sem_flg}, found {found}"), arg("found", described(peek()))));
+    const Token& open = next();
+    Expr buf = node(ExprKind::Tuple, open.pos, "sembuf");
+    if (peek().kind != TokenKind::RBrace) {
+        do buf.args.push_back(parse_expr(Ctx::Arg));
+        while (accept(TokenKind::Comma));
+    }
+    SourcePos close_pos = peek().pos;
+    close(open, TokenKind::RBrace);
+    if (buf.args.size() != 3)
+        fail(buf.args.size() > 3 ? buf.args[3].pos : close_pos,
+             msg(N_("a sembuf has 3 members (sem_num, sem_op, sem_flg), got {got}"), arg("got", buf.args.size())));
+    return buf;
+}
+
+// array=[V, ...] of semctl SETALL: the values semun.array points to, as integer expressions.
+Expr Parser::parse_int_list() {
+    if (peek().kind != TokenKind::LBracket)
+        fail(peek().pos, msg(N_("expected a list of values after array=, as in array=[1, 0, 2], found {found}"), arg("found", described(peek()))));
+    const Token& open = next();
+    Expr list = node(ExprKind::List, open.pos);
+    if (accept(TokenKind::RBracket)) return list;
+    do list.args.push_back(parse_expr(Ctx::Arg));
+    while (accept(TokenKind::Comma));
+    close(open, TokenKind::RBracket);
+    return list;
 }
 
 Expr Parser::parse_slot(Slot slot) {
@@ -1009,6 +1088,7 @@ void Parser::check_arity(std::string_view name, std::size_t arity, std::string_v
 
 void Parser::check_call(const Call& call, const std::string& proc) {
     if (call.kind == CallKind::Shmctl || call.kind == CallKind::Msgctl) check_ctl(call);
+    if (call.kind == CallKind::Semctl) check_semctl(call);
     if (call.kind == CallKind::Msgsnd) check_msgsz(call);
     for (const auto& a : call.args) check_addresses(a, proc);
     for (const auto& f : call.fields) check_addresses(f.value, proc);
@@ -1028,11 +1108,7 @@ void Parser::check_ctl(const Call& call) {
     std::string_view cmds = shm ? kShmCmds : kMsgCmds;
     std::string_view fields = shm ? kShmSetFields : kMsgSetFields;
     const Expr& cmd = call.args[1];
-    if (!is_command(cmd, cmds)) {
-        Message got;
-        if (cmd.kind == ExprKind::Int) got = msg(N_(", not {value}"), arg("value", cmd.text.empty() ? std::to_string(cmd.value) : cmd.text));
-        fail(cmd.pos, msg(N_("{call} cmd must be a number or one of: {list}{got}"), arg("call", call.name), arg("list", cmds), arg("got", std::move(got))));
-    }
+    check_command(call, cmd, cmds);
     if (call.fields.empty()) return;
     if (cmd.value != IPC_SET)
         fail(call.fields[0].pos, msg(N_("field=value arguments are allowed only with IPC_SET")));
@@ -1045,6 +1121,36 @@ void Parser::check_ctl(const Call& call) {
             fail(f.pos, msg(N_("duplicate field '{name}'"), arg("name", shortened(f.name))), {{it->second, msg(N_("first set here"))}});
         seen[f.name] = f.pos;
     }
+}
+
+void Parser::check_command(const Call& call, const Expr& cmd, std::string_view cmds) {
+    if (is_command(cmd, cmds)) return;
+    Message got;
+    if (cmd.kind == ExprKind::Int) got = msg(N_(", not {value}"), arg("value", cmd.text.empty() ? std::to_string(cmd.value) : cmd.text));
+    fail(cmd.pos, msg(N_("{call} cmd must be a number or one of: {list}{got}"), arg("call", call.name), arg("list", cmds), arg("got", std::move(got))));
+}
+
+// semctl: a command it knows (or any number); val= goes only with SETVAL and array= only with
+// SETALL, which need them; the IPC_SET fields go only with IPC_SET. Each field once.
+void Parser::check_semctl(const Call& call) {
+    const Expr& cmd = call.args[2];
+    check_command(call, cmd, kSemCmds);
+    std::map<std::string, SourcePos> seen;
+    for (const auto& f : call.fields) {
+        std::int64_t needs = f.name == "val" ? SETVAL : f.name == "array" ? SETALL : IPC_SET;
+        if (needs == IPC_SET && !in_list(kShmSetFields, f.name))
+            fail(f.pos, msg(N_("unknown semctl field '{name}'; expected val= (SETVAL), array= (SETALL) or an IPC_SET field: mode uid gid{hint}"),
+                            arg("name", shortened(f.name)), arg("hint", suggestion(f.name, {"val", "array", "mode", "uid", "gid"}))));
+        if (auto it = seen.find(f.name); it != seen.end())
+            fail(f.pos, msg(N_("duplicate field '{name}'"), arg("name", shortened(f.name))), {{it->second, msg(N_("first set here"))}});
+        seen[f.name] = f.pos;
+        if (cmd.value != needs)
+            fail(f.pos, msg(N_("{field}= is allowed only with {cmd}"), arg("field", f.name), arg("cmd", semctl_command_name(needs))));
+    }
+    if (cmd.value == SETVAL && !seen.count("val"))
+        fail(cmd.pos, msg(N_("semctl SETVAL needs val=V, the value to set, as in semctl(s, 0, SETVAL, val=1)")));
+    if (cmd.value == SETALL && !seen.count("array"))
+        fail(cmd.pos, msg(N_("semctl SETALL needs array=[V, ...], a value for each semaphore, as in semctl(s, 0, SETALL, array=[1, 0])")));
 }
 
 // msgsnd's one field: an explicit msgsz, which may differ from the text's length (version 2).
@@ -1178,6 +1284,7 @@ Expr Parser::parse_primary(Ctx ctx) {
         if (ctx == Ctx::Expect) return parse_list();
         break;
     case TokenKind::Name: return parse_name(ctx);
+    case TokenKind::LBrace: fail(t.pos, msg(N_("a sembuf {sem_num, sem_op, sem_flg} goes only in semop, after the semid")));
     default: break;
     }
     fail(t.pos, msg(N_("expected an expression, found {found}"), arg("found", described(t))));
@@ -1238,6 +1345,7 @@ Expr Parser::parse_function(const Token& name) {
     check_arity(sig->name, sig->arity, sig->params, args, close_pos);
     Expr call = node(ExprKind::Call, name.pos, name.text, std::move(args));
     if (sig->name == "shm" || sig->name == "msq") return parse_object_field(std::move(call));
+    if (sig->name == "sem") return parse_sem_field(std::move(call));
     return call;
 }
 
@@ -1270,10 +1378,10 @@ Expr Parser::parse_fn_arg(const FnSig& sig, std::size_t index) {
     }
     Ctx ctx = sig.name == "bytes" || sig.name == "zeros" ? Ctx::Arg : Ctx::Expect;
     if (index != 0 || sig.first == First::Expr) return parse_expr(ctx);
-    const Token& t = expect(TokenKind::Name, sig.first == First::Proc ? msg(N_("a process name")) : msg(N_("shm or msq")));
+    const Token& t = expect(TokenKind::Name, sig.first == First::Proc ? msg(N_("a process name")) : msg(N_("shm, msq or sem")));
     if (sig.first == First::Proc) require_process(t);
-    if (sig.first == First::IpcKind && t.text != "shm" && t.text != "msq")
-        fail(t.pos, msg(N_("expected shm or msq, found {found}"), arg("found", described(t))));
+    if (sig.first == First::IpcKind && t.text != "shm" && t.text != "msq" && t.text != "sem")
+        fail(t.pos, msg(N_("expected shm, msq or sem, found {found}"), arg("found", described(t))));
     return node(ExprKind::Name, t.pos, t.text);
 }
 
@@ -1288,6 +1396,26 @@ Expr Parser::parse_object_field(Expr object) {
     return node(ExprKind::Field, pos, f.text, {std::move(object)});
 }
 
+// `.F` or `[N].F` after sem(ID): a field of the set, or of its semaphore N, which the node keeps as
+// a second argument of the "sem" call: sem(ID)[N].val is Field val of Call sem {ID, N}.
+Expr Parser::parse_sem_field(Expr object) {
+    bool one = peek().kind == TokenKind::LBracket;
+    if (one) {
+        const Token& open = next();
+        Expr index = parse_expr(Ctx::Expect);
+        if (is_text(index)) fail(index.pos, msg(N_("expected a number")));
+        close(open, TokenKind::RBracket);
+        object.args.push_back(std::move(index));
+    }
+    if (peek().kind != TokenKind::Dot)
+        fail(peek().pos, one ? msg(N_("expected '.FIELD' after sem(ID)[N], as in sem(id)[0].val"))
+                             : msg(N_("expected '.FIELD' or '[N].FIELD' after sem(ID), as in sem(id).nsems or sem(id)[0].val")));
+    next();
+    const Token& f = check_field(one ? kSemValueFields : kSemFields, verbatim(one ? "sem(ID)[N]" : "sem(ID)"));
+    SourcePos pos = object.pos;
+    return node(ExprKind::Field, pos, f.text, {std::move(object)});
+}
+
 // PROC.F; the process must exist at this line.
 Expr Parser::parse_process_field(const Token& proc) {
     require_process(proc);
@@ -1298,24 +1426,50 @@ Expr Parser::parse_process_field(const Token& proc) {
     return field;
 }
 
-// PROC.buf.F: F must be a field of some structure shmctl/msgctl fill, and of the one that PROC's
-// last filling call before this line fills (the call may still fail at run time, which the
-// evaluation then reports).
+// PROC.buf.F: F must be a field of some structure shmctl/msgctl/semctl fill, and of the one that
+// PROC's last filling call before this line fills (the call may still fail at run time, which the
+// evaluation then reports). PROC.buf[N] reads GETALL's values.
 Expr Parser::parse_buf_field(const Token& proc, Expr buf) {
+    if (peek().kind == TokenKind::LBracket) return parse_buf_index(proc, std::move(buf));
     if (peek().kind != TokenKind::Dot) fail(peek().pos, msg(N_("expected '.FIELD' after {proc}.buf, as in {proc}.buf.segsz"), arg("proc", proc.text)));
     next();
-    const Token& f = check_field(kAllBufFields, msg(N_("a shmctl/msgctl buffer")));
-    auto it = m_bufs.find(proc.text);
-    if (it == m_bufs.end())
-        fail(f.pos, msg(N_("'{proc}' has made no shmctl or msgctl that fills a buffer before this line, so {proc}.buf holds nothing"),
-                        arg("proc", proc.text)));
-    const BufInfo& b = it->second;
+    const Token& f = check_field(kAllBufFields, msg(N_("a shmctl/msgctl/semctl buffer")));
+    const BufInfo& b = last_buf(proc, f.pos);
+    auto cmd = arg("cmd", ctl_cmd_name(b.call, b.cmd));
+    std::vector<Diagnostic::Note> here{{b.pos, msg(N_("that {cmd} is here"), cmd)}};
+    if (b.kind == BufKind::semall)
+        fail(f.pos, msg(N_("'{proc}''s last semctl was GETALL: its buffer holds the values that {proc}.buf[N] reads, and no field '{field}'"),
+                        arg("proc", proc.text), arg("field", shortened(f.text))), std::move(here));
     if (!buf_has(b.kind, f.text))
         fail(f.pos, msg(N_("'{proc}''s last {call} was {cmd}: its buffer ({buf}) has no field '{field}'; it has: {list}"), arg("proc", proc.text),
-                        arg("call", b.shm ? "shmctl" : "msgctl"), arg("cmd", ctl_cmd_name(b.shm, b.cmd)), arg("buf", buf_kind_name(b.kind)),
-                        arg("field", shortened(f.text)), arg("list", buf_fields(b.kind))),
-             {{b.pos, msg(N_("that {cmd} is here"), arg("cmd", ctl_cmd_name(b.shm, b.cmd)))}});
+                        arg("call", ctl_call_name(b.call)), cmd, arg("buf", buf_kind_name(b.kind)),
+                        arg("field", shortened(f.text)), arg("list", buf_fields(b.kind))), std::move(here));
     return node(ExprKind::Field, proc.pos, f.text, {std::move(buf)});
+}
+
+// PROC.buf[N]: the N-th value of PROC's last GETALL; the node is Field buf {PROC, N}.
+Expr Parser::parse_buf_index(const Token& proc, Expr buf) {
+    const Token& open = next();
+    Expr index = parse_expr(Ctx::Expect);
+    if (is_text(index)) fail(index.pos, msg(N_("expected a number")));
+    close(open, TokenKind::RBracket);
+    const BufInfo& b = last_buf(proc, open.pos);
+    if (b.kind != BufKind::semall)
+        fail(open.pos, msg(N_("'{proc}''s last {call} was {cmd}: {proc}.buf[N] reads the values of a semctl GETALL, and its buffer is a {buf}"),
+                           arg("proc", proc.text), arg("call", ctl_call_name(b.call)), arg("cmd", ctl_cmd_name(b.call, b.cmd)),
+                           arg("buf", buf_kind_name(b.kind))),
+             {{b.pos, msg(N_("that {cmd} is here"), arg("cmd", ctl_cmd_name(b.call, b.cmd)))}});
+    if (is_constant(index) && eval_const(index) < 0) fail(index.pos, msg(N_("an index cannot be negative")));
+    buf.args.push_back(std::move(index));
+    return buf;
+}
+
+const BufInfo& Parser::last_buf(const Token& proc, SourcePos at) {
+    auto it = m_bufs.find(proc.text);
+    if (it == m_bufs.end())
+        fail(at, msg(N_("'{proc}' has made no shmctl, msgctl or semctl that fills a buffer before this line, so {proc}.buf holds nothing"),
+                     arg("proc", proc.text)));
+    return it->second;
 }
 
 const Token& Parser::check_field(std::string_view list, Message owner) {
