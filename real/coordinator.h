@@ -62,6 +62,8 @@ private:
     bool asleep_in_ipc(const Proc& p) const;
     void refresh();
     void outer_pids(sim::CtlBuf& b) const;
+    int outer_pid(int inner) const;  // a pid of the run's PID namespace, as the coordinator sees it
+    std::vector<sim::SemValue> semaphores(int semid, std::uint64_t nsems) const;
     void remove_ipc_objects();
     std::vector<int> fds_a_child_keeps(const Proc& p) const;
 
