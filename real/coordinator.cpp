@@ -391,7 +391,12 @@ void Coordinator::refresh() {
 std::vector<sim::SemValue> Coordinator::semaphores(int semid, std::uint64_t nsems) const {
     std::vector<sim::SemValue> out(nsems);
     std::vector<unsigned short> vals(nsems + 1);
-    bool all = ::semctl(semid, 0, GETALL, vals.data()) == 0;
+    union {
+        int val;
+        unsigned short* array;
+    } arg{};  // semctl's union semun, which its caller defines
+    arg.array = vals.data();
+    bool all = ::semctl(semid, 0, GETALL, arg) == 0;
     for (std::uint64_t i = 0; i < nsems; ++i) {
         int n = static_cast<int>(i);
         out[i].val = all ? vals[i] : std::max(::semctl(semid, n, GETVAL), 0);
