@@ -15,6 +15,7 @@
 
 #include "real/procfs.h"
 #include "real/real_backend.h"
+#include "real/sandbox.h"
 #include "real/wire.h"
 #include "sim/ctl_buf.h"
 #include "sim/runner.h"
@@ -183,7 +184,7 @@ TEST(SemRealKernelRun, a_set_its_semaphores_and_a_sleeper_are_observed_with_pids
     EXPECT_EQ(k.query().proc("b")->state, sim::TaskState::blocked);
 }
 
-TEST(SemRealKernelRun, runs_killed_with_sleepers_and_undo_entries_leave_no_semaphore_set_behind) {
+TEST(SemRealKernelRun, runs_ended_midway_with_sleepers_and_undo_entries_leave_no_semaphore_set_behind) {
     NEEDS_KERNEL_RUN();
     int host_ns = ::open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
     ASSERT_GE(host_ns, 0);
@@ -204,6 +205,38 @@ TEST(SemRealKernelRun, runs_killed_with_sleepers_and_undo_entries_leave_no_semap
         EXPECT_EQ(rows(), 0u) << "run " << run << ": the run's sets live in a namespace of its own";
     }
     EXPECT_EQ(rows(), 0u);
+    EXPECT_EQ(::setns(host_ns, CLONE_NEWIPC), 0);
+    ::close(host_ns);
+}
+
+// sysctl sem: the four numbers of /proc/sys/kernel/sem go in one write, in its order, wherever they
+// stand in the list; the other sysctls are written one by one. In an IPC namespace of the test's own.
+TEST(SemRealSandbox, sysctl_sem_is_one_write_of_four_numbers_and_a_refused_one_says_which) {
+    NEEDS_KERNEL_RUN();
+    int host_ns = ::open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(host_ns, 0);
+    if (::unshare(CLONE_NEWIPC) != 0) GTEST_SKIP() << "unshare(CLONE_NEWIPC): " << std::strerror(errno);
+    auto sem_line = [] {
+        auto text = read_file("/proc/sys/kernel/sem").value_or("");
+        for (char& c : text)
+            if (c == '\t') c = ' ';
+        return text;
+    };
+    EXPECT_EQ(write_ipc_sysctls({{"semopm", 2}, {"msgmax", 100}, {"semmni", 3}, {"semmsl", 4}, {"semmns", 6}}), std::nullopt);
+    EXPECT_EQ(sem_line(), "4 6 2 3\n");
+    EXPECT_EQ(read_ipc_sysctl("msgmax"), 100);
+    // Some of the four only: the others keep what the namespace has.
+    EXPECT_EQ(write_ipc_sysctls({{"semopm", 7}}), std::nullopt);
+    EXPECT_EQ(sem_line(), "4 6 7 3\n");
+    EXPECT_EQ(write_ipc_sysctls({{"sem_next_id", 9}}), std::nullopt);
+    EXPECT_EQ(read_ipc_sysctl("sem_next_id"), 9);
+    // semmni above IPCMNI (32768): the write fails, and says what it wrote. (The kernel keeps the
+    // first three numbers and restores semmni alone: proc_ipc_sem_dointvec.)
+    auto err = write_ipc_sysctls({{"semmsl", 1}, {"semmns", 1}, {"semopm", 1}, {"semmni", 40000}});
+    ASSERT_TRUE(err.has_value());
+    EXPECT_NE(err->find("kernel.sem"), std::string::npos) << *err;
+    EXPECT_NE(err->find("1 1 1 40000"), std::string::npos) << *err;
+    EXPECT_EQ(sem_line(), "1 1 1 3\n");
     EXPECT_EQ(::setns(host_ns, CLONE_NEWIPC), 0);
     ::close(host_ns);
 }
