@@ -382,6 +382,8 @@ void Coordinator::refresh() {
     }
     for (const auto& r : read_sysvipc_sem(read_file("/proc/sysvipc/sem").value_or("")))
         o.sems.push_back({r.semid, r.key, r.perms, r.nsems, r.uid, r.gid, r.cuid, r.cgid, r.otime, r.ctime, semaphores(r.semid, r.nsems), std::nullopt});
+    // /proc lists sets by index; an id also holds a sequence number (sem_next_id, reuse).
+    std::sort(o.sems.begin(), o.sems.end(), [](const sim::SemView& a, const sim::SemView& b) { return a.semid < b.semid; });
     o.now = {m_step_start, static_cast<std::int64_t>(::time(nullptr))};
     m_obs = std::move(o);
 }
