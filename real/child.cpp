@@ -378,24 +378,31 @@ std::vector<unsigned short> sem_array(int id, const std::vector<std::int64_t>& v
     return out;
 }
 
-// PROC.buf after a semctl that succeeded: semid_ds, seminfo (IPC_INFO, and SEM_INFO's totals in
-// it), or GETALL's values (the first 512 of them).
+// PROC.buf after a semctl that succeeded, of the kind the model gives the command (sim/ctl_buf.h):
+// semid_ds, seminfo (IPC_INFO, and SEM_INFO's totals in it), or GETALL's values.
 sim::CtlBuf sem_buf(int cmd, const SemBuf& b, const std::vector<unsigned short>& values, std::size_t nsems) {
     sim::CtlBuf out;
     out.cmd = cmd;
-    if (cmd == IPC_STAT || cmd == SEM_STAT || cmd == SEM_STAT_ANY) {
+    switch (sim::filled_by(sim::CtlCall::semctl, cmd)) {
+    case sim::BufKind::semid_ds:
         out.kind = sim::BufKind::semid_ds;
         copy_perm(out, b.ds.sem_perm);
         out.sem_nsems = b.ds.sem_nsems, out.sem_otime = b.ds.sem_otime, out.ctime = b.ds.sem_ctime;
-    } else if (cmd == IPC_INFO || cmd == SEM_INFO) {
+        break;
+    case sim::BufKind::seminfo: {
         const seminfo& i = b.info;
         out.kind = sim::BufKind::seminfo;
         out.semmap = i.semmap, out.semmni = i.semmni, out.semmns = i.semmns, out.semmnu = i.semmnu, out.semmsl = i.semmsl;
         out.semopm = i.semopm, out.semume = i.semume, out.semusz = i.semusz, out.semvmx = i.semvmx, out.semaem = i.semaem;
-    } else if (cmd == GETALL) {
-        // The set's nsems is the count; the first kSemallMax values are kept (sim/ctl_buf.h).
+        break;
+    }
+    case sim::BufKind::semall: {
+        // The set's nsems is the count; the first kSemallMax values are kept.
         std::vector<std::int32_t> kept(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(std::min(nsems, sim::kSemallMax)));
         sim::set_semall(out, kept.data(), nsems);
+        break;
+    }
+    default: break;  // the commands that fill nothing
     }
     return out;
 }
