@@ -380,7 +380,15 @@ void Coordinator::refresh() {
         o.msqs.push_back({r.msqid, r.key, r.perms, r.qnum, r.cbytes, qbytes, r.lspid, r.lrpid, r.uid, r.gid, r.cuid, r.cgid,
                           r.stime, r.rtime, r.ctime, std::nullopt, std::nullopt, std::nullopt});
     }
-    for (const auto& r : read_sysvipc_sem(read_file("/proc/sysvipc/sem").value_or("")))
+    auto sem_rows = read_sysvipc_sem(read_file("/proc/sysvipc/sem").value_or(""));
+    // Each semaphore is four semctl calls after every step: a bound keeps a step's observation
+    // within a fraction of a second (the default semmsl makes 8 full sets of it).
+    std::uint64_t semaphores_held = 0;
+    for (const auto& r : sem_rows) semaphores_held += r.nsems;
+    if (semaphores_held > kMaxObservedSemaphores)
+        throw RunError("the run's semaphore sets hold " + std::to_string(semaphores_held) + " semaphores, more than the " +
+                       std::to_string(kMaxObservedSemaphores) + " a kernel run observes after each step");
+    for (const auto& r : sem_rows)
         o.sems.push_back({r.semid, r.key, r.perms, r.nsems, r.uid, r.gid, r.cuid, r.cgid, r.otime, r.ctime, semaphores(r.semid, r.nsems), std::nullopt});
     // /proc lists sets by index; an id also holds a sequence number (sem_next_id, reuse).
     std::sort(o.sems.begin(), o.sems.end(), [](const sim::SemView& a, const sim::SemView& b) { return a.semid < b.semid; });

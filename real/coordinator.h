@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +14,9 @@
 #include "real/wire.h"
 
 namespace real {
+
+// The most semaphores, in all its sets, a run may hold: each is read after every step.
+inline constexpr std::uint64_t kMaxObservedSemaphores = std::uint64_t{1} << 18;
 
 class Coordinator {
 public:
