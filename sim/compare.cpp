@@ -89,6 +89,12 @@ void compare_buf(const Observation& mo, const ProcView& mp, const Observation& k
         d.out.push_back({n, std::string(buf_kind_name(mp.buf.kind)), std::string(buf_kind_name(kp.buf.kind))});
         return;
     }
+    if (mp.buf.kind == BufKind::semall) {  // GETALL's values, which have no names: n.buf[N]
+        d.field(n + " values", static_cast<std::uint64_t>(mp.buf.semall_count), static_cast<std::uint64_t>(kp.buf.semall_count));
+        std::size_t kept = std::min<std::size_t>({mp.buf.semall_count, kp.buf.semall_count, kSemallMax});
+        for (std::size_t i = 0; i < kept; ++i) d.field(cat(n, "[", i, "]"), static_cast<int>(mp.buf.semall[i]), static_cast<int>(kp.buf.semall[i]));
+        return;
+    }
     std::string_view fields = buf_fields(mp.buf.kind);
     while (!fields.empty()) {
         std::size_t sp = fields.find(' ');
@@ -272,6 +278,7 @@ std::size_t values_compared(const Observation& o) {
     std::size_t n = 1;  // the frame partition
     for (const auto& p : o.procs) {
         n += 8 + p.maps.size();
+        if (p.buf.kind == BufKind::semall) n += 1 + std::min<std::size_t>(p.buf.semall_count, kSemallMax);
         for (std::string_view f = buf_fields(p.buf.kind); !f.empty(); ++n) {
             std::size_t sp = f.find(' ');
             f = sp == std::string_view::npos ? std::string_view{} : f.substr(sp + 1);

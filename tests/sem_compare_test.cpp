@@ -4,6 +4,7 @@
 #include <sys/sem.h>
 
 #include "sim/compare.h"
+#include "sim/ctl_buf.h"
 
 using namespace sim;
 
@@ -94,4 +95,24 @@ TEST(SemCompare, semctl_getpid_returns_the_same_process_under_two_numbers) {
     EXPECT_EQ(differences("a", mo, ko, scenario::CallKind::Semctl, model, kernel).size(), 1u);
     // Any other call's return value compares as a number.
     EXPECT_EQ(differences("a", mo, StepOutcome{}, scenario::CallKind::Semop, model, kernel).size(), 1u);
+}
+
+TEST(SemCompare, getall_buffers_compare_their_count_and_each_value_kept) {
+    LastCalls last{{"a", scenario::CallKind::Semctl}};
+    auto model = a_set_with_a_sleeper(2, 5);
+    auto kernel = a_set_with_a_sleeper(4242, 1796097134);
+    std::int32_t values[3] = {7, 8, 9};
+    set_semall(model.procs[0].buf, values, 3);
+    set_semall(kernel.procs[0].buf, values, 3);
+    EXPECT_TRUE(differences(model, kernel, last).empty());
+    kernel.procs[0].buf.semall[1] = 0;
+    auto d = differences(model, kernel, last);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].what, "a.buf[1]");
+    EXPECT_EQ(d[0].model, "8");
+    EXPECT_EQ(d[0].kernel, "0");
+    set_semall(kernel.procs[0].buf, values, 2);
+    d = differences(model, kernel, last);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].what, "a.buf values");
 }
