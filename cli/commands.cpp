@@ -201,8 +201,9 @@ bool compare_steps(const sim::scenario::Scenario& s, sim::RunState& ms, sim::Run
             return false;
         }
         const auto& step = s.steps[mr.record->index];
-        diffs = sim::differences(step.proc, mr.record->outcome, kr.record->outcome, step.call.kind);
-        auto after = sim::differences(model.observe(), kernel.observe(), ms.last_call, kernel.sees_frames());
+        const sim::Observation model_after = model.observe(), kernel_after = kernel.observe();
+        diffs = sim::differences(step.proc, mr.record->outcome, kr.record->outcome, step.call.kind, model_after, kernel_after);
+        auto after = sim::differences(model_after, kernel_after, ms.last_call, kernel.sees_frames());
         diffs.insert(diffs.end(), after.begin(), after.end());
         values += sim::values_compared(kernel.observe());
         if (!diffs.empty()) print_differences(s, n, diffs);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "cli/load.h"
 #include "cli/trace.h"
@@ -13,6 +14,7 @@
 #include "sim/model_backend.h"
 #include "sim/runner.h"
 #include "sim/scenario/constants.h"
+#include "sim/uapi.h"
 
 namespace cli {
 
@@ -83,7 +85,8 @@ std::string constant_fallbacks(const Scenario& s) {
     }
     for (const auto& e : s.initial_expects) constants_in(e.left, used), constants_in(e.right, used);
     // The runtime's own.
-    for (const char* name : {"SHM_STAT_ANY", "MSG_STAT_ANY", "SHM_STAT", "SHM_INFO", "MSG_STAT", "MSG_INFO"}) used.insert(name);
+    for (const char* name : {"SHM_STAT_ANY", "MSG_STAT_ANY", "SHM_STAT", "SHM_INFO", "MSG_STAT", "MSG_INFO", "SEM_STAT", "SEM_STAT_ANY", "SEM_INFO"})
+        used.insert(name);
     std::string out;
     for (const auto& name : used) {
         auto c = sim::scenario::find_constant(name);
@@ -103,11 +106,12 @@ std::string header(const Scenario& s) {
            " * main is the coordinator. It forks one process per `proc` of the scenario; a fork(CHILD) step is\n"
            " * a real fork() made by the process of that step, so CHILD inherits its attachments. main sends\n"
            " * each process its steps over a pipe, one at a time, and waits (at most TIMEOUT_MS) until the call\n"
-           " * has returned or the process sleeps in msgsnd or msgrcv (/proc/PID/stat and /proc/PID/syscall).\n"
+           " * has returned or the process sleeps in msgsnd, msgrcv or semop (/proc/PID/stat and /proc/PID/syscall).\n"
            " * Then it checks each `=>` and `expect` against what the kernel shows: the call's result,\n"
-           " * /proc/sysvipc, IPC_STAT, /proc/PID/maps and /proc/PID/pagemap. What only the model can see\n"
-           " * (a queue's wait lists, page-table pages) is listed as not observable, never as passed.\n"
-           " * At the end, or on any error, it kills every process and removes every segment and queue the\n"
+           " * /proc/sysvipc, IPC_STAT, semctl, /proc/PID/maps and /proc/PID/pagemap. What only the model can see\n"
+           " * (a queue's wait lists, a set's sleeping semops, page-table pages) is listed as not observable,\n"
+           " * never as passed.\n"
+           " * At the end, or on any error, it kills every process and removes every segment, queue and set the\n"
            " * scenario created.\n"
            " *\n"
            " * Compile and run it as root (uid=, pagemap's frame numbers and one CPU under SCHED_FIFO need it),\n"
@@ -197,11 +201,39 @@ std::string outcome_code(const Names& n, const Step& st) {
     return "    no_outcome();\n";
 }
 
+// The sysctls of a step or of the setup. `sysctl sem` comes as semmsl semmns semopm semmni, which
+// are the four numbers of the one file /proc/sys/kernel/sem: written together, at the first of them.
+std::string sysctl_code(const std::vector<sim::scenario::Sysctl>& sysctls) {
+    std::string out;
+    std::map<std::string, std::int64_t> sem;
+    for (const auto& sc : sysctls)
+        if (sc.name == "semmsl" || sc.name == "semmns" || sc.name == "semopm" || sc.name == "semmni") sem[sc.name] = sc.value;
+    bool sem_written = false;
+    for (const auto& sc : sysctls) {
+        if (sem.count(sc.name)) {
+            if (sem_written) continue;
+            sem_written = true;
+            auto value = [&](const char* name) { return sem.count(name) ? std::to_string(sem[name]) : std::string("-1"); };
+            out += fmt::format("    set_sem_sysctl({}, {}, {}, {}, {});\n", sc.pos.line, value("semmsl"), value("semmns"), value("semopm"), value("semmni"));
+            continue;
+        }
+        out += fmt::format("    set_sysctl({}, \"{}\", {});\n", sc.pos.line, sc.name, sc.value);
+    }
+    return out;
+}
+
+// The program's call kind of a step: semctl GETPID returns a pid, which compares as a process.
+std::string step_call_kind(const Step& st) {
+    const auto& args = st.call.args;
+    if (st.call.kind == CallKind::Semctl && args.size() > 2 && args[2].kind == ExprKind::Int && args[2].value == sim::GETPID) return "CALL_GETPID";
+    return call_kind_name(st.call.kind);
+}
+
 std::string step_code(const Scenario& s, const Names& n, const Step& st, std::size_t i) {
     std::string out = "\n";
     for (const auto& note : st.notes) out += "    /* note:\n" + note_comment(note.en, "    ") + "     */\n";
     out += "    /* " + step_title(s, st, i) + " */\n";
-    for (const auto& sc : st.sysctls) out += fmt::format("    set_sysctl({}, \"{}\", {});\n", sc.pos.line, sc.name, sc.value);
+    out += sysctl_code(st.sysctls);
     std::string target = "-1", signo = "0", child = "-1";
     if (st.call.kind == CallKind::Kill && st.call.args.size() == 2) {
         target = "P_" + st.call.args[0].text;
@@ -209,7 +241,7 @@ std::string step_code(const Scenario& s, const Names& n, const Step& st, std::si
     }
     if (st.call.kind == CallKind::Fork && !st.call.args.empty()) child = "P_" + st.call.args[0].text;
     std::string call = (st.var ? *st.var + " = " : "") + call_source(s, st);
-    out += fmt::format("    make({}, {}, P_{}, {}, {}, {}, {}, {});\n", i + 1, st.pos.line, st.proc, call_kind_name(st.call.kind), c_string(call), target,
+    out += fmt::format("    make({}, {}, P_{}, {}, {}, {}, {}, {});\n", i + 1, st.pos.line, st.proc, step_call_kind(st), c_string(call), target,
                        signo, child);
     if (st.var) out += fmt::format("    var_{0} = result_of(P_{1});\n    v.{2} = var_{0}.i;\n", *st.var, st.proc, c_name(*st.var));
     out += outcome_code(n, st);
@@ -221,7 +253,7 @@ std::string main_function(const Scenario& s, const Names& n) {
     std::string out = "\n/* The scenario's variables as main compares them (see struct val). */\n";
     for (const auto& name : n.vars) out += "static MAYBE_UNUSED struct val var_" + name + ";\n";
     out += "\nint main(void)\n{\n    begin();\n";
-    for (const auto& sc : s.sysctls) out += fmt::format("    set_sysctl({}, \"{}\", {});\n", sc.pos.line, sc.name, sc.value);
+    out += sysctl_code(s.sysctls);
     for (const auto& p : s.procs) out += fmt::format("    start(P_{}, {}, {});\n", p.name, p.uid, p.gid);
     for (const auto& e : s.initial_expects) out += expect_code(s, n, e);
     for (std::size_t i = 0; i < s.steps.size(); ++i) out += step_code(s, n, s.steps[i], i);

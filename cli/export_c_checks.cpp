@@ -134,10 +134,11 @@ static MAYBE_UNUSED struct val vaddr(int p, long long raw)
     return x;
 }
 
-/* PROC.ret as its kind of value: a pid after fork, an address after shmat. */
+/* PROC.ret as its kind of value: a pid after fork and semctl GETPID, an address after shmat. */
 static struct val typed_ret(int p)
 {
     if (P[p].ret != -1 && P[p].last_call == CALL_FORK && P[p].ret > 0) return pid_value(P[p].ret);
+    if (P[p].ret != -1 && P[p].last_call == CALL_GETPID) return pid_value(P[p].ret);
     if (P[p].ret != -1 && P[p].last_call == CALL_SHMAT) return vaddr(p, P[p].ret);
     return vint(P[p].ret);
 }
@@ -264,12 +265,40 @@ static MAYBE_UNUSED struct val proc_field(int p, const char *f)
     return vmissing("no field %s", f);
 }
 
-/* PROC.buf.F: a field of what PROC's last successful shmctl or msgctl filled. */
+/* PROC.buf.F: a field of what PROC's last successful shmctl, msgctl or semctl filled. */
 static MAYBE_UNUSED struct val buf_field(int p, const char *f)
 {
     const union ctl_buf *b = &P[p].buf;
     switch (P[p].buf_kind) {
-    case BUF_NONE: return vmissing("%s has no buffer yet: no shmctl or msgctl of it has filled one", proc_name[p]);
+    case BUF_NONE: return vmissing("%s has no buffer yet: no shmctl, msgctl or semctl of it has filled one", proc_name[p]);
+    case BUF_SEMID_DS: {
+        const struct semid_ds *d = &b->sem;
+        if (!strcmp(f, "key")) return vint(d->sem_perm.__key);
+        if (!strcmp(f, "mode")) return vuint(d->sem_perm.mode);
+        if (!strcmp(f, "uid")) return vuint(d->sem_perm.uid);
+        if (!strcmp(f, "gid")) return vuint(d->sem_perm.gid);
+        if (!strcmp(f, "cuid")) return vuint(d->sem_perm.cuid);
+        if (!strcmp(f, "cgid")) return vuint(d->sem_perm.cgid);
+        if (!strcmp(f, "nsems")) return vuint(d->sem_nsems);
+        if (!strcmp(f, "otime")) return vtime(d->sem_otime);
+        if (!strcmp(f, "ctime")) return vtime(d->sem_ctime);
+        break;
+    }
+    case BUF_SEMINFO: {
+        const struct seminfo *d = &b->seminfo;
+        if (!strcmp(f, "semmap")) return vint(d->semmap);
+        if (!strcmp(f, "semmni")) return vint(d->semmni);
+        if (!strcmp(f, "semmns")) return vint(d->semmns);
+        if (!strcmp(f, "semmnu")) return vint(d->semmnu);
+        if (!strcmp(f, "semmsl")) return vint(d->semmsl);
+        if (!strcmp(f, "semopm")) return vint(d->semopm);
+        if (!strcmp(f, "semume")) return vint(d->semume);
+        if (!strcmp(f, "semusz")) return vint(d->semusz);
+        if (!strcmp(f, "semvmx")) return vint(d->semvmx);
+        if (!strcmp(f, "semaem")) return vint(d->semaem);
+        break;
+    }
+    case BUF_SEMALL: return vmissing("%s's buffer holds GETALL's values (%s.buf[N]), no field %s", proc_name[p], proc_name[p], f);
     case BUF_SHMID_DS: {
         const struct shmid_ds *d = &b->shm;
         if (!strcmp(f, "key")) return vint(d->shm_perm.__key);
@@ -336,6 +365,16 @@ static MAYBE_UNUSED struct val buf_field(int p, const char *f)
     }
     }
     return vmissing("%s's buffer holds no field %s", proc_name[p], f);
+}
+
+/* PROC.buf[N]: the N-th value of PROC's last GETALL. */
+static MAYBE_UNUSED struct val buf_value(int p, struct val n)
+{
+    if (P[p].buf_kind != BUF_SEMALL) return vmissing("%s's buffer holds no GETALL values", proc_name[p]);
+    unsigned long count = P[p].buf.semall.count;
+    if (n.i < 0 || (unsigned long long)n.i >= count) return vmissing("GETALL read %lu values: there is no value %lld", count, n.i);
+    if (n.i >= SEMALL_MAX) return vmissing("only the first %d GETALL values are kept", SEMALL_MAX);
+    return vint(P[p].buf.semall.value[n.i]);
 }
 
 /* One row of /proc/sysvipc/shm, which is what ipcs reads: rss is in bytes there, and the mode
@@ -439,10 +478,69 @@ static MAYBE_UNUSED struct val msq_field(struct val id, const char *f)
     return vmissing("no field %s", f);
 }
 
+/* One row of /proc/sysvipc/sem: the set; its semaphores are read with semctl. */
+struct sem_row {
+    long long key, nsems, uid, gid, cuid, cgid, otime, ctime;
+    int semid;
+    unsigned mode;
+};
+
+static int sem_rows(int id, struct sem_row *out)
+{
+    char *s = read_text("/proc/sysvipc/sem");
+    if (!s) return 0;
+    int n = 0;
+    char *line = strchr(s, '\n');
+    for (; line && line[1]; line = strchr(line + 1, '\n')) {
+        struct sem_row r;
+        if (sscanf(line + 1, "%lld %d %o %lld %lld %lld %lld %lld %lld %lld", &r.key, &r.semid, &r.mode, &r.nsems, &r.uid, &r.gid, &r.cuid,
+                   &r.cgid, &r.otime, &r.ctime) != 10)
+            continue;
+        if (id >= 0 && r.semid != id) continue;
+        if (out) *out = r;
+        n++;
+    }
+    free(s);
+    return n;
+}
+
+/* sem(ID).F */
+static MAYBE_UNUSED struct val sem_field(struct val id, const char *f)
+{
+    struct sem_row r;
+    if (sem_rows((int)id.i, &r) == 0) return vmissing("no semaphore set %lld", id.i);
+    if (!strcmp(f, "key")) return vint(r.key);
+    if (!strcmp(f, "mode")) return vuint(r.mode);
+    if (!strcmp(f, "nsems")) return vuint((unsigned long long)r.nsems);
+    if (!strcmp(f, "uid")) return vuint((unsigned long long)r.uid);
+    if (!strcmp(f, "gid")) return vuint((unsigned long long)r.gid);
+    if (!strcmp(f, "cuid")) return vuint((unsigned long long)r.cuid);
+    if (!strcmp(f, "cgid")) return vuint((unsigned long long)r.cgid);
+    if (!strcmp(f, "otime")) return vtime(r.otime);
+    if (!strcmp(f, "ctime")) return vtime(r.ctime);
+    return vmissing("no field %s", f);
+}
+
+/* sem(ID)[N].F: semval, sempid, semncnt and semzcnt as semctl shows them to main (root in the
+   run's IPC namespace, and in its PID namespace, so sempid is a pid main knows). */
+static MAYBE_UNUSED struct val sem_value_field(struct val id, struct val n, const char *f)
+{
+    struct sem_row r;
+    if (sem_rows((int)id.i, &r) == 0) return vmissing("no semaphore set %lld", id.i);
+    if (n.i < 0 || n.i >= r.nsems) return vmissing("no semaphore %lld: set %lld has %lld", n.i, id.i, r.nsems);
+    int cmd = !strcmp(f, "val") ? GETVAL : !strcmp(f, "pid") ? GETPID : !strcmp(f, "ncnt") ? GETNCNT : !strcmp(f, "zcnt") ? GETZCNT : -1;
+    if (cmd == -1) return vmissing("no field %s", f);
+    int got = semctl(r.semid, (int)n.i, cmd);
+    if (got == -1) return vmissing("semctl of set %d: %s", r.semid, strerror(errno));
+    return cmd == GETPID ? pid_value(got) : vint(got);
+}
+
 static MAYBE_UNUSED struct val count_shm(void) { return vint(shm_rows(-1, NULL)); }
 static MAYBE_UNUSED struct val count_msq(void) { return vint(msq_rows(-1, NULL)); }
 static MAYBE_UNUSED struct val exists_shm(struct val id) { return vint(shm_rows((int)id.i, NULL) > 0); }
 static MAYBE_UNUSED struct val exists_msq(struct val id) { return vint(msq_rows((int)id.i, NULL) > 0); }
+static MAYBE_UNUSED struct val count_sem(void) { return vint(sem_rows(-1, NULL)); }
+static MAYBE_UNUSED struct val exists_sem(struct val id) { return vint(sem_rows((int)id.i, NULL) > 0); }
 
 /* vmas(PROC): PROC's vm_area_structs that map System V segments. */
 static MAYBE_UNUSED struct val vmas(int p)

@@ -12,8 +12,8 @@ const char* const kCoordinator = R"C(
 
 enum state { NOT_YET, READY, BLOCKED, EXITED, KILLED };
 static const char *const state_name[] = { "not started", "ready", "blocked", "exited", "killed" };
-enum call_kind { CALL_OTHER, CALL_SHMGET, CALL_SHMAT, CALL_MSGGET, CALL_FORK, CALL_LOAD, CALL_MSGRCV, CALL_MSGSND };
-static const char *const call_name[] = { "call", "shmget", "shmat", "msgget", "fork", "load", "msgrcv", "msgsnd" };
+enum call_kind { CALL_OTHER, CALL_SHMGET, CALL_SHMAT, CALL_MSGGET, CALL_FORK, CALL_LOAD, CALL_MSGRCV, CALL_MSGSND, CALL_SEMGET, CALL_SEMOP, CALL_GETPID };
+static const char *const call_name[] = { "call", "shmget", "shmat", "msgget", "fork", "load", "msgrcv", "msgsnd", "semget", "semop", "semctl" };
 
 struct proc {
     pid_t pid;
@@ -27,7 +27,7 @@ struct proc {
     size_t data_len;
     long minflt;
     int caught;               /* its last access was abandoned by this signal's handler */
-    enum call_kind last_call; /* says whether PROC.ret is an address or a pid */
+    enum call_kind last_call; /* says whether PROC.ret is an address or a pid (fork, semctl GETPID) */
     enum call_kind sent_call; /* the call it is making */
     enum buf_kind buf_kind;   /* PROC.buf */
     union ctl_buf buf;
@@ -39,8 +39,8 @@ static int cur = -1;                /* the process of the step just made */
 static int cur_made;                /* whether that step could be made */
 static char *news;                  /* what the step did to other processes, printed after its line */
 static size_t news_len;
-static int *seen_shm, *seen_msq;    /* ids shmget and msgget returned: removed at the end */
-static size_t n_seen_shm, n_seen_msq;
+static int *seen_shm, *seen_msq, *seen_sem; /* ids shmget, msgget and semget returned: removed at the end */
+static size_t n_seen_shm, n_seen_msq, n_seen_sem;
 
 static long long now_ms(void)
 {
@@ -133,7 +133,8 @@ static char proc_state(pid_t p, int *exit_code)
     return state;
 }
 
-/* Asleep in msgsnd or msgrcv: state S, inside system call msgsnd or msgrcv (/proc/PID/syscall). */
+/* Asleep in msgsnd, msgrcv or semop: state S, inside system call msgsnd, msgrcv, semop or semtimedop
+   (/proc/PID/syscall; the C library makes semop() the system call semtimedop with no timeout). */
 static int asleep_in_ipc(int p)
 {
     if (P[p].pid <= 0 || proc_state(P[p].pid, NULL) != 'S') return 0;
@@ -143,6 +144,12 @@ static int asleep_in_ipc(int p)
     if (!s) return 0;
     long nr = atol(s);
     free(s);
+#ifdef SYS_semop
+    if (nr == SYS_semop) return 1;
+#endif
+#ifdef SYS_semtimedop
+    if (nr == SYS_semtimedop) return 1;
+#endif
     return nr == SYS_msgsnd || nr == SYS_msgrcv;
 }
 
@@ -207,7 +214,7 @@ static int read_reply(int p, long long deadline)
 }
 
 /* Waits until the step has settled, as the scenario language says: every process with a call out
-   has answered, died, or sleeps in msgsnd or msgrcv, and a process the step kills is dead. A task
+   has answered, died, or sleeps in msgsnd, msgrcv or semop, and a process the step kills is dead. A task
    just woken still shows S for a moment, so it must look settled twice in a row. 0 on timeout. */
 static int settle(int caller, int doomed)
 {
@@ -294,7 +301,7 @@ static void make(int n, int line, int p, enum call_kind kind, const char *call, 
         P[p].caught = 0;
         P[p].sent_call = kind;
         if (!write_full(to_proc[p][1], &rq, sizeof rq) || !settle(p, doomed)) {
-            printf("\n%s:%d: error: the step did not settle within %d ms: %s neither returned nor slept in msgsnd or msgrcv\n",
+            printf("\n%s:%d: error: the step did not settle within %d ms: %s neither returned nor slept in msgsnd, msgrcv or semop\n",
                    scenario_file, line, TIMEOUT_MS, proc_name[p]);
             failed++;
             finish();
@@ -317,6 +324,7 @@ static void make(int n, int line, int p, enum call_kind kind, const char *call, 
         if (!P[p].caught) P[p].last_call = kind;
         if (kind == CALL_SHMGET && P[p].state == READY && P[p].ret >= 0) remember(&seen_shm, &n_seen_shm, (int)P[p].ret);
         if (kind == CALL_MSGGET && P[p].state == READY && P[p].ret >= 0) remember(&seen_msq, &n_seen_msq, (int)P[p].ret);
+        if (kind == CALL_SEMGET && P[p].state == READY && P[p].ret >= 0) remember(&seen_sem, &n_seen_sem, (int)P[p].ret);
     }
     switch (P[p].state) {
     case BLOCKED: printf(" blocks"); break;
@@ -345,6 +353,25 @@ static MAYBE_UNUSED void set_sysctl(int line, const char *name, long long value)
         finish();
     }
     printf("sysctl kernel.%s = %lld\n", name, value);
+}
+
+/* sysctl sem = SEMMSL SEMMNS SEMOPM SEMMNI: the four numbers of /proc/sys/kernel/sem, written
+   together (a negative one keeps the value the namespace has). */
+static MAYBE_UNUSED void set_sem_sysctl(int line, long long msl, long long mns, long long opm, long long mni)
+{
+    long long now[4] = { 0, 0, 0, 0 }, want[4] = { msl, mns, opm, mni };
+    FILE *f = fopen("/proc/sys/kernel/sem", "r");
+    int got = f ? fscanf(f, "%lld %lld %lld %lld", &now[0], &now[1], &now[2], &now[3]) : 0;
+    if (f) fclose(f);
+    for (int i = 0; i < 4; i++)
+        if (want[i] >= 0) now[i] = want[i];
+    f = got == 4 ? fopen("/proc/sys/kernel/sem", "w") : NULL;
+    if (!f || fprintf(f, "%lld %lld %lld %lld\n", now[0], now[1], now[2], now[3]) < 0 || fclose(f) != 0) {
+        printf("%s:%d: error: cannot set kernel.sem (needs root): %s\n", scenario_file, line, strerror(errno));
+        failed++;
+        finish();
+    }
+    printf("sysctl kernel.sem = %lld %lld %lld %lld\n", now[0], now[1], now[2], now[3]);
 }
 
 /* The processes that exist at the start. */
@@ -380,7 +407,7 @@ static void make_pipes(void)
 }
 
 /* Nothing outlives the run: every process is killed and reaped (main is the subreaper of the
-   ones fork made), then every segment and queue the scenario created is removed. */
+   ones fork made), then every segment, queue and semaphore set the scenario created is removed. */
 static void clean_up(void)
 {
     for (int p = 0; p < NPROC; p++)
@@ -393,6 +420,7 @@ static void clean_up(void)
     }
     for (size_t i = 0; i < n_seen_shm; i++) shmctl(seen_shm[i], IPC_RMID, NULL);
     for (size_t i = 0; i < n_seen_msq; i++) msgctl(seen_msq[i], IPC_RMID, NULL);
+    for (size_t i = 0; i < n_seen_sem; i++) semctl(seen_sem[i], 0, IPC_RMID);
 }
 
 static void on_interrupt(int sig)

@@ -123,8 +123,10 @@ std::string object_field(const Names& n, const Expr& obj, const std::string& fie
     if (obj.kind == ExprKind::Name) return "proc_field(" + proc_ref(obj.text) + ", " + quoted_name(field) + ")";
     if (obj.kind == ExprKind::Field && obj.text == "buf" && !obj.args.empty())
         return "buf_field(" + proc_ref(obj.args[0].text) + ", " + quoted_name(field) + ")";
+    if (obj.kind == ExprKind::Call && obj.text == "sem" && obj.args.size() == 2)
+        return "sem_value_field(" + val_expr(n, obj.args[0]) + ", " + val_expr(n, obj.args[1]) + ", " + quoted_name(field) + ")";
     if (obj.kind == ExprKind::Call && !obj.args.empty())
-        return (obj.text == "shm" ? "shm_field(" : "msq_field(") + val_expr(n, obj.args[0]) + ", " + quoted_name(field) + ")";
+        return (obj.text == "shm" ? "shm_field(" : obj.text == "sem" ? "sem_field(" : "msq_field(") + val_expr(n, obj.args[0]) + ", " + quoted_name(field) + ")";
     return "vmissing(\"not an object\")";
 }
 
@@ -132,9 +134,9 @@ std::string call_value(const Names& n, const Expr& e) {
     if ((e.text == "pte" || e.text == "frame") && e.args.size() == 2)
         return e.text + "(" + proc_ref(e.args[0].text) + ", " + val_expr(n, e.args[1]) + ")";
     if (e.text == "vmas" && !e.args.empty()) return "vmas(" + proc_ref(e.args[0].text) + ")";
-    bool shm = !e.args.empty() && e.args[0].text == "shm";
-    if (e.text == "count") return shm ? "count_shm()" : "count_msq()";
-    if (e.text == "exists" && e.args.size() == 2) return std::string(shm ? "exists_shm(" : "exists_msq(") + val_expr(n, e.args[1]) + ")";
+    std::string kind = e.args.empty() ? "msq" : e.args[0].text == "shm" || e.args[0].text == "sem" ? e.args[0].text : "msq";
+    if (e.text == "count") return "count_" + kind + "()";
+    if (e.text == "exists" && e.args.size() == 2) return "exists_" + kind + "(" + val_expr(n, e.args[1]) + ")";
     return "vmissing(\"unknown function " + e.text + "\")";
 }
 
@@ -158,7 +160,10 @@ std::string val_expr(const Names& n, const Expr& e) {
         if (sim::scenario::is_text_expr(e)) return "vtext(" + text_expr(n, e, Side::main) + ")";
         return "vbin('" + e.text + "', " + val_expr(n, e.args[0]) + ", " + val_expr(n, e.args[1]) + ")";
     case ExprKind::Negate: return "vneg(" + val_expr(n, e.args[0]) + ")";
-    case ExprKind::Field: return object_field(n, e.args[0], e.text);
+    case ExprKind::Field:
+        // PROC.buf[N]: Field buf {PROC, N}
+        if (e.text == "buf" && e.args.size() == 2 && e.args[0].kind == ExprKind::Name) return "buf_value(" + proc_ref(e.args[0].text) + ", " + val_expr(n, e.args[1]) + ")";
+        return object_field(n, e.args[0], e.text);
     case ExprKind::Call: return call_value(n, e);
     case ExprKind::List:
     case ExprKind::Tuple: break;

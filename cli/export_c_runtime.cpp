@@ -24,6 +24,7 @@ const char* const kPrelude = R"C(#define _GNU_SOURCE
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -100,15 +101,32 @@ static MAYBE_UNUSED struct text text_join(struct text a, struct text b)
    What the coordinator (main) sends a process, and what the process answers.
    ====================================================================================== */
 
-/* The buffer shmctl and msgctl fill: PROC.buf in the scenario. */
+/* semctl's fourth argument, which the caller defines (semctl(2)). */
+union semun {
+    int val;
+    struct semid_ds *buf;
+    unsigned short *array;
+    struct seminfo *__buf;
+};
+
+/* The most GETALL values PROC.buf keeps (PROC.buf[N]); a larger set keeps its first ones. */
+#define SEMALL_MAX 512
+
+/* The buffer shmctl, msgctl and semctl fill: PROC.buf in the scenario. */
 union ctl_buf {
     struct shmid_ds shm;
     struct shminfo shminfo;
     struct shm_info shm_info;
     struct msqid_ds msq;
     struct msginfo msginfo;
+    struct semid_ds sem;
+    struct seminfo seminfo;
+    struct {
+        unsigned long count; /* the set's nsems */
+        unsigned short value[SEMALL_MAX];
+    } semall;
 };
-enum buf_kind { BUF_NONE, BUF_SHMID_DS, BUF_SHMINFO, BUF_SHM_INFO, BUF_MSQID_DS, BUF_MSGINFO };
+enum buf_kind { BUF_NONE, BUF_SHMID_DS, BUF_SHMINFO, BUF_SHM_INFO, BUF_MSQID_DS, BUF_MSGINFO, BUF_SEMID_DS, BUF_SEMINFO, BUF_SEMALL };
 
 struct request {
     int step;          /* which step to make: step_N below */
@@ -186,7 +204,7 @@ static volatile char *access_to;
 static const volatile char *access_from;
 static size_t access_len;
 
-/* The handler of SIGUSR1 (a do-nothing one, so that a sleeping msgsnd or msgrcv returns EINTR)
+/* The handler of SIGUSR1 (a do-nothing one, so that a sleeping msgsnd, msgrcv or semop returns EINTR)
    and of every signal(SIG, handler). */
 static void on_signal(int sig)
 {
@@ -280,6 +298,53 @@ static MAYBE_UNUSED long receive_message(int msqid, long msgsz, long msgtyp, int
     free(buf);
     errno = err;
     return n;
+}
+
+/* semctl(semid, semnum, cmd, ...) with the argument its command takes: SETVAL's value, the array
+   of GETALL and SETALL (one value per semaphore of the set, IPC_STAT says how many; the scenario's
+   values first, then 0), a buffer for the rest. What a command fills becomes PROC.buf. */
+static MAYBE_UNUSED long sem_ctl(int semid, int semnum, int cmd, int val, const long long *values, size_t n)
+{
+    union semun arg;
+    arg.buf = &reply.buf.sem; /* also IPC_INFO's and SEM_INFO's struct seminfo */
+    unsigned short *array = NULL;
+    size_t nsems = 0;
+    if (cmd == SETVAL) {
+        arg.val = val;
+    } else if (cmd == GETALL || cmd == SETALL) {
+        struct semid_ds ds;
+        union semun st;
+        st.buf = &ds;
+        int err = errno;
+        if (semctl(semid, 0, IPC_STAT, st) == 0) {
+            nsems = ds.sem_nsems;
+        } else { /* a set its caller may alter but not read: semmsl bounds it */
+            FILE *f = fopen("/proc/sys/kernel/sem", "r");
+            long semmsl = 0;
+            if (!f || fscanf(f, "%ld", &semmsl) != 1) semmsl = 32000;
+            if (f) fclose(f);
+            nsems = semmsl < 0 ? 0 : semmsl > (1L << 20) ? (size_t)1 << 20 : (size_t)semmsl;
+        }
+        errno = err;
+        array = calloc((nsems > n ? nsems : n) + 1, sizeof *array);
+        if (!array) abort();
+        for (size_t i = 0; i < n; i++) array[i] = (unsigned short)values[i];
+        arg.array = array;
+    }
+    long ret = semctl(semid, semnum, cmd, arg);
+    int err = errno;
+    if (ret != -1) {
+        if (cmd == IPC_STAT || cmd == SEM_STAT || cmd == SEM_STAT_ANY) reply.buf_kind = BUF_SEMID_DS;
+        else if (cmd == IPC_INFO || cmd == SEM_INFO) reply.buf_kind = BUF_SEMINFO;
+        else if (cmd == GETALL) {
+            reply.buf_kind = BUF_SEMALL;
+            reply.buf.semall.count = nsems;
+            for (size_t i = 0; i < nsems && i < SEMALL_MAX; i++) reply.buf.semall.value[i] = array[i];
+        }
+    }
+    free(array);
+    errno = err;
+    return ret;
 }
 
 /* Which structure a successful shmctl or msgctl command filled. */
@@ -403,7 +468,7 @@ static void start_process(int p, uid_t uid, gid_t gid)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART; /* restartable, and still a sleeping msgsnd or msgrcv ends with EINTR */
+    sa.sa_flags = SA_RESTART; /* restartable, and still a sleeping msgsnd, msgrcv or semop ends with EINTR */
     sigaction(SIGUSR1, &sa, NULL);
     if (run_cpu >= 0) {
         /* One CPU, first in first out: woken processes run in the order the kernel woke them. */

@@ -70,6 +70,57 @@ std::string ctl_body(const Names& n, const Step& step, const std::vector<std::st
 
 std::string pointer(const std::string& type, const std::string& expr) { return "(" + type + ")(" + expr + ")"; }
 
+// semop(semid, {num, op, flg} ...): the sembufs as a C array, each member cast to its field's type.
+// No sembuf at all is allowed: the kernel answers EINVAL.
+std::string semop_body(const Names& n, const Step& step) {
+    const auto& args = step.call.args;
+    std::string id = args.empty() ? "0" : int_expr(n, args[0], Side::process);
+    std::vector<std::string> bufs;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const Expr& b = args[i];
+        auto member = [&](std::size_t k) { return k < b.args.size() ? int_expr(n, b.args[k], Side::process) : std::string("0"); };
+        bufs.push_back(fmt::format("        {{ (unsigned short)({}), (short)({}), (short)({}) }}", member(0), member(1), member(2)));
+    }
+    if (bufs.empty())
+        return fmt::format("    struct sembuf none = {{ 0, 0, 0 }};\n    return semop({}, &none, 0); /* no sembuf: the kernel's EINVAL */\n", id);
+    std::string out = fmt::format("    struct sembuf sops[{}] = {{\n", bufs.size());
+    for (std::size_t i = 0; i < bufs.size(); ++i) out += bufs[i] + (i + 1 < bufs.size() ? ",\n" : "\n");
+    return out + fmt::format("    }};\n    return semop({}, sops, {});\n", id, bufs.size());
+}
+
+// semctl(semid, semnum, cmd [, val=V] [, array=[...]] [, mode= uid= gid=]). IPC_SET as ctl_body
+// makes it; IPC_RMID and GET* take no argument, SETVAL an int; every other command (and one named
+// by number) goes through sem_ctl, which passes the argument the command takes and fills PROC.buf.
+std::string semctl_body(const Names& n, const Step& step, const std::vector<std::string>& a) {
+    std::string id = a.size() > 0 ? a[0] : "0", num = a.size() > 1 ? a[1] : "0", cmd = a.size() > 2 ? a[2] : "0";
+    bool set = field(step, "mode") || field(step, "uid") || field(step, "gid");
+    if (set) {
+        bool all = field(step, "mode") && field(step, "uid") && field(step, "gid");
+        std::string out = "    struct semid_ds ds;\n    union semun arg;\n    arg.buf = &ds;\n";
+        if (all) out += "    memset(&ds, 0, sizeof ds); /* every field is named: nothing to keep, no IPC_STAT */\n";
+        else out += fmt::format("    if (semctl({}, 0, IPC_STAT, arg) == -1) /* keep the fields not named */\n        return -1;\n", id);
+        for (const auto& f : step.call.fields)
+            if (f.name == "mode" || f.name == "uid" || f.name == "gid")
+                out += fmt::format("    ds.sem_perm.{} = {};\n", f.name, int_expr(n, f.value, Side::process));
+        return out + fmt::format("    return semctl({}, {}, {}, arg);\n", id, num, cmd);
+    }
+    // The commands that take no argument, and SETVAL's int, as C code writes them.
+    if (cmd == "IPC_RMID" || cmd == "GETVAL" || cmd == "GETPID" || cmd == "GETNCNT" || cmd == "GETZCNT")
+        return fmt::format("    return semctl({}, {}, {});\n", id, num, cmd);
+    const auto* val = field(step, "val");
+    std::string v = val ? "(int)(" + int_expr(n, val->value, Side::process) + ")" : "0";
+    if (cmd == "SETVAL") return fmt::format("    union semun arg;\n    arg.val = {};\n    return semctl({}, {}, SETVAL, arg);\n", v, id, num);
+    const auto* array = field(step, "array");
+    if (!array) return fmt::format("    return sem_ctl({}, {}, {}, {}, NULL, 0);\n", id, num, cmd, v);
+    std::string values;
+    for (std::size_t i = 0; i < array->value.args.size(); ++i)
+        values += (i ? ", " : "") + int_expr(n, array->value.args[i], Side::process);
+    if (array->value.args.empty())  // array=[]: no value at all, and a C array cannot be empty
+        return fmt::format("    return sem_ctl({}, {}, {}, {}, NULL, 0);\n", id, num, cmd, v);
+    return fmt::format("    const long long values[] = {{ {} }};\n    return sem_ctl({}, {}, {}, {}, values, sizeof values / sizeof values[0]);\n", values,
+                       id, num, cmd, v);
+}
+
 }  // namespace
 
 std::string step_body(const Names& n, const Step& step) {
@@ -121,9 +172,9 @@ std::string step_body(const Names& n, const Step& step) {
                            call.name, at(0));
     case CallKind::Setrlimit:
         return fmt::format("    struct rlimit rl = {{ {1}, {1} }}; /* the soft and the hard limit */\n    return setrlimit({0}, &rl);\n", at(0), at(1));
-    case CallKind::Semget:  // issue 15: semaphores are not exported yet (the parser does not admit them)
-    case CallKind::Semop:
-    case CallKind::Semctl: break;
+    case CallKind::Semget: return fmt::format("    return semget({}, {}, {});\n", at(0), at(1), at(2));
+    case CallKind::Semop: return semop_body(n, step);
+    case CallKind::Semctl: return semctl_body(n, step, a);
     }
     return "    errno = ENOSYS;\n    return -1;\n";
 }
@@ -137,6 +188,8 @@ std::string call_kind_name(CallKind k) {
     case CallKind::Load: return "CALL_LOAD";
     case CallKind::Msgrcv: return "CALL_MSGRCV";
     case CallKind::Msgsnd: return "CALL_MSGSND";
+    case CallKind::Semget: return "CALL_SEMGET";
+    case CallKind::Semop: return "CALL_SEMOP";
     default: return "CALL_OTHER";
     }
 }

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
 #include "real/pidfd.h"
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -24,6 +25,7 @@
 
 #include "real/procfs.h"
 #include "real/protocol.h"
+#include "sim/ctl_buf.h"
 #include "sim/scenario/ast.h"
 
 namespace real {
@@ -331,6 +333,104 @@ Reply do_msgctl(const Request& rq) {
     return r;
 }
 
+// semop(2) with the sembufs as a C program declares them: each number cast to the field's type.
+// glibc makes it the semtimedop system call with no timeout.
+Reply do_semop(const Request& rq, const std::vector<std::int64_t>& array) {
+    std::vector<sembuf> sops(array.size() / 3 + 1);  // never empty: nsops 0 still gets a valid pointer
+    for (std::size_t i = 0; i + 2 < array.size(); i += 3)
+        sops[i / 3] = sembuf{static_cast<unsigned short>(array[i]), static_cast<short>(array[i + 1]), static_cast<short>(array[i + 2])};
+    return result(::semop(static_cast<int>(rq.a[0]), sops.data(), array.size() / 3));
+}
+
+// The caller defines union semun itself (semctl(2)).
+union semun {
+    int val;
+    semid_ds* buf;
+    unsigned short* array;
+    seminfo* __buf;
+};
+union SemBuf {
+    semid_ds ds;
+    seminfo info;
+    char pad[512];
+};
+
+// The array GETALL fills or SETALL reads: one value per semaphore of the set (IPC_STAT says how
+// many), and at least the scenario's values; the rest of a SETALL's are 0. When IPC_STAT is
+// refused (a set its caller may alter but not read), the namespace's semmsl bounds the set, and
+// 2^20 bounds what is reserved for it.
+std::vector<unsigned short> sem_array(int id, const std::vector<std::int64_t>& values, std::size_t& nsems) {
+    SemBuf st{};
+    semun arg{};
+    arg.buf = &st.ds;
+    int err = errno;
+    if (::semctl(id, 0, IPC_STAT, arg) == 0) {
+        nsems = st.ds.sem_nsems;
+    } else {
+        long long semmsl = 0;
+        auto text = read_file("/proc/sys/kernel/sem");
+        if (text) std::sscanf(text->c_str(), "%lld", &semmsl);
+        nsems = static_cast<std::size_t>(std::clamp<long long>(semmsl, 0, 1 << 20));
+    }
+    errno = err;
+    std::vector<unsigned short> out(std::max(nsems, values.size()) + 1, 0);
+    for (std::size_t i = 0; i < values.size(); ++i) out[i] = static_cast<unsigned short>(values[i]);
+    return out;
+}
+
+// PROC.buf after a semctl that succeeded, of the kind the model gives the command (sim/ctl_buf.h):
+// semid_ds, seminfo (IPC_INFO, and SEM_INFO's totals in it), or GETALL's values.
+sim::CtlBuf sem_buf(int cmd, const SemBuf& b, const std::vector<unsigned short>& values, std::size_t nsems) {
+    sim::CtlBuf out;
+    out.cmd = cmd;
+    switch (sim::filled_by(sim::CtlCall::semctl, cmd)) {
+    case sim::BufKind::semid_ds:
+        out.kind = sim::BufKind::semid_ds;
+        copy_perm(out, b.ds.sem_perm);
+        out.sem_nsems = b.ds.sem_nsems, out.sem_otime = b.ds.sem_otime, out.ctime = b.ds.sem_ctime;
+        break;
+    case sim::BufKind::seminfo: {
+        const seminfo& i = b.info;
+        out.kind = sim::BufKind::seminfo;
+        out.semmap = i.semmap, out.semmni = i.semmni, out.semmns = i.semmns, out.semmnu = i.semmnu, out.semmsl = i.semmsl;
+        out.semopm = i.semopm, out.semume = i.semume, out.semusz = i.semusz, out.semvmx = i.semvmx, out.semaem = i.semaem;
+        break;
+    }
+    case sim::BufKind::semall: {
+        // The set's nsems is the count; the first kSemallMax values are kept.
+        std::vector<std::int32_t> kept(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(std::min(nsems, sim::kSemallMax)));
+        sim::set_semall(out, kept.data(), nsems);
+        break;
+    }
+    default: break;  // the commands that fill nothing
+    }
+    return out;
+}
+
+// semctl(ID, NUM, CMD, arg) with the argument its command takes; IPC_SET as do_shmctl makes it.
+Reply do_semctl(const Request& rq, const std::vector<std::int64_t>& array) {
+    int id = static_cast<int>(rq.a[0]), num = static_cast<int>(rq.a[1]), cmd = static_cast<int>(rq.a[2]);
+    SemBuf buf{};
+    semun arg{};
+    arg.buf = &buf.ds;  // also IPC_INFO's and SEM_INFO's seminfo, and never a null pointer for a command named by number
+    std::vector<unsigned short> values;
+    std::size_t nsems = 0;
+    if (cmd == SETVAL) {
+        arg.val = static_cast<int>(rq.a[3]);
+    } else if (cmd == GETALL || cmd == SETALL) {
+        values = sem_array(id, array, nsems);
+        arg.array = values.data();
+    } else if (cmd == IPC_SET) {
+        if ((rq.set_mask & 7) != 7 && ::semctl(id, 0, IPC_STAT, arg) == -1) return result(-1);
+        if (rq.set_mask & 1) buf.ds.sem_perm.mode = static_cast<unsigned short>(rq.set[0]);
+        if (rq.set_mask & 2) buf.ds.sem_perm.uid = static_cast<uid_t>(rq.set[1]);
+        if (rq.set_mask & 4) buf.ds.sem_perm.gid = static_cast<gid_t>(rq.set[2]);
+    }
+    Reply r = result(::semctl(id, num, cmd, arg));
+    if (r.ret != -1) r.buf = sem_buf(cmd, buf, values, nsems);
+    return r;
+}
+
 Reply do_store(const Request& rq, const std::string& text) {
     return guarded_access([&] { return measured_store(reinterpret_cast<volatile char*>(rq.a[0]), text.data(), text.size()); }, 0);
 }
@@ -418,8 +518,9 @@ Reply do_fork(const Request& rq, int& channel) {
     for (;;) {
         Request rq;
         if (!read_all(channel, &rq, sizeof rq)) ::_exit(0);
-        std::string text(rq.text_len, '\0');
-        if (!read_all(channel, text.data(), text.size())) ::_exit(0);
+        std::string text;
+        std::vector<std::int64_t> array;
+        if (!read_request_tail(channel, rq, text, array)) ::_exit(0);
         std::string data;
         Reply r;
         switch (static_cast<CallKind>(rq.kind)) {
@@ -441,12 +542,9 @@ Reply do_fork(const Request& rq, int& channel) {
         case CallKind::Seteuid:
         case CallKind::Setegid: r = result(do_set_id(rq)); break;
         case CallKind::Setrlimit: r = result(do_setrlimit(rq)); break;
-        case CallKind::Semget:  // issue 15: not made by the kernel run yet (the parser does not admit them)
-        case CallKind::Semop:
-        case CallKind::Semctl:
-            errno = ENOSYS;
-            r = result(-1);
-            break;
+        case CallKind::Semget: r = result(::semget(static_cast<key_t>(rq.a[0]), static_cast<int>(rq.a[1]), static_cast<int>(rq.a[2]))); break;
+        case CallKind::Semop: r = do_semop(rq, array); break;
+        case CallKind::Semctl: r = do_semctl(rq, array); break;
         case CallKind::Mprotect:
             r = result(::mprotect(reinterpret_cast<void*>(rq.a[0]), static_cast<std::size_t>(rq.a[1]), static_cast<int>(rq.a[2])));
             break;

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include "real/pidfd.h"
 #include <sys/socket.h>
@@ -48,8 +49,7 @@ Coordinator::Coordinator(const RunSetup& setup) : m_timeout(setup.settle_timeout
     std::string why;
     m_init = start_namespace_init(why);
     if (m_init.pid <= 0 || m_init.pidfd < 0) throw RunError(why);
-    for (const auto& [name, value] : setup.sysctls)
-        if (auto err = write_ipc_sysctl(name, value)) throw RunError(*err);
+    if (auto err = write_ipc_sysctls(setup.sysctls)) throw RunError(*err);
     m_msgmax = read_ipc_sysctl("msgmax").value_or(m_msgmax);
     m_frames_visible = pagemap_shows_frames();
     m_cpu = first_cpu();
@@ -99,6 +99,7 @@ Coordinator::~Coordinator() {
 void Coordinator::remove_ipc_objects() {
     for (const auto& r : read_sysvipc_shm(read_file("/proc/sysvipc/shm").value_or(""))) ::shmctl(r.shmid, IPC_RMID, nullptr);
     for (const auto& r : read_sysvipc_msg(read_file("/proc/sysvipc/msg").value_or(""))) ::msgctl(r.msqid, IPC_RMID, nullptr);
+    for (const auto& r : read_sysvipc_sem(read_file("/proc/sysvipc/sem").value_or(""))) ::semctl(r.semid, 0, IPC_RMID);
 }
 
 Coordinator::Proc& Coordinator::proc(const std::string& name) {
@@ -157,15 +158,24 @@ sim::StepOutcome outcome_of(const auto& caller) {
     return out;
 }
 
+// What follows a request's text: semop's sembufs (its arguments after the semid), SETALL's values.
+std::vector<std::int64_t> request_array(const sim::Invocation& call) {
+    if (call.kind == CallKind::Semop && call.args.size() > 1) return {call.args.begin() + 1, call.args.end()};
+    if (call.kind == CallKind::Semctl) return call.array;
+    return {};
+}
+
 Request request_for(const sim::Invocation& call) {
     Request rq;
     rq.kind = static_cast<std::int32_t>(call.kind);
     for (std::size_t i = 0; i < call.args.size() && i < 4; ++i) rq.a[i] = call.args[i];
+    if (call.kind == CallKind::Semctl) rq.a[3] = 0;  // SETVAL's val= goes here
     // msgsnd's msgsz: the one asked for (msgsz=), else the text's length.
     if (call.kind == CallKind::Msgsnd) rq.a[3] = static_cast<std::int64_t>(call.text.size());
     static const char* const fields[] = {"mode", "uid", "gid", "qbytes"};
     for (const auto& [name, value] : call.fields) {
         if (call.kind == CallKind::Msgsnd && name == "msgsz") rq.a[3] = value;
+        if (call.kind == CallKind::Semctl && name == "val") rq.a[3] = value;
         for (int i = 0; i < 4; ++i)
             if (name == fields[i]) {
                 rq.set_mask |= 1u << i;
@@ -180,8 +190,7 @@ Request request_for(const sim::Invocation& call) {
 sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
     Proc& caller = proc(call.proc);
     if (!caller.alive()) throw RunError("process '" + caller.name + "' does not exist in the kernel run");
-    for (const auto& [name, value] : call.sysctls)  // msg_next_id, shm_next_id: between steps
-        if (auto err = write_ipc_sysctl(name, value)) throw RunError(*err);
+    if (auto err = write_ipc_sysctls(call.sysctls)) throw RunError(*err);  // msg_next_id, shm_next_id, sem_next_id: between steps
     caller.caught = 0;
     Request rq = request_for(call);
     rq.recv_limit = m_msgmax;
@@ -208,8 +217,12 @@ sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
         if (kill_ends(target, static_cast<int>(rq.a[1]))) doomed = &target;
         if (!send_request(caller.channel, rq, "") || !send_fd(caller.channel, target.pidfd))
             throw RunError("lost the connection to process '" + caller.name + "'");
-    } else if (!send_request(caller.channel, rq, call.text)) {
-        throw RunError("lost the connection to process '" + caller.name + "'");
+    } else {
+        auto array = request_array(call);
+        if (array.size() > kMaxRequestArray)
+            throw RunError("a kernel run sends at most " + std::to_string(kMaxRequestArray) + " numbers with one call, and this " +
+                           caller.name + "'s has " + std::to_string(array.size()));
+        if (!send_request(caller.channel, rq, call.text, array)) throw RunError("lost the connection to process '" + caller.name + "'");
     }
     caller.waiting = true;
     auto deadline = Clock::now() + m_timeout;
@@ -218,6 +231,9 @@ sim::StepOutcome Coordinator::execute(const sim::Invocation& call) {
         caller.ret = adopt_forked_child(*child, deadline);
         child->buf = caller.buf;  // the child's memory, its buffer with it, is a copy
     }
+    // semctl(GETPID) answered with a pid of the run's PID namespace; observations speak of the coordinator's.
+    if (call.kind == CallKind::Semctl && call.args.size() > 2 && call.args[2] == GETPID && caller.state == sim::TaskState::ready && caller.ret > 0)
+        caller.ret = outer_pid(static_cast<int>(caller.ret));
     refresh();
     return outcome_of(caller);
 }
@@ -264,14 +280,13 @@ bool Coordinator::read_reply(Proc& p) {
 // IPC_STAT gave the pids as the run's processes see them; the rest of the run speaks of the
 // coordinator's, which name processes in observations.
 void Coordinator::outer_pids(sim::CtlBuf& b) const {
-    auto outer = [&](std::int32_t& pid) {
-        for (const auto& p : m_procs)
-            if (pid != 0 && p.inner_pid == pid) {
-                pid = p.pid;
-                return;
-            }
-    };
-    outer(b.cpid), outer(b.lpid), outer(b.lspid), outer(b.lrpid);
+    for (std::int32_t* pid : {&b.cpid, &b.lpid, &b.lspid, &b.lrpid}) *pid = outer_pid(*pid);
+}
+
+int Coordinator::outer_pid(int inner) const {
+    for (const auto& p : m_procs)
+        if (inner != 0 && p.inner_pid == inner) return p.pid;
+    return inner;
 }
 
 void Coordinator::mark_gone(Proc& p, int status) {
@@ -299,12 +314,13 @@ bool Coordinator::kill_ends(const Proc& target, int sig) const {
     return proc_signal_action(target.pid, sig) == SignalAction::deflt;
 }
 
-// Asleep in msgsnd or msgrcv: state S, in system call 69 or 70 (x86-64).
+// Asleep in msgsnd, msgrcv or semop: state S, in system call 69, 70, 65 or 220 (x86-64; glibc's
+// semop is semtimedop with no timeout, but a program may make semop itself).
 bool Coordinator::asleep_in_ipc(const Proc& p) const {
     auto state = proc_state(p.pid);
     if (!state || *state != 'S') return false;
     auto nr = proc_syscall(p.pid);
-    return nr && (*nr == SYS_msgsnd || *nr == SYS_msgrcv);
+    return nr && (*nr == SYS_msgsnd || *nr == SYS_msgrcv || *nr == SYS_semop || *nr == SYS_semtimedop);
 }
 
 // Waits until the step has settled (docs/scenario-language.md): every process with a call out has answered,
@@ -364,8 +380,41 @@ void Coordinator::refresh() {
         o.msqs.push_back({r.msqid, r.key, r.perms, r.qnum, r.cbytes, qbytes, r.lspid, r.lrpid, r.uid, r.gid, r.cuid, r.cgid,
                           r.stime, r.rtime, r.ctime, std::nullopt, std::nullopt, std::nullopt});
     }
+    auto sem_rows = read_sysvipc_sem(read_file("/proc/sysvipc/sem").value_or(""));
+    // Each semaphore is four semctl calls after every step: a bound keeps a step's observation
+    // within a fraction of a second (the default semmsl makes 8 full sets of it).
+    std::uint64_t semaphores_held = 0;
+    for (const auto& r : sem_rows) semaphores_held += r.nsems;
+    if (semaphores_held > kMaxObservedSemaphores)
+        throw RunError("the run's semaphore sets hold " + std::to_string(semaphores_held) + " semaphores, more than the " +
+                       std::to_string(kMaxObservedSemaphores) + " a kernel run observes after each step");
+    for (const auto& r : sem_rows)
+        o.sems.push_back({r.semid, r.key, r.perms, r.nsems, r.uid, r.gid, r.cuid, r.cgid, r.otime, r.ctime, semaphores(r.semid, r.nsems), std::nullopt});
+    // /proc lists sets by index; an id also holds a sequence number (sem_next_id, reuse).
+    std::sort(o.sems.begin(), o.sems.end(), [](const sim::SemView& a, const sim::SemView& b) { return a.semid < b.semid; });
     o.now = {m_step_start, static_cast<std::int64_t>(::time(nullptr))};
     m_obs = std::move(o);
+}
+
+// Each semaphore of a set, as semctl shows it to the coordinator (it may: it owns the IPC
+// namespace). GETPID answers in the coordinator's PID namespace, whose pids the observation uses.
+std::vector<sim::SemValue> Coordinator::semaphores(int semid, std::uint64_t nsems) const {
+    std::vector<sim::SemValue> out(nsems);
+    std::vector<unsigned short> vals(nsems + 1);
+    union {
+        int val;
+        unsigned short* array;
+    } arg{};  // semctl's union semun, which its caller defines
+    arg.array = vals.data();
+    bool all = ::semctl(semid, 0, GETALL, arg) == 0;
+    for (std::uint64_t i = 0; i < nsems; ++i) {
+        int n = static_cast<int>(i);
+        out[i].val = all ? vals[i] : std::max(::semctl(semid, n, GETVAL), 0);
+        out[i].pid = std::max(::semctl(semid, n, GETPID), 0);
+        out[i].ncnt = std::max(::semctl(semid, n, GETNCNT), 0);
+        out[i].zcnt = std::max(::semctl(semid, n, GETZCNT), 0);
+    }
+    return out;
 }
 
 // ---- the coordinator process ----

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +14,9 @@
 #include "real/wire.h"
 
 namespace real {
+
+// The most semaphores, in all its sets, a run may hold: each is read after every step.
+inline constexpr std::uint64_t kMaxObservedSemaphores = std::uint64_t{1} << 18;
 
 class Coordinator {
 public:
@@ -62,6 +66,8 @@ private:
     bool asleep_in_ipc(const Proc& p) const;
     void refresh();
     void outer_pids(sim::CtlBuf& b) const;
+    int outer_pid(int inner) const;  // a pid of the run's PID namespace, as the coordinator sees it
+    std::vector<sim::SemValue> semaphores(int semid, std::uint64_t nsems) const;
     void remove_ipc_objects();
     std::vector<int> fds_a_child_keeps(const Proc& p) const;
 

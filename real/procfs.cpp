@@ -297,4 +297,26 @@ std::vector<MsgRow> read_sysvipc_msg(const std::string& text) {
     return out;
 }
 
+// "key semid perms nsems uid gid cuid cgid otime ctime" (sysvipc_sem_proc_show in ipc/sem.c).
+std::vector<SemRow> read_sysvipc_sem(const std::string& text) {
+    std::vector<SemRow> out;
+    std::istringstream lines(text);
+    std::string line;
+    std::getline(lines, line);
+    while (std::getline(lines, line)) {
+        SemRow r;
+        unsigned long long nsems = 0, otime = 0, ctime = 0;
+        long long key = 0;
+        if (std::sscanf(line.c_str(), "%lld %d %o %llu %u %u %u %u %llu %llu", &key, &r.semid, &r.perms, &nsems, &r.uid, &r.gid, &r.cuid,
+                        &r.cgid, &otime, &ctime) != 10)
+            continue;
+        r.key = key;
+        r.nsems = nsems;
+        r.otime = static_cast<std::int64_t>(otime);
+        r.ctime = static_cast<std::int64_t>(ctime);
+        out.push_back(r);
+    }
+    return out;
+}
+
 }  // namespace real

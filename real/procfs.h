@@ -78,6 +78,17 @@ struct MsgRow {
 };
 std::vector<MsgRow> read_sysvipc_msg(const std::string& text);
 
+// One row of /proc/sysvipc/sem: the set alone; its semaphores are read with semctl.
+struct SemRow {
+    std::int64_t key = 0;
+    int semid = -1;
+    std::uint32_t perms = 0;
+    std::uint64_t nsems = 0;
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::int64_t otime = 0, ctime = 0;
+};
+std::vector<SemRow> read_sysvipc_sem(const std::string& text);
+
 // The pid a process has in the innermost PID namespace it belongs to (the last NSpid of
 // /proc/PID/status): what the run's own processes see, in IPC_STAT's pids. Empty when unreadable.
 std::optional<int> inner_pid(int pid);

@@ -42,10 +42,20 @@ bool read_all(int fd, void* buf, std::size_t n, int timeout_ms) {
     return true;
 }
 
-bool send_request(int fd, const Request& r, const std::string& text) {
+bool send_request(int fd, const Request& r, const std::string& text, const std::vector<std::int64_t>& array) {
+    if (array.size() > kMaxRequestArray) return false;
     Request h = r;
     h.text_len = text.size();
-    return write_all(fd, &h, sizeof h) && write_all(fd, text.data(), text.size());
+    h.array_len = array.size();
+    return write_all(fd, &h, sizeof h) && write_all(fd, text.data(), text.size()) &&
+           write_all(fd, array.data(), array.size() * sizeof(std::int64_t));
+}
+
+bool read_request_tail(int fd, const Request& r, std::string& text, std::vector<std::int64_t>& array) {
+    if (r.array_len > kMaxRequestArray) return false;
+    text.assign(r.text_len, '\0');
+    array.assign(r.array_len, 0);
+    return read_all(fd, text.data(), text.size()) && read_all(fd, array.data(), array.size() * sizeof(std::int64_t));
 }
 
 bool send_reply(int fd, const Reply& r, const std::string& data) {

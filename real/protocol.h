@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/observation.h"
 
@@ -17,7 +18,12 @@ struct Request {
     std::int32_t new_channel = -1; // fork: the channel (fd) the new process talks on
     std::int64_t recv_limit = 0;   // msgrcv, msgsnd: the largest message the namespace lets anyone send (msgmax)
     std::uint64_t text_len = 0;    // then the bytes of store's or msgsnd's text
+    std::uint64_t array_len = 0;   // then as many int64: semop's sembufs (sem_num, sem_op, sem_flg each), SETALL's values
 };
+
+// The most values a request's array carries: 65,536 sembufs, or a SETALL of 196,608 semaphores
+// (Linux's default semmsl is 32,000). A longer array is refused before it is sent.
+inline constexpr std::uint64_t kMaxRequestArray = std::uint64_t{3} << 16;
 
 struct Reply {
     std::int64_t ret = 0;
@@ -25,7 +31,7 @@ struct Reply {
     std::int64_t mtype = 0;
     std::uint64_t minflt = 0;      // faults inside store/load so far (getrusage around the access alone)
     std::uint64_t data_len = 0;    // then the bytes a load or msgrcv produced
-    sim::CtlBuf buf;               // shmctl/msgctl: the structure it filled (kind none: nothing)
+    sim::CtlBuf buf;               // shmctl/msgctl/semctl: the structure it filled (kind none: nothing)
     std::int32_t caught = 0;       // store/load: the signal whose handler abandoned the access (SIGSEGV), else 0
 };
 
@@ -33,7 +39,9 @@ struct Reply {
 // `timeout_ms` in all (-1: as long as it takes), and false when that passes.
 bool write_all(int fd, const void* buf, std::size_t n);
 bool read_all(int fd, void* buf, std::size_t n, int timeout_ms = -1);
-bool send_request(int fd, const Request& r, const std::string& text);
+bool send_request(int fd, const Request& r, const std::string& text, const std::vector<std::int64_t>& array = {});
+// The text and the array that follow a request's header; false on EOF, error or an array over kMaxRequestArray.
+bool read_request_tail(int fd, const Request& r, std::string& text, std::vector<std::int64_t>& array);
 bool send_reply(int fd, const Reply& r, const std::string& data);
 
 // A file descriptor over the socket (SCM_RIGHTS), with one byte to carry it: how kill's caller

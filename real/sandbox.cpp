@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace real {
@@ -90,6 +91,46 @@ std::optional<std::string> write_ipc_sysctl(const std::string& name, std::int64_
     std::string text = is_unsigned ? std::to_string(static_cast<std::uint64_t>(value)) : std::to_string(value);
     if (write_text("/proc/sys/kernel/" + name, text + "\n")) return std::nullopt;
     return because("cannot set kernel." + name + " in the run's IPC namespace");
+}
+
+namespace {
+
+// /proc/sys/kernel/sem's four numbers, in its order (sem_ctls in ipc/ipc_sysctl.c).
+constexpr const char* kSemFields[] = {"semmsl", "semmns", "semopm", "semmni"};
+
+int sem_field(const std::string& name) {
+    for (int i = 0; i < 4; ++i)
+        if (name == kSemFields[i]) return i;
+    return -1;
+}
+
+std::optional<std::string> write_sem_sysctl(const std::vector<std::pair<std::string, std::int64_t>>& sysctls) {
+    long long now[4] = {};
+    int fd = ::open("/proc/sys/kernel/sem", O_RDONLY | O_CLOEXEC);
+    char buf[128] = {};
+    ssize_t n = fd >= 0 ? ::read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0) ::close(fd);
+    if (n <= 0 || std::sscanf(buf, "%lld %lld %lld %lld", &now[0], &now[1], &now[2], &now[3]) != 4)
+        return because("cannot read kernel.sem in the run's IPC namespace");
+    for (const auto& [name, value] : sysctls)
+        if (int i = sem_field(name); i >= 0) now[i] = value;
+    std::string text = std::to_string(now[0]) + " " + std::to_string(now[1]) + " " + std::to_string(now[2]) + " " + std::to_string(now[3]) + "\n";
+    if (write_text("/proc/sys/kernel/sem", text)) return std::nullopt;
+    return because("cannot set kernel.sem to " + text.substr(0, text.size() - 1) + " in the run's IPC namespace");
+}
+
+}  // namespace
+
+std::optional<std::string> write_ipc_sysctls(const std::vector<std::pair<std::string, std::int64_t>>& sysctls) {
+    bool sem = false;
+    for (const auto& [name, value] : sysctls) {
+        if (sem_field(name) >= 0) {
+            sem = true;
+            continue;
+        }
+        if (auto err = write_ipc_sysctl(name, value)) return err;
+    }
+    return sem ? write_sem_sysctl(sysctls) : std::nullopt;
 }
 
 std::optional<std::int64_t> read_ipc_sysctl(const std::string& name) {

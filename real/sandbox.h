@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace real {
@@ -30,6 +31,9 @@ NamespaceInit start_namespace_init(std::string& why);
 // Writes /proc/sys/kernel/NAME inside the current IPC namespace; only the IPC namespace's own
 // sysctls are accepted, whatever the caller asks.
 std::optional<std::string> write_ipc_sysctl(const std::string& name, std::int64_t value);
+// Writes a list of them in order, except that semmsl, semmns, semopm and semmni (`sysctl sem`)
+// go to /proc/sys/kernel/sem together, in one write, with the ones not named kept as they are.
+std::optional<std::string> write_ipc_sysctls(const std::vector<std::pair<std::string, std::int64_t>>& sysctls);
 // /proc/sys/kernel/NAME of the current IPC namespace, when readable.
 std::optional<std::int64_t> read_ipc_sysctl(const std::string& name);
 

@@ -97,6 +97,8 @@ void encode(WireWriter& w, const sim::Invocation& c) {
     for (const auto& [name, value] : c.fields) w.str(name), w.i64(value);
     w.u64(c.sysctls.size());
     for (const auto& [name, value] : c.sysctls) w.str(name), w.i64(value);
+    w.u64(c.array.size());
+    for (auto v : c.array) w.i64(v);
 }
 
 std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
@@ -104,7 +106,7 @@ std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
     sim::Invocation c;
     c.proc = r.str();
     auto kind = r.i64();
-    if (kind < 0 || kind > static_cast<std::int64_t>(sim::scenario::CallKind::Setrlimit)) return std::nullopt;
+    if (kind < 0 || kind > static_cast<std::int64_t>(sim::scenario::CallKind::Semctl)) return std::nullopt;
     c.kind = static_cast<sim::scenario::CallKind>(kind);
     for (std::size_t i = 0, n = r.count(); i < n; ++i) c.args.push_back(r.i64());
     c.text = r.str();
@@ -117,6 +119,7 @@ std::optional<sim::Invocation> decode_invocation(std::string_view payload) {
         std::string name = r.str();
         c.sysctls.emplace_back(std::move(name), r.i64());
     }
+    for (std::size_t i = 0, n = r.count(); i < n; ++i) c.array.push_back(r.i64());
     if (!r.ok() || !r.at_end()) return std::nullopt;
     return c;
 }
@@ -132,11 +135,17 @@ void encode_buf(WireWriter& w, const sim::CtlBuf& b) {
     for (std::int64_t v : {b.atime, b.dtime, b.ctime, b.stime, b.rtime}) w.i64(v);
     for (std::uint64_t v : {b.shmmax, b.shmmin, b.shmmni, b.shmseg, b.shmall, b.used_ids, b.shm_tot, b.shm_rss, b.shm_swp}) w.u64(v);
     for (std::int64_t v : {b.msgpool, b.msgmap, b.msgmax, b.msgmnb, b.msgmni, b.msgssz, b.msgtql, b.msgseg}) w.i64(v);
+    w.u64(b.sem_nsems), w.i64(b.sem_otime);
+    for (std::int64_t v : {b.semmap, b.semmni, b.semmns, b.semmnu, b.semmsl, b.semopm, b.semume, b.semusz, b.semvmx, b.semaem}) w.i64(v);
+    // GETALL: the set's nsems, then the values kept (at most kSemallMax of them).
+    w.u64(b.semall_count);
+    std::size_t n = std::min<std::size_t>(b.semall_count, b.semall.size());
+    for (std::size_t i = 0; i < n; ++i) w.i64(b.semall[i]);
 }
 
 sim::CtlBuf decode_buf(WireReader& r) {
     sim::CtlBuf b;
-    b.kind = static_cast<sim::BufKind>(std::min<std::uint64_t>(r.u64(), static_cast<std::uint64_t>(sim::BufKind::msginfo)));
+    b.kind = static_cast<sim::BufKind>(std::min<std::uint64_t>(r.u64(), static_cast<std::uint64_t>(sim::BufKind::semall)));
     b.cmd = static_cast<std::int32_t>(r.i64());
     b.key = r.i64();
     for (std::uint32_t* v : {&b.mode, &b.uid, &b.gid, &b.cuid, &b.cgid}) *v = static_cast<std::uint32_t>(r.u64());
@@ -147,6 +156,14 @@ sim::CtlBuf decode_buf(WireReader& r) {
     for (std::int64_t* v : {&b.atime, &b.dtime, &b.ctime, &b.stime, &b.rtime}) *v = r.i64();
     for (std::uint64_t* v : {&b.shmmax, &b.shmmin, &b.shmmni, &b.shmseg, &b.shmall, &b.used_ids, &b.shm_tot, &b.shm_rss, &b.shm_swp}) *v = r.u64();
     for (std::int64_t* v : {&b.msgpool, &b.msgmap, &b.msgmax, &b.msgmnb, &b.msgmni, &b.msgssz, &b.msgtql, &b.msgseg}) *v = r.i64();
+    b.sem_nsems = r.u64(), b.sem_otime = r.i64();
+    for (std::int64_t* v : {&b.semmap, &b.semmni, &b.semmns, &b.semmnu, &b.semmsl, &b.semopm, &b.semume, &b.semusz, &b.semvmx, &b.semaem}) *v = r.i64();
+    // A set has fewer than 2^32 semaphores (semmsl is an int); a larger count is a broken reply.
+    std::uint64_t count = r.u64();
+    if (count > 0xffffffffu) count = 0, r.fail();
+    b.semall_count = static_cast<std::uint32_t>(count);
+    b.semall.resize(std::min<std::size_t>(count, sim::kSemallMax));  // the values the sender kept
+    for (auto& v : b.semall) v = static_cast<std::int32_t>(r.i64());
     return b;
 }
 
@@ -241,6 +258,37 @@ sim::MsqView decode_msq(WireReader& r) {
     return q;
 }
 
+// A set and each of its semaphores; `pending` is the model's alone and never sent.
+void encode_sem(WireWriter& w, const sim::SemView& s) {
+    w.i64(s.semid), w.i64(s.key), w.u64(s.mode), w.u64(s.nsems);
+    w.u64(s.uid), w.u64(s.gid), w.u64(s.cuid), w.u64(s.cgid);
+    w.i64(s.otime), w.i64(s.ctime);
+    w.u64(s.sems.size());
+    for (const auto& v : s.sems) w.i64(v.val), w.i64(v.pid), w.i64(v.ncnt), w.i64(v.zcnt);
+}
+
+sim::SemView decode_sem(WireReader& r) {
+    sim::SemView s;
+    s.semid = static_cast<int>(r.i64());
+    s.key = r.i64();
+    s.mode = static_cast<std::uint32_t>(r.u64());
+    s.nsems = r.u64();
+    s.uid = static_cast<std::uint32_t>(r.u64());
+    s.gid = static_cast<std::uint32_t>(r.u64());
+    s.cuid = static_cast<std::uint32_t>(r.u64());
+    s.cgid = static_cast<std::uint32_t>(r.u64());
+    s.otime = r.i64(), s.ctime = r.i64();
+    for (std::size_t i = 0, n = r.count(32); i < n; ++i) {
+        sim::SemValue v;
+        v.val = static_cast<int>(r.i64());
+        v.pid = static_cast<int>(r.i64());
+        v.ncnt = static_cast<int>(r.i64());
+        v.zcnt = static_cast<int>(r.i64());
+        s.sems.push_back(v);
+    }
+    return s;
+}
+
 }  // namespace
 
 // A step's kernel path is the model's alone: the kernel run's outcome has no events to send.
@@ -257,6 +305,8 @@ void encode(WireWriter& w, const RunReply& r) {
     for (const auto& s : obs.shms) encode_shm(w, s);
     w.u64(obs.msqs.size());
     for (const auto& q : obs.msqs) encode_msq(w, q);
+    w.u64(obs.sems.size());
+    for (const auto& s : obs.sems) encode_sem(w, s);
     w.i64(obs.now.earliest), w.i64(obs.now.latest);
 }
 
@@ -278,6 +328,7 @@ std::optional<RunReply> decode_reply(std::string_view payload) {
     for (std::size_t i = 0, n = r.count(80); i < n && r.ok(); ++i) obs.procs.push_back(decode_proc(r));
     for (std::size_t i = 0, n = r.count(96); i < n && r.ok(); ++i) obs.shms.push_back(decode_shm(r));
     for (std::size_t i = 0, n = r.count(96); i < n && r.ok(); ++i) obs.msqs.push_back(decode_msq(r));
+    for (std::size_t i = 0, n = r.count(88); i < n && r.ok(); ++i) obs.sems.push_back(decode_sem(r));
     obs.now.earliest = r.i64();
     obs.now.latest = r.i64();
     if (!r.ok() || !r.at_end()) return std::nullopt;

@@ -58,6 +58,11 @@ public:
     // cannot be that many left.
     std::size_t count(std::size_t min_bytes = 8);
     bool ok() const { return m_ok; }
+    // Marks the payload broken: a field's value that no well-formed payload has.
+    void fail() {
+        m_ok = false;
+        m_data = {};
+    }
     bool at_end() const { return m_data.empty(); }
 
 private:

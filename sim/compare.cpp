@@ -89,6 +89,12 @@ void compare_buf(const Observation& mo, const ProcView& mp, const Observation& k
         d.out.push_back({n, std::string(buf_kind_name(mp.buf.kind)), std::string(buf_kind_name(kp.buf.kind))});
         return;
     }
+    if (mp.buf.kind == BufKind::semall) {  // GETALL's values, which have no names: n.buf[N]
+        d.field(n + " values", static_cast<std::uint64_t>(mp.buf.semall_count), static_cast<std::uint64_t>(kp.buf.semall_count));
+        std::size_t kept = std::min<std::size_t>({mp.buf.semall_count, kp.buf.semall_count, kSemallMax});
+        for (std::size_t i = 0; i < kept; ++i) d.field(cat(n, "[", i, "]"), static_cast<int>(mp.buf.semall[i]), static_cast<int>(kp.buf.semall[i]));
+        return;
+    }
     std::string_view fields = buf_fields(mp.buf.kind);
     while (!fields.empty()) {
         std::size_t sp = fields.find(' ');
@@ -106,6 +112,16 @@ void compare_buf(const Observation& mo, const ProcView& mp, const Observation& k
     }
 }
 
+// semctl's return value: GETPID's is a pid, which compares as the process it names; any other
+// value as a number (a value that names a process on both sides by chance is equal on both).
+bool same_semctl_ret(const Observation& m, std::int64_t mret, const Observation& k, std::int64_t kret) {
+    if (mret == kret) return true;
+    if (mret <= 0 || kret <= 0 || mret > INT32_MAX || kret > INT32_MAX) return false;
+    const ProcView* mp = m.proc_by_pid(static_cast<int>(mret));
+    const ProcView* kp = k.proc_by_pid(static_cast<int>(kret));
+    return mp && kp && mp->name == kp->name;
+}
+
 void compare_procs(const Observation& m, const Observation& k, const LastCalls& last, Differ& d) {
     for (const auto& mp : m.procs) {
         const ProcView* kp = k.proc(mp.name);
@@ -117,7 +133,12 @@ void compare_procs(const Observation& m, const Observation& k, const LastCalls& 
         d.field(n + "state", mp.state, kp->state);
         auto it = last.find(mp.name);
         bool raw_ret = it == last.end() || (it->second != scenario::CallKind::Shmat && it->second != scenario::CallKind::Fork);
-        if (raw_ret || mp.ret == -1 || kp->ret == -1) d.field(n + "ret", mp.ret, kp->ret);
+        bool semctl = it != last.end() && it->second == scenario::CallKind::Semctl;
+        if (semctl) {
+            if (!same_semctl_ret(m, mp.ret, k, kp->ret)) d.field(n + "ret", mp.ret, kp->ret);
+        } else if (raw_ret || mp.ret == -1 || kp->ret == -1) {
+            d.field(n + "ret", mp.ret, kp->ret);
+        }
         d.field(n + "errno", std::string(scenario::errno_name(mp.err)), std::string(scenario::errno_name(kp->err)));
         if (mp.data != kp->data) d.out.push_back({n + "data", quoted(mp.data, 48), quoted(kp->data, 48)});
         d.field(n + "mtype", mp.mtype, kp->mtype);
@@ -183,6 +204,42 @@ void compare_msqs(const Observation& m, const Observation& k, Differ& d) {
         if (!m.msq(kq.msqid)) d.out.push_back({cat("msq(", kq.msqid, ").exists"), "0", "1"});
 }
 
+// Each set by id: its semid_ds, then each semaphore (sempid by name). `pending` is the model's alone.
+void compare_sems(const Observation& m, const Observation& k, Differ& d) {
+    for (const auto& ms : m.sems) {
+        const SemView* ks = k.sem(ms.semid);
+        std::string n = cat("sem(", ms.semid, ")");
+        if (!ks) {
+            d.out.push_back({n + ".exists", "1", "0"});
+            continue;
+        }
+        d.field(n + ".key", ms.key, ks->key);
+        d.field(n + ".mode", ms.mode, ks->mode);
+        d.field(n + ".nsems", ms.nsems, ks->nsems);
+        d.field(n + ".uid", ms.uid, ks->uid);
+        d.field(n + ".gid", ms.gid, ks->gid);
+        d.field(n + ".cuid", ms.cuid, ks->cuid);
+        d.field(n + ".cgid", ms.cgid, ks->cgid);
+        compare_time(d, n + ".otime", ms.otime, ks->otime);
+        compare_time(d, n + ".ctime", ms.ctime, ks->ctime);
+        std::size_t common = std::min(ms.sems.size(), ks->sems.size());
+        for (std::size_t i = 0; i < common; ++i) {
+            const SemValue &mv = ms.sems[i], &kv = ks->sems[i];
+            std::string e = cat(n, "[", i, "].");
+            d.field(e + "val", mv.val, kv.val);
+            d.field(e + "pid", m.pid_name(mv.pid), k.pid_name(kv.pid));
+            d.field(e + "ncnt", mv.ncnt, kv.ncnt);
+            d.field(e + "zcnt", mv.zcnt, kv.zcnt);
+        }
+        // Only when nsems itself agrees: otherwise that difference says it already.
+        if (ms.sems.size() != ks->sems.size() && ms.nsems == ks->nsems)
+            d.out.push_back({n + " semaphores", cat(ms.sems.size()), cat(ks->sems.size())});
+    }
+    for (const auto& ks : k.sems)
+        if (!m.sem(ks.semid)) d.out.push_back({cat("sem(", ks.semid, ").exists"), "0", "1"});
+}
+
+
 }  // namespace
 
 std::vector<Difference> differences(const Observation& model, const Observation& kernel, const LastCalls& last_call, bool frames) {
@@ -191,6 +248,7 @@ std::vector<Difference> differences(const Observation& model, const Observation&
     compare_procs(model, kernel, last_call, d);
     compare_shms(model, kernel, d);
     compare_msqs(model, kernel, d);
+    compare_sems(model, kernel, d);
     if (frames && frame_partition(model) != frame_partition(kernel))
         out.push_back({"frames", "pages share frames one way", "pages share frames another way"});
     return out;
@@ -207,15 +265,26 @@ std::vector<Difference> differences(const std::string& proc, const StepOutcome& 
     return {{proc + " (the step's outcome)", m, k}};
 }
 
+std::vector<Difference> differences(const std::string& proc, const StepOutcome& model, const StepOutcome& kernel, scenario::CallKind kind,
+                                    const Observation& model_after, const Observation& kernel_after) {
+    // semctl(GETPID) returns a pid: the same process on both sides is the same outcome.
+    if (kind == scenario::CallKind::Semctl && model.fate == Fate::returned && kernel.fate == Fate::returned && model.err == kernel.err &&
+        model.ret != -1 && kernel.ret != -1 && same_semctl_ret(model_after, model.ret, kernel_after, kernel.ret))
+        return {};
+    return differences(proc, model, kernel, kind);
+}
+
 std::size_t values_compared(const Observation& o) {
     std::size_t n = 1;  // the frame partition
     for (const auto& p : o.procs) {
         n += 8 + p.maps.size();
+        if (p.buf.kind == BufKind::semall) n += 1 + std::min<std::size_t>(p.buf.semall_count, kSemallMax);
         for (std::string_view f = buf_fields(p.buf.kind); !f.empty(); ++n) {
             std::size_t sp = f.find(' ');
             f = sp == std::string_view::npos ? std::string_view{} : f.substr(sp + 1);
         }
     }
+    for (const auto& s : o.sems) n += 9 + s.sems.size() * 4;
     return n + o.shms.size() * 14 + o.msqs.size() * 14;
 }
 

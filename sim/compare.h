@@ -25,6 +25,10 @@ std::vector<Difference> differences(const Observation& model, const Observation&
 // The differences between the two outcomes of one step for its caller.
 std::vector<Difference> differences(const std::string& proc, const StepOutcome& model, const StepOutcome& kernel,
                                     scenario::CallKind kind);
+// The same, with what each side observed after the step: semctl(GETPID)'s pid compares as the
+// process it names.
+std::vector<Difference> differences(const std::string& proc, const StepOutcome& model, const StepOutcome& kernel, scenario::CallKind kind,
+                                    const Observation& model_after, const Observation& kernel_after);
 // How many values a comparison looked at (for "N values agreed").
 std::size_t values_compared(const Observation& o);
 

@@ -261,6 +261,7 @@ TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_o
     ASSERT_GE(host_ns, 0);
     if (::unshare(CLONE_NEWIPC) != 0) GTEST_SKIP() << "unshare(CLONE_NEWIPC): " << std::strerror(errno);
     std::size_t shm_before = sysvipc_rows("/proc/sysvipc/shm"), msg_before = sysvipc_rows("/proc/sysvipc/msg");
+    std::size_t sem_before = sysvipc_rows("/proc/sysvipc/sem");
     // Private copies of ipcsim and its coordinator (ipcsim starts the one beside itself): a count
     // of processes running these binaries sees this test's runs only, not those of tests beside it.
     namespace fs = std::filesystem;
@@ -301,6 +302,7 @@ TEST(KernelRun, a_thousand_runs_some_killed_midway_leave_no_process_and_no_ipc_o
     // Every run lived in namespaces of its own, which died with it: this one is untouched.
     EXPECT_EQ(sysvipc_rows("/proc/sysvipc/shm"), shm_before);
     EXPECT_EQ(sysvipc_rows("/proc/sysvipc/msg"), msg_before);
+    EXPECT_EQ(sysvipc_rows("/proc/sysvipc/sem"), sem_before);
     EXPECT_EQ(shm_before, 1u);  // the header line alone
     EXPECT_EQ(::setns(host_ns, CLONE_NEWIPC), 0);
     ::close(host_ns);
