@@ -258,9 +258,8 @@ int Coordinator::adopt_forked_child(Proc& child, Clock::time_point deadline) {
 
 bool Coordinator::read_reply(Proc& p) {
     Reply r;
-    if (!read_all(p.channel, &r, sizeof r)) return false;
-    std::string data(r.data_len, '\0');
-    if (!read_all(p.channel, data.data(), data.size())) return false;
+    std::string data;
+    if (!real::read_reply(p.channel, r, data)) return false;
     p.minflt = r.minflt;
     p.waiting = false;
     p.state = sim::TaskState::ready;

@@ -58,10 +58,37 @@ bool read_request_tail(int fd, const Request& r, std::string& text, std::vector<
     return read_all(fd, text.data(), text.size()) && read_all(fd, array.data(), array.size() * sizeof(std::int64_t));
 }
 
+namespace {
+
+// Reply without its vector: what is written to the channel as bytes.
+struct ReplyHeader {
+    std::int64_t ret = 0;
+    std::int32_t err = 0;
+    std::int64_t mtype = 0;
+    std::uint64_t minflt = 0;
+    std::uint64_t data_len = 0;
+    sim::CtlFields buf;
+    std::int32_t caught = 0;
+    std::uint64_t semall_len = 0;  // then as many int32: GETALL's values
+};
+
+}  // namespace
+
 bool send_reply(int fd, const Reply& r, const std::string& data) {
-    Reply h = r;
-    h.data_len = data.size();
-    return write_all(fd, &h, sizeof h) && write_all(fd, data.data(), data.size());
+    ReplyHeader h{r.ret, r.err, r.mtype, r.minflt, data.size(), r.buf, r.caught, r.buf.semall.size()};
+    return write_all(fd, &h, sizeof h) && write_all(fd, data.data(), data.size()) &&
+           write_all(fd, r.buf.semall.data(), r.buf.semall.size() * sizeof(std::int32_t));
+}
+
+bool read_reply(int fd, Reply& r, std::string& data, int timeout_ms) {
+    ReplyHeader h;
+    if (!read_all(fd, &h, sizeof h, timeout_ms) || h.semall_len > sim::kSemallMax || h.data_len > (std::uint64_t{1} << 32)) return false;
+    r.ret = h.ret, r.err = h.err, r.mtype = h.mtype, r.minflt = h.minflt, r.data_len = h.data_len, r.caught = h.caught;
+    static_cast<sim::CtlFields&>(r.buf) = h.buf;
+    data.assign(h.data_len, '\0');
+    r.buf.semall.assign(h.semall_len, 0);
+    return read_all(fd, data.data(), data.size(), timeout_ms) &&
+           read_all(fd, r.buf.semall.data(), r.buf.semall.size() * sizeof(std::int32_t), timeout_ms);
 }
 
 namespace {

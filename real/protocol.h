@@ -42,7 +42,9 @@ bool read_all(int fd, void* buf, std::size_t n, int timeout_ms = -1);
 bool send_request(int fd, const Request& r, const std::string& text, const std::vector<std::int64_t>& array = {});
 // The text and the array that follow a request's header; false on EOF, error or an array over kMaxRequestArray.
 bool read_request_tail(int fd, const Request& r, std::string& text, std::vector<std::int64_t>& array);
+// A reply crosses as its fixed fields, then the data, then GETALL's values.
 bool send_reply(int fd, const Reply& r, const std::string& data);
+bool read_reply(int fd, Reply& r, std::string& data, int timeout_ms = -1);
 
 // A file descriptor over the socket (SCM_RIGHTS), with one byte to carry it: how kill's caller
 // gets the target's pidfd, so that a signal can only reach the process it was meant for.

@@ -36,7 +36,8 @@ struct MappingView {
 enum class BufKind : std::int32_t { none, shmid_ds, shminfo, shm_info, msqid_ds, msginfo, semid_ds, seminfo, semall };
 // GETALL's values kept in a CtlBuf: a larger set keeps its first ones (PROC.buf[N] says so).
 inline constexpr std::size_t kSemallMax = 512;
-struct CtlBuf {
+// The fixed fields, plain bytes that a kernel-run process can send as they are.
+struct CtlFields {
     BufKind kind = BufKind::none;
     std::int32_t cmd = 0;  // the command that filled it, for messages
     // shmid_ds and msqid_ds
@@ -59,10 +60,13 @@ struct CtlBuf {
     std::int64_t sem_otime = 0;
     // seminfo (ints in the C structure)
     std::int64_t semmap = 0, semmni = 0, semmns = 0, semmnu = 0, semmsl = 0, semopm = 0, semume = 0, semusz = 0, semvmx = 0, semaem = 0;
-    // GETALL: semall_count is the set's nsems, of which the first kSemallMax values are kept. A
-    // vector, empty but after GETALL: every process of every kept step has a CtlBuf.
+    std::uint32_t semall_count = 0;  // GETALL: the set's nsems
+    bool operator==(const CtlFields&) const = default;
+};
+struct CtlBuf : CtlFields {
+    // GETALL's values, the first kSemallMax of them. A vector, empty but after GETALL: every
+    // process of every step the window keeps has a CtlBuf.
     std::vector<std::int32_t> semall;
-    std::uint32_t semall_count = 0;
     bool operator==(const CtlBuf&) const = default;
 };
 

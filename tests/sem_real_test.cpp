@@ -139,9 +139,8 @@ TEST(SemRealWire, a_getall_count_past_any_set_is_a_broken_reply) {
     RunReply r;
     sim::ProcView a;
     a.name = "a";
-    a.buf.kind = sim::BufKind::semall;
-    a.buf.semall_count = 2;
-    a.buf.semall[0] = 0x1234567, a.buf.semall[1] = 0x7654321;
+    const std::int32_t values[] = {0x1234567, 0x7654321};
+    sim::set_semall(a.buf, values, 2);
     r.observation.procs = {a};
     WireWriter w;
     encode(w, r);
