@@ -20,9 +20,6 @@ using testing_cli::ipcsim;
 using testing_cli::Ran;
 using testing_cli::scenario_file;
 
-// The whole of a file the command wrote (or a corpus file), as bytes.
-std::string slurp(const fs::path& p) { return real::read_file(p.string()).value_or(""); }
-
 std::string lesson(const char* name) { return std::string(IPCSIM_SOURCE_DIR) + "/assets/lessons/" + name; }
 
 }  // namespace
