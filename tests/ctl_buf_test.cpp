@@ -54,7 +54,7 @@ TEST(CtlBuf, reading_a_field_the_buffer_does_not_hold_says_which_call_filled_it)
 
 TEST(CtlBuf, a_process_whose_ctl_calls_filled_nothing_has_no_buffer) {
     Eval ev = with_buf(CtlBuf{});
-    EXPECT_EQ(display(ev(buf_field("a", "segsz"))), "<a has no buffer yet: no shmctl or msgctl of it has filled one>");
+    EXPECT_EQ(display(ev(buf_field("a", "segsz"))), "<a has no buffer yet: no shmctl, msgctl or semctl of it has filled one>");
 }
 
 TEST(CtlBuf, msg_info_names_the_msgctl_command) {
