@@ -147,6 +147,31 @@ std::string queue_table(const sim::Kernel& k) {
     return out;
 }
 
+// Shown only once a set exists, so that the tables of scenarios without semaphores stay as they were.
+std::string semaphore_table(const sim::Kernel& k) {
+    if (k.ns().sem_ids.entries.empty()) return {};
+    std::string out = "\n" + explain::say("------ Semaphore Arrays (model) --------") + "\n";
+    out += row({explain::tr("key"), "semid", explain::tr("owner"), explain::tr("perms"), "nsems"}, {10, 10, 6, 6, 0});
+    for (const auto& [idx, s] : k.ns().sem_ids.entries) {
+        const auto& p = s.sem_perm;
+        out += fmt::format("0x{:08x} {:<10} {:<6} {:<6o} {}\n", static_cast<std::uint32_t>(p.key), p.id, p.uid, p.mode & 0777, s.nsems());
+        for (std::size_t i = 0; i < s.nsems(); ++i)
+            out += "    " + explain::say("semaphore {num}: semval {val}, sempid {pid}, semncnt {ncnt}, semzcnt {zcnt}", fmt::arg("num", i),
+                                         fmt::arg("val", s.sems[i].semval), fmt::arg("pid", pid_name(k, s.sems[i].sempid)),
+                                         fmt::arg("ncnt", sim::count_semcnt(s, static_cast<int>(i), false)),
+                                         fmt::arg("zcnt", sim::count_semcnt(s, static_cast<int>(i), true))) +
+                   "\n";
+        for (const auto& q : s.queues)
+            out += "    " + explain::say("sem_queue: {who} sleeps ({nsops} sembuf(s))", fmt::arg("who", pid_name(k, q.pid)), fmt::arg("nsops", q.sops.size())) + "\n";
+        for (const auto& u : s.list_id) {
+            std::string adj;
+            for (int v : u.semadj) adj += (adj.empty() ? "" : " ") + std::to_string(v);
+            out += "    " + explain::say("sem_undo: {who}, adjustments {adj}", fmt::arg("who", pid_name(k, u.pid)), fmt::arg("adj", adj)) + "\n";
+        }
+    }
+    return out;
+}
+
 std::string mapping_table(const sim::Kernel& k) {
     std::string out = "\n" + explain::say("------ Processes: attachments and page tables (model) --------") + "\n";
     for (const auto& [pid, t] : k.tasks()) {
@@ -170,6 +195,6 @@ std::string mapping_table(const sim::Kernel& k) {
 
 }  // namespace
 
-std::string format_tables(const sim::Kernel& k) { return segment_table(k) + queue_table(k) + mapping_table(k); }
+std::string format_tables(const sim::Kernel& k) { return segment_table(k) + queue_table(k) + semaphore_table(k) + mapping_table(k); }
 
 }  // namespace cli
