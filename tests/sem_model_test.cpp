@@ -231,6 +231,18 @@ TEST_F(Sem, undo_at_exit_is_clamped_at_zero) {
     EXPECT_EQ(at(s, 0).sempid, b);
 }
 
+TEST_F(Sem, a_failed_semop_with_sem_undo_keeps_its_record_and_exit_sets_otime) {
+    auto s = make(1);
+    EXPECT_EQ(err(k.semop(b, s, op(0, -1, SEM_UNDO | IPC_NOWAIT))), EAGAIN);
+    EXPECT_EQ(err(k.semop(c, s, op(5, -1, SEM_UNDO))), EFBIG);
+    EXPECT_EQ(set(s).list_id.size(), 2u);
+    EXPECT_EQ(set(s).sem_otime, 0u);
+    k.tick();
+    k.exit(b, 0);
+    EXPECT_EQ(set(s).sem_otime, k.now());
+    EXPECT_EQ(at(s, 0).sempid, 0);  // nothing to add back: sempid untouched
+}
+
 TEST_F(Sem, setval_and_setall_clear_undo_entries) {
     auto s = make(2);
     setval(s, 0, 5);
