@@ -41,6 +41,7 @@ static json event_json(const sim::KernelEvent& e, const std::vector<std::string>
         case sim::ArgType::num:
         case sim::ArgType::shm_cmd:
         case sim::ArgType::msg_cmd:
+        case sim::ArgType::sem_cmd:
         case sim::ArgType::task: args[e.specs[i].name] = static_cast<std::int64_t>(e.args[i]); break;
         case sim::ArgType::unum:
         case sim::ArgType::hex:

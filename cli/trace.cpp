@@ -148,21 +148,29 @@ std::string queue_table(const sim::Kernel& k) {
     return out;
 }
 
-// As `ipcs -s`, then each set's semaphores as `ipcs -s -i SEMID` shows them, and who sleeps in semop.
+// As `ipcs -s`, then each set's semaphores as `ipcs -s -i SEMID` shows them, who sleeps in semop on
+// what (a deadlock shows here), and the undo each process leaves for exit_sem.
 std::string semaphore_table(const sim::Kernel& k) {
     std::string out = "\n" + explain::say("------ Semaphore Arrays (model) --------") + "\n";
     out += row({explain::tr("key"), "semid", explain::tr("owner"), explain::tr("perms"), "nsems"}, {10, 10, 6, 6, 0});
-    for (const sim::SemView& set : sim::observe(k).sems) {
-        out += fmt::format("0x{:08x} {:<10} {:<6} {:<6o} {}\n", static_cast<std::uint32_t>(set.key), set.semid, set.uid, set.mode & 0777, set.nsems);
+    for (const auto& [idx, s] : k.ns().sem_ids.entries) {
+        const auto& p = s.sem_perm;
+        out += fmt::format("0x{:08x} {:<10} {:<6} {:<6o} {}\n", static_cast<std::uint32_t>(p.key), p.id, p.uid, p.mode & 0777, s.nsems());
         out += "    " + row({explain::tr("semnum"), explain::tr("value"), "ncount", "zcount", "pid"}, {6, 6, 6, 6, 0});
-        for (std::size_t n = 0; n < set.sems.size(); ++n) {
-            const sim::SemValue& v = set.sems[n];
-            out += fmt::format("    {:<6} {:<6} {:<6} {:<6} {}\n", n, v.val, v.ncnt, v.zcnt, pid_name(k, v.pid));
+        for (std::size_t i = 0; i < s.nsems(); ++i)
+            out += fmt::format("    {:<6} {:<6} {:<6} {:<6} {}\n", i, s.sems[i].semval, sim::count_semcnt(s, static_cast<int>(i), false),
+                               sim::count_semcnt(s, static_cast<int>(i), true), pid_name(k, s.sems[i].sempid));
+        for (const auto& q : s.queues) {
+            std::string ops;
+            for (const auto& b : q.sops) ops += sim::cat(ops.empty() ? "" : " ", "{", b.sem_num, ", ", b.sem_op, ", ", b.sem_flg, "}");
+            out += "    " + explain::say("sem_queue: {who} sleeps in semop {sembufs}, blocked on semaphore {num}", fmt::arg("who", pid_name(k, q.pid)),
+                                         fmt::arg("sembufs", ops), fmt::arg("num", q.blocking < q.sops.size() ? q.sops[q.blocking].sem_num : 0)) +
+                   "\n";
         }
-        if (set.pending && !set.pending->empty()) {
-            std::string who;
-            for (const auto& name : *set.pending) who += (who.empty() ? "" : ", ") + name;
-            out += "    " + explain::say("sleeping in semop, in the order they went to sleep: {who}", fmt::arg("who", who)) + "\n";
+        for (const auto& u : s.list_id) {
+            std::string adj;
+            for (int v : u.semadj) adj += (adj.empty() ? "" : " ") + std::to_string(v);
+            out += "    " + explain::say("sem_undo: {who}, adjustments {adj}", fmt::arg("who", pid_name(k, u.pid)), fmt::arg("adj", adj)) + "\n";
         }
     }
     return out;

@@ -109,9 +109,12 @@ std::string neutral_value(const sim::KernelEvent& e, std::size_t i, const std::v
     case sim::ArgType::word: return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(v));
     case sim::ArgType::text: return v < texts.size() ? sim::quoted(texts[v]) : "\"\"";
     case sim::ArgType::shm_cmd:
-    case sim::ArgType::msg_cmd: {
+    case sim::ArgType::msg_cmd:
+    case sim::ArgType::sem_cmd: {
         auto cmd = static_cast<std::int64_t>(v);
-        std::string_view name = e.specs[i].type == sim::ArgType::shm_cmd ? sim::scenario::shmctl_command_name(cmd) : sim::scenario::msgctl_command_name(cmd);
+        std::string_view name = e.specs[i].type == sim::ArgType::shm_cmd   ? sim::scenario::shmctl_command_name(cmd)
+                                : e.specs[i].type == sim::ArgType::msg_cmd ? sim::scenario::msgctl_command_name(cmd)
+                                                                           : sim::scenario::semctl_command_name(cmd);
         return name.empty() ? std::to_string(cmd) : std::string(name);
     }
     }

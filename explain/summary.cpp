@@ -95,6 +95,8 @@ std::string phrase(const KernelEvent& e, const sim::StepOutcome& o, const sim::K
                        fmt::arg("msqid", m->id));
         if (const auto* s = ref(e, ObjKind::shmid_kernel)) return say("segment {shmid} is created, with no frame yet", fmt::arg("shmid", s->id));
         if (const auto* q = ref(e, ObjKind::msg_queue)) return say("queue {msqid} is created, empty", fmt::arg("msqid", q->id));
+        if (ref(e, ObjKind::sem_undo)) return {};
+        if (const auto* s = ref(e, ObjKind::sem_array)) return say("semaphore set {semid} is created, every value 0", fmt::arg("semid", s->id));
         return {};
     case EventKind::attach:
         if (e.function != "do_mmap") return {};
@@ -115,12 +117,16 @@ std::string phrase(const KernelEvent& e, const sim::StepOutcome& o, const sim::K
                        fmt::arg("msqid", m->id));
         if (const auto* s = ref(e, ObjKind::shmid_kernel)) return say("segment {shmid} and its frames are freed", fmt::arg("shmid", s->id));
         if (const auto* q = ref(e, ObjKind::msg_queue)) return say("queue {msqid} is freed", fmt::arg("msqid", q->id));
+        if (ref(e, ObjKind::sem_undo)) return {};
+        if (const auto* s = ref(e, ObjKind::sem_array); s && e.function == "freeary" && ref(e, ObjKind::ipc_ids))
+            return say("semaphore set {semid} is freed", fmt::arg("semid", s->id));
         return {};
     case EventKind::sleep: {
         const sim::ObjRef* t = e.touched.size() > 1 ? &e.touched[1] : nullptr;
         if (!t) return {};
         if (t->kind == ObjKind::msg_sender) return say("{who} sleeps on q_senders: the queue is full", fmt::arg("who", name_of(k, t->id)));
         if (t->kind == ObjKind::msg_receiver) return say("{who} sleeps on q_receivers: no message matches", fmt::arg("who", name_of(k, t->id)));
+        if (t->kind == ObjKind::sem_queue) return say("{who} sleeps in semop: its operations cannot all be done yet", fmt::arg("who", name_of(k, t->id)));
         return {};
     }
     case EventKind::wake: return say("{who} is woken", fmt::arg("who", name_of(k, e.touched.empty() ? 0 : e.touched[0].id)));

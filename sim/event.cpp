@@ -49,6 +49,10 @@ std::string_view to_string(ObjKind k) {
     case ObjKind::msg_msg: return "msg_msg";
     case ObjKind::msg_receiver: return "msg_receiver";
     case ObjKind::msg_sender: return "msg_sender";
+    case ObjKind::sem_array: return "sem_array";
+    case ObjKind::sem: return "sem";
+    case ObjKind::sem_queue: return "sem_queue";
+    case ObjKind::sem_undo: return "sem_undo";
     }
     return "?";
 }

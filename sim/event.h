@@ -24,9 +24,12 @@ namespace sim {
 //   pte: id = pid, sub = page-aligned virtual address       page: id = pfn
 //   shmid_kernel: id = shmid             ipc_ids: id = 0 for shm, 1 for msg
 //   msg_queue: id = msqid                msg_msg: id = msqid, sub = the message's serial number
+//   sem_array: id = semid                sem: id = semid, sub = the semaphore's number
+//   sem_queue: id = pid of the sleeper   sem_undo: id = semid, sub = pid        ipc_ids: id = 2 for sem
 enum class ObjKind {
     task_struct, mm_struct, vm_area_struct, pte, page,
     ipc_ids, kern_ipc_perm, shmid_kernel, msg_queue, msg_msg, msg_receiver, msg_sender,
+    sem_array, sem, sem_queue, sem_undo,
 };
 
 struct ObjRef {
@@ -113,6 +116,7 @@ enum class ArgType : std::uint8_t {
     text,     // bytes: an index into the step's texts (StepOutcome::texts), shown C-quoted and cut
     shm_cmd,  // a shmctl command: IPC_RMID, SHM_LOCK (a number it does not know stays a number)
     msg_cmd,  // a msgctl command: IPC_STAT, MSG_STAT
+    sem_cmd,  // a semctl command: GETVAL, SETALL
 };
 
 // An argument's name and type: the same at every call of one EVENT site, so one static array per
@@ -150,6 +154,7 @@ template <ArgName N> Arg<N, ArgType::word> word(const char* msgid) { return {rei
 template <ArgName N> constexpr Arg<N, ArgType::text> text(std::size_t index) { return {index}; }
 template <ArgName N> constexpr Arg<N, ArgType::shm_cmd> shm_cmd(std::int64_t c) { return {static_cast<std::uint64_t>(c)}; }
 template <ArgName N> constexpr Arg<N, ArgType::msg_cmd> msg_cmd(std::int64_t c) { return {static_cast<std::uint64_t>(c)}; }
+template <ArgName N> constexpr Arg<N, ArgType::sem_cmd> sem_cmd(std::int64_t c) { return {static_cast<std::uint64_t>(c)}; }
 }  // namespace ev
 
 // One step of a call's kernel path, as data: what kind of step, the kernel function it belongs to,

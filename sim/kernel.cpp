@@ -19,6 +19,11 @@ bool Kernel::set_sysctl(const std::string& name, std::int64_t value) {
     else if (name == "msgmni") m_ns.msg_ctlmni = value;
     else if (name == "msg_next_id" && value <= INT32_MAX) m_ns.msg_ids.next_id = static_cast<int>(value);
     else if (name == "shm_next_id" && value <= INT32_MAX) m_ns.shm_ids.next_id = static_cast<int>(value);
+    else if (name == "sem_next_id" && value <= INT32_MAX) m_ns.sem_ids.next_id = static_cast<int>(value);
+    else if (name == "semmsl") m_ns.sc_semmsl = value;
+    else if (name == "semmns") m_ns.sc_semmns = value;
+    else if (name == "semopm") m_ns.sc_semopm = value;
+    else if (name == "semmni") m_ns.sc_semmni = value;
     else return false;
     return true;
 }

@@ -18,6 +18,7 @@
 #include "sim/backend.h"
 #include "sim/observation.h"
 #include "sim/scenario/ast.h"
+#include "sim/sem.h"
 
 namespace sim {
 
@@ -116,6 +117,7 @@ struct pending_ipc {
     std::int64_t msgflg = 0;
     std::optional<msg_msg> r_msg;    // a message handed over by pipelined_send
     int r_err = EAGAIN;              // else why it was woken: EAGAIN = look again, E2BIG, EIDRM
+    int semid = -1;                  // semop: the set it sleeps on; r_err is its q->status once woken
     bool operator==(const pending_ipc&) const = default;
 };
 
@@ -159,7 +161,8 @@ struct task_struct {
     sighand_struct sighand;    // fork copies it (copy_sighand)
     mm_struct mm;
     user_regs regs;
-    std::optional<pending_ipc> pending;  // set while blocked in msgsnd/msgrcv
+    std::optional<pending_ipc> pending;  // set while blocked in msgsnd/msgrcv/semop
+    std::vector<int> sem_undo_list;      // semids of its sem_undo records, newest first (sysvsem.undo_list)
     bool operator==(const task_struct&) const = default;
 };
 
@@ -175,6 +178,12 @@ struct ipc_namespace {
     ipc_ids<shmid_kernel> shm_ids;
     ipc_ids<msg_queue> msg_ids;
     std::uint64_t msg_serial = 0;               // numbers messages for the window
+    std::int64_t sc_semmsl = SEMMSL_DEFAULT;    // the four numbers of /proc/sys/kernel/sem
+    std::int64_t sc_semmns = SEMMNS_DEFAULT;
+    std::int64_t sc_semopm = SEMOPM_DEFAULT;
+    std::int64_t sc_semmni = SEMMNI_DEFAULT;
+    std::int64_t used_sems = 0;                 // semaphores in all sets
+    ipc_ids<sem_array> sem_ids;
     bool operator==(const ipc_namespace&) const = default;
 };
 
@@ -186,6 +195,13 @@ using SyscallResult = StepOutcome;
 struct IpcSetFields {
     std::optional<std::uint32_t> mode, uid, gid;
     std::optional<std::uint64_t> qbytes;
+};
+
+// semctl's argument: val= (SETVAL), array= (SETALL), and IPC_SET's fields.
+struct SemctlArgs {
+    std::int64_t val = 0;
+    std::vector<std::int64_t> array;
+    IpcSetFields set;
 };
 
 // Records a kernel-path event: its kind, function, touched structures, sentence key and typed
@@ -241,6 +257,9 @@ public:
                          std::optional<std::int64_t> msgsz = std::nullopt);
     const SyscallResult& msgrcv(int pid, std::int64_t msqid, std::int64_t msgsz, std::int64_t msgtyp, std::int64_t msgflg);
     const SyscallResult& msgctl(int pid, std::int64_t msqid, std::int64_t cmd, const IpcSetFields& set, bool into_buf = true);
+    const SyscallResult& semget(int pid, std::int64_t key, std::int64_t nsems, std::int64_t semflg);
+    const SyscallResult& semop(int pid, std::int64_t semid, const std::vector<sembuf>& sops);
+    const SyscallResult& semctl(int pid, std::int64_t semid, std::int64_t semnum, std::int64_t cmd, const SemctlArgs& arg, bool into_buf = true);
 
     // Reading the model (for observations, the window and the tests).
     const ipc_namespace& ns() const { return m_ns; }
@@ -325,6 +344,27 @@ private:
     SyscallResult& msgctl_stat(std::int64_t id, std::int64_t cmd);
     SyscallResult& msgctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
     CtlBuf msginfo_buf(std::int64_t cmd) const;
+    // ipc/sem.c
+    SyscallResult& newary(std::int64_t key, std::int64_t nsems, std::int64_t semflg);
+    sem_undo* find_alloc_undo(int semid);
+    int perform_atomic_semop(sem_array& sma, sem_queue& q);
+    bool update_queue(sem_array& sma, int semnum);
+    bool wake_const_ops(sem_array& sma, int semnum);
+    bool do_smart_wakeup_zero(sem_array& sma, const std::vector<sembuf>* sops);
+    void do_smart_update(sem_array& sma, const std::vector<sembuf>* sops, bool otime);
+    void sem_sleep(sem_array& sma, sem_queue q);
+    sem_queue unlink_queue(sem_array& sma, int pid);
+    void merge_queues(sem_array& sma);
+    void unmerge_queues(sem_array& sma);
+    void wake_up_sem_queue(const sem_queue& q, int error, const char* function);
+    void freeary(sem_array& sma);
+    void exit_sem(task_struct& t);
+    void dispatch_semctl(std::int64_t semid, std::int64_t semnum, std::int64_t cmd, const SemctlArgs& arg);
+    SyscallResult& semctl_stat(std::int64_t id, std::int64_t cmd);
+    SyscallResult& semctl_main(std::int64_t id, std::int64_t semnum, std::int64_t cmd, const SemctlArgs& arg);
+    SyscallResult& semctl_setval(std::int64_t id, std::int64_t semnum, std::int64_t val);
+    SyscallResult& semctl_down(std::int64_t id, std::int64_t cmd, const IpcSetFields& set);
+    CtlBuf seminfo_buf(std::int64_t cmd) const;
     // Waking and settling: woken tasks run in wake order until each returns or sleeps again.
     void wake_up(int pid);  // WAKE records why
     void settle();

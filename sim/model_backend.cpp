@@ -1,6 +1,5 @@
 #include "sim/model_backend.h"
 
-#include <stdexcept>
 
 #include "sim/uapi.h"
 
@@ -95,10 +94,26 @@ SyscallResult ModelBackend::dispatch(int pid, const Invocation& c) {
         return stat_then_set(a(1), f, f.mode && f.uid && f.gid && f.qbytes,
                              [&](std::int64_t cmd, const IpcSetFields& g, bool into_buf) { return m_kernel.msgctl(pid, a(0), cmd, g, into_buf); });
     }
-    // Semaphores (issue 15): the parser does not admit these calls until the model makes them.
-    case CallKind::Semget:
-    case CallKind::Semop:
-    case CallKind::Semctl: throw std::logic_error("semaphore calls are not in the model yet");
+    case CallKind::Semget: return m_kernel.semget(pid, a(0), a(1), a(2));
+    case CallKind::Semop: {
+        // The sembufs' members have the C types' widths: sem_num unsigned short, sem_op and sem_flg short.
+        std::vector<sembuf> sops;
+        for (std::size_t i = 1; i + 2 < c.args.size(); i += 3)
+            sops.push_back({static_cast<std::uint16_t>(c.args[i]), static_cast<std::int16_t>(c.args[i + 1]), static_cast<std::int16_t>(c.args[i + 2])});
+        return m_kernel.semop(pid, a(0), sops);
+    }
+    case CallKind::Semctl: {
+        SemctlArgs arg;
+        arg.val = field(c, "val").value_or(0);
+        arg.array = c.array;
+        arg.set = set_fields(c);
+        const IpcSetFields& f = arg.set;
+        return stat_then_set(a(2), f, f.mode && f.uid && f.gid, [&](std::int64_t cmd, const IpcSetFields& g, bool into_buf) {
+            SemctlArgs with = arg;
+            with.set = g;
+            return m_kernel.semctl(pid, a(0), a(1), cmd, with, into_buf);
+        });
+    }
     }
     return {};
 }
@@ -138,11 +153,30 @@ static MsqView msq_view(const Kernel& k, const msg_queue& q) {
     return v;
 }
 
+// semid_ds, each semaphore as GETVAL/GETPID/GETNCNT/GETZCNT show it, and the sleepers in sleep order.
+static SemView sem_view(const Kernel& k, const sem_array& s) {
+    const kern_ipc_perm& p = s.sem_perm;
+    SemView v;
+    v.semid = p.id;
+    v.key = p.key;
+    v.mode = p.mode & 0777;
+    v.nsems = s.nsems();
+    v.uid = p.uid, v.gid = p.gid, v.cuid = p.cuid, v.cgid = p.cgid;
+    v.otime = static_cast<std::int64_t>(s.sem_otime);
+    v.ctime = static_cast<std::int64_t>(s.sem_ctime);
+    for (std::size_t i = 0; i < s.nsems(); ++i)
+        v.sems.push_back({s.sems[i].semval, s.sems[i].sempid, count_semcnt(s, static_cast<int>(i), false), count_semcnt(s, static_cast<int>(i), true)});
+    v.pending = std::vector<std::string>{};
+    for (const auto& q : s.queues) v.pending->push_back(k.task(q.pid)->comm);
+    return v;
+}
+
 Observation observe(const Kernel& k) {
     Observation o;
     for (const auto& [pid, t] : k.tasks()) o.procs.push_back(proc_view(t));
     for (const auto& [idx, s] : k.ns().shm_ids.entries) o.shms.push_back(shm_view(s));
     for (const auto& [idx, q] : k.ns().msg_ids.entries) o.msqs.push_back(msq_view(k, q));
+    for (const auto& [idx, s] : k.ns().sem_ids.entries) o.sems.push_back(sem_view(k, s));
     auto now = static_cast<std::int64_t>(k.now());
     o.now = {now, now};
     return o;
@@ -166,6 +200,11 @@ std::optional<ShmView> ModelBackend::shm(int shmid) const {
 std::optional<MsqView> ModelBackend::msq(int msqid) const {
     const msg_queue* q = m_kernel.ns().msg_ids.find_id(msqid);
     return q ? std::optional<MsqView>(msq_view(m_kernel, *q)) : std::nullopt;
+}
+
+std::optional<SemView> ModelBackend::sem(int semid) const {
+    const sem_array* s = m_kernel.ns().sem_ids.find_id(semid);
+    return s ? std::optional<SemView>(sem_view(m_kernel, *s)) : std::nullopt;
 }
 
 // The model's clock is the step number, counted from 1 (Kernel::tick before each step).

@@ -24,6 +24,8 @@ public:
     std::optional<MsqView> msq(int msqid) const override;
     std::size_t shm_count() const override { return m_kernel.ns().shm_ids.entries.size(); }
     std::size_t msq_count() const override { return m_kernel.ns().msg_ids.entries.size(); }
+    std::optional<SemView> sem(int semid) const override;
+    std::size_t sem_count() const override { return m_kernel.ns().sem_ids.entries.size(); }
     std::string pid_name(int pid) const override;
     std::optional<std::uint64_t> ptpages(const std::string& name) const override;
     StepTime now() const override;

@@ -34,6 +34,7 @@ std::size_t units_held(const ModelBackend& m) {
         objects += q.q_qnum;
         bytes += q.q_cbytes;
     }
+    for (const auto& [idx, s] : k.ns().sem_ids.entries) objects += 1 + s.queues.size() + s.list_id.size() + s.nsems() / 256;
     return objects + bytes / kUnitBytes;
 }
 

@@ -25,6 +25,7 @@ const SyscallResult& Kernel::fork(int pid, const std::string& child_comm) {
     EVENT(EventKind::attach, "dup_mmap", {{ObjKind::mm_struct, cpid}},
           N_("copies {n} vm_area_struct(s); the PTEs of shared mappings are not copied (vma_needs_copy is false), so {child} faults on its first touch of each page"),
           ev::unum<"n">(child.mm.mmap.size()), ev::task<"child">(cpid));
+    // copy_semundo: without CLONE_SYSVSEM the child starts with no sem_undo (child.sem_undo_list is empty).
     m_tasks.emplace(cpid, std::move(child));
     for (const auto& [start, vma] : m_tasks.at(cpid).mm.mmap)
         if (shmid_kernel* shp = m_ns.shm_ids.find_id(vma.shmid)) shm_open(*shp, cpid, start, "fork");
@@ -54,6 +55,7 @@ void Kernel::do_exit(task_struct& t, TaskState how, int code, int sig) {
         t.pending.reset();
     }
     exit_mm(t);
+    exit_sem(t);
     set_current(saved);
     t.state = how;
     t.exit_code = code;

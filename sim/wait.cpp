@@ -14,7 +14,12 @@ void Kernel::wake_up(int pid) {
 }
 
 void Kernel::settle() {
-    if (m_wake_q.size() > 1) {
+    // Woken semop sleepers do not race: their wakers already did their semops, they only return.
+    auto only_returns = [&](int pid) {
+        const task_struct& t = m_tasks.at(pid);
+        return t.pending && t.pending->call == scenario::CallKind::Semop;
+    };
+    if (m_wake_q.size() > 1 && !std::all_of(m_wake_q.begin(), m_wake_q.end(), only_returns)) {
         ++m_races;
         if (m_wake_order == WakeOrder::reversed) std::reverse(m_wake_q.begin(), m_wake_q.end());
         EVENT(EventKind::race, "wake_up_q", {},
@@ -35,6 +40,15 @@ void Kernel::settle() {
 void Kernel::resume(task_struct& t) {
     set_current(t.pid);
     pending_ipc& p = *t.pending;
+    if (p.call == scenario::CallKind::Semop) {
+        // do_semtimedop after schedule(): queue.status is what the waker left.
+        EVENT(EventKind::resume, "do_semtimedop", {{ObjKind::task_struct, t.pid}}, N_("{who} runs again after schedule() in semop"), ev::task<"who">(t.pid));
+        if (p.r_err == 0) finish(0);
+        else
+            FAILS(p.r_err, "do_semtimedop",
+                  p.r_err == EIDRM ? N_("the set was removed while it slept") : N_("its semop, done by the waker, failed"));
+        return;
+    }
     bool sender = p.call == scenario::CallKind::Msgsnd;
     EVENT(EventKind::resume, sender ? "do_msgsnd" : "do_msgrcv", {{ObjKind::task_struct, t.pid}},
           sender ? N_("{who} runs again after schedule() in msgsnd") : N_("{who} runs again after schedule() in msgrcv"), ev::task<"who">(t.pid));
@@ -61,6 +75,14 @@ void Kernel::resume(task_struct& t) {
 
 void Kernel::leave_wait_queues(task_struct& t) {
     if (!t.pending) return;
+    if (t.pending->call == scenario::CallKind::Semop) {
+        // unlink_queue: it leaves its list; nobody is retried for that.
+        if (sem_array* sma = m_ns.sem_ids.find_id(t.pending->semid)) {
+            unlink_queue(*sma, t.pid);
+            if (sma->complex_count == 0) unmerge_queues(*sma);
+        }
+        return;
+    }
     msg_queue* q = m_ns.msg_ids.find_id(t.pending->msqid);
     if (!q) return;
     std::erase_if(q->q_senders, [&](const msg_sender& s) { return s.tsk == t.pid; });
@@ -73,11 +95,14 @@ void Kernel::interrupt_sleep(task_struct& t, int sig) {
     int saved = m_current;
     set_current(t.pid);
     bool sender = t.pending->call == scenario::CallKind::Msgsnd;
+    bool semop = t.pending->call == scenario::CallKind::Semop;
     EVENT(EventKind::wake, "signal_wake_up", {{ObjKind::task_struct, t.pid}},
-          sender ? N_("{sig} wakes {who} from its sleep in msgsnd") : N_("{sig} wakes {who} from its sleep in msgrcv"), ev::sig<"sig">(sig),
-          ev::task<"who">(t.pid));
+          semop    ? N_("{sig} wakes {who} from its sleep in semop")
+          : sender ? N_("{sig} wakes {who} from its sleep in msgsnd")
+                   : N_("{sig} wakes {who} from its sleep in msgrcv"),
+          ev::sig<"sig">(sig), ev::task<"who">(t.pid));
     leave_wait_queues(t);
-    FAILS(EINTR, sender ? "do_msgsnd" : "do_msgrcv",
+    FAILS(EINTR, semop ? "do_semtimedop" : sender ? "do_msgsnd" : "do_msgrcv",
           N_("signal_pending: the call ends with -ERESTARTNOHAND, which becomes EINTR since a handler runs (never restarted)"));
     set_current(saved);
 }

@@ -30,7 +30,7 @@ std::optional<sim::TaskState> state_given(const sim::KernelEvent& e, int pid) {
     };
     switch (e.kind) {
     case EventKind::sleep:
-        if (is(ObjKind::msg_receiver) || is(ObjKind::msg_sender)) return sim::TaskState::blocked;
+        if (is(ObjKind::msg_receiver) || is(ObjKind::msg_sender) || is(ObjKind::sem_queue)) return sim::TaskState::blocked;
         return std::nullopt;
     case EventKind::wake:
     case EventKind::resume:
@@ -105,7 +105,7 @@ std::optional<sim::ObjRef> created_by(const sim::KernelEvent& e) {
     switch (e.kind) {
     case EventKind::pte_install: return first_of(e, {ObjKind::pte});
     case EventKind::frame_alloc: return first_of(e, {ObjKind::page});
-    case EventKind::sleep: return first_of(e, {ObjKind::msg_receiver, ObjKind::msg_sender});
+    case EventKind::sleep: return first_of(e, {ObjKind::msg_receiver, ObjKind::msg_sender, ObjKind::sem_queue});
     case EventKind::attach: return first_of(e, {ObjKind::vm_area_struct});
     case EventKind::create: return first_of(e, {ObjKind::msg_msg, ObjKind::shmid_kernel, ObjKind::msg_queue});
     default: return std::nullopt;
@@ -121,6 +121,7 @@ bool removes(const sim::KernelEvent& e, const sim::ObjRef& r, const sim::Kernel*
     case ObjKind::msg_msg: return e.kind == EventKind::destroy && touches(r);
     case ObjKind::msg_receiver:
     case ObjKind::msg_sender:  // a sleeper leaves its list when it is woken or dies
+    case ObjKind::sem_queue:
         return (e.kind == EventKind::wake || e.kind == EventKind::task_change) && touches({ObjKind::task_struct, r.id});
     case ObjKind::page: {  // a frame goes with its segment
         if (e.kind != EventKind::destroy || !before) return false;
@@ -169,6 +170,10 @@ static bool existed(const sim::Kernel* k, const sim::ObjRef& r) {
         return in_queue([&](const sim::msg_queue& q) {
             return std::any_of(q.q_senders.begin(), q.q_senders.end(), [&](const sim::msg_sender& x) { return x.tsk == pid; });
         });
+    case ObjKind::sem_queue:
+        for (const auto& [idx, s] : k->ns().sem_ids.entries)
+            if (s.queue_of(pid)) return true;
+        return false;
     default: return false;
     }
 }
