@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
@@ -56,6 +57,21 @@ void BM_KernelMsgPair(benchmark::State& state) {
     msgctl(q, IPC_RMID, nullptr);
 }
 BENCHMARK(BM_KernelMsgPair);
+
+// A lock taken and given back: semop -1 then +1 on one semaphore, neither sleeping.
+void BM_KernelSemopPair(benchmark::State& state) {
+    if (!private_namespace()) return state.SkipWithError("needs root for a private IPC namespace");
+    int s = semget(IPC_PRIVATE, 1, 0600);
+    struct sembuf down{0, 1, 0}, up{0, -1, 0};
+    semop(s, &down, 1);  // the value starts at 1: the lock is free
+    down.sem_op = -1, up.sem_op = 1;
+    for (auto _ : state) {
+        semop(s, &down, 1);
+        semop(s, &up, 1);
+    }
+    semctl(s, 0, IPC_RMID);
+}
+BENCHMARK(BM_KernelSemopPair);
 
 void BM_KernelFirstTouch(benchmark::State& state) {
     if (!private_namespace()) return state.SkipWithError("needs root for a private IPC namespace");

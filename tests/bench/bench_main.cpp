@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
     std::printf("\n");
     ratio(summary, "msgsnd + msgrcv pair:", "BM_ModelMsgPair/1", "BM_KernelMsgPair");
     ratio(summary, "  state only:", "BM_ModelMsgPair/0", "BM_KernelMsgPair");
+    ratio(summary, "semop -1 and +1 pair:", "BM_ModelSemopPair/1", "BM_KernelSemopPair");
+    ratio(summary, "  state only:", "BM_ModelSemopPair/0", "BM_KernelSemopPair");
     ratio(summary, "first-touch fault:", "BM_ModelFirstTouch/1", "BM_KernelFirstTouch");
     ratio(summary, "  state only:", "BM_ModelFirstTouch/0", "BM_KernelFirstTouch");
     // Before events became data (issue 12), on the machine the issue measured: 164 ns and 118 ns.
