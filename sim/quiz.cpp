@@ -200,6 +200,44 @@ std::optional<Question> qnum_question(const StepRecord& rec, const Observation& 
                           now->qnum);
 }
 
+// ---------------------------------------------------------------- semop
+
+// semop that returned 0 and changed a value: the value after it; otherwise, whether it blocks.
+std::optional<Question> semval_question(const StepRecord& rec, const Observation& before, const Observation& after) {
+    if (rec.call.args.empty()) return std::nullopt;
+    int id = static_cast<int>(rec.call.args[0]);
+    const SemView* was = before.sem(id);
+    const SemView* now = after.sem(id);
+    if (!was || !now || was->sems.size() != now->sems.size()) return std::nullopt;
+    for (std::size_t n = 0; n < now->sems.size(); ++n) {
+        if (was->sems[n].val == now->sems[n].val) continue;
+        return count_question(QuestionKind::semval,
+                              msg(N_("What is semval of semaphore {num} of set {semid} after this step?"), arg("num", n), arg("semid", id)),
+                              static_cast<std::uint64_t>(was->sems[n].val), static_cast<std::uint64_t>(now->sems[n].val));
+    }
+    return std::nullopt;
+}
+
+std::optional<Question> semop_question(const StepRecord& rec, const Observation& before, const Observation& after) {
+    constexpr int kErange = 34;
+    const StepOutcome& o = rec.outcome;
+    std::optional<std::size_t> right;
+    if (o.fate == Fate::blocked) right = 1;
+    else if (o.ret == -1 && o.err == kEagain) right = 2;
+    else if (o.ret == -1 && o.err == kErange) right = 3;
+    else if (o.ret == 0) {
+        if (auto q = semval_question(rec, before, after)) return q;
+        right = 0;
+    } else return std::nullopt;  // E2BIG, EFBIG, EINVAL...: the outcome question asks which
+    const std::string& p = rec.call.proc;
+    return blocks_question(msg(N_("Does {proc}'s semop proceed, or block?"), arg("proc", p)),
+                           {msg(N_("returns 0: every sembuf is applied at once")),
+                            msg(N_("blocks: a sembuf cannot proceed, so none is applied and {proc} sleeps as a sem_queue"), arg("proc", p)),
+                            msg(N_("-1, errno EAGAIN: a sembuf cannot proceed and has IPC_NOWAIT")),
+                            msg(N_("-1, errno ERANGE: a value would go above 32767"))},
+                           right, o.err);
+}
+
 // ---------------------------------------------------------------- kill, and any call's return
 
 std::optional<Question> state_question(const StepRecord& rec, const Observation& after) {
@@ -213,7 +251,7 @@ std::optional<Question> state_question(const StepRecord& rec, const Observation&
 
 // Errnos a student might expect of each call, beside the one it gives.
 std::vector<int> likely_errnos(CallKind kind) {
-    constexpr int eperm = 1, enoent = 2, enomem = 12, eacces = 13, eexist = 17, einval = 22, enospc = 28, eidrm = 43;
+    constexpr int eperm = 1, enoent = 2, enomem = 12, eacces = 13, eexist = 17, einval = 22, efbig = 27, enospc = 28, erange = 34, eidrm = 43;
     switch (kind) {
     case CallKind::Shmget: return {enoent, eexist, einval, eacces, enospc};
     case CallKind::Shmat: return {einval, eacces, eidrm, enomem};
@@ -224,6 +262,9 @@ std::vector<int> likely_errnos(CallKind kind) {
     case CallKind::Munmap:
     case CallKind::Mprotect: return {einval, eacces, enomem};
     case CallKind::Fork: return {kEagain, enomem};
+    case CallKind::Semget: return {enoent, eexist, einval, eacces, enospc};
+    case CallKind::Semctl: return {einval, eperm, eacces, erange, eidrm};
+    case CallKind::Semop: return {kEagain, kE2big, efbig, erange, eidrm};
     default: return {};
     }
 }
@@ -266,6 +307,8 @@ std::optional<Question> make_question(const scenario::Scenario& s, std::size_t s
         return msgrcv_question(rec);
     }
     if (kind == CallKind::Msgsnd && !several) return msgsnd_question(rec, before, after);
+    if (kind == CallKind::Semop && !several)
+        if (auto q = semop_question(rec, before, after)) return q;
     if (auto q = wakes_question(rec, before, after)) return q;
     if (kind == CallKind::Kill) return state_question(rec, after);
     if (auto q = nattch_question(before, after)) return q;

@@ -20,6 +20,7 @@ enum class QuestionKind {
     blocks,         // does msgsnd/msgrcv block (and where does the message go)
     wakes,          // who wakes, and in what order
     which_message,  // which message does msgrcv get
+    semval,         // what is a semaphore's value after a semop
     nattch,         // shm_nattch after the step
     qnum,           // the queue's length after the step
     state,          // what becomes of kill's target

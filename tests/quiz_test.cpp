@@ -67,7 +67,7 @@ TEST(Quiz, every_step_worth_asking_has_three_to_five_different_choices_and_one_a
         }
     }
     EXPECT_GT(total, 200u);
-    EXPECT_EQ(kinds.size(), 8u) << "every kind of question is asked by some lesson";
+    EXPECT_EQ(kinds.size(), 9u) << "every kind of question is asked by some lesson";
 }
 
 TEST(Quiz, answering_right_scores_every_question_and_wrong_none) {
@@ -175,3 +175,17 @@ TEST(QuizCommand, asks_in_chinese_with_the_lessons_own_question) {
 }
 
 }  // namespace
+
+TEST(Quiz, semaphores_ask_whether_semop_blocks_what_the_value_becomes_and_who_wakes) {
+    auto s25 = testing_files::parsed(std::string(IPCSIM_SOURCE_DIR) + "/assets/lessons/25-atomic-semop.ipc");
+    auto q25 = questions_of(s25);
+    // Two sembufs, one of which cannot proceed: a sleeps and neither is applied.
+    EXPECT_EQ(at_line(q25, s25, 12), std::make_pair(sim::QuestionKind::blocks,
+                                                    std::string("blocks: a sembuf cannot proceed, so none is applied and a sleeps as a sem_queue")));
+    // b takes what a did not: semaphore 0 goes from 1 to 0.
+    EXPECT_EQ(at_line(q25, s25, 18), std::make_pair(sim::QuestionKind::semval, std::string("0")));
+    auto s23 = testing_files::parsed(std::string(IPCSIM_SOURCE_DIR) + "/assets/lessons/23-wait-for-zero.ipc");
+    auto q23 = questions_of(s23);
+    EXPECT_EQ(at_line(q23, s23, 12).second, "-1, errno EAGAIN: a sembuf cannot proceed and has IPC_NOWAIT");
+    EXPECT_EQ(at_line(q23, s23, 27), std::make_pair(sim::QuestionKind::wakes, std::string("w1, then w2")));
+}

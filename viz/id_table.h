@@ -31,7 +31,7 @@ void id_table(const View& v, const Ids& ids, std::string_view title, sim::ObjKin
             if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 5) ImGui::NewLine();
         }
         bool lit = v.touched_now({kind, id});
-        text_box(fmt::format("[{}] {}", idx, id), object_colour(kind == sim::ObjKind::msg_queue ? 100 + id : id, 0.2f),
+        text_box(fmt::format("[{}] {}", idx, id), object_colour(kind == sim::ObjKind::msg_queue ? 100 + id : kind == sim::ObjKind::sem_array ? 400 + id : id, 0.2f),
                  lit ? highlight_colour(v.anim) : dim_colour(), 1.0f, 2.0f);
     }
 }

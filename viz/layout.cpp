@@ -205,7 +205,7 @@ void walk_column(const View& v, Anchors&) { panel_walk(v); }
 
 // Which IPC the lesson's calls use.
 struct Uses {
-    bool shm = false, msg = false;
+    bool shm = false, msg = false, sem = false;
 };
 
 Uses uses_of(const View& v) {
@@ -215,6 +215,7 @@ Uses uses_of(const View& v) {
     for (const auto& step : v.scenario->steps) {
         K k = step.call.kind;
         u.msg = u.msg || k == K::Msgget || k == K::Msgsnd || k == K::Msgrcv || k == K::Msgctl;
+        u.sem = u.sem || k == K::Semget || k == K::Semop || k == K::Semctl;
         u.shm = u.shm || k == K::Shmget || k == K::Shmat || k == K::Shmdt || k == K::Shmctl || k == K::Store || k == K::Load;
     }
     return u;
@@ -267,7 +268,7 @@ void draw_layout(App& app, const View& v) {
     // Panels by what the lesson uses, so that no column stands empty: a queue lesson has no page
     // table to walk and no frames, a shared-memory lesson no queue.
     Uses uses = uses_of(v);
-    bool shm = uses.shm || !uses.msg;
+    bool shm = uses.shm || (!uses.msg && !uses.sem);
     ImGui::BeginGroup();
     if (shm) {
         // Panels as tall as their content, within bounds, so that none is half empty while another
@@ -280,15 +281,19 @@ void draw_layout(App& app, const View& v) {
         column("Physical memory", middle, 0, panel_memory, v, anchors);
     } else {
         column("Processes", middle, fitted("Processes", h, 0.2f, 0.5f), panel_processes, v, anchors);
-        column("Message queues", middle, 0, panel_msg, v, anchors);
+        if (uses.msg && uses.sem) column("Message queues", middle, fitted("Message queues", h, 0.2f, 0.4f), panel_msg, v, anchors);
+        column(uses.msg && !uses.sem ? "Message queues" : "Semaphores", middle, 0, uses.msg && !uses.sem ? panel_msg : panel_sem, v, anchors);
     }
     ImGui::EndGroup();
     ImGui::SameLine();
 
     ImGui::BeginGroup();
-    if (shm && uses.msg) {
-        column("Shared memory", right, fitted("Shared memory", h, 0.2f, 0.4f), panel_shm, v, anchors);
-        column("Message queues", right, fitted("Message queues", h, 0.2f, 0.42f), panel_msg, v, anchors);
+    if (shm && (uses.msg || uses.sem)) {
+        // With both queues and semaphores beside shared memory, each gets less room.
+        bool both = uses.msg && uses.sem;
+        column("Shared memory", right, fitted("Shared memory", h, 0.2f, both ? 0.3f : uses.sem ? 0.34f : 0.4f), panel_shm, v, anchors);
+        if (uses.msg) column("Message queues", right, fitted("Message queues", h, 0.15f, both ? 0.3f : 0.42f), panel_msg, v, anchors);
+        if (uses.sem) column("Semaphores", right, fitted("Semaphores", h, 0.2f, both ? 0.3f : 0.5f), panel_sem, v, anchors);
     } else if (shm) {
         column("Shared memory", right, fitted("Shared memory", h, 0.25f, 0.6f), panel_shm, v, anchors);
     }

@@ -41,6 +41,7 @@ void panel_walk(const View& v);
 int walk_levels_drawn();
 void panel_shm(const View& v, Anchors& anchors);
 void panel_msg(const View& v, Anchors& anchors);
+void panel_sem(const View& v, Anchors& anchors);
 void panel_compare(const View& v);
 
 }  // namespace viz

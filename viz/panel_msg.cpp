@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/text.h"
+#include "viz/box_row.h"
 #include "viz/draw.h"
 #include "viz/id_table.h"
 #include "viz/layout.h"
@@ -24,67 +25,6 @@ std::string wants(const sim::msg_receiver& r) {
     case sim::SearchMode::number: return explain::say("position {n}", fmt::arg("n", r.r_msgtype));
     }
     return "?";
-}
-
-// One box of a row: its text, the object it stands for, and how visible it is.
-struct Entry {
-    std::string label;
-    sim::ObjRef ref;
-    float alpha = 1.0f;
-};
-
-// The most boxes a row shows: a long queue shows its head, and the rest is a count.
-constexpr std::size_t kMaxBoxes = 64;
-
-// A row of boxes, wrapping. A box the current event brings in fades in as the flying one
-// (layout.cpp) arrives; a box the step takes away fades out during the event that does it.
-// `linked`: the boxes are a list (struct list_head), drawn with an arrow from each to the next.
-void box_row(const View& v, Anchors& a, const char* name, const std::vector<Entry>& entries, std::size_t more, int colour_id, bool linked) {
-    ImGui::TextDisabled("%s", name);
-    ImGui::SameLine();
-    int shown = 0;
-    for (const auto& e : entries) {
-        if (e.alpha <= 0.0f) continue;
-        if (shown++ > 0) {
-            ImGui::SameLine(0, linked ? 0.0f : -1.0f);
-            if (linked) ImGui::TextDisabled(" -> "), ImGui::SameLine(0, 0);
-        }
-        // A box that does not fit in what is left of the line starts the next one (a Chinese label is wider).
-        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(e.label.c_str()).x + 8.0f) ImGui::NewLine();
-        const sim::KernelEvent* now = v.current_event();
-        float alpha = now && created_by(*now) == e.ref && v.anim < 1.0f ? v.anim * e.alpha : e.alpha;
-        ImVec2 at = ImGui::GetCursorScreenPos();
-        ImVec2 size = text_box(e.label, object_colour(colour_id, 0.2f), v.touched_now(e.ref) ? highlight_colour(v.anim) : object_colour(colour_id), alpha);
-        if (ImGui::IsItemVisible()) a.box[Anchors::key(e.ref)] = {at.x + size.x / 2, at.y + size.y / 2};  // scrolled away: no line
-    }
-    if (!shown) ImGui::TextDisabled("%s", explain::tr("empty").data());
-    if (more) ImGui::TextDisabled("%s", explain::say("... and {n} more", fmt::arg("n", more)).c_str());
-}
-
-// The entries of one list, at most kMaxBoxes of them: what is there now, then what this step took
-// away (fading). `more` gets how many were left out.
-template <typename Item, typename Label, typename Ref>
-std::vector<Entry> entries(const View& v, const std::vector<Item>& now, const std::vector<Item>* before, Label label, Ref ref,
-                           std::size_t& more) {
-    std::vector<Entry> out;
-    more = 0;
-    for (const auto& it : now) {
-        sim::ObjRef r = ref(it);
-        if (v.pending(r)) continue;
-        if (out.size() < kMaxBoxes) out.push_back({label(it), r, 1.0f});
-        else ++more;
-    }
-    // A full row has no room for what leaves: 10,000 messages need no set of what is still here.
-    if (!before || out.size() >= kMaxBoxes) return out;
-    std::set<std::tuple<int, std::int64_t, std::uint64_t>> here;
-    for (const auto& it : now) here.insert(Anchors::key(ref(it)));
-    for (const auto& it : *before) {
-        sim::ObjRef r = ref(it);
-        if (here.count(Anchors::key(r))) continue;
-        float alpha = v.leaving(r);
-        if (alpha > 0.0f && out.size() < kMaxBoxes) out.push_back({label(it), r, alpha});
-    }
-    return out;
 }
 
 void queue(const View& v, Anchors& a, const sim::msg_queue& q) {

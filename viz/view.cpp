@@ -107,7 +107,7 @@ std::optional<sim::ObjRef> created_by(const sim::KernelEvent& e) {
     case EventKind::frame_alloc: return first_of(e, {ObjKind::page});
     case EventKind::sleep: return first_of(e, {ObjKind::msg_receiver, ObjKind::msg_sender, ObjKind::sem_queue});
     case EventKind::attach: return first_of(e, {ObjKind::vm_area_struct});
-    case EventKind::create: return first_of(e, {ObjKind::msg_msg, ObjKind::shmid_kernel, ObjKind::msg_queue});
+    case EventKind::create: return first_of(e, {ObjKind::msg_msg, ObjKind::shmid_kernel, ObjKind::msg_queue, ObjKind::sem_array, ObjKind::sem_undo});
     default: return std::nullopt;
     }
 }
@@ -119,9 +119,11 @@ bool removes(const sim::KernelEvent& e, const sim::ObjRef& r, const sim::Kernel*
     case ObjKind::shmid_kernel:
     case ObjKind::msg_queue: return e.kind == EventKind::destroy && touches(r);
     case ObjKind::msg_msg: return e.kind == EventKind::destroy && touches(r);
+    case ObjKind::sem_array:
+    case ObjKind::sem_undo: return e.kind == EventKind::destroy && touches(r);
     case ObjKind::msg_receiver:
-    case ObjKind::msg_sender:  // a sleeper leaves its list when it is woken or dies
-    case ObjKind::sem_queue:
+    case ObjKind::msg_sender:
+    case ObjKind::sem_queue:  // a sleeper leaves its list when it is woken or dies
         return (e.kind == EventKind::wake || e.kind == EventKind::task_change) && touches({ObjKind::task_struct, r.id});
     case ObjKind::page: {  // a frame goes with its segment
         if (e.kind != EventKind::destroy || !before) return false;
@@ -170,10 +172,15 @@ static bool existed(const sim::Kernel* k, const sim::ObjRef& r) {
         return in_queue([&](const sim::msg_queue& q) {
             return std::any_of(q.q_senders.begin(), q.q_senders.end(), [&](const sim::msg_sender& x) { return x.tsk == pid; });
         });
+    case ObjKind::sem_array: return k->ns().sem_ids.find_id(pid) != nullptr;
     case ObjKind::sem_queue:
-        for (const auto& [idx, s] : k->ns().sem_ids.entries)
-            if (s.queue_of(pid)) return true;
+        for (const auto& [idx, sma] : k->ns().sem_ids.entries)
+            if (sma.queue_of(pid)) return true;
         return false;
+    case ObjKind::sem_undo: {
+        const sim::sem_array* sma = k->ns().sem_ids.find_id(pid);
+        return sma && std::any_of(sma->list_id.begin(), sma->list_id.end(), [&](const sim::sem_undo& u) { return u.pid == static_cast<int>(r.sub); });
+    }
     default: return false;
     }
 }

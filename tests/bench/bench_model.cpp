@@ -36,6 +36,22 @@ void BM_ModelMsgPair(benchmark::State& state) {
 }
 BENCHMARK(BM_ModelMsgPair)->Arg(1)->Arg(0);
 
+// The same lock as BM_KernelSemopPair: semop -1 then +1 on one semaphore of value 1, neither sleeping.
+void BM_ModelSemopPair(benchmark::State& state) {
+    sim::Kernel k;
+    k.record_events(state.range(0) != 0);
+    int a = k.spawn("a", 0, 0);
+    auto s = k.semget(a, 0, 1, 0600).ret;
+    const std::vector<sim::sembuf> down{{0, -1, 0}}, up{{0, 1, 0}};
+    k.semop(a, s, up);
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(k.semop(a, s, down));
+        benchmark::DoNotOptimize(k.semop(a, s, up));
+    }
+    state.SetLabel(state.range(0) ? "semop -1 and +1, with the kernel path" : "the same, state only");
+}
+BENCHMARK(BM_ModelSemopPair)->Arg(1)->Arg(0);
+
 // The same 256 MiB segments as BM_KernelFirstTouch, made anew when every page has been touched.
 void BM_ModelFirstTouch(benchmark::State& state) {
     sim::Kernel k;
