@@ -21,3 +21,4 @@ shot 05-fork-exit.ipc fork-first-touch 1600x900 --step 6
 shot 10-full-queue.ipc full-queue-senders 1600x900 --step 6
 # The predict mode: the question before shm1's first store, with shm1.c's line beside the scenario.
 shot 01-shm1-shm2.ipc predict-question 1600x900 --step 2 --quiz
+shot 20-shm1-shm2-semaphores.ipc sem-shm1-shm2 1600x900 --step 10 --event 7

@@ -577,21 +577,24 @@ TEST(Viz, the_kernel_run_goes_on_in_the_background_and_its_values_arrive) {
 
 // ---- Screenshots for the room (issue 13) ----
 
-// Three lessons (a segment and its figure, a first touch with its walk, a queue with sleepers), at
+// Five lessons (a segment and its figure, a first touch with its walk, a queue with sleepers, the
+// seed's pair with semaphores beside its segment, and a semop asleep on two semaphores), at
 // 1280x720 and 1920x1080, in both themes, at zoom 1 and at the lecture preset: real ipcviz under Xvfb.
 // Each picture is drawn (not blank), no panel's content is cut off at the right (by the ImGui item
 // rectangles), no character is a box, and the first touch's walk draws its four levels.
-TEST(Viz, screenshots_of_three_lessons_at_both_sizes_themes_and_zooms_cut_nothing_off) {
+TEST(Viz, screenshots_of_five_lessons_at_both_sizes_themes_and_zooms_cut_nothing_off) {
     if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run is not installed";
     struct Shot {
         const char* lesson;
         const char* at;
         bool walk;
+        int bars = 0;  // semaphore bars the Semaphores panel must show
     };
     fs::path out = fs::temp_directory_path() / ("ipcviz_room_" + std::to_string(::getpid()) + ".png");
     fs::path said = fs::temp_directory_path() / ("ipcviz_room_" + std::to_string(::getpid()) + ".txt");
     for (Shot shot : {Shot{"01-shm1-shm2.ipc", "--step 6", false}, Shot{"02-first-touch.ipc", "--step 4 --event 5 --anim 0.5", true},
-                      Shot{"11-two-receivers.ipc", "--step 3", false}})
+                      Shot{"11-two-receivers.ipc", "--step 3", false}, Shot{"20-shm1-shm2-semaphores.ipc", "--step 10 --event 7", false, 2},
+                      Shot{"25-atomic-semop.ipc", "--step 5", false, 2}})
         for (const char* size : {"1280x720", "1920x1080"})
             for (const char* theme : {"dark", "light"})
                 for (const char* zoom : {"1", "lecture"}) {
@@ -607,6 +610,10 @@ TEST(Viz, screenshots_of_three_lessons_at_both_sizes_themes_and_zooms_cut_nothin
                     EXPECT_NE(printed.find("missing glyphs drawn: 0\n"), std::string::npos) << where << "\n" << printed;
                     if (shot.walk) {
                         EXPECT_NE(printed.find("walk levels drawn: 4\n"), std::string::npos) << where << "\n" << printed;
+                    }
+                    if (shot.bars) {
+                        std::string bars = "semaphore bars drawn: " + std::to_string(shot.bars) + "\n";
+                        EXPECT_NE(printed.find(bars), std::string::npos) << where << "\n" << printed;
                     }
                     int w = 0, h = 0, n = 0;
                     unsigned char* px = stbi_load(out.string().c_str(), &w, &h, &n, 4);

@@ -42,6 +42,8 @@ int walk_levels_drawn();
 void panel_shm(const View& v, Anchors& anchors);
 void panel_msg(const View& v, Anchors& anchors);
 void panel_sem(const View& v, Anchors& anchors);
+// The semaphore bars the last frame's Semaphores panel showed on screen (tests).
+int semaphore_bars_drawn();
 void panel_compare(const View& v);
 
 }  // namespace viz

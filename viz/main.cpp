@@ -285,6 +285,7 @@ int main(int argc, char** argv) {
             if (check_layout) {
                 for (const auto& w : viz::overflowing_windows()) std::printf("cut off: %s\n", w.c_str());
                 std::printf("walk levels drawn: %d\n", viz::walk_levels_drawn());
+                std::printf("semaphore bars drawn: %d\n", viz::semaphore_bars_drawn());
             }
             shut_down(window);
             return ok ? 0 : 1;

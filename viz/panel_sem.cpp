@@ -16,6 +16,8 @@
 namespace viz {
 namespace {
 
+int g_bars_drawn = 0;  // what the last frame's panel drew, for the tests
+
 sim::ObjRef sem_ref(int id, std::size_t num) { return {sim::ObjKind::sem, id, num}; }
 
 // "{0, -1, SEM_UNDO}" as the scenario and the C program write it.
@@ -46,6 +48,7 @@ void semaphore_row(const View& v, int id, std::size_t n, int value, int largest,
     std::string val = std::to_string(value);
     dl->AddText(ImVec2(at.x + 4, at.y), text_colour(), val.c_str());
     ImGui::Dummy(ImVec2(width, height));
+    if (ImGui::IsItemVisible()) ++g_bars_drawn;
     ImGui::SameLine();
     // The value is in the bar; the rest wraps in a narrow column rather than being cut.
     text_wrapped(explain::say("sempid {pid}  semncnt {ncnt}  semzcnt {zcnt}", fmt::arg("pid", comm(*v.kernel, s.sempid)),
@@ -109,6 +112,7 @@ void semaphore_set(const View& v, Anchors& a, const sim::sem_array& sma) {
 }  // namespace
 
 void panel_sem(const View& v, Anchors& a) {
+    g_bars_drawn = 0;
     panel_title(explain::tr("Semaphores: sem_array, sem_queue, sem_undo"));
     if (!v.kernel) return;
     id_table(v, v.kernel->ns().sem_ids, explain::tr("ipc_ids of sem:"), sim::ObjKind::sem_array);
@@ -116,5 +120,7 @@ void panel_sem(const View& v, Anchors& a) {
     for (const auto& [idx, sma] : v.kernel->ns().sem_ids.entries)
         if (!v.pending({sim::ObjKind::sem_array, sma.sem_perm.id})) semaphore_set(v, a, sma);
 }
+
+int semaphore_bars_drawn() { return g_bars_drawn; }
 
 }  // namespace viz
