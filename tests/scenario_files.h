@@ -13,10 +13,10 @@
 
 namespace testing_files {
 
-// assets/lessons/*.ipc, tests/scenarios/*.ipc and tests/sem-scenarios/*.ipc (model only), in name order.
+// assets/lessons/*.ipc and tests/scenarios/*.ipc, in name order.
 inline std::vector<std::filesystem::path> scenarios() {
     std::vector<std::filesystem::path> out;
-    for (const char* dir : {"/assets/lessons", "/tests/scenarios", "/tests/sem-scenarios"})
+    for (const char* dir : {"/assets/lessons", "/tests/scenarios"})
         for (const auto& e : std::filesystem::directory_iterator(std::string(IPCSIM_SOURCE_DIR) + dir))
             if (e.path().extension() == ".ipc") out.push_back(e.path());
     std::sort(out.begin(), out.end());

@@ -1,5 +1,5 @@
 // The semaphore model against ipc/sem.c and measurements on this machine (each rule checked with a
-// C program in a private IPC namespace; see the scenarios in tests/sem-scenarios).
+// C program in a private IPC namespace; see the scenarios tests/scenarios/sem-*.ipc).
 #include <gtest/gtest.h>
 
 #include <algorithm>
