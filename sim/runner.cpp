@@ -3,6 +3,7 @@
 #include "sim/msgid.h"
 
 #include "sim/scenario/constants.h"
+#include "sim/sem.h"
 #include "sim/text.h"
 #include "sim/uapi.h"
 
@@ -112,8 +113,30 @@ std::int64_t msgmax_of(const scenario::Scenario& s) {
     return msgmax;
 }
 
+// The namespace's semmsl: newary refuses a larger set before it allocates anything.
+std::int64_t semmsl_of(const scenario::Scenario& s) {
+    std::int64_t semmsl = 32000;
+    for (const auto& sc : s.sysctls)
+        if (sc.name == "semmsl") semmsl = sc.value;
+    return semmsl;
+}
+
+// A set the kernel would make, of more semaphores than the model keeps: the kernel allocates one
+// struct sem of 64 bytes each (up to 33,554,427 of them, then ENOMEM), the model would too.
+std::optional<scenario::Diagnostic> sems_over_budget(const scenario::Step& step, RunState& st, const scenario::Scenario& s) {
+    if (step.call.kind != CallKind::Semget || step.call.args.size() < 2) return std::nullopt;
+    std::int64_t n = eval_int(step.call.args[1], st.env);
+    if (n <= 0 || n > semmsl_of(s) || n > kMaxSemsPerSet) return std::nullopt;
+    if (st.sems_made + n > st.max_sems)
+        return scenario::Diagnostic{step.call.args[1].pos, msg(N_("semget of {n} semaphores would take the run past the {max} semaphores the model keeps in all ({so_far} so far)"),
+                                                                 arg("n", n), arg("max", st.max_sems), arg("so_far", st.sems_made))};
+    st.sems_made += n;
+    return std::nullopt;
+}
+
 // What the call and its outcome would make: checked before the step runs.
 std::optional<scenario::Diagnostic> too_big(const scenario::Step& step, RunState& st, const scenario::Scenario& s) {
+    if (auto err = sems_over_budget(step, st, s)) return err;
     for (const auto& a : step.call.args)
         if (auto err = texts_over_budget(a, st)) return err;
     if (step.outcome.kind == OutcomeKind::Text)

@@ -46,6 +46,10 @@ struct RunState {
     // What a run may move in all: 2 GiB, room for 64 processes each writing a 16 MiB segment
     // (the window's benchmark scene), and a bound on the model's memory and time.
     std::int64_t max_bytes_moved = std::int64_t{2} << 30;
+    // Semaphores that semget calls may have made, and how many the model keeps in all: as many as
+    // the kernel run observes after each step.
+    std::int64_t sems_made = 0;
+    std::int64_t max_sems = std::int64_t{1} << 18;
     bool operator==(const RunState&) const = default;
 };
 

@@ -74,6 +74,9 @@ SyscallResult& Kernel::newary(std::int64_t key, std::int64_t nsems, std::int64_t
     if (m_ns.used_sems + nsems > m_ns.sc_semmns)
         return FAILS(ENOSPC, "newary", N_("{used} semaphore(s) exist; {nsems} more would pass semmns ({semmns})"), ev::num<"used">(m_ns.used_sems),
                      ev::num<"nsems">(nsems), ev::num<"semmns">(m_ns.sc_semmns));
+    if (nsems > kMaxSemsPerSet)
+        return FAILS(ENOMEM, "sem_alloc", N_("{nsems} struct sems of 64 bytes are more than kvzalloc takes (2 GiB): at most {max}"),
+                     ev::num<"nsems">(nsems), ev::num<"max">(kMaxSemsPerSet));
     sem_array s;
     s.sem_perm = new_perm(key, semflg, current().cred);
     s.sems.resize(static_cast<std::size_t>(nsems));

@@ -17,6 +17,9 @@ inline constexpr std::int64_t SEMMNI_DEFAULT = 32000;
 inline constexpr int SEMVMX = 32767;        // the largest semval
 inline constexpr int SEMAEM = SEMVMX;       // the largest undo adjustment
 inline constexpr int SEMUSZ = 20;           // seminfo's semusz for IPC_INFO
+// The largest set sem_alloc makes: (INT_MAX - sizeof(struct sem_array)) / sizeof(struct sem), with
+// a 64-byte struct sem; one more is ENOMEM (measured here: 33,554,427 is made, 33,554,428 is not).
+inline constexpr std::int64_t kMaxSemsPerSet = 33554427;
 
 // One operation of a semop (struct sembuf), with the C types' widths.
 struct sembuf {
