@@ -74,7 +74,8 @@ std::string pointer(const std::string& type, const std::string& expr) { return "
 // No sembuf at all is allowed: the kernel answers EINVAL.
 std::string semop_body(const Names& n, const Step& step) {
     const auto& args = step.call.args;
-    std::string id = args.empty() ? "0" : int_expr(n, args[0], Side::process);
+    // semid is an int, as C converts it (2^32 is 0).
+    std::string id = args.empty() ? "0" : "(int)(" + int_expr(n, args[0], Side::process) + ")";
     std::vector<std::string> bufs;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const Expr& b = args[i];
@@ -92,7 +93,8 @@ std::string semop_body(const Names& n, const Step& step) {
 // makes it; IPC_RMID and GET* take no argument, SETVAL an int; every other command (and one named
 // by number) goes through sem_ctl, which passes the argument the command takes and fills PROC.buf.
 std::string semctl_body(const Names& n, const Step& step, const std::vector<std::string>& a) {
-    std::string id = a.size() > 0 ? a[0] : "0", num = a.size() > 1 ? a[1] : "0", cmd = a.size() > 2 ? a[2] : "0";
+    // semid and semnum are ints, as C converts them (2^32 is 0).
+    std::string id = a.size() > 0 ? "(int)(" + a[0] + ")" : "0", num = a.size() > 1 ? "(int)(" + a[1] + ")" : "0", cmd = a.size() > 2 ? a[2] : "0";
     bool set = field(step, "mode") || field(step, "uid") || field(step, "gid");
     if (set) {
         bool all = field(step, "mode") && field(step, "uid") && field(step, "gid");

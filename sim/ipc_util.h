@@ -103,6 +103,12 @@ struct ipc_ids {
         auto it = entries.find(idx);
         return it == entries.end() ? nullptr : &it->second;
     }
+    // What *_STAT and *_STAT_ANY find (ipc_obtain_object_idr): the index in the id's low 15 bits,
+    // whatever the sequence above them (measured: MSG_STAT and SEM_STAT of 32768 find index 0).
+    T* find_stat_idx(std::int64_t id) {
+        if (id < 0 || id > INT32_MAX) return nullptr;
+        return find_idx(ipcid_to_idx(static_cast<int>(id)));
+    }
 
     // ipc_findkey
     T* find_key(std::int64_t key) {

@@ -195,6 +195,8 @@ using SyscallResult = StepOutcome;
 struct IpcSetFields {
     std::optional<std::uint32_t> mode, uid, gid;
     std::optional<std::uint64_t> qbytes;
+    // ipc_update_perm: (uid_t) -1 maps to no user (uid_valid fails), and the call is EINVAL.
+    bool ids_valid() const { return uid != 0xffffffffu && gid != 0xffffffffu; }
 };
 
 // semctl's argument: val= (SETVAL), array= (SETALL), and IPC_SET's fields.

@@ -73,7 +73,7 @@ CtlBuf Kernel::msginfo_buf(std::int64_t cmd) const {
 // read-permission check (msgctl_stat: "Don't leak" aside, it only audits).
 SyscallResult& Kernel::msgctl_stat(std::int64_t id, std::int64_t cmd) {
     bool by_index = cmd != IPC_STAT;
-    msg_queue* q = by_index ? m_ns.msg_ids.find_idx(static_cast<int>(id)) : m_ns.msg_ids.find_id(static_cast<int>(id));
+    msg_queue* q = by_index ? m_ns.msg_ids.find_stat_idx(id) : m_ns.msg_ids.find_id(static_cast<int>(id));
     if (!q || id > INT32_MAX)
         return FAILS(EINVAL, "msq_obtain_object", by_index ? N_("no queue at index {index}") : N_("no queue has msqid {msqid}"),
                      ev::num<"index">(id), ev::num<"msqid">(id));
@@ -109,6 +109,7 @@ SyscallResult& Kernel::msgctl_down(std::int64_t id, std::int64_t cmd, const IpcS
     if (qbytes > static_cast<std::uint64_t>(m_ns.msg_ctlmnb) && !capable_sys_resource(c))
         return FAILS(EPERM, "msgctl_down", N_("qbytes {qbytes} is above msgmnb ({msgmnb}) and the caller lacks CAP_SYS_RESOURCE"), ev::unum<"qbytes">(qbytes),
                      ev::num<"msgmnb">(m_ns.msg_ctlmnb));
+    if (!set.ids_valid()) return FAILS(EINVAL, "ipc_update_perm", N_("uid or gid (uid_t) -1 names no user or group (uid_valid): nothing is changed"));
     kern_ipc_perm& p = q->q_perm;
     if (set.uid) p.uid = *set.uid;
     if (set.gid) p.gid = *set.gid;

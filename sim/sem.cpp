@@ -123,19 +123,22 @@ sem_undo* Kernel::find_alloc_undo(int semid) {
 }
 
 const SyscallResult& Kernel::semop(int pid, std::int64_t semid, const std::vector<sembuf>& sops) {
+    semid = static_cast<std::int32_t>(semid);  // an int in C
     begin(pid);
     ENTER(N_("{who} (pid {who_pid}) calls semop(semid={semid}, nsops={nsops}): the C library calls semtimedop with no timeout"), ev::num<"semid">(semid),
           ev::unum<"nsops">(sops.size()));
     for (std::size_t i = 0; i < sops.size() && i < 8; ++i)
         EVENT(EventKind::check, "do_semtimedop", {{ObjKind::task_struct, pid}}, N_("sembuf {i}: sem_num {num}, sem_op {op}, {flags}"), ev::unum<"i">(i),
               ev::unum<"num">(sops[i].sem_num), ev::num<"op">(sops[i].sem_op), ev::word<"flags">(flag_word(sops[i].sem_flg)));
-    if (sops.empty() || semid < 0) {
-        FAILS(EINVAL, "do_semtimedop", sops.empty() ? N_("nsops is 0: there is nothing to do") : N_("semid {semid} is negative"), ev::num<"semid">(semid));
-        return take();
-    }
+    // do_semtimedop checks nsops before it copies the sembufs; __do_semtimedop checks semid after.
     if (static_cast<std::int64_t>(sops.size()) > m_ns.sc_semopm) {
         FAILS(E2BIG, "do_semtimedop", N_("{nsops} sembufs are more than semopm ({semopm}), checked before the set is looked up"),
               ev::unum<"nsops">(sops.size()), ev::num<"semopm">(m_ns.sc_semopm));
+        return take();
+    }
+    if (sops.empty() || semid < 0) {
+        FAILS(EINVAL, sops.empty() ? "do_semtimedop" : "__do_semtimedop",
+              sops.empty() ? N_("nsops is 0: there is nothing to do") : N_("semid {semid} is negative"), ev::num<"semid">(semid));
         return take();
     }
     sem_queue q;

@@ -14,6 +14,8 @@ ObjRef s_ref(int id, int num) { return {ObjKind::sem, id, static_cast<std::uint6
 const SyscallResult& Kernel::semctl(int pid, std::int64_t semid, std::int64_t semnum, std::int64_t cmd, const SemctlArgs& arg, bool into_buf) {
     begin(pid);
     m_into_buf = into_buf;
+    semid = static_cast<std::int32_t>(semid);  // ints in C
+    cmd = static_cast<std::int32_t>(cmd);
     semnum = static_cast<std::int32_t>(semnum);
     ENTER(N_("{who} (pid {who_pid}) calls semctl(semid={semid}, semnum={semnum}, cmd={cmd})"), ev::num<"semid">(semid), ev::num<"semnum">(semnum),
           ev::sem_cmd<"cmd">(cmd));
@@ -74,7 +76,7 @@ CtlBuf Kernel::seminfo_buf(std::int64_t cmd) const {
 // IPC_STAT by id; SEM_STAT and SEM_STAT_ANY by index, returning the id. SEM_STAT_ANY skips the read check.
 SyscallResult& Kernel::semctl_stat(std::int64_t id, std::int64_t cmd) {
     bool by_index = cmd != IPC_STAT;
-    sem_array* sma = id > INT32_MAX ? nullptr : by_index ? m_ns.sem_ids.find_idx(static_cast<int>(id)) : m_ns.sem_ids.find_id(static_cast<int>(id));
+    sem_array* sma = by_index ? m_ns.sem_ids.find_stat_idx(id) : id > INT32_MAX ? nullptr : m_ns.sem_ids.find_id(static_cast<int>(id));
     if (!sma)
         return FAILS(EINVAL, "sem_obtain_object", by_index ? N_("no set at index {index}") : N_("no set has semid {semid}"), ev::num<"index">(id),
                      ev::num<"semid">(id));
@@ -210,6 +212,7 @@ SyscallResult& Kernel::semctl_down(std::int64_t id, std::int64_t cmd, const IpcS
         freeary(*sma);
         return finish(0);
     }
+    if (!set.ids_valid()) return FAILS(EINVAL, "ipc_update_perm", N_("uid or gid (uid_t) -1 names no user or group (uid_valid): nothing is changed"));
     kern_ipc_perm& p = sma->sem_perm;
     if (set.uid) p.uid = *set.uid;
     if (set.gid) p.gid = *set.gid;

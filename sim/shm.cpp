@@ -312,7 +312,7 @@ CtlBuf Kernel::shminfo_buf(std::int64_t cmd) const {
 // read-permission check (shmctl_stat).
 SyscallResult& Kernel::shmctl_stat(std::int64_t id, std::int64_t cmd) {
     bool by_index = cmd != IPC_STAT;
-    shmid_kernel* shp = by_index ? m_ns.shm_ids.find_idx(static_cast<int>(id)) : m_ns.shm_ids.find_id(static_cast<int>(id));
+    shmid_kernel* shp = by_index ? m_ns.shm_ids.find_stat_idx(id) : m_ns.shm_ids.find_id(static_cast<int>(id));
     if (!shp || id > INT32_MAX)
         return FAILS(EINVAL, "shm_obtain_object", by_index ? N_("no segment at index {index}") : N_("no segment has shmid {shmid}"),
                      ev::num<"index">(id), ev::num<"shmid">(id));
@@ -343,6 +343,7 @@ SyscallResult& Kernel::shmctl_down(std::int64_t id, std::int64_t cmd, const IpcS
     if (!ipc_owner(shp->shm_perm, c))
         return FAILS(EPERM, "ipcctl_obtain_check", N_("only the creator, the owner or CAP_SYS_ADMIN may do this"));
     if (cmd == IPC_SET) {
+        if (!set.ids_valid()) return FAILS(EINVAL, "ipc_update_perm", N_("uid or gid (uid_t) -1 names no user or group (uid_valid): nothing is changed"));
         // Only IPC_SET changes shm_ctim; IPC_RMID of an attached segment leaves it (measured).
         shp->shm_ctim = m_now;
         kern_ipc_perm& p = shp->shm_perm;
