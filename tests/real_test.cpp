@@ -20,22 +20,13 @@
 #include "real/real_backend.h"
 #include "sim/runner.h"
 #include "sim/scenario/parser.h"
+#include "tests/kernel_run_test.h"
 
 using namespace real;
 
 namespace {
 
-sim::scenario::Scenario parse_ok(const std::string& text) {
-    auto r = sim::scenario::parse("test.ipc", text);
-    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
-    return std::move(r.scenario);
-}
-
-// Kernel-run tests need what `ipcsim check --real` needs; they say so and skip where it is missing.
-#define NEEDS_KERNEL_RUN()                                                                          \
-    do {                                                                                            \
-        if (::geteuid() != 0) GTEST_SKIP() << "the kernel run's tests need root (uid=, frames)";    \
-    } while (0)
+using kernel_run_test::parse_ok;
 
 // Running or asleep: a zombie left for init to reap is dead.
 bool alive(int pid) {

@@ -21,21 +21,13 @@
 #include "sim/ctl_buf.h"
 #include "sim/runner.h"
 #include "sim/scenario/parser.h"
+#include "tests/kernel_run_test.h"
 
 using namespace real;
 
 namespace {
 
-sim::scenario::Scenario parse_ok(const std::string& text) {
-    auto r = sim::scenario::parse("test.ipc", text);
-    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
-    return std::move(r.scenario);
-}
-
-#define NEEDS_KERNEL_RUN()                                                                       \
-    do {                                                                                         \
-        if (::geteuid() != 0) GTEST_SKIP() << "the kernel run's tests need root (uid=, frames)"; \
-    } while (0)
+using kernel_run_test::parse_ok;
 
 RunReply round_trip(const RunReply& r) {
     WireWriter w;
