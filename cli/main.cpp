@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/quiz.h"
+#include "cli/record.h"
 #include "cli/export_c.h"
 #include "explain/catalog.h"
 #include "explain/cli_words.h"
@@ -61,6 +62,17 @@ int main(int argc, char** argv) {
     export_c->add_option("-o", export_out, "write the C program to this file (OUT.c) instead of standard output");
     lang_option(export_c);
 
+    cli::RecordArgs rec;
+    auto* record = app.add_subcommand("record", "Run COMMAND under ptrace, follow every process it starts, and write what they did to System V IPC objects and shared memory as a scenario");
+    record->add_option("-o", rec.out, "write the scenario to this file (OUT.ipc); without it, the scenario goes to standard output and the command's output to standard error")
+        ->option_text("OUT.ipc");
+    record->add_option("--timeout", rec.timeout_s, "kill every traced process after this many seconds (default 10)")->check(CLI::Range(0.1, 3600.0));
+    record->add_option("--max-steps", rec.max_steps, "kill every traced process after this many steps (default 10000)")->check(CLI::Range(1, 1000000));
+    record->add_flag("--host-ipc", rec.host_ipc, "record in this machine's IPC namespace (for programs that talk to ones already running), not a private one");
+    record->add_flag("--check", rec.check, "replay the recording on the model at once and print the first step where the model differs from the kernel");
+    record->add_option("COMMAND", rec.command, "the command and its arguments, after --")->required();
+    lang_option(record);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -68,6 +80,7 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : cli::exit_scenario;
     }
     if (*run) return cli::run_command(run_file, json, language, perfetto);
+    if (*record) return cli::record_command(rec);
     if (*quiz) return cli::quiz_command(quiz_file, language, std::cin, std::cout, ::isatty(0) == 1);
     if (*compare) return cli::compare_command(compare_files);
     if (*export_c) return cli::export_c_command(export_file, export_out);

@@ -48,13 +48,15 @@ bool can_pin_wake_order() {
     return ::geteuid() == 0 || (::getrlimit(RLIMIT_RTPRIO, &rt) == 0 && rt.rlim_cur >= 1);
 }
 
-std::string coordinator_path() {
+std::string program_beside_self(const std::string& name) {
     char self[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return "ipcsim-coordinator";
+    if (n <= 0) return name;
     std::string path(self, static_cast<std::size_t>(n));
-    return path.substr(0, path.rfind('/') + 1) + "ipcsim-coordinator";
+    return path.substr(0, path.rfind('/') + 1) + name;
 }
+
+std::string coordinator_path() { return program_beside_self("ipcsim-coordinator"); }
 
 // The answer does not change while this process lives (its credentials do not), so it is made once.
 // The reasons are catalog sentences, so that a Chinese class reads them in Chinese (explain::say).

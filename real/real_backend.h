@@ -55,6 +55,8 @@ private:
     sim::ObservationAnswers m_answers{m_obs};
 };
 
+// A program installed beside the running one (ipcsim beside ipcviz), by its name.
+std::string program_beside_self(const std::string& name);
 // Where ipcsim-coordinator is: beside the running program.
 std::string coordinator_path();
 // Whether this process's kernel runs can make woken processes run in wake order (SCHED_FIFO).

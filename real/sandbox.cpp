@@ -40,6 +40,19 @@ std::optional<std::string> enter_with_user_namespace() {
 
 }  // namespace
 
+std::optional<std::string> enter_record_namespace() {
+    if (::unshare(CLONE_NEWIPC) == 0) return std::nullopt;
+    if (errno != EPERM) return because("unshare(CLONE_NEWIPC)");
+    // The recorded program keeps its own uid: the map is the identity, not uid -> root.
+    std::string uid = std::to_string(::geteuid()), gid = std::to_string(::getegid());
+    if (::unshare(CLONE_NEWUSER | CLONE_NEWIPC) != 0)
+        return because("neither CLONE_NEWIPC (needs root) nor an unprivileged user namespace is allowed here");
+    if (!write_text("/proc/self/setgroups", "deny") || !write_text("/proc/self/uid_map", uid + " " + uid + " 1\n") ||
+        !write_text("/proc/self/gid_map", gid + " " + gid + " 1\n"))
+        return because("could not map the user's own uid in the new user namespace");
+    return std::nullopt;
+}
+
 std::optional<std::string> enter_run_namespaces() {
     if (::unshare(CLONE_NEWIPC | CLONE_NEWPID) == 0) return std::nullopt;
     if (errno != EPERM) return because("unshare(CLONE_NEWIPC | CLONE_NEWPID)");

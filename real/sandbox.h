@@ -17,6 +17,10 @@ namespace real {
 // new PID namespace (unshare(CLONE_NEWPID)). Returns why not, when it cannot.
 std::optional<std::string> enter_run_namespaces();
 
+// `ipcsim record`: moves this process (the tracer, whose children inherit it) into a new IPC
+// namespace, inside a user namespace that maps only the caller's own uid and gid when it is not root.
+std::optional<std::string> enter_record_namespace();
+
 // The PID namespace's init: a child that does nothing but wait for this process to go. When it
 // sees the pipe close (or gets PR_SET_PDEATHSIG), it exits, and the kernel kills every process
 // of the namespace (zap_pid_ns_processes), whatever its uid. Call right after

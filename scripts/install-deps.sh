@@ -13,6 +13,7 @@ packages=(
   nlohmann-json3-dev                         # ipcsim run --json
   libimgui-dev libglfw3-dev libgl-dev        # the window: Dear ImGui over GLFW and OpenGL
   libstb-dev                                 # PNG screenshots (stbi_write_png)
+  libdw-dev                                  # ipcsim record: the C line of a traced program (elfutils libdw unwinds its stack)
   gettext                                    # msgfmt: compiles po/zh_CN/*.po, the Chinese message catalog
   libgl1-mesa-dri                            # software OpenGL (llvmpipe) for the headless window tests
   fonts-wqy-microhei fonts-dejavu-core       # the window's fonts: Chinese glyphs, and Latin text

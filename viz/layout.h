@@ -44,6 +44,8 @@ void panel_msg(const View& v, Anchors& anchors);
 void panel_sem(const View& v, Anchors& anchors);
 // The semaphore bars the last frame's Semaphores panel showed on screen (tests).
 int semaphore_bars_drawn();
+// The line of the C program that the program panel lit in the last frame; 0 when none.
+int program_line_lit();
 void panel_compare(const View& v);
 
 }  // namespace viz

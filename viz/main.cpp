@@ -5,7 +5,10 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
+#include <spawn.h>
 #include <stb_image_write.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,12 +17,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "explain/catalog.h"
 #include "explain/cli_words.h"
 #include "explain/lang.h"
 #include "explain/message.h"
+#include "real/real_backend.h"
 #include "viz/app.h"
 #include "viz/fonts.h"
 #include "viz/layout.h"
@@ -148,6 +154,41 @@ int bench(GLFWwindow* window, viz::App& app, int n) {
 
 }  // namespace
 
+// ipcviz [FILE] --record -- COMMAND...: ipcsim record makes the recording in a process of its own
+// (the recorder enters the recording's namespaces), into FILE or a new file under $TMPDIR; then the
+// window opens it. Returns the file, or the exit status to end with.
+std::variant<std::string, int> record_for_window(std::string out, const std::vector<std::string>& command) {
+    if (out.empty()) {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/ipcviz-recording-XXXXXX";
+        if (!::mkdtemp(dir.data())) return 3;
+        out = dir + "/" + std::filesystem::path(command.front()).filename().string() + ".ipc";
+    }
+    std::vector<std::string> args{real::program_beside_self("ipcsim"), "record", "-o", out, "--"};
+    args.insert(args.end(), command.begin(), command.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    int status = 0;
+    if (::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0 || ::waitpid(pid, &status, 0) != pid) return 3;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+    std::cerr << sim::scenario::printable(explain::say("ipcviz: the recording is in {file}", fmt::arg("file", out))) << "\n";
+    return out;
+}
+
+// Everything after --record (and the -- that follows it) is the command to record; the rest is
+// ipcviz's own command line. Returns how many arguments are ipcviz's.
+int split_record_command(int argc, char** argv, std::vector<std::string>& command) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) != "--record") continue;
+        int from = i + 1 < argc && std::string_view(argv[i + 1]) == "--" ? i + 2 : i + 1;
+        command.assign(argv + from, argv + argc);
+        return i;
+    }
+    return argc;
+}
+
 int main(int argc, char** argv) {
     const auto started = std::chrono::steady_clock::now();
     // The language first: the help and CLI11's errors, which parsing may print, are in it too.
@@ -191,7 +232,21 @@ int main(int argc, char** argv) {
     cli.add_flag("--count-missing-glyphs", count_missing, "with --screenshot: print how many characters were drawn as a box, having no glyph");
     viz::SlideOptions slides;
     viz::add_slide_options(cli, slides);
-    CLI11_PARSE(cli, argc, argv);
+    bool record_flag = false;  // for the help: the command line is split at --record before parsing
+    cli.add_flag("--record", record_flag,
+                 "record COMMAND (ipcviz [FILE] --record -- COMMAND...) with ipcsim record into FILE, or a new file, and open the recording");
+    std::vector<std::string> record_command;
+    int own_args = split_record_command(argc, argv, record_command);
+    CLI11_PARSE(cli, own_args, argv);
+    if (own_args < argc) {
+        if (record_command.empty()) {
+            std::cerr << explain::tr("ipcviz: error: --record needs a command after --") << "\n";
+            return 2;
+        }
+        auto recorded = record_for_window(file, record_command);
+        if (auto* status = std::get_if<int>(&recorded)) return *status;
+        file = std::get<std::string>(recorded);
+    }
     int width = 1600, height = 900;
     if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200) {
         std::cerr << sim::scenario::printable(explain::say("ipcviz: error: --size wants WxH, at least 200x200, not '{size}'", fmt::arg("size", size)))
@@ -286,6 +341,7 @@ int main(int argc, char** argv) {
                 for (const auto& w : viz::overflowing_windows()) std::printf("cut off: %s\n", w.c_str());
                 std::printf("walk levels drawn: %d\n", viz::walk_levels_drawn());
                 std::printf("semaphore bars drawn: %d\n", viz::semaphore_bars_drawn());
+                std::printf("program line lit: %d\n", viz::program_line_lit());
             }
             shut_down(window);
             return ok ? 0 : 1;

@@ -10,6 +10,8 @@
 namespace viz {
 namespace {
 
+int g_line_lit = 0;  // the line the last frame's panel lit, for the tests (0: none)
+
 // The step whose program and line are shown, and whether a step is in focus at all.
 std::optional<std::size_t> focus_step(const View& v) {
     if (v.prediction && !v.prediction->chosen) return v.prediction->step;
@@ -46,7 +48,10 @@ void program_lines(const Program& p, int lit) {
 
 bool has_programs(const View& v) { return v.scenario && !v.scenario->sources.empty() && v.programs; }
 
+int program_line_lit() { return g_line_lit; }
+
 void panel_program(const View& v) {
+    g_line_lit = 0;
     auto step = focus_step(v);
     const std::string* path = step ? sim::scenario::program_of(*v.scenario, *step) : nullptr;
     if (!path) path = &v.scenario->sources.front().path;
@@ -64,6 +69,7 @@ void panel_program(const View& v) {
     }
     ImGui::BeginChild("program lines", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     program_lines(it->second, lit);
+    if (lit > 0 && lit <= static_cast<int>(it->second.lines.size())) g_line_lit = lit;
     ImGui::EndChild();
 }
 

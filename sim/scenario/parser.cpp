@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <iterator>
 #include <limits>
 #include <map>
@@ -1566,5 +1567,12 @@ void Parser::check_new_variable(const Token& t) {
 ParseResult parse(std::string file, std::string_view text) { return Parser(std::move(file), std::string(text)).run(); }
 
 ParseResult parse(std::string file, std::string&& text) { return Parser(std::move(file), std::move(text)).run(); }
+
+bool is_free_name(std::string_view name) {
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+    for (char c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    return !in_list(kReserved, name) && !find_constant(name);
+}
 
 }  // namespace sim::scenario

@@ -25,4 +25,7 @@ ParseResult parse(std::string file, std::string&& text);
 // A literal is text to copy (without this, it could become either a string_view or a string).
 inline ParseResult parse(std::string file, const char* text) { return parse(std::move(file), std::string_view(text)); }
 
+// Whether `name` may name a process or a variable: a name, and neither a reserved word nor a constant.
+bool is_free_name(std::string_view name);
+
 }  // namespace sim::scenario
