@@ -80,6 +80,12 @@ int record_command(const RecordArgs& a) {
         std::cerr << printable(explain::say("ipcsim record: the recording cannot be made here: {why}", fmt::arg("why", *r.why_not))) << "\n";
         return exit_no_kernel;
     }
+    if (r.bad_command) {
+        std::cerr << printable(explain::say("ipcsim record: cannot run {command}: {why}", fmt::arg("command", a.command.front()),
+                                            fmt::arg("why", *r.bad_command)))
+                  << "\n";
+        return exit_scenario;
+    }
     std::string name = a.out.empty() ? "<recording>" : a.out;
     if (a.out.empty()) std::cout << r.scenario << std::flush;
     else if (!write_file(a.out, r.scenario)) {

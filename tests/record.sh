@@ -3,16 +3,17 @@
 # as root also on the kernel (ipcsim compare); the programs it ran are gone afterwards, even when
 # the recording is cut by --timeout or its recorder is killed.
 # Usage: record.sh IPCSIM BUILD_DIR CASE
-#   CASE: shm msg fork segv queue timeout killed user
+#   CASE: shm msg sem fork segv queue timeout killed user window badcommand
 set -u
 ipcsim=$1 build=$2 case=$3
+ipcviz=$(dirname "$ipcsim")/ipcviz
 programs=$(cd "$(dirname "$0")/../assets/programs" && pwd)
 work=$(mktemp -d)
 chmod 755 "$work"
 trap 'pkill -KILL -f "$work/" 2>/dev/null; rm -rf "$work"' EXIT
 # The programs run from the test's own directory, so that "still running?" asks about this test's
 # processes only.
-cp "$build"/programs/shm1 "$build"/programs/shm2 "$build"/programs/msg1 "$build"/programs/msg2 "$build"/record-programs/* "$work"/
+cp "$build"/programs/* "$build"/record-programs/* "$work"/
 cd "$work" || exit 1
 fail=0
 say() { echo "$*"; fail=1; }
@@ -67,8 +68,19 @@ case $case in
     has msg.ipc '^msg1: msgctl(msqid, IPC_RMID) => 0 @ [0-9]*$'
     has msg.ipc '^expect msg1.mtype == 1$'
     ;;
+  sem)
+    # The pair with semaphores: semop sleeps and wakes, and its line is the .c file's, not sem_com.h's.
+    record sem.ipc --timeout 30 -- sh -c "$work/shm1_sem & sleep 0.3; $work/shm2_sem"
+    holds sem.ipc
+    wait=$(grep -n 'sem_add(semid, SEM_WRITTEN, -1)' "$programs/shm1_sem.c" | head -1 | cut -d: -f1)
+    has sem.ipc "^shm1_sem: semop(semid, {0, -1, 0}) => blocks @ $wait\$"
+    has sem.ipc '^expect shm1_sem.ret == 0$'
+    has sem.ipc '^shm1_sem: semctl(semid, 0, IPC_RMID) => 0 @ [0-9]*$'
+    ;;
   fork)
-    record fork.ipc -- "$work"/fork_after_shmat
+    # --check replays the recording on the model at once.
+    record fork.ipc --check -- "$work"/fork_after_shmat
+    grep -q "the model agrees with the kernel" record-errors || { say "record --check did not say the model agrees:"; cat record-errors; }
     holds fork.ipc
     has fork.ipc '^fork_after_shmat: fork(fork_after_shmat_2) => fork_after_shmat_2'
     has fork.ipc '^fork_after_shmat_2: load(addr, 1) => "f"'
@@ -127,6 +139,28 @@ case $case in
     has user.ipc "^proc fork_after_shmat uid=$(id -u $user)"
     "$ipcsim" check user.ipc > check 2>&1 || { say "user.ipc does not hold on the model:"; cat check; cat user.ipc; }
     none_left
+    ;;
+  window)
+    # ipcviz --record records the seed's pair and opens it: at the step of shm2's strncpy, the program
+    # panel lights that line of shm2.c.
+    command -v xvfb-run > /dev/null || { echo "skipped: xvfb-run is not installed"; exit 77; }
+    printf 'hello\nend\n' | timeout 90 xvfb-run -a -s '-screen 0 1920x1080x24' "$ipcviz" "$work/shm.ipc" --size 1920x1080 \
+      --screenshot "$work/shot.png" --check-layout --record -- sh -c "$work/shm1 & sleep 0.3; $work/shm2" > window-output 2> record-errors
+    status=$?
+    [ $status -eq 0 ] || { say "ipcviz --record exited $status"; cat record-errors window-output; }
+    step=$(grep '^[a-z_0-9]*: ' shm.ipc | grep -n 'store(addr_2 + 4' | head -1 | cut -d: -f1)
+    copy=$(grep -n 'strncpy(shared_stuff->some_text' "$programs/shm2.c" | cut -d: -f1)
+    # --step N shows the N-th step done, with its line lit.
+    timeout 60 xvfb-run -a -s '-screen 0 1920x1080x24' "$ipcviz" "$work/shm.ipc" --size 1920x1080 --step "$step" \
+      --screenshot "$work/shot.png" --check-layout > window-output 2>&1 || say "ipcviz could not show the recording"
+    grep -q "^program line lit: $copy\$" window-output || { say "the window did not light line $copy of shm2.c:"; cat window-output; }
+    grep -q "^cut off" window-output && { say "the window cut a panel off:"; cat window-output; }
+    ;;
+  badcommand)
+    "$ipcsim" record -o bad.ipc -- "$work/no-such-program" 2> record-errors
+    status=$?
+    [ $status -eq 2 ] || say "a command that cannot run gave exit $status, not 2"
+    grep -q "cannot run $work/no-such-program: No such file or directory" record-errors || { say "no reason given:"; cat record-errors; }
     ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac

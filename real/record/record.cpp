@@ -22,6 +22,7 @@ RecordResult record(const RecordOptions& opt) {
         out.why_not = *why;
         return out;
     }
+    out.bad_command = tracer.command_error();
     out.scenario = write_scenario(rec, opt.out_dir);
     return out;
 }

@@ -20,6 +20,7 @@ struct RecordOptions {
 struct RecordResult {
     std::string scenario;             // the recording, when there is one
     std::optional<std::string> why_not;  // why it could not be made here (ptrace or namespaces refused)
+    std::optional<std::string> bad_command;  // why the command could not be run (no such file)
 };
 
 // Moves this process into the recording's namespaces first (a private IPC namespace unless

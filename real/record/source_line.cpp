@@ -2,6 +2,7 @@
 
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <dwarf.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "real/procfs.h"
 
@@ -134,6 +136,50 @@ std::optional<SourceLine> line_of(Dwfl_Module* module, Dwarf_Addr pc) {
     return SourceLine{absolute_source(name, dwfl_line_comp_dir(line)), number};
 }
 
+const char* comp_dir_of(Dwarf_Die* cu) {
+    Dwarf_Attribute attr;
+    return dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+}
+
+// The call site of an inlined function (DW_AT_call_file, DW_AT_call_line), as a path and a line.
+std::optional<SourceLine> call_site(Dwarf_Die* scope, Dwarf_Files* files, const char* comp_dir) {
+    Dwarf_Attribute attr;
+    Dwarf_Word file = 0, line = 0;
+    if (files == nullptr || dwarf_formudata(dwarf_attr(scope, DW_AT_call_file, &attr), &file) != 0 ||
+        dwarf_formudata(dwarf_attr(scope, DW_AT_call_line, &attr), &line) != 0 || line == 0)
+        return std::nullopt;
+    const char* name = dwarf_filesrc(files, file, nullptr, nullptr);
+    if (name == nullptr) return std::nullopt;
+    return SourceLine{absolute_source(name, comp_dir), static_cast<int>(line)};
+}
+
+// The line of pc in the file its compilation unit was compiled from: inside a header's inline function
+// (sem_com.h's sem_add, inlined into main) it is the line of the .c file that calls it, the line a
+// student wrote; elsewhere, or without such a caller, the line table's own line.
+std::optional<SourceLine> program_line(Dwfl_Module* module, Dwarf_Addr pc) {
+    auto line = line_of(module, pc);
+    Dwarf_Addr bias = 0;
+    Dwarf_Die* cu = line ? dwfl_module_addrdie(module, pc, &bias) : nullptr;
+    const char* cu_name = cu ? dwarf_diename(cu) : nullptr;
+    if (cu_name == nullptr) return line;
+    const char* comp_dir = comp_dir_of(cu);
+    std::string cu_file = absolute_source(cu_name, comp_dir);
+    if (line->file == cu_file) return line;
+    Dwarf_Files* files = nullptr;
+    std::size_t count = 0;
+    if (dwarf_getsrcfiles(cu, &files, &count) != 0) files = nullptr;
+    Dwarf_Die* scopes = nullptr;
+    int n = dwarf_getscopes(cu, pc - bias, &scopes);
+    std::optional<SourceLine> found;
+    for (int i = 0; i < n && !found; ++i) {
+        if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine) continue;
+        auto site = call_site(&scopes[i], files, comp_dir);
+        if (site && site->file == cu_file) found = site;
+    }
+    std::free(scopes);
+    return found ? found : line;
+}
+
 bool in_executable(Dwfl_Module* module, const std::string& exe_path) {
     const char* name = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
     return name != nullptr && exe_path == name;
@@ -143,8 +189,9 @@ struct FrameSearch {
     Dwfl* dwfl;
     const std::string& exe_path;
     int frames = 0;
-    std::optional<SourceLine> found = std::nullopt;
-    std::uint64_t return_address = 0;  // the found frame's pc as the stack holds it (0: the innermost frame)
+    // The program's frames with a line, innermost first, each with its pc as the stack holds it
+    // (0 for the innermost frame, which is running, not returned to).
+    std::vector<std::pair<SourceLine, std::uint64_t>> found = {};
 };
 
 // Called by libdw for each frame, innermost first; nothing may be thrown through its C frames.
@@ -160,9 +207,8 @@ int on_frame(Dwfl_Frame* frame, void* arg) noexcept {
         if (!activation && pc > 0) --pc;
         Dwfl_Module* module = dwfl_addrmodule(search.dwfl, pc);
         if (module == nullptr || !in_executable(module, search.exe_path)) return DWARF_CB_OK;
-        search.found = line_of(module, pc);
-        search.return_address = stacked;
-        return search.found ? DWARF_CB_ABORT : DWARF_CB_OK;
+        if (auto line = program_line(module, pc)) search.found.emplace_back(std::move(*line), stacked);
+        return DWARF_CB_OK;
     } catch (...) {
         return DWARF_CB_ABORT;
     }
@@ -177,6 +223,7 @@ struct SourceLines::Process {
     std::string maps = {};      // /proc/PID/maps as it was when the modules were last reported
     bool attached = false;
     unsigned long long last_use = 0;
+    std::map<std::uint64_t, std::optional<SourceLine>> lines = {};  // line_at's answers, by pc: a loop asks again and again
 };
 
 SourceLines::SourceLines() = default;
@@ -201,23 +248,25 @@ std::optional<SourceLine> SourceLines::find(int pid) {
 std::optional<std::uint64_t> SourceLines::return_into_program(int pid) {
     try {
         auto found = walk(pid);
-        if (!found || !found->line || found->return_address == 0) return std::nullopt;
-        return found->return_address;
+        if (!found || !found->line || found->innermost_return == 0) return std::nullopt;
+        return found->innermost_return;
     } catch (...) {
         return std::nullopt;
     }
 }
 
-// The program's line of an instruction, from the line table alone: no stack is read, so it is cheap
-// enough for every single step. The executable's module is looked up once per process.
+// The program's line of an instruction, from the debug information alone: no stack is read, and each
+// pc is looked up once, so it is cheap enough for every single step.
 std::optional<SourceLine> SourceLines::line_at(int pid, std::uint64_t pc) {
     try {
         auto cached = processes_.find(pid);
         Process* process = cached != processes_.end() ? cached->second.get() : process_for(pid);
         if (process == nullptr) return std::nullopt;
+        if (auto known = process->lines.find(pc); known != process->lines.end()) return known->second;
         Dwfl_Module* module = dwfl_addrmodule(process->dwfl.get(), pc);
-        if (module == nullptr || !in_executable(module, process->exe.path)) return std::nullopt;
-        return line_of(module, pc);
+        std::optional<SourceLine> line;
+        if (module != nullptr && in_executable(module, process->exe.path)) line = program_line(module, pc);
+        return process->lines.emplace(pc, std::move(line)).first->second;
     } catch (...) {
         return std::nullopt;
     }
@@ -231,7 +280,13 @@ std::optional<SourceLines::Found> SourceLines::walk(int pid) {
     FrameSearch search{.dwfl = process->dwfl.get(), .exe_path = process->exe.path};
     // Its result tells only whether the walk ended early or failed part way; what was found is in search.
     dwfl_getthread_frames(process->dwfl.get(), pid, on_frame, &search);
-    return Found{std::move(search.found), search.return_address};
+    if (search.found.empty()) return Found{};
+    // A call made in a header's inline function (sem_com.h) is shown at the line of the file that
+    // holds main (the outermost frame) that leads to it: the file the window shows beside the scenario.
+    const std::string& main_file = search.found.back().first.file;
+    for (auto& [line, stacked] : search.found)
+        if (line.file == main_file) return Found{std::move(line), search.found.front().second};
+    return Found{};
 }
 
 // The cached Dwfl of tgid, made anew after an exec, its modules reported again when its maps changed

@@ -22,7 +22,8 @@ public:
     SourceLines(const SourceLines&) = delete;
     SourceLines& operator=(const SourceLines&) = delete;
     // pid must be in a ptrace stop of this process (its tracer). The innermost frame that lies in the
-    // process's main executable (the file /proc/PID/exe names) and has line information; empty when
+    // process's main executable (the file /proc/PID/exe names), has line information and is in the
+    // file that holds main (a call inside a header's inline function is shown at its caller); empty when
     // there is none (no debug info, stripped binary, or the stack cannot be unwound). Never throws, never
     // prints, never leaves the tracee in a different state (it stays stopped).
     std::optional<SourceLine> where(int pid);
@@ -32,8 +33,8 @@ public:
     // from the line table alone (no unwinding), for every single step of a traced process.
     std::optional<SourceLine> line_at(int pid, std::uint64_t pc);
     // When pid stops inside a library the program called: the return address in the program's own code
-    // of that call (where a breakpoint brings it back into its code). Empty when pid stops in its own
-    // code, or its stack has no frame of the program with line information.
+    // of that call, from its innermost frame there (where a breakpoint brings it back into its code).
+    // Empty when pid stops in its own code, or its stack has no frame of the program with line information.
     std::optional<std::uint64_t> return_into_program(int pid);
 
 private:
@@ -42,8 +43,8 @@ private:
     static bool update(Process& process, int tgid, std::string maps);
     std::optional<SourceLine> find(int pid);
     struct Found {
-        std::optional<SourceLine> line;
-        std::uint64_t return_address = 0;
+        std::optional<SourceLine> line;       // in the file of main
+        std::uint64_t innermost_return = 0;   // the innermost program frame's return address
     };
     std::optional<Found> walk(int pid);
     void evict_least_recently_used();

@@ -50,7 +50,7 @@ void pin_to_one_cpu(int& cpu) {
     ::sched_setaffinity(0, sizeof all, &all);
 }
 
-[[noreturn]] void exec_child(const TraceOptions& opt, int go, const sigset_t& mask, int cpu) {
+[[noreturn]] void exec_child(const TraceOptions& opt, int go, int failed, const sigset_t& mask, int cpu) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (opt.output_to_stderr) ::dup2(2, 1);
     if (cpu >= 0) {
@@ -70,6 +70,8 @@ void pin_to_one_cpu(int& cpu) {
     for (const auto& a : opt.argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     ::execvp(args[0], args.data());
+    int why = errno;  // the pipe closes on a successful exec: anything read from it is this
+    if (::write(failed, &why, sizeof why) != sizeof why) ::_exit(127);
     ::_exit(127);
 }
 
@@ -120,12 +122,16 @@ std::optional<std::string> Tracer::run() {
     if (!why) loop();
     kill_all();
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    int err = 0;
+    if (m_exec_failed[0] >= 0 && ::read(m_exec_failed[0], &err, sizeof err) == sizeof err)
+        m_command_error = std::string(std::strerror(err));
+    if (m_exec_failed[0] >= 0) ::close(m_exec_failed[0]);
     return why;
 }
 
 std::optional<std::string> Tracer::start() {
     int go[2];
-    if (::pipe2(go, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
+    if (::pipe2(go, O_CLOEXEC) != 0 || ::pipe2(m_exec_failed, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
     sigset_t unblocked;
     ::sigemptyset(&unblocked);
     int cpu = -1;
@@ -134,9 +140,11 @@ std::optional<std::string> Tracer::start() {
     if (pid < 0) return std::string("fork: ") + std::strerror(errno);
     if (pid == 0) {
         ::close(go[1]);
-        exec_child(m_opt, go[0], unblocked, cpu);
+        ::close(m_exec_failed[0]);
+        exec_child(m_opt, go[0], m_exec_failed[1], unblocked, cpu);
     }
     ::close(go[0]);
+    ::close(m_exec_failed[1]);
     if (::ptrace(PTRACE_SEIZE, pid, nullptr, kOptions) != 0) {
         int e = errno;
         ::kill(pid, SIGKILL);
@@ -159,6 +167,8 @@ std::optional<std::string> Tracer::start() {
 }
 
 void Tracer::loop() {
+    bool stuck = false;
+    Clock::time_point stuck_since{};
     while (!m_ended) {
         bool alive = false;
         for (const auto& [pid, t] : m_tracees) alive = alive || t.state != Tracee::State::gone;
@@ -174,10 +184,17 @@ void Tracer::loop() {
             return;
         }
         if (Tracee* t = next_runnable()) {
+            stuck = false;
             turn(*t);
             continue;
         }
-        if (all_stuck()) {
+        // Stuck for a while, not just between a child's end and its parent's wait returning.
+        if (!all_stuck()) {
+            stuck = false;
+        } else if (!stuck) {
+            stuck = true;
+            stuck_since = Clock::now();
+        } else if (Clock::now() - stuck_since > std::chrono::milliseconds(300)) {
             end_note("Every process sleeps in a System V call, and none can wake another: a deadlock. The recording stops here.",
                      "所有进程都睡眠在 System V 调用中，没有进程能唤醒其他进程：死锁。录制在此停止。");
             return;

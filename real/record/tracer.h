@@ -76,6 +76,8 @@ public:
     // namespaces) and traces until every process is gone, the time is up, or the steps run out.
     // Returns why it could not trace, when it could not.
     std::optional<std::string> run();
+    // Why the command itself could not be run (no such file, not executable), after run().
+    const std::optional<std::string>& command_error() const { return m_command_error; }
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -158,7 +160,8 @@ private:
     std::map<char, int> m_var_count;
     int m_addr_count = 0;
     std::map<int, std::map<std::uint64_t, std::string>> m_segment_pages;  // shmid -> page index -> bytes
-    std::map<int, std::int64_t> m_nsems;  // semid -> nsems, learnt from IPC_STAT
+    int m_exec_failed[2] = {-1, -1};  // the command's process writes execvp's errno here
+    std::optional<std::string> m_command_error;
 };
 
 }  // namespace real::record
