@@ -3,7 +3,7 @@
 # as root also on the kernel (ipcsim compare); the programs it ran are gone afterwards, even when
 # the recording is cut by --timeout or its recorder is killed.
 # Usage: record.sh IPCSIM BUILD_DIR CASE
-#   CASE: shm msg sem fork segv queue timeout killed user window badcommand
+#   CASE: shm msg sem fork segv queue signals timeout killed user window badcommand
 set -u
 ipcsim=$1 build=$2 case=$3
 ipcviz=$(dirname "$ipcsim")/ipcviz
@@ -99,6 +99,17 @@ case $case in
     has queue.ipc '^full_queue_2: msgsnd(msqid, 1, "second....", 0) => blocks'
     has queue.ipc '^full_queue_3: msgsnd(msqid, 1, "third.....", 0) => blocks'
     has queue.ipc '^expect full_queue_2.ret == 0$'
+    ;;
+  signals)
+    # kill between traced processes is a step; a handled SIGUSR1 ends msgrcv with EINTR, an unhandled one
+    # kills (the receiver's disposition is written, since the model's default is a handler).
+    record signals.ipc -- "$work"/signals
+    holds signals.ipc
+    has signals.ipc '^signals_3: signal(SIGUSR1, default) => 0$'
+    has signals.ipc '^signals: kill(signals_2, SIGUSR1) => 0'
+    has signals.ipc '^expect signals_2.errno == EINTR$'
+    has signals.ipc '^expect signals_3.state == killed$'
+    has signals.ipc '^expect signals_4.state == killed$'
     ;;
   timeout)
     record forever.ipc --timeout 1 -- "$work"/forever

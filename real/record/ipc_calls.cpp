@@ -65,6 +65,42 @@ bool Tracer::is_ipc(long nr) const {
     }
 }
 
+// kill, tkill or tgkill of a process in the recording, with a signal the language names: a step too,
+// since a signal can end a sleep (EINTR) or a process (and with it its attachments and undo records).
+std::optional<std::pair<int, int>> Tracer::signal_to_recorded(const Tracee& t) const {
+    const auto* a = t.syscall_args;
+    long target = 0, sig = 0;
+    if (t.syscall_nr == SYS_kill || t.syscall_nr == SYS_tkill) target = static_cast<int>(a[0]), sig = static_cast<int>(a[1]);
+    else if (t.syscall_nr == SYS_tgkill) target = static_cast<int>(a[1]), sig = static_cast<int>(a[2]);
+    else return std::nullopt;
+    auto it = m_tracees.find(static_cast<int>(target));
+    // A signal a process sends itself (raise) is not written: the language has no step for it.
+    if (target <= 0 || sig <= 0 || target == t.pid || it == m_tracees.end() || it->second.proc < 0) return std::nullopt;
+    if (!m_rec.procs[it->second.proc].included || sim::scenario::signal_name(sig).empty()) return std::nullopt;
+    return std::pair{it->second.proc, static_cast<int>(sig)};
+}
+
+// The model's processes start with a do-nothing SIGUSR1 handler and every other signal at its default;
+// where the target's real disposition differs, a `signal` step says so before the target's first step.
+void Tracer::disposition_step(int target_pid, int proc, int sig) {
+    auto action = proc_signal_action(target_pid, sig);
+    if (!action) return;
+    const char* real = *action == SignalAction::caught ? "handler" : *action == SignalAction::ignored ? "ignore" : "default";
+    const char* model = sig == SIGUSR1 ? "handler" : "default";
+    std::string text = "signal(" + std::string(sim::scenario::signal_name(sig)) + ", " + real + ") => 0";
+    if (std::string(real) == model || !m_dispositions.insert({proc, sig}).second) return;
+    auto first = m_rec.entries.begin();
+    while (first != m_rec.entries.end() && !(first->proc == proc && first->kind == RecEntry::Kind::step) &&
+           !(first->kind == RecEntry::Kind::fork && first->child == proc))
+        ++first;
+    if (first != m_rec.entries.end() && first->kind == RecEntry::Kind::fork) ++first;  // after the fork that makes it
+    RecEntry e;
+    e.kind = RecEntry::Kind::step;
+    e.proc = proc;
+    e.text = text;
+    m_rec.entries.insert(first, e);
+}
+
 // Runs t's System V call and writes it: as it returned, or as `=> blocks` when it sleeps.
 void Tracer::ipc_call(Tracee& t) {
     t.call = CallInFlight{};
@@ -123,8 +159,28 @@ void Tracer::settle() {
         if (m_tracees[pid].woken) write_wakeup(m_tracees[pid]);
 }
 
+// A signal interrupted t's sleep: the exit shows the kernel's restart code (ERESTARTNOHAND...), and
+// what user space gets depends on the signal. The process is taken to its signal-delivery stop to see it:
+// caught, the call returns EINTR; fatal, the process dies; ignored, the kernel restarts the call, which
+// sleeps again without a new step.
+bool Tracer::interrupted(Tracee& t) {
+    constexpr long kRestartSys = 512, kRestartRestartBlock = 516;
+    if (!t.syscall_error || -t.syscall_ret < kRestartSys || -t.syscall_ret > kRestartRestartBlock) return false;
+    resume(t);
+    if (!wait_for(t, Clock::now() + std::chrono::seconds(1)) || t.state != Tracee::State::stopped) return true;
+    auto action = t.stop == Tracee::Stop::signal ? proc_signal_action(t.pid, t.signal) : std::nullopt;
+    if (action == SignalAction::caught) {
+        t.syscall_ret = -EINTR;
+        return false;
+    }
+    bool fatal = action == SignalAction::deflt && t.signal != SIGCHLD && t.signal != SIGCONT && t.signal != SIGURG && t.signal != SIGWINCH;
+    if (!fatal) t.restart_nr = t.call.nr;
+    return true;
+}
+
 void Tracer::write_wakeup(Tracee& t) {
     t.woken = false;
+    if (interrupted(t)) return;
     if (t.call.text.empty()) return after_call(t);
     std::string p = proc_ref(t.proc);
     std::vector<std::string> expects;
@@ -142,7 +198,7 @@ std::string Tracer::outcome(Tracee& t, std::vector<std::string>& expects) {
     std::int64_t ret = t.syscall_ret;
     if (t.syscall_error) {
         auto name = sim::scenario::errno_name(-ret);
-        return name.empty() ? "ok" : std::string(name);
+        return name.empty() ? std::to_string(-ret) : std::string(name);
     }
     const auto* a = t.call.args;
     switch (t.call.nr) {
@@ -198,6 +254,11 @@ std::string Tracer::outcome(Tracee& t, std::vector<std::string>& expects) {
 void Tracer::after_call(Tracee& t) {
     const auto* a = t.call.args;
     if (t.syscall_error) return;
+    struct Rearm {  // whatever the call was, t may now step its own code again (a new attachment starts it)
+        Tracer& tracer;
+        Tracee& t;
+        ~Rearm() { tracer.arm_at_return(t); }
+    } rearm{*this, t};
     if (t.call.nr == SYS_shmat && !t.call.var.empty()) {
         int shmid = static_cast<int>(a[0]);
         shmid_ds ds{};
@@ -290,6 +351,12 @@ std::string Tracer::call_text(Tracee& t) {
                flags_text(static_cast<int>(a[2]), {"IPC_CREAT", "IPC_EXCL"}, true) + ")";
     case SYS_semop: case SYS_semtimedop: return semop_text(t);
     case SYS_semctl: return semctl_text(t);
+    case SYS_kill: case SYS_tkill: case SYS_tgkill: {
+        auto target = signal_to_recorded(t);
+        if (!target) return "";
+        disposition_step(static_cast<int>(t.syscall_nr == SYS_tgkill ? a[1] : a[0]), target->first, target->second);
+        return "kill(" + proc_ref(target->first) + ", " + std::string(sim::scenario::signal_name(target->second)) + ")";
+    }
     default: return "";
     }
 }

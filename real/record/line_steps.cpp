@@ -16,6 +16,11 @@ namespace real::record {
 
 namespace {
 
+// Each look reads every page present in the process. Past this many, the process runs free and is
+// looked at only at its calls and the ends of its slices: its lines are less exact, and the recording
+// keeps pace with a program that fills a large segment.
+constexpr std::size_t kPagesLookedAtEachLine = 64;
+
 bool is_fork(long nr) { return nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_clone3; }
 
 std::optional<user_regs_struct> regs_of(int pid) {
@@ -27,6 +32,8 @@ std::optional<user_regs_struct> regs_of(int pid) {
 bool same_line(const std::optional<SourceLine>& a, const SourceLine& b) { return a && a->line == b.line && a->file == b.file; }
 
 }  // namespace
+
+bool Tracer::worth_stepping(const Tracee& t) const { return !t.attachments.empty() && t.present.size() <= kPagesLookedAtEachLine; }
 
 // A SIGTRAP that is not a system call stop: the end of our single step, our breakpoint, or the
 // program's own (delivered to it).
@@ -52,6 +59,7 @@ void Tracer::on_step(Tracee& t) {
         if (same_line(t.line, *l)) return;
         observe(t, t.line);  // what the line just left did
         t.line = l;
+        if (!worth_stepping(t)) t.mode = Tracee::Mode::free;
         t.moved = true;
         return;
     }
@@ -73,13 +81,13 @@ void Tracer::on_breakpoint(Tracee& t) {
         ::ptrace(PTRACE_SETREGS, t.pid, nullptr, &*regs);
     }
     observe(t, t.line);
-    t.mode = t.attachments.empty() ? Tracee::Mode::free : Tracee::Mode::stepping;
+    t.mode = worth_stepping(t) ? Tracee::Mode::stepping : Tracee::Mode::free;
     t.line = m_lines.line_at(t.pid, at);
 }
 
 // At a system call made from a library the program called: break where that call returns to the program.
 void Tracer::arm_at_return(Tracee& t) {
-    if (t.mode != Tracee::Mode::free || t.breakpoint || t.attachments.empty()) return;
+    if (t.mode != Tracee::Mode::free || t.breakpoint || !worth_stepping(t)) return;
     if (auto at = m_lines.return_into_program(t.pid); at && insert_breakpoint(t, *at)) {
         t.mode = Tracee::Mode::to_breakpoint;
         t.line = m_lines.line_at(t.pid, *at);

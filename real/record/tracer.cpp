@@ -254,21 +254,38 @@ void Tracer::turn(Tracee& t) {
 void Tracer::at_syscall(Tracee& t) {
     observe(t);
     before_syscall(t);
-    if (is_ipc(t.syscall_nr)) return ipc_call(t);
+    if (t.restart_nr >= 0 && t.restart_nr == t.syscall_nr) return restart_call(t);
+    if (is_ipc(t.syscall_nr) || signal_to_recorded(t)) return ipc_call(t);
     if (t.syscall_nr == SYS_exit_group || t.syscall_nr == SYS_exit) {
         exit_step(t);
         return resume(t);
     }
     resume(t);  // any other call runs; a short one returns at once, with what it wrote seen
-    if (wait_for(t, Clock::now() + std::chrono::milliseconds(2)) && t.state == Tracee::State::stopped) observe(t);
-    else if (t.state == Tracee::State::running) t.state = Tracee::State::in_syscall;
+    if (wait_for(t, Clock::now() + std::chrono::milliseconds(2)) && t.state == Tracee::State::stopped) {
+        observe(t);
+        if (t.stop == Tracee::Stop::syscall_exit) arm_at_return(t);
+    } else if (t.state == Tracee::State::running) {
+        t.state = Tracee::State::in_syscall;
+    }
+}
+
+// The kernel restarts a call a signal interrupted (the process ignores it): it sleeps again, or returns
+// what it would have, as the same step.
+void Tracer::restart_call(Tracee& t) {
+    t.restart_nr = -1;
+    resume(t);
+    if (!wait_exit_or_block(t)) {
+        t.state = Tracee::State::blocked_ipc;
+        return;
+    }
+    if (t.state == Tracee::State::stopped) write_wakeup(t);
 }
 
 // The end of a slice: what the loop wrote is seen, and a loop in the program's own code is stepped
 // from here on, line by line.
 void Tracer::at_interrupt(Tracee& t) {
     observe(t);
-    if (t.mode != Tracee::Mode::free || t.attachments.empty()) return;
+    if (t.mode != Tracee::Mode::free || !worth_stepping(t)) return;
     user_regs_struct regs{};
     if (::ptrace(PTRACE_GETREGS, t.pid, nullptr, &regs) != 0) return;
     auto l = m_lines.line_at(t.pid, regs.rip);
@@ -428,7 +445,9 @@ void Tracer::on_exec(Tracee& t) {
 }
 
 void Tracer::on_gone(Tracee& t, int status) {
-    (void)status;
+    // Killed by a signal it got while the recording went on (a kill step, a fault): the model kills it too.
+    bool killed = WIFSIGNALED(status) && !m_ended && t.proc >= 0 && m_rec.procs[t.proc].included && t.state != Tracee::State::gone;
+    if (killed) emit_expect(proc_ref(t.proc) + ".state == killed");
     t.state = Tracee::State::gone;
     t.woken = false;
     m_lines.forget(t.pid);

@@ -53,6 +53,7 @@ struct Tracee {
     bool syscall_error = false;
     CallInFlight call;
     bool woken = false;  // its blocked call returned; the result is written after the step that woke it
+    long restart_nr = -1;  // the kernel restarts this call (a signal it ignores ended its sleep): no new step
     std::map<std::uint64_t, Attachment> attachments;  // by start address
     std::set<std::uint64_t> present;                  // page addresses present at the last look
     // Line by line (line_steps.cpp): in its program's own code, a process with attachments runs one
@@ -108,12 +109,16 @@ private:
 
     // ipc_calls.cpp: System V calls, their outcomes, and the wake-ups they cause
     bool is_ipc(long nr) const;
+    std::optional<std::pair<int, int>> signal_to_recorded(const Tracee& t) const;  // (target's RecProc, signal)
+    void disposition_step(int target_pid, int proc, int sig);
     void ipc_call(Tracee& t);
     bool wait_exit_or_block(Tracee& t);
     void settle();
     std::string outcome(Tracee& t, std::vector<std::string>& expects);
     void after_call(Tracee& t);
     void write_wakeup(Tracee& t);
+    bool interrupted(Tracee& t);
+    void restart_call(Tracee& t);
     void exit_step(Tracee& t);
     void fault_step(Tracee& t);
     std::string call_text(Tracee& t);
@@ -132,6 +137,7 @@ private:
                          const std::optional<SourceLine>& line);
 
     // line_steps.cpp: line by line through the program's own code
+    bool worth_stepping(const Tracee& t) const;
     void on_trap(Tracee& t);
     void on_step(Tracee& t);
     void on_breakpoint(Tracee& t);
@@ -160,6 +166,7 @@ private:
     std::map<char, int> m_var_count;
     int m_addr_count = 0;
     std::map<int, std::map<std::uint64_t, std::string>> m_segment_pages;  // shmid -> page index -> bytes
+    std::set<std::pair<int, int>> m_dispositions;  // (RecProc, signal) whose `signal` step is written
     int m_exec_failed[2] = {-1, -1};  // the command's process writes execvp's errno here
     std::optional<std::string> m_command_error;
 };
