@@ -86,6 +86,9 @@ int record_command(const RecordArgs& a) {
                   << "\n";
         return exit_scenario;
     }
+    for (const auto& object : r.removed)
+        std::cerr << printable(explain::say("ipcsim record: removed {object}, which the processes killed at the end had made", fmt::arg("object", object)))
+                  << "\n";
     std::string name = a.out.empty() ? "<recording>" : a.out;
     if (a.out.empty()) std::cout << r.scenario << std::flush;
     else if (!write_file(a.out, r.scenario)) {

@@ -3,7 +3,7 @@
 # as root also on the kernel (ipcsim compare); the programs it ran are gone afterwards, even when
 # the recording is cut by --timeout or its recorder is killed.
 # Usage: record.sh IPCSIM BUILD_DIR CASE
-#   CASE: shm msg sem fork segv queue signals timeout killed user window badcommand
+#   CASE: shm msg sem fork segv queue signals timeout host killed user window badcommand
 set -u
 ipcsim=$1 build=$2 case=$3
 ipcviz=$(dirname "$ipcsim")/ipcviz
@@ -115,6 +115,19 @@ case $case in
     record forever.ipc --timeout 1 -- "$work"/forever
     holds forever.ipc
     has forever.ipc '^note "The recording stopped at its time limit'
+    none_left
+    ;;
+  host)
+    # --host-ipc records in the machine's namespace; cut by --timeout, the segment its killed process
+    # made is removed, and the recording says its ids are the host's.
+    [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root to use the machine's IPC namespace"; exit 77; }
+    record host.ipc --host-ipc --timeout 1 -- "$work"/forever
+    holds host.ipc
+    has host.ipc '^note "Recorded in the machine.s own IPC namespace (--host-ipc)'
+    has host.ipc '^forever: shmid = shmget(IPC_PRIVATE, 4096, 0600) => ok'
+    id=$(sed -n 's/^ipcsim record: removed shm \([0-9]*\),.*/\1/p' record-errors)
+    [ -n "$id" ] || { say "the recorder did not remove the segment the killed program made:"; cat record-errors; }
+    [ -n "$id" ] && ipcs -m | grep -q " $id " && say "segment $id outlived the recording"
     none_left
     ;;
   killed)

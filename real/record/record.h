@@ -21,6 +21,7 @@ struct RecordResult {
     std::string scenario;             // the recording, when there is one
     std::optional<std::string> why_not;  // why it could not be made here (ptrace or namespaces refused)
     std::optional<std::string> bad_command;  // why the command could not be run (no such file)
+    std::vector<std::string> removed;       // --host-ipc, cut short: the objects it made and left ("shm 32769")
 };
 
 // Moves this process into the recording's namespaces first (a private IPC namespace unless

@@ -79,6 +79,8 @@ public:
     std::optional<std::string> run();
     // Why the command itself could not be run (no such file, not executable), after run().
     const std::optional<std::string>& command_error() const { return m_command_error; }
+    // The recording ended at --timeout, --max-steps or a deadlock, with processes killed.
+    bool cut_short() const { return m_ended; }
 
 private:
     using Clock = std::chrono::steady_clock;
