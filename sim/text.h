@@ -12,6 +12,8 @@ namespace sim {
 std::string hex(std::uint64_t v);   // 0x7f0000000000
 std::string oct(std::uint64_t v);   // 0666
 std::string quoted(std::string_view bytes, std::size_t max = 32);  // "hi\n"… C-escaped, cut
+// One byte as a scenario string literal holds it: \n \t \\ \" \0, \xHH for other controls and bytes >= 127.
+void append_escaped(std::string& s, unsigned char c);
 
 inline void cat_one(std::string& out, std::string_view s) { out += s; }
 inline void cat_one(std::string& out, const char* s) { out += s; }

@@ -325,13 +325,7 @@ std::string Tracer::call_text(Tracee& t) {
         return "shmat(" + id_arg('m', static_cast<int>(a[0])) + ", " + addr_arg(t, a[1]) + ", " +
                flags_text(static_cast<int>(a[2]), {"SHM_RDONLY", "SHM_RND", "SHM_REMAP", "SHM_EXEC"}, false) + ")";
     case SYS_shmdt: return "shmdt(" + addr_arg(t, a[0]) + ")";
-    case SYS_shmctl: {
-        int cmd = static_cast<int>(a[1]) & ~kIpc64;
-        std::string id = cmd == SHM_STAT || cmd == SHM_STAT_ANY ? std::to_string(static_cast<int>(a[0])) : id_arg('m', static_cast<int>(a[0]));
-        std::string fields = cmd == IPC_SET ? ctl_fields(t, a[2], false) : "";
-        if (cmd == IPC_SET && fields.empty()) return "";
-        return "shmctl(" + id + ", " + cmd_text(sim::scenario::shmctl_command_name(cmd), cmd) + fields + ")";
-    }
+    case SYS_shmctl: return ctl_text(t, 'm');
     case SYS_msgget:
         return "msgget(" + key_text(static_cast<int>(a[0])) + ", " + flags_text(static_cast<int>(a[1]), {"IPC_CREAT", "IPC_EXCL"}, true) + ")";
     case SYS_msgsnd: return msgsnd_text(t);
@@ -339,13 +333,7 @@ std::string Tracer::call_text(Tracee& t) {
         return "msgrcv(" + id_arg('q', static_cast<int>(a[0])) + ", " + std::to_string(static_cast<std::int64_t>(a[2])) + ", " +
                std::to_string(static_cast<long>(a[3])) + ", " +
                flags_text(static_cast<int>(a[4]), {"IPC_NOWAIT", "MSG_NOERROR", "MSG_EXCEPT", "MSG_COPY"}, false) + ")";
-    case SYS_msgctl: {
-        int cmd = static_cast<int>(a[1]) & ~kIpc64;
-        std::string id = cmd == MSG_STAT || cmd == MSG_STAT_ANY ? std::to_string(static_cast<int>(a[0])) : id_arg('q', static_cast<int>(a[0]));
-        std::string fields = cmd == IPC_SET ? ctl_fields(t, a[2], true) : "";
-        if (cmd == IPC_SET && fields.empty()) return "";
-        return "msgctl(" + id + ", " + cmd_text(sim::scenario::msgctl_command_name(cmd), cmd) + fields + ")";
-    }
+    case SYS_msgctl: return ctl_text(t, 'q');
     case SYS_semget:
         return "semget(" + key_text(static_cast<int>(a[0])) + ", " + std::to_string(static_cast<int>(a[1])) + ", " +
                flags_text(static_cast<int>(a[2]), {"IPC_CREAT", "IPC_EXCL"}, true) + ")";
@@ -359,6 +347,19 @@ std::string Tracer::call_text(Tracee& t) {
     }
     default: return "";
     }
+}
+
+// shmctl or msgctl (kind 'm' or 'q'): a *_STAT takes an index, not an id; IPC_SET names every field.
+std::string Tracer::ctl_text(Tracee& t, char kind) {
+    const auto* a = t.syscall_args;
+    bool shm = kind == 'm';
+    int cmd = static_cast<int>(a[1]) & ~kIpc64;
+    bool by_index = shm ? cmd == SHM_STAT || cmd == SHM_STAT_ANY : cmd == MSG_STAT || cmd == MSG_STAT_ANY;
+    std::string id = by_index ? std::to_string(static_cast<int>(a[0])) : id_arg(kind, static_cast<int>(a[0]));
+    std::string fields = cmd == IPC_SET ? ctl_fields(t, a[2], !shm) : "";
+    if (cmd == IPC_SET && fields.empty()) return "";
+    auto name = shm ? sim::scenario::shmctl_command_name(cmd) : sim::scenario::msgctl_command_name(cmd);
+    return std::string(shm ? "shmctl(" : "msgctl(") + id + ", " + cmd_text(name, cmd) + fields + ")";
 }
 
 // IPC_SET with every field named, as the structure the program passed holds them.

@@ -7,6 +7,7 @@
 
 #include "sim/scenario/lexer.h"
 #include "sim/scenario/parser.h"
+#include "sim/text.h"
 
 namespace real::record {
 
@@ -131,29 +132,14 @@ std::string at_line(const Recording& r, const RecEntry& e) {
 std::string proc_ref(int proc) { return kRef + std::to_string(proc) + kRef; }
 
 std::string literal(const std::string& bytes) {
-    static const char digits[] = "0123456789abcdef";
     std::string s = "\"";
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         auto c = static_cast<unsigned char>(bytes[i]);
         if (std::size_t n = c >= 0x80 ? sim::scenario::utf8_length(bytes, i) : 0; n > 1) {
             s.append(bytes, i, n);  // a whole UTF-8 character (Chinese text) stays readable
             i += n - 1;
-            continue;
-        }
-        switch (c) {
-        case '\n': s += "\\n"; break;
-        case '\t': s += "\\t"; break;
-        case '\\': s += "\\\\"; break;
-        case '"': s += "\\\""; break;
-        case 0: s += "\\0"; break;
-        default:
-            if (c < 32 || c >= 127) {
-                s += "\\x";
-                s += digits[c >> 4];
-                s += digits[c & 15];
-            } else {
-                s += static_cast<char>(c);
-            }
+        } else {
+            sim::append_escaped(s, c);
         }
     }
     return s + '"';

@@ -102,7 +102,6 @@ private:
     void on_new_child(Tracee& parent, int child_pid, bool thread);
     void on_exec(Tracee& t);
     void on_gone(Tracee& t, int status);
-    void finish_syscall(Tracee& t);
     bool all_stuck() const;
     void kill_all();
     void end_note(const std::string& en, const std::string& zh);
@@ -126,6 +125,7 @@ private:
     std::string call_text(Tracee& t);
     std::string id_arg(char kind, std::int64_t id) const;
     std::string addr_arg(const Tracee& t, std::uint64_t addr) const;
+    std::string ctl_text(Tracee& t, char kind);
     std::string ctl_fields(Tracee& t, std::uint64_t buf, bool qbytes);
     std::string msgsnd_text(Tracee& t);
     std::string semop_text(Tracee& t);
