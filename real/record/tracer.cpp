@@ -399,24 +399,28 @@ void Tracer::on_event(Tracee& t, int event) {
         if (auto b = read_bytes(t.pid, t.syscall_args[0], 8)) std::memcpy(&flags, b->data(), 8);
     }
     bool thread = event == PTRACE_EVENT_CLONE && (flags & CLONE_THREAD);
-    on_new_child(t, static_cast<int>(msg), thread);
+    bool shares_mm = event == PTRACE_EVENT_VFORK || (flags & CLONE_VM);
+    on_new_child(t, static_cast<int>(msg), thread, shares_mm && !thread);
 }
 
-// A fork copies the attachments: the child is then in the scenario, started by `fork`.
-void Tracer::on_new_child(Tracee& parent, int child_pid, bool thread) {
+// A fork copies the attachments: the child is then in the scenario, started by `fork`. A vfork (or
+// posix_spawn's clone with CLONE_VM) borrows the parent's mm until it execs: no vm_area_struct is
+// copied and none is closed, so the child is a process of its own from the start, with no attachment.
+void Tracer::on_new_child(Tracee& parent, int child_pid, bool thread, bool borrows_mm) {
     bool seen = m_tracees.count(child_pid) > 0;
     Tracee& c = m_tracees[child_pid];
     c.pid = child_pid;
     if (!seen) c.state = Tracee::State::running;  // until its first stop
     m_order.push_back(child_pid);
-    c.attachments = parent.attachments;
+    if (!borrows_mm) c.attachments = parent.attachments;
     if (thread) {
         c.proc = parent.proc;
         return;
     }
     auto [uid, gid] = creds_of(parent.pid);
     c.proc = static_cast<int>(m_rec.procs.size());
-    m_rec.procs.push_back(RecProc{child_pid, m_rec.procs[parent.proc].comm, parent.proc, false, uid, gid, ""});
+    m_rec.procs.push_back(RecProc{child_pid, m_rec.procs[parent.proc].comm, borrows_mm ? -1 : parent.proc, false, uid, gid, ""});
+    if (borrows_mm) return;
     RecEntry e;
     e.kind = RecEntry::Kind::fork;
     e.proc = parent.proc;

@@ -99,7 +99,7 @@ private:
     void on_status(int pid, int status);
     void on_syscall_stop(Tracee& t);
     void on_event(Tracee& t, int event);
-    void on_new_child(Tracee& parent, int child_pid, bool thread);
+    void on_new_child(Tracee& parent, int child_pid, bool thread, bool borrows_mm);
     void on_exec(Tracee& t);
     void on_gone(Tracee& t, int status);
     bool all_stuck() const;
