@@ -290,6 +290,7 @@ void Tracer::fault_step(Tracee& t) {
         if (addr < m.start || addr >= m.end) continue;
         std::string where = addr_arg(t, addr);
         bool readable = !m.perms.empty() && m.perms[0] == 'r';
+        disposition_step(t.pid, t.proc, t.signal);  // a handler (AddressSanitizer's) keeps the process alive
         std::string sig(sim::scenario::signal_name(t.signal));
         emit(t, RecEntry::Kind::step, readable ? "store(" + where + ", \"\\0\") => " + sig : "load(" + where + ", 1) => " + sig);
         return;
