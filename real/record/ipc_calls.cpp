@@ -250,15 +250,15 @@ std::string Tracer::outcome(Tracee& t, std::vector<std::string>& expects) {
     }
 }
 
-// What a finished call changes in t's attachments: shmat adds one, shmdt removes it.
 void Tracer::after_call(Tracee& t) {
-    const auto* a = t.call.args;
     if (t.syscall_error) return;
-    struct Rearm {  // whatever the call was, t may now step its own code again (a new attachment starts it)
-        Tracer& tracer;
-        Tracee& t;
-        ~Rearm() { tracer.arm_at_return(t); }
-    } rearm{*this, t};
+    update_attachments(t);
+    arm_at_return(t);  // back in its own code, t may step it line by line (a new attachment starts that)
+}
+
+// What a finished call changes in t's attachments: shmat adds one, shmdt removes it.
+void Tracer::update_attachments(Tracee& t) {
+    const auto* a = t.call.args;
     if (t.call.nr == SYS_shmat && !t.call.var.empty()) {
         int shmid = static_cast<int>(a[0]);
         shmid_ds ds{};

@@ -33,9 +33,11 @@ bool Tracer::observe(Tracee& t, const std::optional<SourceLine>& line) {
     if (t.attachments.empty()) return false;
     std::set<std::uint64_t> now;
     bool wrote = false;
+    // Every step of one look has the same line: t's stack is read once, and only when a step is written.
+    StepLine at{line, line.has_value()};
     for (const auto& m : sysv_mappings(t.pid))
         for (const auto& [start, a] : t.attachments)
-            if (a.shmid == m.shmid && m.start >= start && m.end <= start + a.size) wrote |= observe_mapping(t, a, m.start, m.end, now, line);
+            if (a.shmid == m.shmid && m.start >= start && m.end <= start + a.size) wrote |= observe_mapping(t, a, m.start, m.end, now, at);
     t.present = std::move(now);
     return wrote;
 }
@@ -43,8 +45,13 @@ bool Tracer::observe(Tracee& t, const std::optional<SourceLine>& line) {
 // One mapping of attachment a (a whole one, or a piece that munmap or mprotect left), compared
 // with t.present: the pages present at t's last look.
 bool Tracer::observe_mapping(Tracee& t, const Attachment& a, std::uint64_t start, std::uint64_t end, std::set<std::uint64_t>& now,
-                             const std::optional<SourceLine>& line) {
+                             StepLine& at) {
     bool wrote = false;
+    auto step = [&](std::string text) {
+        if (!at.known && t.state == Tracee::State::stopped) at.line = m_lines.where(t.pid);
+        at.known = true;
+        emit(t, RecEntry::Kind::step, std::move(text), at.line, false);
+    };
     for (const auto& [index, frame] : present_pages(t.pid, start, end)) {
         std::uint64_t addr = start + index * kPage;
         now.insert(addr);
@@ -55,9 +62,9 @@ bool Tracer::observe_mapping(Tracee& t, const Attachment& a, std::uint64_t start
         auto changed = changes(known, *bytes);
         wrote = wrote || !changed.empty() || !t.present.count(addr);
         if (changed.empty() && !t.present.count(addr))
-            emit(t, RecEntry::Kind::step, "load(" + addr_arg(t, addr) + ", 1) => " + literal(bytes->substr(0, 1)), line);
+            step("load(" + addr_arg(t, addr) + ", 1) => " + literal(bytes->substr(0, 1)));
         for (auto [b, e] : changed)
-            emit(t, RecEntry::Kind::step, "store(" + addr_arg(t, addr + b) + ", " + text_value(bytes->substr(b, e - b)) + ") => 0", line);
+            step("store(" + addr_arg(t, addr + b) + ", " + text_value(bytes->substr(b, e - b)) + ") => 0");
         known = std::move(*bytes);
     }
     return wrote;

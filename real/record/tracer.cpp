@@ -152,7 +152,6 @@ std::optional<std::string> Tracer::start() {
         ::close(go[1]);
         return std::string("ptrace is not allowed here (") + std::strerror(e) + ")";
     }
-    m_root = pid;
     m_rec.procs.push_back(RecProc{pid, comm_of(pid), -1, false, 0, 0, ""});
     Tracee& t = m_tracees[pid];
     t.pid = pid;
@@ -497,13 +496,13 @@ void Tracer::include(Tracee& t) {
     std::tie(p.uid, p.gid) = creds_of(t.pid);
 }
 
-void Tracer::emit(Tracee& t, RecEntry::Kind kind, std::string text, std::optional<SourceLine> where) {
+void Tracer::emit(Tracee& t, RecEntry::Kind kind, std::string text, std::optional<SourceLine> where, bool look_up) {
     RecEntry e;
     e.kind = kind;
     e.proc = t.proc;
     e.text = std::move(text);
     e.where = std::move(where);
-    if (!e.where && t.state == Tracee::State::stopped) e.where = m_lines.where(t.pid);
+    if (look_up && !e.where && t.state == Tracee::State::stopped) e.where = m_lines.where(t.pid);
     include(t);
     RecProc& p = m_rec.procs[t.proc];
     if (p.source.empty() && e.where) p.source = e.where->file;

@@ -35,7 +35,6 @@ struct CallInFlight {
     std::uint64_t args[6] = {};
     std::string text;     // `[VAR =] CALL`, without the outcome
     std::string var;      // the variable the result goes to, when it makes one
-    bool writable = true; // a blocked call's step could be written
 };
 
 struct Tracee {
@@ -117,6 +116,7 @@ private:
     void settle();
     std::string outcome(Tracee& t, std::vector<std::string>& expects);
     void after_call(Tracee& t);
+    void update_attachments(Tracee& t);
     void write_wakeup(Tracee& t);
     bool interrupted(Tracee& t);
     void restart_call(Tracee& t);
@@ -135,8 +135,12 @@ private:
     // shm_watch.cpp: the segments' pages and bytes, compared at every switch
     // (`line`: the C line the changes are written with, when known better than t's stack says)
     bool observe(Tracee& t, const std::optional<SourceLine>& line = std::nullopt);  // true when it wrote a step
+    struct StepLine {
+        std::optional<SourceLine> line;
+        bool known = false;  // looked up (or given): an empty line then means there is none
+    };
     bool observe_mapping(Tracee& t, const Attachment& a, std::uint64_t start, std::uint64_t end, std::set<std::uint64_t>& now,
-                         const std::optional<SourceLine>& line);
+                         StepLine& at);
 
     // line_steps.cpp: line by line through the program's own code
     bool worth_stepping(const Tracee& t) const;
@@ -150,7 +154,8 @@ private:
 
     // shared
     // A step or note of t, with the C line t stops at (or `where`, found earlier, for a call that slept).
-    void emit(Tracee& t, RecEntry::Kind kind, std::string text, std::optional<SourceLine> where = std::nullopt);
+    // (look_up false: `where` is final, even when empty.)
+    void emit(Tracee& t, RecEntry::Kind kind, std::string text, std::optional<SourceLine> where = std::nullopt, bool look_up = true);
     void emit_expect(std::string text);
     void include(Tracee& t);
     std::optional<std::string> read_bytes(int pid, std::uint64_t addr, std::size_t n) const;
@@ -160,7 +165,6 @@ private:
     std::map<int, Tracee> m_tracees;  // by pid
     std::vector<int> m_order;         // pids in the order they appeared: the round robin's order
     std::size_t m_next = 0;
-    int m_root = 0;
     Clock::time_point m_deadline;
     bool m_ended = false;
     SourceLines m_lines;
