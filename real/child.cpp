@@ -1,4 +1,5 @@
 #include "real/child.h"
+#include "real/sandbox.h"
 
 #include <grp.h>
 #include <sched.h>
@@ -164,15 +165,7 @@ void set_up(const ChildSetup& s) {
     kernel_sigaction k{};  // how the C library asks for a handler: its flags and its restorer
     if (::syscall(SYS_rt_sigaction, SIGUSR1, nullptr, &k, sizeof k.mask) == 0) g_libc_action = k;
     default_sigsegv();
-    if (s.cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(s.cpu, &set);
-        ::sched_setaffinity(0, sizeof set, &set);
-        sched_param p{};
-        p.sched_priority = 1;
-        ::sched_setscheduler(0, SCHED_FIFO, &p);
-    }
+    if (s.cpu >= 0) run_fifo_on(s.cpu);
     // RLIMIT_MEMLOCK as the model assumes it, Linux's default (8 MiB), whatever the caller's shell set:
     // SHM_LOCK counts against it. Lowering a limit needs no privilege.
     rlimit memlock{8u << 20, 8u << 20};

@@ -40,6 +40,16 @@ std::optional<std::string> enter_with_user_namespace() {
 
 }  // namespace
 
+void run_fifo_on(int cpu) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    ::sched_setaffinity(0, sizeof one, &one);
+    sched_param p{};
+    p.sched_priority = 1;
+    ::sched_setscheduler(0, SCHED_FIFO, &p);
+}
+
 std::optional<std::string> enter_record_namespace() {
     if (::unshare(CLONE_NEWIPC) == 0) return std::nullopt;
     if (errno != EPERM) return because("unshare(CLONE_NEWIPC)");

@@ -41,6 +41,10 @@ std::optional<std::string> write_ipc_sysctls(const std::vector<std::pair<std::st
 // /proc/sys/kernel/NAME of the current IPC namespace, when readable.
 std::optional<std::int64_t> read_ipc_sysctl(const std::string& name);
 
+// Pins this process to one CPU at SCHED_FIFO priority 1, so that processes woken together run in the
+// order they were woken (the kernel run's processes, and a recording's). Fails quietly without the right.
+void run_fifo_on(int cpu);
+
 // Whether /proc/PID/pagemap shows frame numbers to this process: measured on a page of its own,
 // since that takes CAP_SYS_ADMIN in the machine's first user namespace, not just uid 0.
 bool pagemap_shows_frames();

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "real/procfs.h"
+#include "real/sandbox.h"
 
 namespace real::record {
 
@@ -28,7 +29,6 @@ constexpr long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_
 // get their turn and its stores are seen.
 constexpr auto kSlice = std::chrono::milliseconds(10);
 
-// The command's process: waits until the tracer has seized it, then runs the command.
 // When one step wakes several processes, the scheduler chooses who runs first. As the kernel run does
 // (real/child.cpp), the command's processes share one CPU under SCHED_FIFO where that is allowed, so they
 // run in the order they were woken, the order the model follows; the tracer keeps the other CPUs.
@@ -50,18 +50,11 @@ void pin_to_one_cpu(int& cpu) {
     ::sched_setaffinity(0, sizeof all, &all);
 }
 
+// The command's process: waits until the tracer has seized it, then runs the command.
 [[noreturn]] void exec_child(const TraceOptions& opt, int go, int failed, const sigset_t& mask, int cpu) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (opt.output_to_stderr) ::dup2(2, 1);
-    if (cpu >= 0) {
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(cpu, &one);
-        ::sched_setaffinity(0, sizeof one, &one);
-        sched_param p{};
-        p.sched_priority = 1;
-        ::sched_setscheduler(0, SCHED_FIFO, &p);
-    }
+    if (cpu >= 0) run_fifo_on(cpu);
     ::sigprocmask(SIG_SETMASK, &mask, nullptr);
     char byte;
     if (::read(go, &byte, 1) != 1) ::_exit(127);
